@@ -1,0 +1,13 @@
+package io.df2redis.protocol;
+
+/**
+ * A length in the input exceeds a configured safety limit (an absurd string length, element
+ * count or blob size). Raised before any memory is reserved for it.
+ */
+public class LimitExceededException extends ProtocolException {
+    private static final long serialVersionUID = 1L;
+
+    public LimitExceededException(String message, long offset, String context) {
+        super(message, offset, context);
+    }
+}

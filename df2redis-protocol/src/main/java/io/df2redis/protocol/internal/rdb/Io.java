@@ -1,0 +1,177 @@
+package io.df2redis.protocol.internal.rdb;
+
+import io.df2redis.protocol.LimitExceededException;
+import io.df2redis.protocol.internal.Bytes;
+import io.df2redis.protocol.internal.Lzf;
+import io.df2redis.protocol.rdb.RdbDecoderOptions;
+import io.df2redis.protocol.rdb.RdbProtocolException;
+import io.df2redis.protocol.rdb.StringEncoding;
+import io.netty.buffer.ByteBuf;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * RDB-level reads used by the decoder's units: lengths, RDB strings (int-encoded, LZF, plain)
+ * with size limits, and errors that carry the offset of the unit being decoded.
+ */
+final class Io {
+    final RdbDecoderOptions options;
+    /** Offset of the unit being decoded, for errors. */
+    long unitOffset;
+    /** What is being decoded, for errors. */
+    String context = "";
+    /** Encoding of the last string read by {@link #string}. */
+    StringEncoding lastEncoding = StringEncoding.RAW;
+
+    Io(RdbDecoderOptions options) {
+        this.options = options;
+    }
+
+    RdbProtocolException error(String message) {
+        return new RdbProtocolException(message, unitOffset, context);
+    }
+
+    RdbProtocolException error(String message, Throwable cause) {
+        return new RdbProtocolException(message, unitOffset, context, cause);
+    }
+
+    LimitExceededException limit(String message) {
+        return new LimitExceededException(message, unitOffset, context);
+    }
+
+    /** A plain (non-special) RDB length. */
+    long length(ByteBuf in, String what) {
+        Bytes.need(in, 1);
+        int b0 = in.getUnsignedByte(in.readerIndex());
+        if (Bytes.isBadLengthPrefix(b0)) {
+            throw error("invalid length prefix 0x" + Integer.toHexString(b0) + " for " + what);
+        }
+        long v = Bytes.readRdbLength(in);
+        if ((v & Bytes.SPECIAL) != 0 || v < 0) {
+            throw error("expected a length for " + what + ", found encoding byte 0x" + Integer.toHexString(b0));
+        }
+        return v;
+    }
+
+    /** A length read as an unsigned 64-bit value (may come back negative for values >= 2^63, e.g. -1). */
+    long u64(ByteBuf in, String what) {
+        Bytes.need(in, 1);
+        int b0 = in.getUnsignedByte(in.readerIndex());
+        if (Bytes.isBadLengthPrefix(b0) || b0 >> 6 == 3) {
+            throw error("invalid length prefix 0x" + Integer.toHexString(b0) + " for " + what);
+        }
+        return Bytes.readRdbLength(in);
+    }
+
+    /** A length that must fit an int and stay within {@code max}. */
+    int boundedLength(ByteBuf in, String what, long max) {
+        long v = length(in, what);
+        if (v > max) {
+            throw limit(what + " of " + v + " exceeds the limit " + max);
+        }
+        return (int) v;
+    }
+
+    /**
+     * Reads the header of an RDB string. Returns the plain length, or -1 when the string is
+     * special-encoded (int or LZF); in that case nothing is consumed.
+     */
+    long plainStringLength(ByteBuf in) {
+        Bytes.need(in, 1);
+        int b0 = in.getUnsignedByte(in.readerIndex());
+        if (b0 >> 6 == 3) {
+            return -1;
+        }
+        return length(in, "string length");
+    }
+
+    /** A whole RDB string; ints become decimal text, LZF is decompressed. */
+    byte[] string(ByteBuf in) {
+        Bytes.need(in, 1);
+        int b0 = in.getUnsignedByte(in.readerIndex());
+        if (Bytes.isBadLengthPrefix(b0)) {
+            throw error("invalid string length prefix 0x" + Integer.toHexString(b0));
+        }
+        long v = Bytes.readRdbLength(in);
+        if ((v & Bytes.SPECIAL) == 0) {
+            if (v < 0 || v > options.maxElementBytes()) {
+                throw limit("string of " + v + " bytes exceeds the element limit " + options.maxElementBytes());
+            }
+            lastEncoding = StringEncoding.RAW;
+            return Bytes.bytes(in, (int) v);
+        }
+        int enc = (int) (v & 0x3F);
+        switch (enc) {
+            case 0:
+                lastEncoding = StringEncoding.INT8;
+                Bytes.need(in, 1);
+                return ascii(in.readByte());
+            case 1:
+                lastEncoding = StringEncoding.INT16;
+                Bytes.need(in, 2);
+                return ascii(in.readShortLE());
+            case 2:
+                lastEncoding = StringEncoding.INT32;
+                Bytes.need(in, 4);
+                return ascii(in.readIntLE());
+            case 3: {
+                long clen = length(in, "LZF compressed length");
+                long ulen = length(in, "LZF uncompressed length");
+                if (clen > options.maxElementBytes() || ulen > options.maxElementBytes()) {
+                    throw limit("LZF string of " + clen + "/" + ulen + " bytes exceeds the element limit "
+                            + options.maxElementBytes());
+                }
+                if (ulen == 0) {
+                    throw error("LZF string with zero uncompressed length");
+                }
+                Bytes.need(in, clen);
+                byte[] c = new byte[(int) clen];
+                in.readBytes(c);
+                lastEncoding = StringEncoding.LZF;
+                try {
+                    return Lzf.decompress(c, 0, c.length, (int) ulen);
+                } catch (Lzf.CorruptLzfException e) {
+                    throw error("corrupt LZF string: " + e.getMessage());
+                }
+            }
+            default:
+                throw error("unknown string encoding 0x" + Integer.toHexString(0xC0 | enc));
+        }
+    }
+
+    /** Skips an RDB string, returning its decoded length (for sizes only). */
+    static byte[] ascii(long v) {
+        return Long.toString(v).getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /** A "LongLongAsString" (spec §2.3): an int-encoded or decimal RDB string. */
+    long longLongAsString(ByteBuf in, String what) {
+        byte[] s = string(in);
+        try {
+            return Long.parseLong(new String(s, StandardCharsets.US_ASCII));
+        } catch (NumberFormatException e) {
+            throw error(what + " is not an integer");
+        }
+    }
+
+    /** The text-encoded double of RDB type 3 zsets: a length byte (253 NaN, 254 +inf, 255 -inf) and ASCII. */
+    double textDouble(ByteBuf in) {
+        int len = Bytes.u8(in);
+        switch (len) {
+            case 253:
+                return Double.NaN;
+            case 254:
+                return Double.POSITIVE_INFINITY;
+            case 255:
+                return Double.NEGATIVE_INFINITY;
+            default: {
+                byte[] b = Bytes.bytes(in, len);
+                try {
+                    return Double.parseDouble(new String(b, StandardCharsets.US_ASCII));
+                } catch (NumberFormatException e) {
+                    throw error("invalid zset score text");
+                }
+            }
+        }
+    }
+}

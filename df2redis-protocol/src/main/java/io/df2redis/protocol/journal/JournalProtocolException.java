@@ -1,0 +1,12 @@
+package io.df2redis.protocol.journal;
+
+import io.df2redis.protocol.ProtocolException;
+
+/** The journal bytes do not follow the journal wire format (spec §5.2). */
+public class JournalProtocolException extends ProtocolException {
+    private static final long serialVersionUID = 1L;
+
+    public JournalProtocolException(String message, long offset, String context) {
+        super(message, offset, context);
+    }
+}

@@ -1,0 +1,21 @@
+package io.df2redis.protocol.resp;
+
+import java.math.BigInteger;
+import java.util.Objects;
+
+/**
+ * A RESP3 big number ({@code (3492890328409238509324850943850943825024385\r\n}).
+ *
+ * @param value the decimal digits, with an optional leading sign, exactly as received
+ */
+public record BigNumberReply(String value) implements RespReply {
+
+    public BigNumberReply {
+        Objects.requireNonNull(value, "value");
+    }
+
+    /** The value as a {@link BigInteger}. */
+    public BigInteger toBigInteger() {
+        return new BigInteger(value);
+    }
+}

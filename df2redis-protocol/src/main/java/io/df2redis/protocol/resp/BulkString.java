@@ -1,0 +1,79 @@
+package io.df2redis.protocol.resp;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * A RESP bulk string ({@code $5\r\nhello\r\n}) or RESP3 verbatim string (whose 4-byte format
+ * prefix such as {@code txt:} has been stripped). Binary safe.
+ *
+ * <p>The array is not copied, neither on construction nor by {@link #value()}: treat it as
+ * read-only. {@link #equals}, {@link #hashCode} and {@link #toString} use its content.
+ *
+ * @param value the payload
+ */
+public record BulkString(byte[] value) implements RespReply {
+
+    private static final int TO_STRING_LIMIT = 256;
+
+    public BulkString {
+        Objects.requireNonNull(value, "value");
+    }
+
+    /** A bulk string holding the UTF-8 encoding of {@code text}. */
+    public static BulkString of(String text) {
+        return new BulkString(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The payload decoded as UTF-8 (malformed sequences are replaced). */
+    public String asString() {
+        return new String(value, StandardCharsets.UTF_8);
+    }
+
+    /** Payload length in bytes. */
+    public int length() {
+        return value.length;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof BulkString other && Arrays.equals(value, other.value);
+    }
+
+    @Override
+    public int hashCode() {
+        return Arrays.hashCode(value);
+    }
+
+    /** The payload, escaped for printing; very long payloads are abbreviated. */
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder(Math.min(value.length, TO_STRING_LIMIT) + 24);
+        sb.append("BulkString[\"");
+        int shown = Math.min(value.length, TO_STRING_LIMIT);
+        for (int i = 0; i < shown; i++) {
+            int b = value[i] & 0xFF;
+            switch (b) {
+                case '"' -> sb.append("\\\"");
+                case '\\' -> sb.append("\\\\");
+                case '\r' -> sb.append("\\r");
+                case '\n' -> sb.append("\\n");
+                case '\t' -> sb.append("\\t");
+                default -> {
+                    if (b >= 0x20 && b < 0x7F) {
+                        sb.append((char) b);
+                    } else {
+                        sb.append("\\x").append(Character.forDigit(b >> 4, 16))
+                                .append(Character.forDigit(b & 0xF, 16));
+                    }
+                }
+            }
+        }
+        sb.append('"');
+        if (shown < value.length) {
+            sb.append("...(").append(value.length).append(" bytes)");
+        }
+        return sb.append(']').toString();
+    }
+}
