@@ -13,6 +13,7 @@ public record ArrayReply(List<RespReply> elements) implements RespReply {
     /** The empty array. */
     public static final ArrayReply EMPTY = new ArrayReply(List.of());
 
+    /** Copies {@code elements} into an immutable list (no null elements). */
     public ArrayReply {
         elements = List.copyOf(elements);
     }

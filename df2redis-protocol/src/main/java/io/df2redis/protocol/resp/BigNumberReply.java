@@ -10,6 +10,7 @@ import java.util.Objects;
  */
 public record BigNumberReply(String value) implements RespReply {
 
+    /** Rejects a null value (the digits are not validated here). */
     public BigNumberReply {
         Objects.requireNonNull(value, "value");
     }

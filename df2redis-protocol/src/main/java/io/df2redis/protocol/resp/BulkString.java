@@ -17,6 +17,7 @@ public record BulkString(byte[] value) implements RespReply {
 
     private static final int TO_STRING_LIMIT = 256;
 
+    /** Wraps {@code value} without copying it. */
     public BulkString {
         Objects.requireNonNull(value, "value");
     }

@@ -12,6 +12,7 @@ import java.util.Optional;
  */
 public record ErrorReply(String message) implements RespReply {
 
+    /** Rejects a null message. */
     public ErrorReply {
         Objects.requireNonNull(message, "message");
     }

@@ -12,6 +12,7 @@ import java.util.Map;
  */
 public record MapReply(List<Map.Entry<RespReply, RespReply>> entries) implements RespReply {
 
+    /** Copies {@code entries} into an immutable list (no null keys or values). */
     public MapReply {
         entries = List.copyOf(entries);
     }

@@ -10,6 +10,7 @@ import java.util.List;
  */
 public record PushReply(List<RespReply> elements) implements RespReply {
 
+    /** Copies {@code elements} into an immutable list (no null elements). */
     public PushReply {
         elements = List.copyOf(elements);
     }

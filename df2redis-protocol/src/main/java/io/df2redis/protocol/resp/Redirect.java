@@ -18,6 +18,7 @@ public record Redirect(int slot, String host, int port) {
     /** Number of hash slots in a Redis / Dragonfly cluster. */
     public static final int SLOTS = 16384;
 
+    /** Validates the slot and port ranges. */
     public Redirect {
         Objects.requireNonNull(host, "host");
         if (slot < 0 || slot >= SLOTS) {

@@ -478,15 +478,21 @@ public final class RespDecoder {
             count++;
         }
 
-        /** The finished reply; {@code null} for an attribute (or anything inside one). */
+        /**
+         * The finished reply: {@code null} for an attribute (it does not count as an element),
+         * a placeholder for an aggregate inside an attribute (it is dropped with it).
+         */
         RespReply build() {
             RespReply[] values = items;
             items = null;
-            if (!discard && values.length != count) {
-                values = Arrays.copyOf(values, count);
+            if (type == '|') {
+                return null;
             }
             if (discard) {
-                return null;
+                return NullReply.INSTANCE;
+            }
+            if (values.length != count) {
+                values = Arrays.copyOf(values, count);
             }
             switch (type) {
                 case '%': {

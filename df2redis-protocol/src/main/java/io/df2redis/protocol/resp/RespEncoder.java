@@ -12,7 +12,7 @@ import java.util.Objects;
  * straight into a Netty {@link ByteBuf}, with no intermediate message objects. Byte-array
  * arguments are copied as they are; {@link CharSequence} arguments are written as UTF-8 without
  * building a {@code String} or {@code byte[]} (unpaired surrogates become {@code '?'}, as in
- * {@link ByteBufUtil#writeUtf8}). Headers for lengths below {@value #HEADER_CACHE_SIZE} come
+ * {@link ByteBufUtil#writeUtf8}). Headers for lengths below 1024 come
  * from a pre-built table; longer lengths are formatted in place.
  *
  * <p>All methods are static and thread-safe. Methods that take a buffer advance its writer
@@ -71,9 +71,12 @@ public final class RespEncoder {
     /** Writes {@code args} as one command, each argument encoded as UTF-8. */
     public static void writeCommand(ByteBuf out, CharSequence... args) {
         Objects.requireNonNull(args, "args");
-        writeArrayHeader(out, args.length);
         for (int i = 0; i < args.length; i++) {
-            writeBulkString(out, requireArg(args[i], i));
+            requireArg(args[i], i); // nothing is written for an invalid command
+        }
+        writeArrayHeader(out, args.length);
+        for (CharSequence arg : args) {
+            writeBulkString(out, arg);
         }
     }
 

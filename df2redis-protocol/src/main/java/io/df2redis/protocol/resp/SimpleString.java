@@ -12,6 +12,7 @@ public record SimpleString(String value) implements RespReply {
     /** The ubiquitous {@code +OK}. */
     public static final SimpleString OK = new SimpleString("OK");
 
+    /** Rejects a null value. */
     public SimpleString {
         Objects.requireNonNull(value, "value");
     }

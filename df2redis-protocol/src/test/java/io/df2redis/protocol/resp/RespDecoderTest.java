@@ -525,7 +525,8 @@ class RespDecoderTest {
             assertThat(array.size()).isEqualTo(elements);
             assertThat(array.get(0)).isEqualTo(BulkString.of("v0x"));
             assertThat(array.get(1)).isEqualTo(new IntegerReply(1));
-            assertThat(array.get(elements - 1)).isEqualTo(new IntegerReply(elements - 1));
+            assertThat(array.get(elements - 1)).isEqualTo(BulkString.of("v9x"));
+            assertThat(array.get(elements - 2)).isEqualTo(new IntegerReply(elements - 2));
         }
 
         @Test
