@@ -1,0 +1,23 @@
+package io.df2redis.replica;
+
+/**
+ * Root of every error the replicator reports. Subtypes say what happened; {@link #isRetryable()}
+ * tells whether reconnecting may help (network trouble, a master still loading) or not (bad
+ * credentials, a master that is not Dragonfly).
+ */
+public class ReplicationException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    public ReplicationException(String message) {
+        super(message);
+    }
+
+    public ReplicationException(String message, Throwable cause) {
+        super(message, cause);
+    }
+
+    /** Whether a new connection attempt may succeed. */
+    public boolean isRetryable() {
+        return true;
+    }
+}

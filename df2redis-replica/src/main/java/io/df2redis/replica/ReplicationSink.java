@@ -1,0 +1,25 @@
+package io.df2redis.replica;
+
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Where replicated data goes (e.g. the Redis sink). The replicator calls {@link #apply} from
+ * one applier thread per flow, in flow order, without waiting for earlier stages: a sink may
+ * pipeline. A flow's applied LSN — and so {@code REPLCONF ACK} and checkpoints — advances only
+ * over events whose stages completed successfully, in order. A failed stage ends the session
+ * with a {@link SinkException}.
+ */
+public interface ReplicationSink extends AutoCloseable {
+
+    /** Called once per session before any event, with the master and its flow count. */
+    default void open(MasterInfo master) {
+    }
+
+    /** Applies one event; the stage completes when the target confirmed it. */
+    CompletionStage<Void> apply(SinkEvent event);
+
+    /** Releases the sink's resources. Called by the replicator's close only if it owns the sink. */
+    @Override
+    default void close() {
+    }
+}

@@ -1,0 +1,398 @@
+package io.df2redis.replica;
+
+import io.df2redis.replica.internal.Session;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Predicate;
+
+/**
+ * Replicates one Dragonfly master: connects as a replica, pulls every shard's snapshot, then
+ * follows every shard's journal until stopped, reconnecting when the session breaks. Events
+ * go to the {@link ReplicationListener} and the {@link ReplicationSink}, per flow in stream
+ * order, never on a network thread.
+ *
+ * <pre>{@code
+ * try (Replicator r = Replicator.builder()
+ *         .source(DragonflyEndpoint.of("dragonfly", 6379))
+ *         .listener(myListener)
+ *         .build()) {
+ *     r.start();
+ *     r.awaitStableSync(Duration.ofMinutes(10));
+ *     ...
+ * }
+ * }</pre>
+ */
+public final class Replicator implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Replicator.class);
+
+    private final ReplicatorOptions options;
+    private final ReplicationListener listener;
+    private final ReplicationSink sink;
+    private final boolean ownsSink;
+    private final List<Session.HandlerRegistration> handlers;
+    private final EventLoopGroup group;
+    private final boolean ownsGroup;
+    private final AtomicReference<ReplicationState> state = new AtomicReference<>(ReplicationState.NEW);
+    private final CompletableFuture<Void> fullSync = new CompletableFuture<>();
+    private final CompletableFuture<Void> stableSync = new CompletableFuture<>();
+    private final CompletableFuture<Void> terminated = new CompletableFuture<>();
+    private final AtomicLong sessions = new AtomicLong();
+    private final AtomicLong fullSyncs = new AtomicLong();
+    private final Object lock = new Object();
+    private volatile Session session;
+    private volatile MasterInfo master;
+    private volatile ReplicationException failure;
+    private volatile boolean stopRequested;
+    private volatile Thread supervisor;
+    private CompletableFuture<Void> closing;
+
+    private Replicator(Builder b) {
+        this.options = b.options.build();
+        this.listener = b.listener != null ? b.listener : new ReplicationListener() {
+        };
+        this.sink = b.sink;
+        this.ownsSink = b.ownsSink;
+        this.handlers = List.copyOf(b.handlers);
+        this.ownsGroup = b.group == null;
+        this.group = b.group != null ? b.group
+                : new NioEventLoopGroup(options.eventLoopThreads(), new DefaultThreadFactory("df2redis-io", true));
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public ReplicatorOptions options() {
+        return options;
+    }
+
+    /** Starts replicating in the background; returns at once. */
+    public Replicator start() {
+        synchronized (lock) {
+            if (state.get() != ReplicationState.NEW) {
+                throw new IllegalStateException("already started (" + state.get() + ")");
+            }
+            Thread t = new Thread(this::supervise, "df2redis-supervisor");
+            t.setDaemon(true);
+            supervisor = t;
+            t.start();
+        }
+        return this;
+    }
+
+    public ReplicationState state() {
+        return state.get();
+    }
+
+    /** The error that stopped the replicator, when {@link #state()} is FAILED; else null. */
+    public ReplicationException failure() {
+        return failure;
+    }
+
+    /** The master of the current or last session, or null before the first handshake. */
+    public MasterInfo masterInfo() {
+        return master;
+    }
+
+    public ReplicationStats stats() {
+        Session s = session;
+        return new ReplicationStats(state.get(), sessions.get(), fullSyncs.get(), s == null ? List.of() : s.stats());
+    }
+
+    /**
+     * Waits until every flow's snapshot was applied (listeners and sink).
+     *
+     * @return true when reached, false on timeout
+     * @throws ReplicationException if the replicator failed or was stopped first
+     */
+    public boolean awaitFullSync(Duration timeout) throws InterruptedException {
+        return await(fullSync, timeout);
+    }
+
+    /** Waits until every flow follows the journal (stable sync). Same contract as {@link #awaitFullSync}. */
+    public boolean awaitStableSync(Duration timeout) throws InterruptedException {
+        return await(stableSync, timeout);
+    }
+
+    private boolean await(CompletableFuture<Void> f, Duration timeout) throws InterruptedException {
+        try {
+            CompletableFuture.anyOf(f, terminated).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            return false;
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new ReplicationException("unexpected", e.getCause());
+        }
+        if (f.isDone()) {
+            return true;
+        }
+        if (failure != null) {
+            throw failure;
+        }
+        throw new ReplicationException("the replicator was stopped");
+    }
+
+    /** Stops: applies what was already received, sends the final ACKs, closes every connection. Idempotent. */
+    public void stop() {
+        closeAsync().join();
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    /** Stops asynchronously; the future completes once everything is closed. Idempotent. */
+    public CompletableFuture<Void> closeAsync() {
+        synchronized (lock) {
+            if (closing != null) {
+                return closing;
+            }
+            closing = new CompletableFuture<>();
+        }
+        stopRequested = true;
+        Thread t = new Thread(() -> {
+            try {
+                ReplicationState before = state.get();
+                if (before != ReplicationState.FAILED) {
+                    setState(ReplicationState.STOPPING);
+                }
+                Session s = session;
+                if (s != null) {
+                    s.close(true);
+                }
+                Thread sup = supervisor;
+                if (sup != null) {
+                    sup.interrupt();
+                    sup.join(options.drainTimeout().toMillis() + 5000);
+                }
+                if (ownsSink && sink != null) {
+                    try {
+                        sink.close();
+                    } catch (RuntimeException e) {
+                        LOG.warn("sink close failed", e);
+                    }
+                }
+                if (ownsGroup) {
+                    group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+                }
+                if (state.get() != ReplicationState.FAILED) {
+                    setState(ReplicationState.STOPPED);
+                }
+                terminated.complete(null);
+                closing.complete(null);
+            } catch (Throwable e) {
+                terminated.complete(null);
+                closing.completeExceptionally(e);
+            }
+        }, "df2redis-close");
+        t.setDaemon(true);
+        t.start();
+        return closing;
+    }
+
+    // ---------------------------------------------------------------- supervisor
+
+    private void supervise() {
+        int attempt = 0;
+        long delay = options.reconnectDelay().toMillis();
+        Session.Resume resume = null;
+        while (!stopRequested) {
+            sessions.incrementAndGet();
+            boolean[] reachedStable = {false};
+            Session s = new Session(options, group, listener, sink, handlers, resume, new Session.Host() {
+                @Override
+                public void state(ReplicationState st) {
+                    setState(st);
+                }
+
+                @Override
+                public void handshake(MasterInfo m) {
+                    master = m;
+                }
+
+                @Override
+                public void fullSyncStarted() {
+                    fullSyncs.incrementAndGet();
+                }
+
+                @Override
+                public void fullSyncApplied() {
+                    fullSync.complete(null);
+                }
+
+                @Override
+                public void stableReached() {
+                    reachedStable[0] = true;
+                    fullSync.complete(null);
+                    stableSync.complete(null);
+                }
+            });
+            session = s;
+            try {
+                if (stopRequested) {
+                    break;
+                }
+                s.run();
+            } catch (Session.StopSignal e) {
+                break;
+            } catch (ReplicationException e) {
+                resume = e instanceof FullSyncRestartException ? null : s.resumeState();
+                s.close(false);
+                if (stopRequested) {
+                    break;
+                }
+                LOG.warn("replication session failed: {}", e.getMessage());
+                safe(() -> listener.onError(e));
+                if (reachedStable[0]) {
+                    attempt = 0;
+                    delay = options.reconnectDelay().toMillis();
+                }
+                if (!e.isRetryable() || !options.reconnect()
+                        || (options.maxReconnectAttempts() >= 0 && attempt >= options.maxReconnectAttempts())) {
+                    fail(e);
+                    return;
+                }
+                attempt++;
+                long d = e instanceof FullSyncRestartException ? 0 : delay;
+                setState(ReplicationState.RECONNECTING);
+                int a = attempt;
+                safe(() -> listener.onReconnect(a, d, e));
+                try {
+                    Thread.sleep(d);
+                } catch (InterruptedException ie) {
+                    break;
+                }
+                delay = Math.min(delay * 2, options.maxReconnectDelay().toMillis());
+            } catch (RuntimeException e) {
+                s.close(false);
+                ReplicationException re = new ReplicationException("listener or sink failed: " + e, e);
+                safe(() -> listener.onError(re));
+                fail(re);
+                return;
+            }
+        }
+    }
+
+    private void fail(ReplicationException e) {
+        failure = e;
+        LOG.error("replication stopped: {}", e.getMessage());
+        setState(ReplicationState.FAILED);
+        terminated.complete(null);
+        if (ownsGroup && !stopRequested) {
+            group.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+        }
+    }
+
+    private void setState(ReplicationState to) {
+        ReplicationState from = state.getAndSet(to);
+        if (from != to) {
+            LOG.info("state {} -> {}", from.name().toLowerCase(Locale.ROOT), to.name().toLowerCase(Locale.ROOT));
+            safe(() -> listener.onStateChange(from, to));
+        }
+    }
+
+    private static void safe(Runnable r) {
+        try {
+            r.run();
+        } catch (RuntimeException e) {
+            LOG.warn("listener threw", e);
+        }
+    }
+
+    /** Builder of a {@link Replicator}. */
+    public static final class Builder {
+        private ReplicatorOptions.Builder options;
+        private ReplicationListener listener;
+        private ReplicationSink sink;
+        private boolean ownsSink;
+        private final List<Session.HandlerRegistration> handlers = new ArrayList<>();
+        private EventLoopGroup group;
+
+        private Builder() {
+        }
+
+        /** The master to replicate. */
+        public Builder source(DragonflyEndpoint endpoint) {
+            if (options == null) {
+                options = ReplicatorOptions.builder(endpoint);
+            } else {
+                options.source(endpoint);
+            }
+            return this;
+        }
+
+        public Builder source(String host, int port) {
+            return source(DragonflyEndpoint.of(host, port));
+        }
+
+        /** All settings at once (replaces earlier ones, including the source). */
+        public Builder options(ReplicatorOptions o) {
+            this.options = o.toBuilder();
+            return this;
+        }
+
+        /** Adjusts settings: {@code b.options(o -> o.ackInterval(...))}. */
+        public Builder options(java.util.function.Consumer<ReplicatorOptions.Builder> change) {
+            Objects.requireNonNull(options, "set the source first");
+            change.accept(options);
+            return this;
+        }
+
+        public Builder listener(ReplicationListener l) {
+            this.listener = l;
+            return this;
+        }
+
+        /** The sink; the replicator does not close it. */
+        public Builder sink(ReplicationSink s) {
+            this.sink = s;
+            this.ownsSink = false;
+            return this;
+        }
+
+        /** The sink; closed with the replicator. */
+        public Builder ownedSink(ReplicationSink s) {
+            this.sink = s;
+            this.ownsSink = true;
+            return this;
+        }
+
+        /** Runs {@code handler} for journal commands named {@code command} (case-insensitive). */
+        public Builder onCommand(String command, JournalCommandHandler handler) {
+            String name = command.toUpperCase(Locale.ROOT);
+            handlers.add(new Session.HandlerRegistration(e -> e.command().equals(name), handler));
+            return this;
+        }
+
+        /** Runs {@code handler} for journal entries matching {@code selector}. */
+        public Builder onJournal(Predicate<JournalEvent> selector, JournalCommandHandler handler) {
+            handlers.add(new Session.HandlerRegistration(selector, handler));
+            return this;
+        }
+
+        /** Uses a host-owned event loop group (not shut down by the replicator). */
+        public Builder eventLoopGroup(EventLoopGroup g) {
+            this.group = g;
+            return this;
+        }
+
+        public Replicator build() {
+            Objects.requireNonNull(options, "source is required");
+            return new Replicator(this);
+        }
+    }
+}

@@ -1,0 +1,333 @@
+package io.df2redis.replica;
+
+import io.df2redis.protocol.rdb.RdbDecoderOptions;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Immutable settings of a {@link Replicator}. Create with {@link #builder(DragonflyEndpoint)};
+ * derive with {@link #toBuilder()}. Defaults follow Dragonfly's own replica where one exists.
+ */
+public final class ReplicatorOptions {
+    private final DragonflyEndpoint source;
+    private final Duration connectTimeout;
+    private final Duration commandTimeout;
+    private final int listeningPort;
+    private final String announceIp;
+    private final String clientId;
+    private final RdbDecoderOptions decoderOptions;
+    private final long flowQueueMaxBytes;
+    private final SlowConsumerPolicy slowConsumerPolicy;
+    private final Duration ackInterval;
+    private final int ackEveryEntries;
+    private final int maxInFlightPerFlow;
+    private final boolean reconnect;
+    private final Duration reconnectDelay;
+    private final Duration maxReconnectDelay;
+    private final int maxReconnectAttempts;
+    private final Duration loadingRetryDelay;
+    private final boolean failOnLsnMismatch;
+    private final boolean partialSync;
+    private final Duration drainTimeout;
+    private final int eventLoopThreads;
+
+    private ReplicatorOptions(Builder b) {
+        this.source = Objects.requireNonNull(b.source, "source");
+        this.connectTimeout = b.connectTimeout;
+        this.commandTimeout = b.commandTimeout;
+        this.listeningPort = b.listeningPort;
+        this.announceIp = b.announceIp;
+        this.clientId = b.clientId != null ? b.clientId
+                : "df2redis-" + Long.toHexString(ThreadLocalRandom.current().nextLong());
+        this.decoderOptions = b.decoderOptions;
+        this.flowQueueMaxBytes = b.flowQueueMaxBytes;
+        this.slowConsumerPolicy = b.slowConsumerPolicy;
+        this.ackInterval = b.ackInterval;
+        this.ackEveryEntries = b.ackEveryEntries;
+        this.maxInFlightPerFlow = b.maxInFlightPerFlow;
+        this.reconnect = b.reconnect;
+        this.reconnectDelay = b.reconnectDelay;
+        this.maxReconnectDelay = b.maxReconnectDelay;
+        this.maxReconnectAttempts = b.maxReconnectAttempts;
+        this.loadingRetryDelay = b.loadingRetryDelay;
+        this.failOnLsnMismatch = b.failOnLsnMismatch;
+        this.partialSync = b.partialSync;
+        this.drainTimeout = b.drainTimeout;
+        this.eventLoopThreads = b.eventLoopThreads;
+    }
+
+    public static Builder builder(DragonflyEndpoint source) {
+        return new Builder().source(source);
+    }
+
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.source = source;
+        b.connectTimeout = connectTimeout;
+        b.commandTimeout = commandTimeout;
+        b.listeningPort = listeningPort;
+        b.announceIp = announceIp;
+        b.clientId = clientId;
+        b.decoderOptions = decoderOptions;
+        b.flowQueueMaxBytes = flowQueueMaxBytes;
+        b.slowConsumerPolicy = slowConsumerPolicy;
+        b.ackInterval = ackInterval;
+        b.ackEveryEntries = ackEveryEntries;
+        b.maxInFlightPerFlow = maxInFlightPerFlow;
+        b.reconnect = reconnect;
+        b.reconnectDelay = reconnectDelay;
+        b.maxReconnectDelay = maxReconnectDelay;
+        b.maxReconnectAttempts = maxReconnectAttempts;
+        b.loadingRetryDelay = loadingRetryDelay;
+        b.failOnLsnMismatch = failOnLsnMismatch;
+        b.partialSync = partialSync;
+        b.drainTimeout = drainTimeout;
+        b.eventLoopThreads = eventLoopThreads;
+        return b;
+    }
+
+    public DragonflyEndpoint source() {
+        return source;
+    }
+
+    /** TCP connect timeout (default 10 s). */
+    public Duration connectTimeout() {
+        return connectTimeout;
+    }
+
+    /** How long to wait for the reply to a handshake or control command (default 30 s). Flows never time out on silence. */
+    public Duration commandTimeout() {
+        return commandTimeout;
+    }
+
+    /** Port announced with {@code REPLCONF listening-port} (informational; default 0). */
+    public int listeningPort() {
+        return listeningPort;
+    }
+
+    /** IP announced with {@code REPLCONF ip-address}, or null (not sent). */
+    public String announceIp() {
+        return announceIp;
+    }
+
+    /** Id sent with {@code REPLCONF CLIENT-ID}. */
+    public String clientId() {
+        return clientId;
+    }
+
+    public RdbDecoderOptions decoderOptions() {
+        return decoderOptions;
+    }
+
+    /** Byte limit of each flow's queue of decoded, not yet applied events (default 64 MiB). */
+    public long flowQueueMaxBytes() {
+        return flowQueueMaxBytes;
+    }
+
+    public SlowConsumerPolicy slowConsumerPolicy() {
+        return slowConsumerPolicy;
+    }
+
+    /** Period of {@code REPLCONF ACK} on every flow (default 1 s, as Dragonfly's replica). */
+    public Duration ackInterval() {
+        return ackInterval;
+    }
+
+    /** An ACK is also sent once this many entries were applied since the last one (default 1024). */
+    public int ackEveryEntries() {
+        return ackEveryEntries;
+    }
+
+    /** Most sink stages outstanding per flow before the applier waits (default 10 000). */
+    public int maxInFlightPerFlow() {
+        return maxInFlightPerFlow;
+    }
+
+    /** Whether a broken session is retried (default true). */
+    public boolean reconnect() {
+        return reconnect;
+    }
+
+    public Duration reconnectDelay() {
+        return reconnectDelay;
+    }
+
+    public Duration maxReconnectDelay() {
+        return maxReconnectDelay;
+    }
+
+    /** Retries before giving up; -1 = forever (default). */
+    public int maxReconnectAttempts() {
+        return maxReconnectAttempts;
+    }
+
+    /** Wait between attempts while the master answers {@code -LOADING} (default 1 s). */
+    public Duration loadingRetryDelay() {
+        return loadingRetryDelay;
+    }
+
+    /** Whether an LSN record that disagrees with the replica's counter ends the session (default false: a warning, as Dragonfly). */
+    public boolean failOnLsnMismatch() {
+        return failOnLsnMismatch;
+    }
+
+    /** Whether a reconnect to the same master asks for a partial sync (v1.35+ masters; default true). */
+    public boolean partialSync() {
+        return partialSync;
+    }
+
+    /** How long {@code close()} waits for queued events to be applied (default 30 s). */
+    public Duration drainTimeout() {
+        return drainTimeout;
+    }
+
+    /** Threads of the event loop group the replicator creates when none is injected (default 2). */
+    public int eventLoopThreads() {
+        return eventLoopThreads;
+    }
+
+    /** Builder of {@link ReplicatorOptions}. */
+    public static final class Builder {
+        private DragonflyEndpoint source;
+        private Duration connectTimeout = Duration.ofSeconds(10);
+        private Duration commandTimeout = Duration.ofSeconds(30);
+        private int listeningPort;
+        private String announceIp;
+        private String clientId;
+        private RdbDecoderOptions decoderOptions = RdbDecoderOptions.defaults();
+        private long flowQueueMaxBytes = 64L << 20;
+        private SlowConsumerPolicy slowConsumerPolicy = SlowConsumerPolicy.PAUSE_READING;
+        private Duration ackInterval = Duration.ofSeconds(1);
+        private int ackEveryEntries = 1024;
+        private int maxInFlightPerFlow = 10_000;
+        private boolean reconnect = true;
+        private Duration reconnectDelay = Duration.ofMillis(500);
+        private Duration maxReconnectDelay = Duration.ofSeconds(30);
+        private int maxReconnectAttempts = -1;
+        private Duration loadingRetryDelay = Duration.ofSeconds(1);
+        private boolean failOnLsnMismatch;
+        private boolean partialSync = true;
+        private Duration drainTimeout = Duration.ofSeconds(30);
+        private int eventLoopThreads = 2;
+
+        private Builder() {
+        }
+
+        public Builder source(DragonflyEndpoint source) {
+            this.source = Objects.requireNonNull(source);
+            return this;
+        }
+
+        public Builder connectTimeout(Duration d) {
+            this.connectTimeout = positive(d);
+            return this;
+        }
+
+        public Builder commandTimeout(Duration d) {
+            this.commandTimeout = positive(d);
+            return this;
+        }
+
+        public Builder listeningPort(int port) {
+            this.listeningPort = port;
+            return this;
+        }
+
+        public Builder announceIp(String ip) {
+            this.announceIp = ip;
+            return this;
+        }
+
+        public Builder clientId(String id) {
+            this.clientId = id;
+            return this;
+        }
+
+        public Builder decoderOptions(RdbDecoderOptions o) {
+            this.decoderOptions = Objects.requireNonNull(o);
+            return this;
+        }
+
+        public Builder flowQueueMaxBytes(long bytes) {
+            if (bytes < 1024) {
+                throw new IllegalArgumentException("flowQueueMaxBytes too small: " + bytes);
+            }
+            this.flowQueueMaxBytes = bytes;
+            return this;
+        }
+
+        public Builder slowConsumerPolicy(SlowConsumerPolicy p) {
+            this.slowConsumerPolicy = Objects.requireNonNull(p);
+            return this;
+        }
+
+        public Builder ackInterval(Duration d) {
+            this.ackInterval = positive(d);
+            return this;
+        }
+
+        public Builder ackEveryEntries(int n) {
+            this.ackEveryEntries = Math.max(1, n);
+            return this;
+        }
+
+        public Builder maxInFlightPerFlow(int n) {
+            this.maxInFlightPerFlow = Math.max(1, n);
+            return this;
+        }
+
+        public Builder reconnect(boolean r) {
+            this.reconnect = r;
+            return this;
+        }
+
+        public Builder reconnectDelay(Duration initial, Duration max) {
+            this.reconnectDelay = positive(initial);
+            this.maxReconnectDelay = positive(max);
+            return this;
+        }
+
+        public Builder maxReconnectAttempts(int n) {
+            this.maxReconnectAttempts = n;
+            return this;
+        }
+
+        public Builder loadingRetryDelay(Duration d) {
+            this.loadingRetryDelay = positive(d);
+            return this;
+        }
+
+        public Builder failOnLsnMismatch(boolean f) {
+            this.failOnLsnMismatch = f;
+            return this;
+        }
+
+        public Builder partialSync(boolean p) {
+            this.partialSync = p;
+            return this;
+        }
+
+        public Builder drainTimeout(Duration d) {
+            this.drainTimeout = positive(d);
+            return this;
+        }
+
+        public Builder eventLoopThreads(int n) {
+            this.eventLoopThreads = Math.max(1, n);
+            return this;
+        }
+
+        public ReplicatorOptions build() {
+            return new ReplicatorOptions(this);
+        }
+
+        private static Duration positive(Duration d) {
+            if (d == null || d.isNegative() || d.isZero()) {
+                throw new IllegalArgumentException("duration must be positive: " + d);
+            }
+            return d;
+        }
+    }
+}

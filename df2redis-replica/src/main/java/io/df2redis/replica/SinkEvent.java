@@ -1,0 +1,44 @@
+package io.df2redis.replica;
+
+import io.df2redis.protocol.rdb.EntrySummary;
+import io.df2redis.protocol.rdb.RdbEntry;
+import io.df2redis.protocol.rdb.ValueBatch;
+
+/**
+ * What a {@link ReplicationSink} is asked to apply, per flow and in flow order.
+ */
+public sealed interface SinkEvent {
+    /** The flow the event belongs to; -1 for events that concern all flows. */
+    int flow();
+
+    /** A full sync starts: the target must be emptied (upsert semantics follow). Sent once, flow -1. */
+    record FullSyncStart(int flow, MasterInfo master) implements SinkEvent {
+    }
+
+    /** A snapshot key starts: it replaces whatever the key held. */
+    record EntryStart(int flow, RdbEntry entry) implements SinkEvent {
+    }
+
+    /** Elements of the key's value, to append. */
+    record EntryBatch(int flow, RdbEntry entry, ValueBatch batch) implements SinkEvent {
+    }
+
+    /** The key is complete (apply the TTL now if deferred). */
+    record EntryEnd(int flow, RdbEntry entry, EntrySummary summary) implements SinkEvent {
+    }
+
+    /** A journal command to execute on {@code event.db()}. */
+    record Journal(int flow, JournalEvent event) implements SinkEvent {
+    }
+
+    /**
+     * A global command (FLUSHALL / FLUSHDB / DFLYCLUSTER FLUSHSLOTS): delivered once, after every
+     * flow reached it (spec §5.7).
+     */
+    record GlobalCommand(int flow, JournalEvent event) implements SinkEvent {
+    }
+
+    /** The flow ended its snapshot (FULLSYNC_END). */
+    record FullSyncEnd(int flow) implements SinkEvent {
+    }
+}
