@@ -40,6 +40,19 @@ public final class KeyspaceCollector implements RdbHandler {
         return out;
     }
 
+    /**
+     * The live key map of {@code db} (key → description, as in {@link #keyspace()}), for callers
+     * that apply journal commands on top of the snapshot. Not thread-safe.
+     */
+    public Map<String, Map<String, Object>> db(int db) {
+        return dbs.computeIfAbsent(db, k -> new TreeMap<>());
+    }
+
+    /** Removes every key of every db (FLUSHALL). */
+    public void clear() {
+        dbs.clear();
+    }
+
     /** Number of keys collected. */
     public long keyCount() {
         long n = 0;

@@ -1,0 +1,146 @@
+package io.df2redis.replica;
+
+import io.df2redis.protocol.inspect.JsonShapes;
+import io.df2redis.protocol.inspect.KeyspaceCollector;
+import io.df2redis.protocol.rdb.EntrySummary;
+import io.df2redis.protocol.rdb.RdbEntry;
+import io.df2redis.protocol.rdb.ValueBatch;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Test model of the replicated keyspace: snapshot entries as upserts plus a small set of
+ * journal commands applied in the order the listener receives them. Fails loudly on a command
+ * it does not model, so a test cannot pass by ignoring data.
+ */
+final class KeyspaceModel implements ReplicationListener {
+    private final KeyspaceCollector snapshot = new KeyspaceCollector(false, System.currentTimeMillis());
+    final List<String> unsupported = new ArrayList<>();
+
+    Map<String, Object> keyspace() {
+        synchronized (this) {
+            return snapshot.keyspace();
+        }
+    }
+
+    @Override
+    public synchronized void onEntryStart(int flow, RdbEntry entry) {
+        snapshot.onEntryStart(entry);
+    }
+
+    @Override
+    public synchronized void onValueBatch(int flow, RdbEntry entry, ValueBatch batch) {
+        snapshot.onValueBatch(entry, batch);
+    }
+
+    @Override
+    public synchronized void onEntryEnd(int flow, RdbEntry entry, EntrySummary summary) {
+        snapshot.onEntryEnd(entry, summary);
+    }
+
+    @Override
+    public synchronized void onJournalEntry(JournalEvent e) {
+        if (!e.op().hasCommand()) {
+            return;
+        }
+        List<byte[]> a = e.args();
+        Map<String, Map<String, Object>> db = snapshot.db(e.db());
+        String cmd = e.command();
+        switch (cmd) {
+            case "SET": {
+                Map<String, Object> k = key("string", JsonShapes.bytes(a.get(2)));
+                for (int i = 3; i + 1 < a.size(); i += 2) {
+                    if (text(a.get(i)).equalsIgnoreCase("PXAT")) {
+                        k.put("expire_at_ms", Long.parseLong(text(a.get(i + 1))));
+                    }
+                }
+                db.put(JsonShapes.key(a.get(1)), k);
+                break;
+            }
+            case "MSET":
+                for (int i = 1; i + 1 < a.size(); i += 2) {
+                    db.put(JsonShapes.key(a.get(i)), key("string", JsonShapes.bytes(a.get(i + 1))));
+                }
+                break;
+            case "DEL":
+            case "UNLINK":
+                for (int i = 1; i < a.size(); i++) {
+                    db.remove(JsonShapes.key(a.get(i)));
+                }
+                break;
+            case "INCR": {
+                Map<String, Object> k = db.get(JsonShapes.key(a.get(1)));
+                long v = k == null ? 0 : Long.parseLong(utf8(k.get("value")));
+                Map<String, Object> n = key("string", JsonShapes.bytes(Long.toString(v + 1).getBytes()));
+                if (k != null) {
+                    n.put("expire_at_ms", k.get("expire_at_ms"));
+                }
+                db.put(JsonShapes.key(a.get(1)), n);
+                break;
+            }
+            case "LPUSH":
+            case "RPUSH": {
+                Map<String, Object> k = db.computeIfAbsent(JsonShapes.key(a.get(1)),
+                        x -> key("list", new ArrayList<Object>()));
+                @SuppressWarnings("unchecked")
+                List<Object> l = (List<Object>) k.get("value");
+                for (int i = 2; i < a.size(); i++) {
+                    if (cmd.equals("LPUSH")) {
+                        l.add(0, JsonShapes.bytes(a.get(i)));
+                    } else {
+                        l.add(JsonShapes.bytes(a.get(i)));
+                    }
+                }
+                break;
+            }
+            case "HSET": {
+                Map<String, Object> k = db.computeIfAbsent(JsonShapes.key(a.get(1)),
+                        x -> key("hash", new LinkedHashMap<String, Object>()));
+                @SuppressWarnings("unchecked")
+                Map<String, Object> h = (Map<String, Object>) k.get("value");
+                for (int i = 2; i + 1 < a.size(); i += 2) {
+                    h.put(JsonShapes.key(a.get(i)), JsonShapes.bytes(a.get(i + 1)));
+                }
+                break;
+            }
+            case "PEXPIREAT": {
+                Map<String, Object> k = db.get(JsonShapes.key(a.get(1)));
+                if (k != null) {
+                    k.put("expire_at_ms", Long.parseLong(text(a.get(2))));
+                }
+                break;
+            }
+            case "FLUSHDB":
+                db.clear();
+                break;
+            case "FLUSHALL":
+                snapshot.clear();
+                break;
+            default:
+                unsupported.add(String.join(" ", e.entry().argsAsStrings()));
+        }
+    }
+
+    private static Map<String, Object> key(String type, Object value) {
+        Map<String, Object> k = new LinkedHashMap<>();
+        k.put("type", type);
+        k.put("value", value);
+        k.put("expire_at_ms", null);
+        return k;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static String utf8(Object s) {
+        return (String) ((Map<String, Object>) s).get("utf8");
+    }
+
+    private static String text(byte[] b) {
+        return new String(b, StandardCharsets.UTF_8).toUpperCase(Locale.ROOT).equals("PXAT") ? "PXAT"
+                : new String(b, StandardCharsets.UTF_8);
+    }
+}
