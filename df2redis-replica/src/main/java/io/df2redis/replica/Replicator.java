@@ -292,9 +292,6 @@ public final class Replicator implements AutoCloseable {
         LOG.error("replication stopped: {}", e.getMessage());
         setState(ReplicationState.FAILED);
         terminated.complete(null);
-        if (ownsGroup && !stopRequested) {
-            group.shutdownGracefully(0, 2, TimeUnit.SECONDS);
-        }
     }
 
     private void setState(ReplicationState to) {

@@ -221,7 +221,9 @@ final class FlowConnection extends ChannelInboundHandlerAdapter implements RdbHa
     /** Stops decoding (the session is ending). */
     void close() {
         if (channel != null) {
-            channel.eventLoop().execute(() -> mode = Mode.CLOSED);
+            if (!channel.eventLoop().isShuttingDown()) {
+                channel.eventLoop().execute(() -> mode = Mode.CLOSED);
+            }
             channel.close();
         }
     }

@@ -39,7 +39,7 @@ final class FlowPipeline {
     private volatile Channel channel;
     private volatile boolean paused;
     private boolean pauseReported;
-    private long pauseStartNanos;
+    private volatile long pauseStartNanos;
     private final AtomicLong pauses = new AtomicLong();
     private final AtomicLong pausedNanos = new AtomicLong();
     private volatile long maxQueued;
