@@ -19,8 +19,13 @@ import java.util.Map;
  * it does not model, so a test cannot pass by ignoring data.
  */
 final class KeyspaceModel implements ReplicationListener {
-    private final KeyspaceCollector snapshot = new KeyspaceCollector(false, System.currentTimeMillis());
+    private KeyspaceCollector snapshot = new KeyspaceCollector(false, System.currentTimeMillis());
     final List<String> unsupported = new ArrayList<>();
+
+    /** A new full sync starts: forget everything (the target would be flushed). */
+    synchronized void reset() {
+        snapshot = new KeyspaceCollector(false, System.currentTimeMillis());
+    }
 
     Map<String, Object> keyspace() {
         synchronized (this) {

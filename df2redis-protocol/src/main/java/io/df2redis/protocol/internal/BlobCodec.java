@@ -2,14 +2,13 @@ package io.df2redis.protocol.internal;
 
 import com.github.luben.zstd.Zstd;
 import com.github.luben.zstd.ZstdException;
-import org.apache.commons.compress.compressors.lz4.FramedLZ4CompressorInputStream;
-import org.apache.commons.compress.compressors.lz4.FramedLZ4CompressorOutputStream;
+import net.jpountz.lz4.LZ4Compressor;
+import net.jpountz.lz4.LZ4Factory;
+import org.apache.commons.compress.compressors.lz4.BlockLZ4CompressorInputStream;
 import org.apache.commons.compress.compressors.lz4.XXHash32;
 
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.util.Arrays;
 
 /**
@@ -20,6 +19,13 @@ import java.util.Arrays;
  */
 public final class BlobCodec {
     private static final int LZ4_MAGIC = 0x184D2204;
+    /**
+     * Bounds on how much a frame can expand, checked before allocating its declared content
+     * size: an LZ4 match grows by at most 255 bytes per input byte; a ZSTD RLE block turns 4
+     * bytes into at most 128 KiB.
+     */
+    private static final long LZ4_MAX_RATIO = 256;
+    private static final long ZSTD_MAX_RATIO = 32768;
 
     private BlobCodec() {
     }
@@ -62,49 +68,134 @@ public final class BlobCodec {
         return size;
     }
 
-    /** Decompresses one LZ4 frame, refusing to produce more than {@code maxOut} bytes. */
+    /**
+     * Decompresses one LZ4 frame, refusing to produce more than {@code maxOut} bytes. The frame
+     * layout (descriptor, block headers, checksums) is walked here; each block is decoded by
+     * commons-compress's LZ4 block decoder, primed with the previous 64 KiB of output when the
+     * frame uses linked blocks (as Dragonfly's do, spec §4.5).
+     */
     public static byte[] decompressLz4(byte[] frame, int maxOut) throws BadBlobException {
         long declared = lz4ContentSize(frame);
         if (declared > maxOut) {
             throw new BadBlobException("LZ4 blob declares " + declared + " bytes, limit is " + maxOut, true, null);
         }
-        try (InputStream in = new FramedLZ4CompressorInputStream(new ByteArrayInputStream(frame), false)) {
-            byte[] out = new byte[declared >= 0 ? (int) declared : Math.min(maxOut, 64 * 1024)];
-            int n = 0;
+        if (declared > (long) frame.length * LZ4_MAX_RATIO + 65536) {
+            throw new BadBlobException("LZ4 frame of " + frame.length + " bytes cannot hold the " + declared
+                    + " bytes it declares", false, null);
+        }
+        int flg = frame[4] & 0xFF;
+        int bd = frame[5] & 0xFF;
+        if ((flg & 0x02) != 0 || (bd & 0x8F) != 0) {
+            throw new BadBlobException("LZ4 frame descriptor has reserved bits set", false, null);
+        }
+        boolean linked = (flg & 0x20) == 0;
+        boolean blockChecksum = (flg & 0x10) != 0;
+        boolean contentChecksum = (flg & 0x04) != 0;
+        int maxBlock;
+        switch ((bd >> 4) & 7) {
+            case 4:
+                maxBlock = 64 << 10;
+                break;
+            case 5:
+                maxBlock = 256 << 10;
+                break;
+            case 6:
+                maxBlock = 1 << 20;
+                break;
+            case 7:
+                maxBlock = 4 << 20;
+                break;
+            default:
+                throw new BadBlobException("LZ4 frame with invalid block size code " + ((bd >> 4) & 7), false, null);
+        }
+        int pos = 6 + ((flg & 0x08) != 0 ? 8 : 0) + ((flg & 0x01) != 0 ? 4 : 0);
+        if (pos >= frame.length) {
+            throw new BadBlobException("LZ4 frame descriptor truncated", false, null);
+        }
+        XXHash32 hc = new XXHash32();
+        hc.update(frame, 4, pos - 4);
+        if (((hc.getValue() >> 8) & 0xFF) != (frame[pos] & 0xFF)) {
+            throw new BadBlobException("LZ4 frame descriptor checksum mismatch", false, null);
+        }
+        pos++;
+        byte[] out = new byte[declared >= 0 ? (int) declared : Math.min(maxOut, 64 * 1024)];
+        int n = 0;
+        while (true) {
+            if (pos + 4 > frame.length) {
+                throw new BadBlobException("LZ4 frame truncated before its end mark", false, null);
+            }
+            int header = readIntLE(frame, pos);
+            pos += 4;
+            if (header == 0) {
+                break;
+            }
+            boolean stored = (header & 0x80000000) != 0;
+            int len = header & 0x7FFFFFFF;
+            if (len > maxBlock || len > frame.length - pos) {
+                throw new BadBlobException("LZ4 block of " + len + " bytes exceeds the block size or the frame", false,
+                        null);
+            }
+            if (n + (long) maxBlock > out.length && out.length < maxOut) {
+                out = Arrays.copyOf(out, (int) Math.min(maxOut, Math.max((long) out.length * 2, n + (long) maxBlock)));
+            }
+            if (stored) {
+                if (n + len > out.length) {
+                    throw tooBig(maxOut, declared);
+                }
+                System.arraycopy(frame, pos, out, n, len);
+                n += len;
+            } else {
+                n = decodeBlock(frame, pos, len, out, n, linked, maxBlock, maxOut, declared);
+            }
+            pos += len + (blockChecksum ? 4 : 0);
+        }
+        pos += contentChecksum ? 4 : 0;
+        if (pos != frame.length) {
+            throw new BadBlobException("LZ4 frame has " + (frame.length - pos) + " bytes after its end", false, null);
+        }
+        if (declared >= 0 && n != declared) {
+            throw new BadBlobException("LZ4 blob decompressed to " + n + " bytes, declared " + declared, false, null);
+        }
+        return n == out.length ? out : Arrays.copyOf(out, n);
+    }
+
+    private static int decodeBlock(byte[] frame, int pos, int len, byte[] out, int n, boolean linked, int maxBlock,
+                                   int maxOut, long declared) throws BadBlobException {
+        try (BlockLZ4CompressorInputStream in = new BlockLZ4CompressorInputStream(
+                new ByteArrayInputStream(frame, pos, len))) {
+            if (linked && n > 0) {
+                in.prefill(Arrays.copyOfRange(out, Math.max(0, n - 65536), n));
+            }
+            int start = n;
             while (true) {
                 if (n == out.length) {
-                    if (declared >= 0) {
-                        if (in.read() != -1) {
-                            throw new BadBlobException("LZ4 blob longer than its declared content size " + declared,
-                                    false, null);
-                        }
+                    if (in.read() == -1) {
                         break;
                     }
-                    if (out.length >= maxOut) {
-                        if (in.read() != -1) {
-                            throw new BadBlobException("LZ4 blob decompresses to more than " + maxOut + " bytes",
-                                    true, null);
-                        }
-                        break;
-                    }
-                    out = Arrays.copyOf(out, (int) Math.min(maxOut, (long) out.length * 2));
+                    throw tooBig(maxOut, declared);
                 }
                 int r = in.read(out, n, out.length - n);
                 if (r < 0) {
                     break;
                 }
                 n += r;
+                if (n - start > maxBlock) {
+                    throw new BadBlobException("LZ4 block decompresses beyond the frame's block size " + maxBlock,
+                            false, null);
+                }
             }
-            if (declared >= 0 && n != declared) {
-                throw new BadBlobException("LZ4 blob decompressed to " + n + " bytes, declared " + declared, false,
-                        null);
-            }
-            return n == out.length ? out : Arrays.copyOf(out, n);
+            return n;
         } catch (BadBlobException e) {
             throw e;
         } catch (IOException | RuntimeException e) {
-            throw new BadBlobException("corrupt LZ4 frame: " + e.getMessage(), false, e);
+            throw new BadBlobException("corrupt LZ4 block: " + e.getMessage(), false, e);
         }
+    }
+
+    private static BadBlobException tooBig(int maxOut, long declared) {
+        return declared >= 0
+                ? new BadBlobException("LZ4 blob longer than its declared content size " + declared, false, null)
+                : new BadBlobException("LZ4 blob decompresses to more than " + maxOut + " bytes", true, null);
     }
 
     /** Decompresses one ZSTD frame (its header must carry the content size, as Dragonfly's do). */
@@ -121,6 +212,10 @@ public final class BlobCodec {
         if (size > maxOut) {
             throw new BadBlobException("ZSTD blob declares " + size + " bytes, limit is " + maxOut, true, null);
         }
+        if (size > (long) frame.length * ZSTD_MAX_RATIO + 131072) {
+            throw new BadBlobException("ZSTD frame of " + frame.length + " bytes cannot hold the " + size
+                    + " bytes it declares", false, null);
+        }
         try {
             byte[] out = new byte[(int) size];
             long n = Zstd.decompressByteArray(out, 0, out.length, frame, 0, frame.length);
@@ -136,32 +231,46 @@ public final class BlobCodec {
     }
 
     /**
-     * Compresses {@code data} into one LZ4 frame exactly like Dragonfly: linked 64 KB blocks, no
-     * checksums, the content size in the descriptor (FLG 0x48, BD 0x40).
+     * Compresses {@code data} into one LZ4 frame in Dragonfly's format: FLG 0x48 (linked-block
+     * frame, content size present, no checksums), BD 0x40 (64 KB blocks). Blocks are compressed
+     * with lz4-java (each without reference to the previous one, which a linked-block frame
+     * allows); a block that does not shrink is stored raw.
      */
     public static byte[] compressLz4(byte[] data) {
-        ByteArrayOutputStream bos = new ByteArrayOutputStream(data.length / 2 + 64);
-        try (FramedLZ4CompressorOutputStream out = new FramedLZ4CompressorOutputStream(bos,
-                new FramedLZ4CompressorOutputStream.Parameters(FramedLZ4CompressorOutputStream.BlockSize.K64,
-                        false, false, true))) {
-            out.write(data);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-        byte[] plain = bos.toByteArray();
-        // plain = magic(4) FLG BD HC blocks...; insert the content size and recompute HC.
-        byte[] framed = new byte[plain.length + 8];
-        System.arraycopy(plain, 0, framed, 0, 4);
-        framed[4] = (byte) (plain[4] | 0x08);
-        framed[5] = plain[5];
+        LZ4Compressor c = LZ4Factory.fastestInstance().fastCompressor();
+        int blocks = (data.length + 65535) / 65536;
+        byte[] out = new byte[15 + blocks * (4 + c.maxCompressedLength(65536)) + 4];
+        writeIntLE(out, 0, LZ4_MAGIC);
+        out[4] = 0x48;
+        out[5] = 0x40;
         for (int i = 0; i < 8; i++) {
-            framed[6 + i] = (byte) ((long) data.length >>> (8 * i));
+            out[6 + i] = (byte) ((long) data.length >>> (8 * i));
         }
         XXHash32 hash = new XXHash32();
-        hash.update(framed, 4, 10);
-        framed[14] = (byte) ((hash.getValue() >> 8) & 0xFF);
-        System.arraycopy(plain, 7, framed, 15, plain.length - 7);
-        return framed;
+        hash.update(out, 4, 10);
+        out[14] = (byte) ((hash.getValue() >> 8) & 0xFF);
+        int pos = 15;
+        for (int off = 0; off < data.length; off += 65536) {
+            int len = Math.min(65536, data.length - off);
+            int clen = c.compress(data, off, len, out, pos + 4, out.length - pos - 4);
+            if (clen >= len) {
+                writeIntLE(out, pos, len | 0x80000000);
+                System.arraycopy(data, off, out, pos + 4, len);
+                pos += 4 + len;
+            } else {
+                writeIntLE(out, pos, clen);
+                pos += 4 + clen;
+            }
+        }
+        writeIntLE(out, pos, 0);
+        return Arrays.copyOf(out, pos + 4);
+    }
+
+    private static void writeIntLE(byte[] b, int off, int v) {
+        b[off] = (byte) v;
+        b[off + 1] = (byte) (v >>> 8);
+        b[off + 2] = (byte) (v >>> 16);
+        b[off + 3] = (byte) (v >>> 24);
     }
 
     /** Compresses {@code data} into one ZSTD frame with the content size in its header. */

@@ -7,6 +7,9 @@ import java.util.Arrays;
  * strict bounds checks, and a simple hash-table compressor for the encoders.
  */
 public final class Lzf {
+    /** Largest ratio of decompressed to compressed size liblzf's format allows (264 bytes from 3). */
+    public static final int MAX_EXPANSION = 88;
+
     private Lzf() {
     }
 
@@ -25,6 +28,11 @@ public final class Lzf {
      * @throws CorruptLzfException if the data is malformed or does not produce exactly outLen bytes
      */
     public static byte[] decompress(byte[] in, int inOff, int inLen, int outLen) throws CorruptLzfException {
+        // a 3-byte back reference yields at most 264 bytes: no valid input expands more than 88-fold,
+        // so reject impossible lengths before allocating them
+        if ((long) outLen > (long) inLen * MAX_EXPANSION) {
+            throw new CorruptLzfException("LZF data of " + inLen + " bytes cannot decompress to " + outLen + " bytes");
+        }
         byte[] out = new byte[outLen];
         int ip = inOff;
         int inEnd = inOff + inLen;

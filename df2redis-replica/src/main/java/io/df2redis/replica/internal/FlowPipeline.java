@@ -52,6 +52,7 @@ final class FlowPipeline {
     private volatile boolean running = true;
     private volatile boolean failed;
     private volatile boolean settled = true;
+    private volatile boolean closing;
     private Thread applier;
 
     private record Pending(long lsn, CompletableFuture<Void> stage) {
@@ -101,8 +102,13 @@ final class FlowPipeline {
         }
     }
 
+    /** The session is ending: never resume reading again. */
+    void closing() {
+        closing = true;
+    }
+
     private void resumeIfDrained() {
-        if (paused && queued.get() <= limit / 2) {
+        if (paused && !closing && queued.get() <= limit / 2) {
             paused = false;
             pausedNanos.addAndGet(System.nanoTime() - pauseStartNanos);
             Channel ch = channel;

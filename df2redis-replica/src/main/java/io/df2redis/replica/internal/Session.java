@@ -389,6 +389,14 @@ public final class Session implements SessionContext, FlowConnection.Events {
     /** Ends the session: optionally lets queued events be applied and ACKed first, then closes every socket. */
     public void close(boolean drain) {
         stopping = true;
+        // stop taking new data from the master: what was received is applied, nothing more
+        pipelines.forEach(FlowPipeline::closing);
+        for (FlowConnection fc : flows) {
+            Channel ch = fc.channel();
+            if (ch != null && !ch.eventLoop().isShuttingDown()) {
+                ch.eventLoop().execute(() -> ch.config().setAutoRead(false));
+            }
+        }
         if (drain) {
             long deadline = System.nanoTime() + options.drainTimeout().toNanos();
             for (FlowPipeline p : pipelines) {

@@ -18,8 +18,12 @@ final class Io {
     final RdbDecoderOptions options;
     /** Offset of the unit being decoded, for errors. */
     long unitOffset;
-    /** What is being decoded, for errors. */
+    /** What is being decoded, for errors (when no entry is being decoded). */
     String context = "";
+    /** The entry being decoded, described lazily in errors (a per-unit string would cost real time). */
+    EntryState contextEntry;
+    /** TAGGED_CHUNK id the entry's bytes came from, or 0. */
+    int contextTag;
     /** Encoding of the last string read by {@link #string}. */
     StringEncoding lastEncoding = StringEncoding.RAW;
 
@@ -27,16 +31,37 @@ final class Io {
         this.options = options;
     }
 
+    /** What is being decoded, as text. */
+    String context() {
+        if (contextEntry == null) {
+            return context;
+        }
+        return contextEntry.describe() + (contextTag != 0 ? " in TAGGED_CHUNK " + contextTag : "");
+    }
+
+    /** Sets a plain-text context (no entry). */
+    void context(String text) {
+        context = text;
+        contextEntry = null;
+        contextTag = 0;
+    }
+
+    /** Sets the entry being decoded as the context. */
+    void context(EntryState entry, int tag) {
+        contextEntry = entry;
+        contextTag = tag;
+    }
+
     RdbProtocolException error(String message) {
-        return new RdbProtocolException(message, unitOffset, context);
+        return new RdbProtocolException(message, unitOffset, context());
     }
 
     RdbProtocolException error(String message, Throwable cause) {
-        return new RdbProtocolException(message, unitOffset, context, cause);
+        return new RdbProtocolException(message, unitOffset, context(), cause);
     }
 
     LimitExceededException limit(String message) {
-        return new LimitExceededException(message, unitOffset, context);
+        return new LimitExceededException(message, unitOffset, context());
     }
 
     /** A plain (non-special) RDB length. */

@@ -176,10 +176,10 @@ public final class RdbEngine {
             failure = e;
             throw e;
         } catch (CorruptValueException e) {
-            failure = new RdbProtocolException(e.getMessage(), io.unitOffset, io.context);
+            failure = new RdbProtocolException(e.getMessage(), io.unitOffset, io.context());
             throw failure;
         } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
-            failure = new RdbProtocolException("decoder failure: " + e, io.unitOffset, io.context, e);
+            failure = new RdbProtocolException("decoder failure: " + e, io.unitOffset, io.context(), e);
             throw failure;
         }
     }
@@ -289,16 +289,16 @@ public final class RdbEngine {
         void errorContext(long recOff) {
             if (nested) {
                 io.unitOffset = blobOffset;
-                io.context = "record at offset " + recOff + " inside the " + blobKind + " blob";
+                io.context("record at offset " + recOff + " inside the " + blobKind + " blob");
             } else {
                 io.unitOffset = recOff;
-                io.context = "record";
+                io.context("record");
             }
         }
 
         void step(ByteBuf in) {
             if (current != null) {
-                io.context = current.state.describe();
+                io.context(current.state, 0);
                 if (current.step(in)) {
                     EntryState st = current.state;
                     current = null;
@@ -443,7 +443,7 @@ public final class RdbEngine {
                     pendingIdle, pendingFreq, keyEnc, 0);
             clearPrefix();
             EntryState st = new EntryState(entry, handler);
-            io.context = st.describe();
+            io.context(st, 0);
             ValueReader r = ValueReaders.create(type, st, io);
             recordOffset = start;
             handler.onEntryStart(entry);
@@ -596,7 +596,7 @@ public final class RdbEngine {
                         taggedHeader(buf, t, key, recOff);
                     } else {
                         if (t.state != null) {
-                            io.context = t.state.describe() + " in TAGGED_CHUNK " + key;
+                            io.context(t.state, key);
                         }
                         if (t.reader.step(buf)) {
                             complete = true;
@@ -652,7 +652,7 @@ public final class RdbEngine {
             byte[] key = io.string(buf);
             RdbEntry entry = new RdbEntry(recOff, db, key, type, expire, mask, mc, -1, -1, io.lastEncoding, id);
             EntryState st = new EntryState(entry, handler);
-            io.context = st.describe();
+            io.context(st, id);
             ValueReader r = ValueReaders.create(type, st, io);
             t.state = st;
             t.reader = r;

@@ -598,10 +598,12 @@ final class ValueReaders {
             CompactReader r = CompactReader.listpack(lp);
             long count = next(r).longValue();
             long deleted = next(r).longValue();
-            int masterFields = (int) next(r).longValue();
-            if (masterFields < 0) {
-                throw new CorruptValueException("negative master field count");
+            long masterCount = next(r).longValue();
+            // every field takes at least one listpack byte: bound counts by the listpack size
+            if (masterCount < 0 || masterCount > lp.length) {
+                throw new CorruptValueException("stream node master field count " + masterCount + " out of range");
             }
+            int masterFields = (int) masterCount;
             byte[][] fields = new byte[masterFields][];
             for (int i = 0; i < masterFields; i++) {
                 fields[i] = next(r).bytes();
@@ -616,11 +618,12 @@ final class ValueReaders {
                 long ms = masterMs + next(r).longValue();
                 long seq = masterSeq + next(r).longValue();
                 boolean same = (flags & 2) != 0;
-                int nf = same ? masterFields : (int) next(r).longValue();
-                if (nf < 0) {
-                    throw new CorruptValueException("negative stream entry field count");
+                long fieldCount = same ? masterFields : next(r).longValue();
+                if (fieldCount < 0 || fieldCount > lp.length) {
+                    throw new CorruptValueException("stream entry field count " + fieldCount + " out of range");
                 }
-                List<byte[]> fv = (flags & 1) != 0 ? null : new ArrayList<>(nf * 2);
+                int nf = (int) fieldCount;
+                List<byte[]> fv = (flags & 1) != 0 ? null : new ArrayList<>(Math.min(nf, 64) * 2);
                 long bytes = 0;
                 for (int i = 0; i < nf; i++) {
                     byte[] f = same ? fields[i] : next(r).bytes();
@@ -941,13 +944,18 @@ final class ValueReaders {
                 depth = d;
                 decay = dec;
                 heapLeft = heap;
-                counts = new long[(int) heap];
+                // grown as items arrive: the declared size alone must not reserve memory
+                counts = new long[(int) Math.min(heap, 64)];
                 state.declaredCount = heap;
                 return false;
             }
             if (heapLeft > 0) {
                 byte[] item = io.string(in);
                 long count = io.length(in, "TOPK item count");
+                if (items.size() == counts.length) {
+                    counts = java.util.Arrays.copyOf(counts, (int) Math.min((long) counts.length * 2,
+                            items.size() + heapLeft));
+                }
                 counts[items.size()] = count;
                 items.add(item);
                 heapLeft--;

@@ -1,0 +1,587 @@
+package io.df2redis.protocol.rdb;
+
+import io.df2redis.protocol.internal.CompactWriter;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * The content of a value to be written by {@link RdbEncoder}, independent of its wire encoding:
+ * the {@link RdbType} chosen in {@link RdbKeyValue} decides how it is laid out (e.g. a
+ * {@link HashValue} as HASH, HASH_LISTPACK, HASH_ZIPLIST, HASH_WITH_EXPIRY…). Element lists are
+ * read sequentially and only while encoding, so a lazily generated {@link List} (e.g. an
+ * {@code AbstractList} computing elements on demand) lets the encoder stream values far larger
+ * than the heap. Byte arrays are not copied; do not modify them while encoding.
+ */
+public sealed interface RdbValue {
+
+    /** The RDB types that can hold this value. */
+    Set<RdbType> types();
+
+    /** The type Dragonfly v1.40 would write for this value (spec §4.7). */
+    RdbType defaultType();
+
+    /** Whether {@code type} can hold this value. */
+    default boolean supports(RdbType type) {
+        return types().contains(type);
+    }
+
+    // ------------------------------------------------------------------ factories
+
+    static StringValue string(byte[] bytes) {
+        return new StringValue(bytes);
+    }
+
+    static StringValue string(String text) {
+        return new StringValue(utf8(text));
+    }
+
+    static ListValue list(List<byte[]> elements) {
+        return new ListValue(elements);
+    }
+
+    static ListValue list(String... elements) {
+        return new ListValue(utf8(elements));
+    }
+
+    static SetValue set(List<byte[]> members) {
+        return new SetValue(members, null);
+    }
+
+    static SetValue set(String... members) {
+        return new SetValue(utf8(members), null);
+    }
+
+    static ZSetValue zset(List<byte[]> members, double[] scores) {
+        return new ZSetValue(members, scores);
+    }
+
+    static HashValue hash(List<byte[]> fields, List<byte[]> values) {
+        return new HashValue(fields, values, null);
+    }
+
+    /** A hash from alternating field and value strings. */
+    static HashValue hash(String... fieldsAndValues) {
+        if (fieldsAndValues.length % 2 != 0) {
+            throw new IllegalArgumentException("odd number of field/value strings");
+        }
+        List<byte[]> f = new ArrayList<>();
+        List<byte[]> v = new ArrayList<>();
+        for (int i = 0; i < fieldsAndValues.length; i += 2) {
+            f.add(utf8(fieldsAndValues[i]));
+            v.add(utf8(fieldsAndValues[i + 1]));
+        }
+        return new HashValue(f, v, null);
+    }
+
+    static JsonValue json(String text) {
+        return new JsonValue(utf8(text));
+    }
+
+    private static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static List<byte[]> utf8(String... s) {
+        List<byte[]> out = new ArrayList<>(s.length);
+        for (String x : s) {
+            out.add(utf8(x));
+        }
+        return out;
+    }
+
+    // ------------------------------------------------------------------ values
+
+    /** A string (type 0). */
+    record StringValue(byte[] bytes) implements RdbValue {
+        public StringValue {
+            Objects.requireNonNull(bytes, "bytes");
+        }
+
+        @Override
+        public Set<RdbType> types() {
+            return EnumSet.of(RdbType.STRING);
+        }
+
+        @Override
+        public RdbType defaultType() {
+            return RdbType.STRING;
+        }
+    }
+
+    /** A list, head to tail (types 1, 10, 14, 18). */
+    record ListValue(List<byte[]> elements) implements RdbValue {
+        public ListValue {
+            Objects.requireNonNull(elements, "elements");
+        }
+
+        @Override
+        public Set<RdbType> types() {
+            return EnumSet.of(RdbType.LIST, RdbType.LIST_ZIPLIST, RdbType.LIST_QUICKLIST, RdbType.LIST_QUICKLIST_2);
+        }
+
+        @Override
+        public RdbType defaultType() {
+            return RdbType.LIST_QUICKLIST_2;
+        }
+    }
+
+    /**
+     * A set (types 2, 11, 20, 32). {@code expireAtSeconds} is null, or per member its absolute
+     * expiry in Unix seconds (-1 for none; others must be ≥ {@link RdbEncoder#MEMBER_EXPIRY_BASE});
+     * only SET_WITH_EXPIRY can carry expiries. SET_INTSET needs canonical decimal integers.
+     */
+    record SetValue(List<byte[]> members, long[] expireAtSeconds) implements RdbValue {
+        public SetValue {
+            Objects.requireNonNull(members, "members");
+            if (expireAtSeconds != null && expireAtSeconds.length != members.size()) {
+                throw new IllegalArgumentException("expireAtSeconds must have one entry per member");
+            }
+        }
+
+        /** Whether any member has an expiry. */
+        public boolean hasExpiry() {
+            if (expireAtSeconds != null) {
+                for (long e : expireAtSeconds) {
+                    if (e >= 0) {
+                        return true;
+                    }
+                }
+            }
+            return false;
+        }
+
+        /** Whether every member is a canonical decimal 64-bit integer (intset-encodable). */
+        public boolean allIntegers() {
+            for (byte[] m : members) {
+                if (CompactWriter.canonicalLong(m) == null) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        @Override
+        public boolean supports(RdbType type) {
+            // cheaper than types(): scans the members only for SET_INTSET
+            switch (type) {
+                case SET_WITH_EXPIRY:
+                    return true;
+                case SET:
+                case SET_LISTPACK:
+                    return !hasExpiry();
+                case SET_INTSET:
+                    return !hasExpiry() && allIntegers();
+                default:
+                    return false;
+            }
+        }
+
+        @Override
+        public Set<RdbType> types() {
+            if (hasExpiry()) {
+                return EnumSet.of(RdbType.SET_WITH_EXPIRY);
+            }
+            EnumSet<RdbType> s = EnumSet.of(RdbType.SET, RdbType.SET_LISTPACK, RdbType.SET_WITH_EXPIRY);
+            if (allIntegers()) {
+                s.add(RdbType.SET_INTSET);
+            }
+            return s;
+        }
+
+        @Override
+        public RdbType defaultType() {
+            if (hasExpiry()) {
+                return RdbType.SET_WITH_EXPIRY;
+            }
+            return members.size() <= 512 && allIntegers() ? RdbType.SET_INTSET : RdbType.SET;
+        }
+    }
+
+    /** A sorted set: members with their scores, in the order given (types 3, 5, 12, 17). */
+    record ZSetValue(List<byte[]> members, double[] scores) implements RdbValue {
+        public ZSetValue {
+            Objects.requireNonNull(members, "members");
+            Objects.requireNonNull(scores, "scores");
+            if (scores.length != members.size()) {
+                throw new IllegalArgumentException("scores must have one entry per member");
+            }
+        }
+
+        @Override
+        public Set<RdbType> types() {
+            return EnumSet.of(RdbType.ZSET, RdbType.ZSET_2, RdbType.ZSET_ZIPLIST, RdbType.ZSET_LISTPACK);
+        }
+
+        @Override
+        public RdbType defaultType() {
+            if (members.size() <= 128) {
+                for (byte[] m : members) {
+                    if (m.length > 64) {
+                        return RdbType.ZSET_2;
+                    }
+                }
+                return RdbType.ZSET_LISTPACK;
+            }
+            return RdbType.ZSET_2;
+        }
+    }
+
+    /**
+     * A hash: fields and values in the order given (types 4, 9, 13, 16, 22–25, 31).
+     * {@code expireAtMillis} is null, or per field its absolute expiry in Unix milliseconds (-1
+     * for none). HASH_WITH_EXPIRY stores whole seconds relative to
+     * {@link RdbEncoder#MEMBER_EXPIRY_BASE}, so its expiries must be multiples of 1000 at or
+     * after that base; HASH_LISTPACK_EX / HASH_METADATA need expiries &gt; 0.
+     */
+    record HashValue(List<byte[]> fields, List<byte[]> values, long[] expireAtMillis) implements RdbValue {
+        public HashValue {
+            Objects.requireNonNull(fields, "fields");
+            Objects.requireNonNull(values, "values");
+            if (fields.size() != values.size()) {
+                throw new IllegalArgumentException("fields and values differ in size");
+            }
+            if (expireAtMillis != null && expireAtMillis.length != fields.size()) {
+                throw new IllegalArgumentException("expireAtMillis must have one entry per field");
+            }
+        }
+
+        public boolean hasExpiry() {
+            if (expireAtMillis != null) {
+                for (long e : expireAtMillis) {
+                    if (e >= 0) {
+                        return true;
+                    }
+                }
+            }
+            return false;
+        }
+
+        @Override
+        public Set<RdbType> types() {
+            EnumSet<RdbType> s = EnumSet.of(RdbType.HASH_WITH_EXPIRY, RdbType.HASH_METADATA,
+                    RdbType.HASH_LISTPACK_EX, RdbType.HASH_METADATA_PRE_GA, RdbType.HASH_LISTPACK_EX_PRE_GA);
+            if (!hasExpiry()) {
+                s.addAll(EnumSet.of(RdbType.HASH, RdbType.HASH_ZIPMAP, RdbType.HASH_ZIPLIST, RdbType.HASH_LISTPACK));
+            }
+            return s;
+        }
+
+        @Override
+        public RdbType defaultType() {
+            if (hasExpiry()) {
+                return RdbType.HASH_WITH_EXPIRY;
+            }
+            if (fields.size() <= 128) {
+                for (int i = 0; i < fields.size(); i++) {
+                    if (fields.get(i).length > 64 || values.get(i).length > 64) {
+                        return RdbType.HASH;
+                    }
+                }
+                return RdbType.HASH_LISTPACK;
+            }
+            return RdbType.HASH;
+        }
+    }
+
+    /** One stream entry; deleted entries stay in their node with the deleted flag. */
+    record StreamItem(StreamId id, List<byte[]> fieldsAndValues, boolean deleted) {
+        public StreamItem {
+            Objects.requireNonNull(id, "id");
+            Objects.requireNonNull(fieldsAndValues, "fieldsAndValues");
+            if (fieldsAndValues.size() % 2 != 0) {
+                throw new IllegalArgumentException("odd number of field/value strings");
+            }
+        }
+
+        public static StreamItem of(StreamId id, String... fieldsAndValues) {
+            return new StreamItem(id, utf8(fieldsAndValues), false);
+        }
+    }
+
+    /** A consumer of a group: its times and the ids it has pending. */
+    record StreamConsumer(byte[] name, long seenTimeMs, long activeTimeMs, List<StreamId> pending) {
+        public StreamConsumer {
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(pending, "pending");
+        }
+    }
+
+    /**
+     * A consumer group. {@code entriesRead} may be -1 (unknown); it and consumers' active times
+     * are only written by the stream types that have them.
+     */
+    record StreamGroup(byte[] name, StreamId lastDeliveredId, long entriesRead,
+                       List<ValueBatch.PendingEntry> pending, List<StreamConsumer> consumers) {
+        public StreamGroup {
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(lastDeliveredId, "lastDeliveredId");
+            Objects.requireNonNull(pending, "pending");
+            Objects.requireNonNull(consumers, "consumers");
+        }
+    }
+
+    /**
+     * A stream (types 15, 19, 21): entries in id order (live and deleted), then the metadata.
+     * {@code firstId}, {@code maxDeletedId} and {@code entriesAdded} are written only by types
+     * 19 and 21. {@link #of} derives the metadata from the entries.
+     */
+    record StreamValue(List<StreamItem> entries, long length, StreamId lastId, StreamId firstId,
+                       StreamId maxDeletedId, long entriesAdded, List<StreamGroup> groups) implements RdbValue {
+        public StreamValue {
+            Objects.requireNonNull(entries, "entries");
+            Objects.requireNonNull(lastId, "lastId");
+            Objects.requireNonNull(firstId, "firstId");
+            Objects.requireNonNull(maxDeletedId, "maxDeletedId");
+            Objects.requireNonNull(groups, "groups");
+        }
+
+        /** A stream whose metadata follows from its entries: length = live entries, ids from them. */
+        public static StreamValue of(List<StreamItem> entries, List<StreamGroup> groups) {
+            long live = 0;
+            StreamId last = StreamId.ZERO;
+            StreamId first = null;
+            StreamId maxDel = StreamId.ZERO;
+            for (StreamItem e : entries) {
+                if (e.id().compareTo(last) > 0) {
+                    last = e.id();
+                }
+                if (e.deleted()) {
+                    if (e.id().compareTo(maxDel) > 0) {
+                        maxDel = e.id();
+                    }
+                } else {
+                    live++;
+                    if (first == null) {
+                        first = e.id();
+                    }
+                }
+            }
+            return new StreamValue(entries, live, last, first == null ? StreamId.ZERO : first, maxDel,
+                    entries.size(), groups);
+        }
+
+        @Override
+        public Set<RdbType> types() {
+            return EnumSet.of(RdbType.STREAM_LISTPACKS, RdbType.STREAM_LISTPACKS_2, RdbType.STREAM_LISTPACKS_3);
+        }
+
+        @Override
+        public RdbType defaultType() {
+            return RdbType.STREAM_LISTPACKS_3;
+        }
+    }
+
+    /** A JSON document's text (type 30; type 20 in RDB versions below 10). */
+    record JsonValue(byte[] text) implements RdbValue {
+        public JsonValue {
+            Objects.requireNonNull(text, "text");
+        }
+
+        @Override
+        public Set<RdbType> types() {
+            return EnumSet.of(RdbType.JSON, RdbType.JSON_OLD);
+        }
+
+        @Override
+        public RdbType defaultType() {
+            return RdbType.JSON;
+        }
+    }
+
+    /** One filter of a scalable Bloom filter. */
+    record BloomFilter(long hashCount, byte[] bits) {
+        public BloomFilter {
+            Objects.requireNonNull(bits, "bits");
+        }
+    }
+
+    /** A scalable Bloom filter (types 33 SBF, 34 SBF2). */
+    record BloomValue(long options, double growFactor, double fpProbability, long prevSize, long currentSize,
+                      long maxCapacity, List<BloomFilter> filters) implements RdbValue {
+        public BloomValue {
+            Objects.requireNonNull(filters, "filters");
+        }
+
+        @Override
+        public Set<RdbType> types() {
+            return EnumSet.of(RdbType.SBF, RdbType.SBF2);
+        }
+
+        @Override
+        public RdbType defaultType() {
+            return RdbType.SBF2;
+        }
+    }
+
+    /** A Count-Min sketch (type 35): {@code width * depth} counters row by row. */
+    record CmsValue(long width, long depth, long totalCount, long[] counters) implements RdbValue {
+        public CmsValue {
+            Objects.requireNonNull(counters, "counters");
+            if (width * depth != counters.length) {
+                throw new IllegalArgumentException("counters must hold width * depth values");
+            }
+        }
+
+        @Override
+        public Set<RdbType> types() {
+            return EnumSet.of(RdbType.CMS);
+        }
+
+        @Override
+        public RdbType defaultType() {
+            return RdbType.CMS;
+        }
+    }
+
+    /** A Top-K sketch (type 36): heap items with counts and the raw uint32 LE counter bytes. */
+    record TopKValue(long options, long k, long width, long depth, double decay, List<byte[]> heapItems,
+                     long[] heapCounts, byte[] counters) implements RdbValue {
+        public TopKValue {
+            Objects.requireNonNull(heapItems, "heapItems");
+            Objects.requireNonNull(heapCounts, "heapCounts");
+            Objects.requireNonNull(counters, "counters");
+            if (heapCounts.length != heapItems.size()) {
+                throw new IllegalArgumentException("heapCounts must have one entry per heap item");
+            }
+        }
+
+        @Override
+        public Set<RdbType> types() {
+            return EnumSet.of(RdbType.TOPK);
+        }
+
+        @Override
+        public RdbType defaultType() {
+            return RdbType.TOPK;
+        }
+    }
+
+    /** A Cuckoo filter (type 37): its header fields and the bytes of each filter. */
+    record CuckooValue(long slotsPerBucket, long maxIterations, long expansion, long bucketCount, long itemCount,
+                       long deleteCount, List<byte[]> filters) implements RdbValue {
+        public CuckooValue {
+            Objects.requireNonNull(filters, "filters");
+        }
+
+        @Override
+        public Set<RdbType> types() {
+            return EnumSet.of(RdbType.CUCKOO);
+        }
+
+        @Override
+        public RdbType defaultType() {
+            return RdbType.CUCKOO;
+        }
+    }
+
+    /**
+     * A module value (type 7): the 64-bit module id and the module's opcode stream (opcodes 1–5
+     * with their operands, as Redis' module API writes them) without the trailing EOF opcode,
+     * which the encoder appends. {@link #opcodes()} builds such a stream.
+     */
+    record ModuleValue(long moduleId, byte[] payload) implements RdbValue {
+        public ModuleValue {
+            Objects.requireNonNull(payload, "payload");
+        }
+
+        /** The module id of a 9-character module name (charset A-Z a-z 0-9 - _) and encoding version (0..1023). */
+        public static long moduleId(String name, int encodingVersion) {
+            final String charset = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+            if (name.length() != 9) {
+                throw new IllegalArgumentException("module names have 9 characters: " + name);
+            }
+            if (encodingVersion < 0 || encodingVersion > 1023) {
+                throw new IllegalArgumentException("encoding version must be 0..1023: " + encodingVersion);
+            }
+            long id = 0;
+            for (int i = 0; i < 9; i++) {
+                int c = charset.indexOf(name.charAt(i));
+                if (c < 0) {
+                    throw new IllegalArgumentException("invalid module name character in " + name);
+                }
+                id = (id << 6) | c;
+            }
+            return (id << 10) | encodingVersion;
+        }
+
+        /** A builder of a module opcode stream. */
+        public static ModuleOpcodes opcodes() {
+            return new ModuleOpcodes();
+        }
+
+        @Override
+        public Set<RdbType> types() {
+            return EnumSet.of(RdbType.MODULE_2);
+        }
+
+        @Override
+        public RdbType defaultType() {
+            return RdbType.MODULE_2;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof ModuleValue m && m.moduleId == moduleId && Arrays.equals(m.payload, payload);
+        }
+
+        @Override
+        public int hashCode() {
+            return Long.hashCode(moduleId) * 31 + Arrays.hashCode(payload);
+        }
+    }
+
+    /** Builds the opcode stream of a {@link ModuleValue}: signed/unsigned integers, floats, doubles, strings. */
+    final class ModuleOpcodes {
+        private final io.netty.buffer.ByteBuf buf = io.netty.buffer.Unpooled.buffer();
+
+        ModuleOpcodes() {
+        }
+
+        /** Opcode 1 (SINT) – written as an unsigned 64-bit length like Redis does. */
+        public ModuleOpcodes signed(long v) {
+            buf.writeByte(1);
+            RdbEncoder.writeLengthUnsigned(buf, v);
+            return this;
+        }
+
+        /** Opcode 2 (UINT). */
+        public ModuleOpcodes unsigned(long v) {
+            buf.writeByte(2);
+            RdbEncoder.writeLengthUnsigned(buf, v);
+            return this;
+        }
+
+        /** Opcode 3 (FLOAT): 4 bytes. */
+        public ModuleOpcodes float32(float v) {
+            buf.writeByte(3);
+            buf.writeIntLE(Float.floatToRawIntBits(v));
+            return this;
+        }
+
+        /** Opcode 4 (DOUBLE): 8 bytes binary double. */
+        public ModuleOpcodes float64(double v) {
+            buf.writeByte(4);
+            buf.writeLongLE(Double.doubleToRawLongBits(v));
+            return this;
+        }
+
+        /** Opcode 5 (STRING): a plain RDB string. */
+        public ModuleOpcodes string(byte[] s) {
+            buf.writeByte(5);
+            RdbEncoder.writeRawString(buf, s);
+            return this;
+        }
+
+        public byte[] build() {
+            byte[] out = new byte[buf.readableBytes()];
+            buf.getBytes(buf.readerIndex(), out);
+            return out;
+        }
+    }
+}

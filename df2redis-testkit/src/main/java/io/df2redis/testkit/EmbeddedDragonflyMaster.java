@@ -1,0 +1,543 @@
+package io.df2redis.testkit;
+
+import io.df2redis.protocol.rdb.RdbKeyValue;
+import io.df2redis.testkit.internal.Backend;
+import io.df2redis.testkit.internal.FlowOutput;
+import io.df2redis.testkit.internal.Ids;
+import io.df2redis.testkit.internal.LiveBackend;
+import io.df2redis.testkit.internal.MasterServer;
+import io.df2redis.testkit.internal.ReplayBackend;
+import io.netty.handler.ssl.SslContext;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * An in-process Dragonfly master for tests: a Netty server on a loopback port that speaks the
+ * master side of Dragonfly replication (protocol spec {@code dragonfly-replication.md}) so that a
+ * replica client can be tested without a real Dragonfly.
+ *
+ * <p>A <b>live</b> master ({@link #builder()}) keeps a dataset (db → key → {@link RdbKeyValue}),
+ * serves full syncs of it on N flows with the framing of the chosen {@link ReleaseProfile} and
+ * {@link CompressionMode}, journals writes made through {@link #write} per shard with LSNs, and
+ * streams them as JOURNAL_BLOBs during full sync and as the journal in stable sync. A
+ * <b>replay</b> master ({@link #replay(Path)}) serves a captured case of the shared test vectors
+ * byte for byte.
+ *
+ * <pre>{@code
+ * try (EmbeddedDragonflyMaster master = EmbeddedDragonflyMaster.builder()
+ *         .shards(2).profile(ReleaseProfile.V1_40).start()) {
+ *     master.put(0, RdbKeyValue.of("k", RdbValue.string("v")));
+ *     // ... point a replica at master.port(), wait for stable sync ...
+ *     master.write("SET", "k", "v2");
+ *     master.awaitAck(master.shardOf("k"), master.nextLsn(master.shardOf("k")), Duration.ofSeconds(5));
+ * }
+ * }</pre>
+ *
+ * <p>Thread-safe. Methods that need a live master throw {@link UnsupportedOperationException}
+ * in replay mode.
+ */
+public final class EmbeddedDragonflyMaster implements AutoCloseable {
+    private final MasterServer server;
+    private final LiveBackend live;
+    private final ReplayBackend replay;
+    private final ReleaseProfile profile;
+    private final int shards;
+    private final InetSocketAddress address;
+
+    private EmbeddedDragonflyMaster(Builder b) throws IOException {
+        this.server = new MasterServer(new Object(),
+                new MasterServer.Auth(b.requirePass, b.aclUser, b.aclPassword), b.sslContext);
+        Backend backend;
+        if (b.replayDir != null) {
+            this.replay = ReplayBackend.load(server, b.replayDir);
+            this.live = null;
+            this.profile = replay.profile();
+            this.shards = replay.flowCount();
+            backend = replay;
+        } else {
+            this.replay = null;
+            this.profile = b.profile;
+            this.shards = b.shards;
+            boolean tagged = b.taggedChunks != null ? b.taggedChunks : b.profile.supportsTaggedChunks();
+            LiveBackend.Config cfg = new LiveBackend.Config(b.profile, b.shards, b.compression, b.chunkSize, tagged,
+                    b.backlogLength >= 0 ? b.backlogLength : b.profile.defaultBacklogLength(),
+                    b.lsnInterval.toNanos());
+            this.live = new LiveBackend(server, cfg, b.masterId != null ? b.masterId : Ids.hex40(), b.paceBytesPerSecond);
+            for (String s : b.scripts) {
+                live.loadScript(s);
+            }
+            backend = live;
+        }
+        server.backend(backend);
+        this.address = server.start(b.host, b.port);
+        if (live != null) {
+            live.port(address.getPort());
+        }
+    }
+
+    /** A builder of a live master. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Starts a master that replays a captured case: a directory of
+     * {@code shared/vectors/dragonfly/<release>/<case>/} holding {@code handshake.json} and
+     * {@code flow-<i>.bin}, or a case with {@code session-<n>/} sub-directories (each
+     * {@code REPLCONF capa dragonfly} then serves the next session). Handshake replies are the
+     * captured {@code reply_raw} bytes; after {@code DFLY SYNC} each FULL flow gets its bytes up to
+     * the JOURNAL_OFFSET record (or up to the compressed blob holding it), the rest at
+     * {@code DFLY STARTSTABLE}; PARTIAL flows get all their bytes at {@code DFLY STARTSTABLE}.
+     */
+    public static EmbeddedDragonflyMaster replay(Path caseDir) {
+        return builder().replay(caseDir).start();
+    }
+
+    // ------------------------------------------------------------------ identity
+
+    public String host() {
+        return address.getHostString();
+    }
+
+    public int port() {
+        return address.getPort();
+    }
+
+    public InetSocketAddress address() {
+        return address;
+    }
+
+    public ReleaseProfile profile() {
+        return profile;
+    }
+
+    /** Number of shards = number of flows. */
+    public int shardCount() {
+        return shards;
+    }
+
+    /** The current master replication id (40 hex); a new one after {@link #restart()}. */
+    public String masterId() {
+        return live != null ? live.masterId() : replay.masterId();
+    }
+
+    public boolean isReplay() {
+        return replay != null;
+    }
+
+    // ------------------------------------------------------------------ dataset
+
+    /**
+     * Sets a key without journaling it (as if the master had loaded it). The next full sync
+     * carries it; replicas in stable sync never hear of it. Small hashes/zsets and bloom filters
+     * are written with the profile's types whatever type {@code kv} names (spec §4.7).
+     */
+    public void put(int db, RdbKeyValue kv) {
+        live().put(db, Objects.requireNonNull(kv, "kv"));
+    }
+
+    /** {@link #put(int, RdbKeyValue)} in db 0. */
+    public void put(RdbKeyValue kv) {
+        put(0, kv);
+    }
+
+    public void putAll(int db, Collection<RdbKeyValue> kvs) {
+        for (RdbKeyValue kv : kvs) {
+            put(db, kv);
+        }
+    }
+
+    /** Removes a key without journaling it. */
+    public boolean remove(int db, byte[] key) {
+        return live().remove(db, key);
+    }
+
+    public Optional<RdbKeyValue> get(int db, byte[] key) {
+        return Optional.ofNullable(live().get(db, key));
+    }
+
+    public Optional<RdbKeyValue> get(int db, String key) {
+        return get(db, key.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The entries of a db in insertion order (the order a full sync sends them in, per shard). */
+    public List<RdbKeyValue> entries(int db) {
+        return live().entries(db);
+    }
+
+    /** The non-empty dbs, ascending. */
+    public List<Integer> dbs() {
+        return live().dbs();
+    }
+
+    /** Removes every key without journaling. */
+    public void clear() {
+        live().clear();
+    }
+
+    /** Caches a Lua script: flow 0 sends its body as an AUX {@code lua} field. */
+    public void loadScript(String body) {
+        live().loadScript(body);
+    }
+
+    /** The shard (= flow) a key lives on; keys with the same {@code {hash tag}} share a shard. */
+    public int shardOf(byte[] key) {
+        return live().sharding().shardOf(key);
+    }
+
+    public int shardOf(String key) {
+        return shardOf(key.getBytes(StandardCharsets.UTF_8));
+    }
+
+    // ------------------------------------------------------------------ live writes
+
+    /**
+     * Executes a write command in {@code db} as a client would: applies it to the dataset (SET and
+     * its variants, MSET(NX), DEL/UNLINK, FLUSHDB/FLUSHALL, EXPIRE family, PERSIST, INCR/DECR(BY),
+     * APPEND, LPUSH/RPUSH, SADD/SREM, HSET/HDEL, ZADD) and journals it per shard as Dragonfly does
+     * (multi-key commands split per shard with one shared txid, global commands on every shard,
+     * rewrites of spec §12). Other commands are journaled verbatim on the shard of their first
+     * argument without changing the dataset. Shards whose journal has not started (no
+     * {@code DFLY FLOW} since start/restart) journal nothing.
+     *
+     * @return the txid given to the journal entries (0 for single-key commands)
+     * @throws IllegalArgumentException for a malformed command (message = Redis error text)
+     * @throws IllegalStateException for WRONGTYPE
+     */
+    public long write(int db, List<byte[]> args) {
+        if (args.isEmpty()) {
+            throw new IllegalArgumentException("empty command");
+        }
+        return live().write(db, args);
+    }
+
+    public long write(int db, String... args) {
+        List<byte[]> a = new ArrayList<>(args.length);
+        for (String s : args) {
+            a.add(s.getBytes(StandardCharsets.UTF_8));
+        }
+        return write(db, a);
+    }
+
+    /** {@link #write(int, String...)} in db 0. */
+    public long write(String... args) {
+        return write(0, args);
+    }
+
+    /**
+     * Expires a key now: removes it and journals the expiry (EXPIRED {@code DEL key} on v1.30,
+     * COMMAND {@code DEL key} on v1.40, txid 0).
+     *
+     * @return false if the key did not exist
+     */
+    public boolean expire(int db, String key) {
+        return live().expire(db, key.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Journals a PING on every started shard, asking replicas for an immediate ACK (like WAIT). */
+    public void ping() {
+        live().ping();
+    }
+
+    /** The LSN the next journal item of {@code shard} gets (0 while its journal is not started). */
+    public long nextLsn(int shard) {
+        return live().nextLsn(shard);
+    }
+
+    /** The LSN of the last journal item of {@code shard} (0 if none). */
+    public long lastLsn(int shard) {
+        return Math.max(0, nextLsn(shard) - 1);
+    }
+
+    /** What {@code DFLY REPLICAOFFSET} answers: the next LSN of every shard. */
+    public long[] replicaOffsets() {
+        long[] out = new long[shards];
+        for (int i = 0; i < shards; i++) {
+            out[i] = nextLsn(i);
+        }
+        return out;
+    }
+
+    // ------------------------------------------------------------------ observability
+
+    /** Every connection accepted so far, with the commands it sent. */
+    public List<ConnectionRecord> connections() {
+        return server.records();
+    }
+
+    /** The last {@code REPLCONF ACK} value received on flow {@code flow}, or -1. */
+    public long lastAck(int flow) {
+        return server.acks().last(flow);
+    }
+
+    /** All ACK values of the newest connection of flow {@code flow}, in order. */
+    public List<Long> acks(int flow) {
+        return server.acks().all(flow);
+    }
+
+    /** Waits until flow {@code flow} ACKed at least {@code lsn}; false on timeout. */
+    public boolean awaitAck(int flow, long lsn, Duration timeout) {
+        try {
+            return server.acks().await(flow, lsn, timeout.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** The state of the newest session, or null if none was created. */
+    public SessionState sessionState() {
+        return live != null ? live.sessionState() : replay.sessionState();
+    }
+
+    /** The state of session {@code syncId} (e.g. {@code "SYNC1"}), or null if unknown. */
+    public SessionState sessionState(String syncId) {
+        return live().sessionState(syncId);
+    }
+
+    /** Waits until the newest session reaches {@code state}; false on timeout. */
+    public boolean awaitSessionState(SessionState state, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (sessionState() != state) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return true;
+    }
+
+    // ------------------------------------------------------------------ fault hooks
+
+    /**
+     * Closes flow {@code flow}'s connection after it has carried {@code bytes} bytes of
+     * replication stream (counted after the FLOW reply). Applies to the current connection of
+     * that flow, or else to the next one; one-shot.
+     */
+    public void dropFlowAfterBytes(int flow, long bytes) {
+        server.armDrop(flow, bytes, flowOutput(flow));
+    }
+
+    /** Stops writing to flow {@code flow} for {@code duration} (now, or from its next connection); one-shot. */
+    public void stallFlow(int flow, Duration duration) {
+        server.armStall(flow, duration.toNanos(), flowOutput(flow));
+    }
+
+    /**
+     * Limits how fast snapshots are produced, in bytes per second per flow (0 = unlimited), so a
+     * test can write while a full sync is in progress. {@code DFLY STARTSTABLE} still completes
+     * the snapshot at once.
+     */
+    public void paceSnapshot(long bytesPerSecond) {
+        live().pace(bytesPerSecond);
+    }
+
+    /** Answers the next {@code count} DFLY commands with {@code -LOADING Dragonfly is loading the dataset in memory}. */
+    public void replyLoading(int count) {
+        server.loadingReplies(count);
+    }
+
+    /** When on, {@code REPLCONF capa dragonfly} answers {@code +OK} like a Redis master. */
+    public void pretendRedis(boolean on) {
+        server.pretendRedis(on);
+    }
+
+    /**
+     * Simulates a master restart: closes every client connection, takes a new master id, stops
+     * the journals (LSNs restart at 1 with the next FLOW), clears the backlog and ACKs, and
+     * restarts sync ids at SYNC1. The dataset and the port are kept.
+     */
+    public void restart() {
+        live().restart(Ids.hex40());
+        server.closeClients();
+    }
+
+    /** Stops the server and closes every connection. Idempotent. */
+    @Override
+    public void close() {
+        if (live != null) {
+            live.shutdown();
+        }
+        server.close();
+    }
+
+    private FlowOutput flowOutput(int flow) {
+        return live != null ? live.flowOutput(flow) : replay.flowOutput(flow);
+    }
+
+    private LiveBackend live() {
+        if (live == null) {
+            throw new UnsupportedOperationException("not available on a replay master");
+        }
+        return live;
+    }
+
+    @Override
+    public String toString() {
+        return "EmbeddedDragonflyMaster[" + (isReplay() ? "replay " : "") + profile + ", shards=" + shards + ", "
+                + address + "]";
+    }
+
+    /** Settings of an {@link EmbeddedDragonflyMaster}; {@link #start()} binds it. */
+    public static final class Builder {
+        private int shards = 1;
+        private ReleaseProfile profile = ReleaseProfile.V1_40;
+        private CompressionMode compression = CompressionMode.LZ4;
+        private int chunkSize = 64 * 1024;
+        private Boolean taggedChunks;
+        private String requirePass;
+        private String aclUser;
+        private String aclPassword;
+        private SslContext sslContext;
+        private int backlogLength = -1;
+        private Duration lsnInterval = Duration.ofSeconds(3);
+        private long paceBytesPerSecond;
+        private String host = "127.0.0.1";
+        private int port;
+        private String masterId;
+        private final List<String> scripts = new ArrayList<>();
+        private Path replayDir;
+
+        private Builder() {
+        }
+
+        /** Number of shards = flows, 1..1024 (default 1). */
+        public Builder shards(int n) {
+            if (n < 1 || n > 1024) {
+                throw new IllegalArgumentException("shards must be 1..1024: " + n);
+            }
+            this.shards = n;
+            return this;
+        }
+
+        /** The release to imitate (default {@link ReleaseProfile#V1_40}). */
+        public Builder profile(ReleaseProfile p) {
+            this.profile = Objects.requireNonNull(p);
+            return this;
+        }
+
+        /** {@code --compression_mode} (default {@link CompressionMode#LZ4}, Dragonfly's default). */
+        public Builder compression(CompressionMode m) {
+            this.compression = Objects.requireNonNull(m);
+            return this;
+        }
+
+        /** {@code --serialization_max_chunk_size}: split containers bigger than this (default 64 KiB; 0 = never). */
+        public Builder chunkSize(int bytes) {
+            if (bytes < 0) {
+                throw new IllegalArgumentException("chunk size must be >= 0");
+            }
+            this.chunkSize = bytes;
+            return this;
+        }
+
+        /** {@code --serialization_tagged_chunks} (default: on for v1.40, off for v1.30, which cannot have it). */
+        public Builder taggedChunks(boolean on) {
+            this.taggedChunks = on;
+            return this;
+        }
+
+        /** Password of the default user: every connection must {@code AUTH} first. */
+        public Builder requirePass(String password) {
+            this.requirePass = password;
+            return this;
+        }
+
+        /**
+         * An ACL user ({@code AUTH user password}). With an ACL user configured every connection
+         * must authenticate, as that user or (if {@link #requirePass} is set) as the default user.
+         */
+        public Builder aclUser(String user, String password) {
+            this.aclUser = Objects.requireNonNull(user);
+            this.aclPassword = Objects.requireNonNull(password);
+            return this;
+        }
+
+        /** Serve TLS with this Netty server context. */
+        public Builder sslContext(SslContext ctx) {
+            this.sslContext = ctx;
+            return this;
+        }
+
+        /** {@code --shard_repl_backlog_len}: journal items kept per shard for partial sync (default per profile). */
+        public Builder backlogLength(int items) {
+            if (items < 0) {
+                throw new IllegalArgumentException("backlog length must be >= 0");
+            }
+            this.backlogLength = items;
+            return this;
+        }
+
+        /** Minimum time between LSN records in stable sync (default 3 s; the first item always gets one). */
+        public Builder lsnInterval(Duration d) {
+            this.lsnInterval = Objects.requireNonNull(d);
+            return this;
+        }
+
+        /** Initial snapshot pacing in bytes/s per flow (default 0 = unlimited); see {@link #paceSnapshot}. */
+        public Builder paceSnapshot(long bytesPerSecond) {
+            this.paceBytesPerSecond = bytesPerSecond;
+            return this;
+        }
+
+        /** Bind address (default 127.0.0.1). */
+        public Builder host(String host) {
+            this.host = Objects.requireNonNull(host);
+            return this;
+        }
+
+        /** Port (default 0 = a free port). */
+        public Builder port(int port) {
+            this.port = port;
+            return this;
+        }
+
+        /** A fixed initial master id (40 lowercase hex; default random). */
+        public Builder masterId(String id) {
+            if (!id.matches("[0-9a-f]{40}")) {
+                throw new IllegalArgumentException("master id must be 40 lowercase hex chars");
+            }
+            this.masterId = id;
+            return this;
+        }
+
+        /** A cached Lua script (AUX {@code lua} on flow 0). */
+        public Builder script(String body) {
+            this.scripts.add(Objects.requireNonNull(body));
+            return this;
+        }
+
+        /** Replay a captured case instead of emulating ({@link EmbeddedDragonflyMaster#replay}). */
+        public Builder replay(Path caseDir) {
+            this.replayDir = Objects.requireNonNull(caseDir);
+            return this;
+        }
+
+        /** Starts the master. */
+        public EmbeddedDragonflyMaster start() {
+            if (replayDir == null && Boolean.TRUE.equals(taggedChunks) && !profile.supportsTaggedChunks()) {
+                throw new IllegalArgumentException(profile + " has no tagged chunks");
+            }
+            try {
+                return new EmbeddedDragonflyMaster(this);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+}

@@ -1,0 +1,820 @@
+package io.df2redis.testkit.internal;
+
+import io.df2redis.protocol.journal.JournalEncoder;
+import io.df2redis.protocol.journal.JournalOp;
+import io.df2redis.protocol.rdb.Compression;
+import io.df2redis.protocol.rdb.RdbEncoder;
+import io.df2redis.protocol.rdb.RdbKeyValue;
+import io.df2redis.protocol.rdb.RdbValue;
+import io.df2redis.testkit.CompressionMode;
+import io.df2redis.testkit.ReleaseProfile;
+import io.df2redis.testkit.SessionState;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The emulated Dragonfly master: handshake (protocol spec §1, §2A, §3), sessions and their state
+ * machine, the per-shard journals with LSNs and backlog (§5, §6), full sync through
+ * {@link SnapshotSerializer}s (§4) and the stable-sync journal with LSN records. Every piece of
+ * state is guarded by the master's lock.
+ */
+public final class LiveBackend implements Backend {
+    private static final Logger LOG = LoggerFactory.getLogger(LiveBackend.class);
+    private static final long NEVER = Long.MIN_VALUE;
+    private static final Set<String> NETWORK_WRITES = Set.of("SET", "SETEX", "PSETEX", "MSET", "MSETNX", "DEL",
+            "UNLINK", "FLUSHDB", "FLUSHALL", "EXPIRE", "PEXPIRE", "EXPIREAT", "PEXPIREAT", "PERSIST", "INCR", "DECR",
+            "INCRBY", "DECRBY", "APPEND", "LPUSH", "RPUSH", "SADD", "SREM", "HSET", "HDEL", "ZADD");
+
+    /** Settings of a live master. */
+    public record Config(ReleaseProfile profile, int shards, CompressionMode compression, int chunkSize,
+                         boolean tagged, int backlogLength, long lsnIntervalNanos) {
+    }
+
+    final class Flow {
+        final int id;
+        final FlowOutput out;
+        final String token;
+        final boolean partial;
+        final long requestedLsn;
+        SnapshotSerializer serializer;
+        boolean stable;
+        long lastLsnRecordNanos = NEVER;
+
+        Flow(int id, FlowOutput out, String token, boolean partial, long requestedLsn) {
+            this.id = id;
+            this.out = out;
+            this.token = token;
+            this.partial = partial;
+            this.requestedLsn = requestedLsn;
+        }
+    }
+
+    final class Session {
+        final int number;
+        final String syncId;
+        final Conn main;
+        final Flow[] flows;
+        SessionState state = SessionState.PREPARATION;
+        String clientId;
+        long clientVersion = -1;
+
+        Session(int number, Conn main, int shards) {
+            this.number = number;
+            this.syncId = "SYNC" + number;
+            this.main = main;
+            this.flows = new Flow[shards];
+        }
+
+        boolean allFlows() {
+            for (Flow f : flows) {
+                if (f == null) {
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+
+    private final MasterServer server;
+    private final Object lock;
+    private final Config cfg;
+    private final Sharding sharding;
+    private final Dataset ds = new Dataset();
+    private final Commands commands;
+    private final ShardJournal[] journals;
+    private final SnapshotSerializer.Settings settings;
+    private final RdbEncoder plain = RdbEncoder.dragonfly();
+    private final Map<Integer, Session> sessions = new LinkedHashMap<>();
+    private final List<String> scripts = new ArrayList<>();
+    private volatile long paceBytesPerSecond;
+    private volatile String masterId;
+    private volatile int port;
+    private int syncCounter;
+    private long txidCounter;
+    private Session lastSession;
+
+    public LiveBackend(MasterServer server, Config cfg, String masterId, long paceBytesPerSecond) {
+        this.server = server;
+        this.lock = server.lock();
+        this.cfg = cfg;
+        this.masterId = masterId;
+        this.paceBytesPerSecond = paceBytesPerSecond;
+        this.sharding = new Sharding(cfg.shards());
+        this.commands = new Commands(ds, sharding, cfg.profile());
+        this.journals = new ShardJournal[cfg.shards()];
+        for (int i = 0; i < journals.length; i++) {
+            journals[i] = new ShardJournal(cfg.backlogLength());
+        }
+        RdbEncoder entries = cfg.compression() == CompressionMode.LZF
+                ? RdbEncoder.builder().lzfStrings(true).build() : RdbEncoder.dragonfly();
+        Compression blobs = switch (cfg.compression()) {
+            case LZ4 -> Compression.LZ4;
+            case ZSTD -> Compression.ZSTD;
+            default -> null;
+        };
+        this.settings = new SnapshotSerializer.Settings(cfg.profile(), entries, blobs, cfg.chunkSize(), cfg.tagged());
+    }
+
+    public void port(int port) {
+        this.port = port;
+    }
+
+    public Sharding sharding() {
+        return sharding;
+    }
+
+    public String masterId() {
+        return masterId;
+    }
+
+    public void pace(long bytesPerSecond) {
+        this.paceBytesPerSecond = bytesPerSecond;
+    }
+
+    // ------------------------------------------------------------------ dataset API
+
+    public void put(int db, RdbKeyValue kv) {
+        synchronized (lock) {
+            ds.put(db, kv);
+        }
+    }
+
+    public RdbKeyValue get(int db, byte[] key) {
+        synchronized (lock) {
+            return ds.get(db, new ByteKey(key));
+        }
+    }
+
+    public boolean remove(int db, byte[] key) {
+        synchronized (lock) {
+            return ds.remove(db, new ByteKey(key)) != null;
+        }
+    }
+
+    public List<RdbKeyValue> entries(int db) {
+        synchronized (lock) {
+            return ds.entries(db);
+        }
+    }
+
+    public List<Integer> dbs() {
+        synchronized (lock) {
+            return ds.dbs();
+        }
+    }
+
+    public void clear() {
+        synchronized (lock) {
+            ds.clear();
+        }
+    }
+
+    public void loadScript(String body) {
+        synchronized (lock) {
+            scripts.add(body);
+        }
+    }
+
+    // ------------------------------------------------------------------ writes
+
+    /** Executes a write command: applies it to the dataset and journals it. Returns the txid. */
+    public long write(int db, List<byte[]> args) {
+        synchronized (lock) {
+            Commands.Plan plan = commands.execute(db, args, System.currentTimeMillis());
+            return journal(plan, db);
+        }
+    }
+
+    /** As {@link #write} but returns the RESP reply a client would get. */
+    byte[] writeForReply(int db, List<byte[]> args) {
+        synchronized (lock) {
+            Commands.Plan plan = commands.execute(db, args, System.currentTimeMillis());
+            journal(plan, db);
+            return plan.reply();
+        }
+    }
+
+    public boolean expire(int db, byte[] key) {
+        synchronized (lock) {
+            Commands.Plan plan = commands.expireNow(db, key);
+            journal(plan, db);
+            return !plan.parts().isEmpty();
+        }
+    }
+
+    /** A journal PING on every started shard (what WAIT and TAKEOVER do). */
+    public void ping() {
+        synchronized (lock) {
+            byte[] item = JournalEncoder.item(0, JournalOp.PING, 0, 0, List.of());
+            for (int s = 0; s < journals.length; s++) {
+                if (journals[s].started()) {
+                    deliver(s, journals[s].append(item), 0, Set.of(), false);
+                }
+            }
+        }
+    }
+
+    private long journal(Commands.Plan plan, int db) {
+        if (plan.parts().isEmpty()) {
+            return 0;
+        }
+        long txid = plan.multi() ? ++txidCounter : 0;
+        for (Commands.Part p : plan.parts()) {
+            ShardJournal j = journals[p.shard()];
+            if (!j.started()) {
+                continue;
+            }
+            long shardCnt = cfg.profile() == ReleaseProfile.V1_30
+                    ? (plan.global() ? cfg.shards() : plan.parts().size()) : 1;
+            byte[] item = JournalEncoder.item(db, p.op(), txid, shardCnt, p.args());
+            deliver(p.shard(), j.append(item), db, p.keys(), p.allDbs());
+        }
+        return txid;
+    }
+
+    private void deliver(int shard, ShardJournal.Item item, int db, Set<ByteKey> keys, boolean allDbs) {
+        for (Session s : sessions.values()) {
+            Flow f = s.flows[shard];
+            if (f == null) {
+                continue;
+            }
+            if (f.stable) {
+                sendStable(f, item);
+            } else if (f.serializer != null) {
+                f.serializer.onJournal(item.bytes(), db, keys, allDbs);
+            }
+            // registered flows that did not start yet: a FULL snapshot will include the write,
+            // a PARTIAL flow replays it from the backlog at STARTSTABLE
+        }
+    }
+
+    private void sendStable(Flow f, ShardJournal.Item item) {
+        long now = System.nanoTime();
+        if (f.lastLsnRecordNanos == NEVER || now - f.lastLsnRecordNanos >= cfg.lsnIntervalNanos()) {
+            ByteBuf b = Unpooled.buffer(item.bytes().length + 10);
+            b.writeBytes(item.bytes());
+            JournalEncoder.writeLsn(b, item.lsn());
+            f.lastLsnRecordNanos = now;
+            byte[] a = new byte[b.readableBytes()];
+            b.readBytes(a);
+            f.out.enqueue(a);
+        } else {
+            f.out.enqueue(item.bytes());
+        }
+    }
+
+    // ------------------------------------------------------------------ observability
+
+    public long nextLsn(int shard) {
+        synchronized (lock) {
+            return journals[shard].nextLsn();
+        }
+    }
+
+    public SessionState sessionState() {
+        synchronized (lock) {
+            return lastSession == null ? null : lastSession.state;
+        }
+    }
+
+    public SessionState sessionState(String syncId) {
+        synchronized (lock) {
+            for (Session s : sessions.values()) {
+                if (s.syncId.equals(syncId)) {
+                    return s.state;
+                }
+            }
+            if (lastSession != null && lastSession.syncId.equals(syncId)) {
+                return lastSession.state;
+            }
+            return null;
+        }
+    }
+
+    /** The current flow output of flow {@code id} in the newest session that has it, or null. */
+    public FlowOutput flowOutput(int id) {
+        synchronized (lock) {
+            FlowOutput found = null;
+            for (Session s : sessions.values()) {
+                if (s.flows[id] != null) {
+                    found = s.flows[id].out;
+                }
+            }
+            return found;
+        }
+    }
+
+    // ------------------------------------------------------------------ lifecycle
+
+    /** Restart: a new master id, sessions cancelled, journals stopped (LSNs restart at 1), backlog cleared. */
+    public void restart(String newMasterId) {
+        synchronized (lock) {
+            cancelAll();
+            masterId = newMasterId;
+            for (ShardJournal j : journals) {
+                j.reset();
+            }
+            syncCounter = 0;
+            txidCounter = 0;
+            server.acks().clear();
+        }
+    }
+
+    @Override
+    public void shutdown() {
+        synchronized (lock) {
+            cancelAll();
+        }
+    }
+
+    private void cancelAll() {
+        for (Session s : new ArrayList<>(sessions.values())) {
+            cancel(s);
+        }
+    }
+
+    @Override
+    public void onClose(Conn c) {
+        synchronized (lock) {
+            for (Object o : c.ownedSessions) {
+                cancel((Session) o);
+            }
+            if (c.flowSession != null) {
+                cancel((Session) c.flowSession);
+            }
+        }
+    }
+
+    private void cancel(Session s) {
+        if (s.state == SessionState.CANCELLED) {
+            return;
+        }
+        LOG.debug("cancelling session {}", s.syncId);
+        s.state = SessionState.CANCELLED;
+        sessions.remove(s.number);
+        for (Flow f : s.flows) {
+            if (f != null) {
+                f.out.close();
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ commands
+
+    @Override
+    public void onCommand(Conn c, List<byte[]> args) {
+        String name = Commands.upper(args.get(0));
+        switch (name) {
+            case "PING":
+                c.reply(args.size() > 1 ? Resp.bulk(args.get(1)) : Resp.PONG);
+                return;
+            case "REPLCONF":
+                replconf(c, args);
+                return;
+            case "DFLY":
+                dfly(c, args);
+                return;
+            case "INFO":
+                c.reply(Resp.bulk(info(args.size() > 1 ? Commands.upper(args.get(1)) : "")));
+                return;
+            case "SELECT": {
+                if (args.size() != 2) {
+                    c.replyError("ERR wrong number of arguments for 'select' command");
+                    return;
+                }
+                try {
+                    c.db = (int) Commands.number(args.get(1));
+                    c.reply(Resp.OK);
+                } catch (IllegalArgumentException e) {
+                    c.replyError(Resp.NOT_INTEGER);
+                }
+                return;
+            }
+            case "GET": {
+                RdbKeyValue kv = args.size() == 2 ? get(c.db, args.get(1)) : null;
+                if (kv != null && !(kv.value() instanceof RdbValue.StringValue)) {
+                    c.replyError(Commands.WRONGTYPE);
+                } else {
+                    c.reply(Resp.bulk(kv == null ? null : ((RdbValue.StringValue) kv.value()).bytes()));
+                }
+                return;
+            }
+            case "DBSIZE":
+                synchronized (lock) {
+                    c.reply(Resp.integer(ds.size(c.db)));
+                }
+                return;
+            case "WAIT":
+                ping();
+                c.reply(Resp.integer(stableFlows()));
+                return;
+            default:
+                break;
+        }
+        if (NETWORK_WRITES.contains(name)) {
+            try {
+                c.reply(writeForReply(c.db, args));
+            } catch (IllegalArgumentException | IllegalStateException e) {
+                c.replyError(e.getMessage());
+            }
+            return;
+        }
+        c.replyError("ERR unknown command `" + name + "`");
+    }
+
+    private int stableFlows() {
+        synchronized (lock) {
+            int n = 0;
+            for (Session s : sessions.values()) {
+                if (s.state == SessionState.STABLE_SYNC) {
+                    n++;
+                }
+            }
+            return n;
+        }
+    }
+
+    private void replconf(Conn c, List<byte[]> args) {
+        if (args.size() < 2) {
+            c.replyError("ERR wrong number of arguments for 'replconf' command");
+            return;
+        }
+        if ((args.size() - 1) % 2 != 0) {
+            c.replyError(Resp.SYNTAX);
+            return;
+        }
+        int pairs = (args.size() - 1) / 2;
+        for (int i = 0; i < pairs; i++) {
+            String key = MasterServer.text(args.get(1 + 2 * i)).toLowerCase(Locale.ROOT);
+            byte[] val = args.get(2 + 2 * i);
+            switch (key) {
+                case "capa":
+                    if (pairs == 1 && MasterServer.text(val).equals("dragonfly")) {
+                        capaDragonfly(c);
+                        return;
+                    }
+                    break;
+                case "listening-port":
+                    if (!isInteger(val)) {
+                        c.replyError(Resp.NOT_INTEGER);
+                        return;
+                    }
+                    break;
+                case "ip-address":
+                    break;
+                case "client-id":
+                case "client-version": {
+                    if (pairs != 1) {
+                        c.replyError(Resp.SYNTAX);
+                        return;
+                    }
+                    if (key.equals("client-version") && !isInteger(val)) {
+                        c.replyError(Resp.NOT_INTEGER);
+                        return;
+                    }
+                    synchronized (lock) {
+                        Session s = (Session) c.session;
+                        if (s == null) {
+                            // the real master dereferences a null session here (spec §1.1)
+                            c.replyError(Resp.SYNTAX);
+                            return;
+                        }
+                        if (key.equals("client-id")) {
+                            s.clientId = MasterServer.text(val);
+                        } else {
+                            s.clientVersion = Commands.number(val);
+                        }
+                    }
+                    break;
+                }
+                case "ack": {
+                    if (pairs != 1 || !isInteger(val)) {
+                        c.replyError(Resp.SYNTAX);
+                        return;
+                    }
+                    if (c.flowId >= 0) {
+                        server.acks().record(c.flowId, Commands.number(val));
+                    }
+                    return; // never answered
+                }
+                default:
+                    c.replyError(Resp.SYNTAX);
+                    return;
+            }
+        }
+        c.reply(Resp.OK);
+    }
+
+    private void capaDragonfly(Conn c) {
+        if (server.pretendRedis()) {
+            c.reply(Resp.OK);
+            return;
+        }
+        byte[] reply;
+        synchronized (lock) {
+            Session s = new Session(++syncCounter, c, cfg.shards());
+            sessions.put(s.number, s);
+            lastSession = s;
+            c.ownedSessions.add(s);
+            c.session = s;
+            c.syncId = s.syncId;
+            String id = masterId;
+            if (cfg.profile() == ReleaseProfile.V1_30) {
+                reply = Resp.array(Resp.simple(id), Resp.simple(s.syncId), Resp.integer(cfg.shards()),
+                        Resp.integer(cfg.profile().dflyVersion()));
+            } else {
+                reply = Resp.array(Resp.simple(id), Resp.simple(s.syncId), Resp.integer(cfg.shards()),
+                        Resp.integer(cfg.profile().dflyVersion()), Resp.simple(id));
+            }
+        }
+        c.reply(reply);
+    }
+
+    private void dfly(Conn c, List<byte[]> args) {
+        if (args.size() < 2) {
+            c.replyError("ERR wrong number of arguments for 'dfly' command");
+            return;
+        }
+        if (server.takeLoading()) {
+            c.replyError(Resp.LOADING);
+            return;
+        }
+        String sub = Commands.upper(args.get(1));
+        switch (sub) {
+            case "FLOW":
+                flow(c, args);
+                return;
+            case "SYNC":
+                sync(c, args);
+                return;
+            case "STARTSTABLE":
+                startStable(c, args);
+                return;
+            case "REPLICAOFFSET": {
+                byte[][] offs = new byte[cfg.shards()][];
+                synchronized (lock) {
+                    for (int i = 0; i < offs.length; i++) {
+                        offs[i] = Resp.integer(journals[i].nextLsn());
+                    }
+                }
+                c.reply(Resp.array(offs));
+                return;
+            }
+            case "THREAD":
+                if (args.size() == 2) {
+                    c.reply(Resp.array(Resp.integer(0), Resp.integer(1)));
+                } else {
+                    c.reply(Resp.OK);
+                }
+                return;
+            default:
+                c.replyError("ERR Unknown subcommand or wrong number of arguments for '" + sub + "'. Try DFLY HELP.");
+        }
+    }
+
+    /** Parses {@code SYNC<n>}: the session number, -1 for a malformed id. */
+    static int syncNumber(byte[] arg) {
+        String s = MasterServer.text(arg);
+        if (!s.startsWith("SYNC") || s.length() == 4 || s.length() > 14) {
+            return -1;
+        }
+        for (int i = 4; i < s.length(); i++) {
+            if (!Character.isDigit(s.charAt(i))) {
+                return -1;
+            }
+        }
+        long n = Long.parseLong(s.substring(4));
+        return n > Integer.MAX_VALUE ? -1 : (int) n;
+    }
+
+    private Session lookup(Conn c, byte[] syncArg) {
+        int n = syncNumber(syncArg);
+        if (n < 0) {
+            c.replyError(Resp.BAD_SYNC_ID);
+            return null;
+        }
+        Session s = sessions.get(n);
+        if (s == null) {
+            c.replyError(Resp.SYNC_ID_NOT_FOUND);
+        }
+        return s;
+    }
+
+    private void flow(Conn c, List<byte[]> args) {
+        int n = args.size() - 2;
+        if (n < 3 || n > 5) {
+            c.replyError(Resp.SYNTAX);
+            return;
+        }
+        synchronized (lock) {
+            if (!MasterServer.text(args.get(2)).equals(masterId)) {
+                c.replyError(Resp.BAD_MASTER_ID);
+                return;
+            }
+            if (syncNumber(args.get(3)) < 0) {
+                c.replyError(Resp.BAD_SYNC_ID);
+                return;
+            }
+            if (!isInteger(args.get(4))) {
+                c.replyError(Resp.NOT_INTEGER);
+                return;
+            }
+            long lsn = -1;
+            if (n == 4) {
+                if (!isInteger(args.get(5))) {
+                    c.replyError(Resp.NOT_INTEGER);
+                    return;
+                }
+                lsn = Commands.number(args.get(5));
+            } else if (n == 5) {
+                for (String part : MasterServer.text(args.get(6)).split("-", -1)) {
+                    if (!isInteger(part.getBytes(StandardCharsets.US_ASCII))) {
+                        c.replyError(Resp.NOT_INTEGER);
+                        return;
+                    }
+                }
+                // never a replica of that other master: always FULL
+            }
+            Session s = lookup(c, args.get(3));
+            if (s == null) {
+                return;
+            }
+            long flowId = Commands.number(args.get(4));
+            if (flowId < 0 || flowId >= cfg.shards()) {
+                c.replyError(Resp.NOT_INTEGER);
+                return;
+            }
+            int id = (int) flowId;
+            if (s.state != SessionState.PREPARATION || s.flows[id] != null || c.flowOut != null) {
+                c.replyError(Resp.INVALID_STATE);
+                return;
+            }
+            ShardJournal j = journals[id];
+            boolean partial = cfg.profile().supportsPartialSync() && lsn >= 0 && j.canServe(lsn);
+            j.start();
+            String token = Ids.hex40();
+            c.reply(Resp.array(Resp.simple(partial ? "PARTIAL" : "FULL"), Resp.simple(token)));
+            FlowOutput out = new FlowOutput(c.channel);
+            Flow f = new Flow(id, out, token, partial, lsn);
+            s.flows[id] = f;
+            c.flowOut = out;
+            c.flowId = id;
+            c.flowSession = s;
+            c.syncId = s.syncId;
+            server.acks().reset(id);
+            server.applyArmedFaults(id, out);
+        }
+    }
+
+    private void sync(Conn c, List<byte[]> args) {
+        if (args.size() != 3) {
+            c.replyError(Resp.SYNTAX);
+            return;
+        }
+        synchronized (lock) {
+            Session s = lookup(c, args.get(2));
+            if (s == null) {
+                return;
+            }
+            if (s.state != SessionState.PREPARATION || !s.allFlows()) {
+                c.replyError(Resp.INVALID_STATE);
+                return;
+            }
+            for (Flow f : s.flows) {
+                if (f.partial) {
+                    c.replyError(Resp.INVALID_STATE);
+                    return;
+                }
+            }
+            for (Flow f : s.flows) {
+                f.out.enqueue(header(f.id));
+                f.serializer = new SnapshotSerializer(settings, f.out, lock, () -> paceBytesPerSecond,
+                        ds.snapshot(sharding, f.id));
+                f.out.producer(f.serializer);
+            }
+            s.state = SessionState.FULL_SYNC;
+        }
+        c.reply(Resp.OK);
+    }
+
+    private void startStable(Conn c, List<byte[]> args) {
+        if (args.size() != 3) {
+            c.replyError(Resp.SYNTAX);
+            return;
+        }
+        synchronized (lock) {
+            Session s = lookup(c, args.get(2));
+            if (s == null) {
+                return;
+            }
+            boolean allPartial = s.allFlows();
+            if (allPartial) {
+                for (Flow f : s.flows) {
+                    allPartial &= f.partial;
+                }
+            }
+            boolean ok = s.state == SessionState.FULL_SYNC
+                    || (cfg.profile() == ReleaseProfile.V1_40 && s.state == SessionState.PREPARATION && allPartial);
+            if (!ok) {
+                c.replyError(Resp.INVALID_STATE);
+                return;
+            }
+            for (Flow f : s.flows) {
+                if (f.serializer != null) {
+                    f.serializer.finish(journals[f.id].nextLsn(), f.token);
+                    f.out.producer(null);
+                } else {
+                    List<ShardJournal.Item> items = journals[f.id].from(f.requestedLsn);
+                    if (items == null) {
+                        LOG.info("partial sync of flow {} failed: LSN {} left the backlog", f.id, f.requestedLsn);
+                        cancel(s);
+                        c.replyError("ERR Partial sync was unsuccessful because entry #" + f.requestedLsn
+                                + " was dropped from the buffer");
+                        return;
+                    }
+                    for (ShardJournal.Item it : items) {
+                        sendStable(f, it);
+                    }
+                }
+                f.stable = true;
+                f.out.kick();
+            }
+            s.state = SessionState.STABLE_SYNC;
+        }
+        c.reply(Resp.OK);
+    }
+
+    /** The RDB header and AUX fields of flow {@code flow} (spec §4.3), never compressed. */
+    private byte[] header(int flow) {
+        ByteBuf b = Unpooled.buffer(256);
+        plain.writeHeader(b);
+        plain.writeAux(b, "redis-ver", "6.2.11");
+        plain.writeAux(b, "df-ver", cfg.profile().dragonflyVersion());
+        plain.writeAux(b, "redis-bits", "64");
+        plain.writeAux(b, "ctime", Long.toString(System.currentTimeMillis() / 1000));
+        plain.writeAux(b, "used-mem", Long.toString(282_728 + ds.approxBytes()));
+        plain.writeAux(b, "aof-preamble", "0");
+        if (flow == 0) {
+            for (String script : scripts) {
+                plain.writeAux(b, "lua", script);
+            }
+        }
+        if (cfg.profile() == ReleaseProfile.V1_40) {
+            if (flow == 0) {
+                plain.writeAux(b, "shard-count", Integer.toString(cfg.shards()));
+                plain.writeAux(b, "table-mem", Integer.toString(258_432));
+            }
+            plain.writeAux(b, "shard-id", Integer.toString(flow));
+        }
+        byte[] a = new byte[b.readableBytes()];
+        b.readBytes(a);
+        return a;
+    }
+
+    private String info(String section) {
+        StringBuilder sb = new StringBuilder();
+        boolean all = section.isEmpty() || section.equals("ALL") || section.equals("EVERYTHING")
+                || section.equals("DEFAULT");
+        if (all || section.equals("SERVER")) {
+            sb.append("# Server\r\n")
+                    .append("redis_version:7.4.0\r\n")
+                    .append("dragonfly_version:").append(cfg.profile().dragonflyVersion()).append("\r\n")
+                    .append("redis_mode:standalone\r\n")
+                    .append("arch_bits:64\r\n")
+                    .append("thread_count:").append(cfg.shards()).append("\r\n")
+                    .append("tcp_port:").append(port).append("\r\n");
+        }
+        if (all || section.equals("REPLICATION")) {
+            if (sb.length() > 0) {
+                sb.append("\r\n");
+            }
+            sb.append("# Replication\r\n")
+                    .append("role:master\r\n")
+                    .append("connected_slaves:").append(stableFlows()).append("\r\n")
+                    .append("master_replid:").append(masterId).append("\r\n");
+        }
+        return sb.toString();
+    }
+
+    private static boolean isInteger(byte[] b) {
+        if (b.length == 0 || b.length > 20) {
+            return false;
+        }
+        try {
+            Long.parseLong(new String(b, StandardCharsets.US_ASCII));
+            return true;
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,2 @@
+/** Implementation of the embedded master; no compatibility promise. */
+package io.df2redis.testkit.internal;

@@ -1,0 +1,102 @@
+package io.df2redis.testkit;
+
+import io.df2redis.protocol.rdb.RdbKeyValue;
+import io.df2redis.protocol.rdb.RdbValue;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+
+import static io.df2redis.testkit.TestReplica.str;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Drop, stall and restart hooks. */
+class FaultHooksTest {
+
+    @Test
+    void dropAFlowAfterNBytesOfFullSync() {
+        try (EmbeddedDragonflyMaster m = EmbeddedDragonflyMaster.builder().shards(2).start();
+             TestReplica r = TestReplica.connect(m)) {
+            m.putAll(0, Datasets.compressible(50));
+            m.dropFlowAfterBytes(1, 100);
+            r.handshake();
+            r.openFlows();
+            r.sync();
+            byte[] got = r.flow(1).conn.readFor(Duration.ofSeconds(2));
+            assertThat(got).hasSize(100);
+            assertThat(r.flow(1).conn.closedWithin(Duration.ofSeconds(2))).isTrue();
+            // closing a flow cancels the session: the other flow is closed too
+            assertThat(r.flow(0).conn.closedWithin(Duration.ofSeconds(5))).isTrue();
+            assertThat(m.sessionState()).isEqualTo(SessionState.CANCELLED);
+        }
+    }
+
+    @Test
+    void dropTheCurrentFlowInStableSync() {
+        try (EmbeddedDragonflyMaster m = EmbeddedDragonflyMaster.builder().start();
+             TestReplica r = TestReplica.connect(m)) {
+            r.fullSync();
+            int sofar = r.flow(0).bytes.size();
+            m.dropFlowAfterBytes(0, sofar + 5);
+            m.write("SET", "k", "v");
+            byte[] rest = r.flow(0).conn.readFor(Duration.ofSeconds(1));
+            assertThat(rest).hasSize(5);
+            assertThat(r.flow(0).conn.closedWithin(Duration.ofSeconds(2))).isTrue();
+        }
+    }
+
+    @Test
+    void stallAFlow() {
+        try (EmbeddedDragonflyMaster m = EmbeddedDragonflyMaster.builder().start();
+             TestReplica r = TestReplica.connect(m)) {
+            r.fullSync();
+            m.stallFlow(0, Duration.ofMillis(400));
+            long t0 = System.nanoTime();
+            m.write("SET", "k", "v");
+            assertThat(r.flow(0).conn.readFor(Duration.ofMillis(200))).isEmpty();
+            r.awaitLsn(0, 2);
+            assertThat(Duration.ofNanos(System.nanoTime() - t0)).isGreaterThanOrEqualTo(Duration.ofMillis(390));
+        }
+    }
+
+    @Test
+    void stallArmedBeforeTheFlowConnects() {
+        try (EmbeddedDragonflyMaster m = EmbeddedDragonflyMaster.builder().start();
+             TestReplica r = TestReplica.connect(m)) {
+            m.put(RdbKeyValue.of("k", RdbValue.string("v")));
+            m.stallFlow(0, Duration.ofMillis(300));
+            r.handshake();
+            r.openFlows();
+            r.sync();
+            assertThat(r.flow(0).conn.readFor(Duration.ofMillis(150))).isEmpty();
+            r.awaitFullSyncEnd();
+        }
+    }
+
+    @Test
+    void restartTakesANewIdResetsLsnsAndClosesConnections() {
+        try (EmbeddedDragonflyMaster m = EmbeddedDragonflyMaster.builder().shards(2).start()) {
+            String oldId;
+            try (TestReplica r = TestReplica.connect(m)) {
+                r.fullSync();
+                m.write("SET", "k", "v");
+                oldId = m.masterId();
+                assertThat(m.nextLsn(m.shardOf("k"))).isEqualTo(2);
+                m.restart();
+                assertThat(r.main.closedWithin(Duration.ofSeconds(5))).isTrue();
+                assertThat(r.flow(0).conn.closedWithin(Duration.ofSeconds(5))).isTrue();
+            }
+            assertThat(m.masterId()).isNotEqualTo(oldId).matches("[0-9a-f]{40}");
+            assertThat(m.replicaOffsets()).containsExactly(0, 0);
+            assertThat(m.get(0, "k")).isPresent(); // the dataset survives
+            try (TestReplica r = TestReplica.connect(m)) {
+                r.handshake();
+                assertThat(r.syncId).isEqualTo("SYNC1");
+                assertThat(str(r.main.call("DFLY", "FLOW", oldId, "SYNC1", "0", "2"))).isEqualTo("-ERR bad master id");
+                r.openFlows();
+                r.sync().awaitFullSyncEnd().startStable().awaitJournal();
+                assertThat(r.flow(0).journalOffset()).isEqualTo(1);
+                assertThat(r.flows.stream().mapToLong(f -> f.entries().size()).sum()).isEqualTo(1);
+            }
+        }
+    }
+}
