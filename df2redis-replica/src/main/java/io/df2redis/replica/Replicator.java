@@ -83,8 +83,8 @@ public final class Replicator implements AutoCloseable {
     /** Starts replicating in the background; returns at once. */
     public Replicator start() {
         synchronized (lock) {
-            if (state.get() != ReplicationState.NEW) {
-                throw new IllegalStateException("already started (" + state.get() + ")");
+            if (supervisor != null || closing != null) {
+                throw new IllegalStateException("a replicator starts once (state " + state.get() + ")");
             }
             Thread t = new Thread(this::supervise, "df2redis-supervisor");
             t.setDaemon(true);

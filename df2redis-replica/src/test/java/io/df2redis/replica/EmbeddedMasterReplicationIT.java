@@ -385,4 +385,78 @@ class EmbeddedMasterReplicationIT {
             }
         }
     }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(booleans = {false, true})
+    void aBrokenSessionResumesWithoutLosingWrites(boolean masterRestarts) throws Exception {
+        try (EmbeddedDragonflyMaster m = EmbeddedDragonflyMaster.builder().profile(ReleaseProfile.V1_40).shards(2)
+                .start()) {
+            for (int i = 0; i < 100; i++) {
+                m.write("SET", "k:" + i, "v" + i);
+            }
+            KeyspaceModel model = new KeyspaceModel();
+            List<String> reconnects = new CopyOnWriteArrayList<>();
+            ReplicationListener l = new ReplicationListener() {
+                @Override
+                public void onFullSyncStart(MasterInfo master) {
+                    model.reset();
+                }
+
+                @Override
+                public void onEntryStart(int flow, io.df2redis.protocol.rdb.RdbEntry entry) {
+                    model.onEntryStart(flow, entry);
+                }
+
+                @Override
+                public void onValueBatch(int flow, io.df2redis.protocol.rdb.RdbEntry entry,
+                                         io.df2redis.protocol.rdb.ValueBatch batch) {
+                    model.onValueBatch(flow, entry, batch);
+                }
+
+                @Override
+                public void onEntryEnd(int flow, io.df2redis.protocol.rdb.RdbEntry entry,
+                                       io.df2redis.protocol.rdb.EntrySummary summary) {
+                    model.onEntryEnd(flow, entry, summary);
+                }
+
+                @Override
+                public void onJournalEntry(JournalEvent e) {
+                    model.onJournalEntry(e);
+                }
+
+                @Override
+                public void onReconnect(int attempt, long delayMillis, ReplicationException cause) {
+                    reconnects.add(cause.getClass().getSimpleName());
+                }
+            };
+            try (Replicator r = replicator(m).listener(l).build()) {
+                TestRespClient c = new TestRespClient(m.host(), m.port());
+                r.start();
+                assertThat(r.awaitStableSync(WAIT)).isTrue();
+                for (int i = 0; i < 100; i++) {
+                    c.ok("SET", "live:" + i, "v" + i);
+                }
+                awaitCaughtUp(m, r);
+                if (masterRestarts) {
+                    m.restart(); // new master id: the replica must start over with a full sync
+                    c.close();
+                    c = new TestRespClient(m.host(), m.port());
+                } else {
+                    m.dropFlowAfterBytes(1, 0); // cut flow 1 at its next write
+                }
+                for (int i = 0; i < 100; i++) {
+                    c.ok("SET", "after:" + i, "v" + i);
+                    c.ok("DEL", "k:" + i);
+                }
+                CapturedCaseReplicationIT.awaitTrue(() -> !reconnects.isEmpty(), "a reconnect");
+                assertThat(r.awaitStableSync(WAIT)).isTrue();
+                CapturedCaseReplicationIT.awaitTrue(() -> r.state() == ReplicationState.STABLE_SYNC
+                        && r.stats().sessions() >= 2, "second session in stable sync");
+                awaitCaughtUp(m, r);
+                assertThat(tree(model.keyspace())).isEqualTo(tree(Datasets.modelOf(m)));
+                assertThat(r.stats().fullSyncs()).as("full syncs").isEqualTo(masterRestarts ? 2 : 1);
+                c.close();
+            }
+        }
+    }
 }

@@ -113,6 +113,48 @@ final class KeyspaceModel implements ReplicationListener {
                 }
                 break;
             }
+            case "SADD": {
+                Map<String, Object> k = db.computeIfAbsent(JsonShapes.key(a.get(1)),
+                        x -> key("set", new ArrayList<Object>()));
+                @SuppressWarnings("unchecked")
+                List<Object> l = (List<Object>) k.get("value");
+                java.util.TreeMap<byte[], Object> sorted = new java.util.TreeMap<>(java.util.Arrays::compareUnsigned);
+                for (Object o : l) {
+                    sorted.put(bytesOf(o), o);
+                }
+                for (int i = 2; i < a.size(); i++) {
+                    sorted.put(a.get(i), JsonShapes.bytes(a.get(i)));
+                }
+                k.put("value", new ArrayList<>(sorted.values()));
+                break;
+            }
+            case "ZADD": {
+                Map<String, Object> k = db.computeIfAbsent(JsonShapes.key(a.get(1)),
+                        x -> key("zset", new ArrayList<Object>()));
+                @SuppressWarnings("unchecked")
+                List<Object> l = (List<Object>) k.get("value");
+                java.util.Map<String, Object[]> members = new java.util.HashMap<>();
+                for (Object o : l) {
+                    List<?> pair = (List<?>) o;
+                    members.put(String.valueOf(pair.get(0)), new Object[] {bytesOf(pair.get(0)), pair.get(1)});
+                }
+                for (int i = 2; i + 1 < a.size(); i += 2) {
+                    double score = Double.parseDouble(new String(a.get(i), StandardCharsets.UTF_8));
+                    Object member = JsonShapes.bytes(a.get(i + 1));
+                    members.put(String.valueOf(member), new Object[] {a.get(i + 1), JsonShapes.score(score)});
+                }
+                List<Object[]> sorted = new ArrayList<>(members.values());
+                sorted.sort((x, y) -> {
+                    int c = Double.compare(num(x[1]), num(y[1]));
+                    return c != 0 ? c : java.util.Arrays.compareUnsigned((byte[]) x[0], (byte[]) y[0]);
+                });
+                List<Object> out = new ArrayList<>();
+                for (Object[] m : sorted) {
+                    out.add(List.of(JsonShapes.bytes((byte[]) m[0]), m[1]));
+                }
+                k.put("value", out);
+                break;
+            }
             case "PEXPIREAT": {
                 Map<String, Object> k = db.get(JsonShapes.key(a.get(1)));
                 if (k != null) {
@@ -129,6 +171,20 @@ final class KeyspaceModel implements ReplicationListener {
             default:
                 unsupported.add(String.join(" ", e.entry().argsAsStrings()));
         }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static byte[] bytesOf(Object s) {
+        Map<String, Object> m = (Map<String, Object>) s;
+        return m.containsKey("utf8") ? ((String) m.get("utf8")).getBytes(StandardCharsets.UTF_8)
+                : java.util.Base64.getDecoder().decode((String) m.get("b64"));
+    }
+
+    private static double num(Object score) {
+        if (score instanceof Number n) {
+            return n.doubleValue();
+        }
+        return "inf".equals(score) ? Double.POSITIVE_INFINITY : Double.NEGATIVE_INFINITY;
     }
 
     private static Map<String, Object> key(String type, Object value) {
