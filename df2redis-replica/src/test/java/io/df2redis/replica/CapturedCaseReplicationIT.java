@@ -6,6 +6,7 @@ import io.df2redis.protocol.inspect.FlowRecorder;
 import io.df2redis.protocol.rdb.EntrySummary;
 import io.df2redis.protocol.rdb.RdbEntry;
 import io.df2redis.protocol.rdb.ValueBatch;
+import io.df2redis.testkit.EmbeddedDragonflyMaster;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -64,8 +65,9 @@ class CapturedCaseReplicationIT {
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
     void listenerSeesExactlyTheCapturedStream(String name, Path dir) throws Exception {
-        try (CaptureReplayMaster master = new CaptureReplayMaster(dir)) {
-            int flows = master.handshake().get("num_flows").asInt();
+        JsonNode handshake = JSON.readTree(dir.resolve("handshake.json").toFile());
+        try (EmbeddedDragonflyMaster master = EmbeddedDragonflyMaster.replay(dir)) {
+            int flows = handshake.get("num_flows").asInt();
             Map<Integer, FlowRecorder> recorders = new ConcurrentHashMap<>();
             Map<Integer, List<String>> journal = new ConcurrentHashMap<>();
             List<String> globals = new CopyOnWriteArrayList<>();
@@ -73,7 +75,7 @@ class CapturedCaseReplicationIT {
                 recorders.put(i, new FlowRecorder(Long.MAX_VALUE, false));
                 journal.put(i, new CopyOnWriteArrayList<>());
             }
-            try (Replicator r = Replicator.builder().source("127.0.0.1", master.port())
+            try (Replicator r = Replicator.builder().source(master.host(), master.port())
                     .listener(new ReplicationListener() {
                         @Override
                         public void onEntryStart(int flow, RdbEntry entry) {
@@ -102,19 +104,17 @@ class CapturedCaseReplicationIT {
                     }).build()) {
                 r.start();
                 assertThat(r.awaitStableSync(Duration.ofSeconds(60))).as("stable sync").isTrue();
-                assertThat(r.masterInfo().masterId()).isEqualTo(master.handshake().get("master_id").asText());
-                JsonNode decoded = JSON.readTree(CaptureReplayMaster.read(dir, "decoded.json"));
+                assertThat(r.masterInfo().masterId()).isEqualTo(handshake.get("master_id").asText());
+                JsonNode decoded = JSON.readTree(read(dir, "decoded.json"));
                 // a global command is journaled on every flow but delivered once, after all flows reached it
                 java.util.Set<String> expectedGlobals = new java.util.TreeSet<>();
                 for (JsonNode f : decoded.get("flows")) {
                     collectGlobals(f.get("records"), expectedGlobals);
                 }
                 for (int i = 0; i < flows; i++) {
-                    long target = master.handshake().get("flows").get(i).get("next_lsn_at_close").asLong();
-                    int flow = i;
-                    awaitTrue(() -> !master.acks.get(flow).isEmpty()
-                            && master.acks.get(flow).get(master.acks.get(flow).size() - 1) == target,
-                            "flow " + i + " ACK " + target + ", got " + master.acks.get(flow));
+                    long target = handshake.get("flows").get(i).get("next_lsn_at_close").asLong();
+                    assertThat(master.awaitAck(i, target, Duration.ofSeconds(30)))
+                            .as("flow " + i + " ACK " + target + ", got " + master.acks(i)).isTrue();
                     assertThat(r.stats().flows().get(i).appliedLsn()).isEqualTo(target);
                     JsonNode ref = decoded.get("flows").get(i).get("records");
                     compareEntries(name + " flow " + i, ref, recorders.get(i).records());
@@ -210,6 +210,17 @@ class CapturedCaseReplicationIT {
             } else if (r.has("records")) {
                 collectEntries(r.get("records"), out);
             }
+        }
+    }
+
+    /** Reads {@code name} or its gzipped {@code name.gz}. */
+    static byte[] read(Path dir, String name) throws IOException {
+        Path p = dir.resolve(name);
+        if (Files.exists(p)) {
+            return Files.readAllBytes(p);
+        }
+        try (java.io.InputStream in = new java.util.zip.GZIPInputStream(Files.newInputStream(dir.resolve(name + ".gz")))) {
+            return in.readAllBytes();
         }
     }
 

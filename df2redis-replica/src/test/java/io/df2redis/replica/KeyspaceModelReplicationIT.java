@@ -2,6 +2,7 @@ package io.df2redis.replica;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.df2redis.testkit.EmbeddedDragonflyMaster;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -24,19 +25,20 @@ class KeyspaceModelReplicationIT {
         "v1.30.3/spec-example-1shard"})
     void snapshotPlusJournalEqualsTheMastersKeyspace(String name) throws Exception {
         Path dir = CapturedCaseReplicationIT.vectors().resolve("dragonfly").resolve(name);
-        try (CaptureReplayMaster master = new CaptureReplayMaster(dir)) {
+        JsonNode handshake = JSON.readTree(dir.resolve("handshake.json").toFile());
+        try (EmbeddedDragonflyMaster master = EmbeddedDragonflyMaster.replay(dir)) {
             KeyspaceModel model = new KeyspaceModel();
-            try (Replicator r = Replicator.builder().source("127.0.0.1", master.port()).listener(model).build()) {
+            try (Replicator r = Replicator.builder().source(master.host(), master.port()).listener(model).build()) {
                 r.start();
                 assertThat(r.awaitStableSync(Duration.ofSeconds(60))).isTrue();
-                for (int i = 0; i < master.handshake().get("num_flows").asInt(); i++) {
-                    long target = master.handshake().get("flows").get(i).get("next_lsn_at_close").asLong();
+                for (int i = 0; i < handshake.get("num_flows").asInt(); i++) {
+                    long target = handshake.get("flows").get(i).get("next_lsn_at_close").asLong();
                     int flow = i;
                     CapturedCaseReplicationIT.awaitTrue(() -> r.stats().flows().get(flow).appliedLsn() == target,
                             "flow " + i + " applied " + target);
                 }
                 assertThat(model.unsupported).isEmpty();
-                JsonNode expected = JSON.readTree(CaptureReplayMaster.read(dir, "expected.json"));
+                JsonNode expected = JSON.readTree(CapturedCaseReplicationIT.read(dir, "expected.json"));
                 JsonNode actual = JSON.readTree(JSON.writeValueAsString(model.keyspace()));
                 assertThat(actual.size()).isEqualTo(expected.size());
                 int keys = 0;

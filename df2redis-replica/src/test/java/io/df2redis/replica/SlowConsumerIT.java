@@ -3,6 +3,7 @@ package io.df2redis.replica;
 import io.df2redis.protocol.rdb.EntrySummary;
 import io.df2redis.protocol.rdb.RdbEntry;
 import io.df2redis.protocol.rdb.ValueBatch;
+import io.df2redis.testkit.EmbeddedDragonflyMaster;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
@@ -25,7 +26,7 @@ class SlowConsumerIT {
     @Test
     void pauseReadingKeepsQueuesBoundedAndLosesNothing() throws Exception {
         long limit = 1L << 20;
-        try (CaptureReplayMaster master = new CaptureReplayMaster(CASE)) {
+        try (EmbeddedDragonflyMaster master = EmbeddedDragonflyMaster.replay(CASE)) {
             AtomicLong entries = new AtomicLong();
             AtomicLong elements = new AtomicLong();
             List<String> backpressure = new CopyOnWriteArrayList<>();
@@ -46,7 +47,7 @@ class SlowConsumerIT {
                     backpressure.add(flow + (paused ? " paused " : " resumed ") + queuedBytes);
                 }
             };
-            try (Replicator r = Replicator.builder().source("127.0.0.1", master.port())
+            try (Replicator r = Replicator.builder().source(master.host(), master.port())
                     .options(o -> o.flowQueueMaxBytes(limit).slowConsumerPolicy(SlowConsumerPolicy.PAUSE_READING))
                     .listener(slow).build()) {
                 r.start();
@@ -66,7 +67,7 @@ class SlowConsumerIT {
 
     @Test
     void failPolicyEndsTheSessionWithASlowConsumerError() throws Exception {
-        try (CaptureReplayMaster master = new CaptureReplayMaster(CASE)) {
+        try (EmbeddedDragonflyMaster master = EmbeddedDragonflyMaster.replay(CASE)) {
             List<ReplicationException> errors = new CopyOnWriteArrayList<>();
             ReplicationListener slow = new ReplicationListener() {
                 @Override
@@ -79,7 +80,7 @@ class SlowConsumerIT {
                     errors.add(error);
                 }
             };
-            try (Replicator r = Replicator.builder().source("127.0.0.1", master.port())
+            try (Replicator r = Replicator.builder().source(master.host(), master.port())
                     .options(o -> o.flowQueueMaxBytes(1L << 20).slowConsumerPolicy(SlowConsumerPolicy.FAIL)
                             .reconnect(false))
                     .listener(slow).build()) {
@@ -93,7 +94,7 @@ class SlowConsumerIT {
 
     private static long expectedEntries() throws Exception {
         com.fasterxml.jackson.databind.JsonNode d = new com.fasterxml.jackson.databind.ObjectMapper()
-                .readTree(CaptureReplayMaster.read(CASE, "decoded.json"));
+                .readTree(CapturedCaseReplicationIT.read(CASE, "decoded.json"));
         long n = 0;
         for (com.fasterxml.jackson.databind.JsonNode f : d.get("flows")) {
             n += f.get("stats").get("entries").asLong();
