@@ -251,36 +251,7 @@ class EmbeddedMasterReplicationIT {
                 .lsnInterval(Duration.ofMillis(200)).start()) {
             m.write("SET", "before", "1");
             KeyspaceModel model = new KeyspaceModel();
-            Map<Integer, List<Long>> lsns = new ConcurrentHashMap<>();
-            List<String> flushes = new CopyOnWriteArrayList<>();
-            ReplicationListener recorder = new ReplicationListener() {
-                @Override
-                public void onJournalEntry(JournalEvent e) {
-                    model.onJournalEntry(e);
-                    lsns.computeIfAbsent(e.flow(), f -> new CopyOnWriteArrayList<>()).add(e.lsn());
-                    if (e.isGlobalCommand()) {
-                        flushes.add(e.command());
-                    }
-                }
-
-                @Override
-                public void onEntryStart(int flow, io.df2redis.protocol.rdb.RdbEntry entry) {
-                    model.onEntryStart(flow, entry);
-                }
-
-                @Override
-                public void onValueBatch(int flow, io.df2redis.protocol.rdb.RdbEntry entry,
-                                         io.df2redis.protocol.rdb.ValueBatch batch) {
-                    model.onValueBatch(flow, entry, batch);
-                }
-
-                @Override
-                public void onEntryEnd(int flow, io.df2redis.protocol.rdb.RdbEntry entry,
-                                       io.df2redis.protocol.rdb.EntrySummary summary) {
-                    model.onEntryEnd(flow, entry, summary);
-                }
-            };
-            try (Replicator r = replicator(m).listener(recorder).build(); TestRespClient c =
+            try (Replicator r = replicator(m).listener(model).build(); TestRespClient c =
                     new TestRespClient(m.host(), m.port())) {
                 r.start();
                 assertThat(r.awaitStableSync(WAIT)).isTrue();
@@ -304,10 +275,10 @@ class EmbeddedMasterReplicationIT {
                 awaitCaughtUp(m, r);
                 assertThat(model.unsupported).isEmpty();
                 assertThat(tree(model.keyspace())).isEqualTo(tree(Datasets.modelOf(m)));
-                assertThat(flushes).containsExactly("FLUSHDB");
+                assertThat(model.globals).containsExactly("FLUSHDB");
                 // per flow, entries arrive in LSN order (a global command is delivered once, so
                 // the other flows skip its LSN)
-                for (List<Long> l : lsns.values()) {
+                for (List<Long> l : model.lsns.values()) {
                     for (int i = 1; i < l.size(); i++) {
                         assertThat(l.get(i)).as("per-flow LSN order").isGreaterThan(l.get(i - 1));
                     }
@@ -315,7 +286,7 @@ class EmbeddedMasterReplicationIT {
                 for (int f = 0; f < 4; f++) {
                     assertThat(r.stats().flows().get(f).appliedLsn()).isEqualTo(m.nextLsn(f));
                 }
-                assertThat(lsns.values().stream().flatMap(List::stream).count()).isPositive();
+                assertThat(model.lsns.values().stream().flatMap(List::stream).count()).isPositive();
             }
         }
     }
@@ -336,42 +307,14 @@ class EmbeddedMasterReplicationIT {
                 m.put(0, io.df2redis.protocol.rdb.RdbKeyValue.of("k:" + i,
                         io.df2redis.protocol.rdb.RdbValue.string("value-value-value-value-" + i)));
             }
-            KeyspaceModel model = new KeyspaceModel();
             List<ReplicationException> errors = new CopyOnWriteArrayList<>();
-            ReplicationListener l = new ReplicationListener() {
-                @Override
-                public void onFullSyncStart(MasterInfo master) {
-                    model.reset();
-                }
-
-                @Override
-                public void onEntryStart(int flow, io.df2redis.protocol.rdb.RdbEntry entry) {
-                    model.onEntryStart(flow, entry);
-                }
-
-                @Override
-                public void onValueBatch(int flow, io.df2redis.protocol.rdb.RdbEntry entry,
-                                         io.df2redis.protocol.rdb.ValueBatch batch) {
-                    model.onValueBatch(flow, entry, batch);
-                }
-
-                @Override
-                public void onEntryEnd(int flow, io.df2redis.protocol.rdb.RdbEntry entry,
-                                       io.df2redis.protocol.rdb.EntrySummary summary) {
-                    model.onEntryEnd(flow, entry, summary);
-                }
-
-                @Override
-                public void onJournalEntry(JournalEvent e) {
-                    model.onJournalEntry(e);
-                }
-
+            KeyspaceModel model = new KeyspaceModel() {
                 @Override
                 public void onError(ReplicationException error) {
                     errors.add(error);
                 }
             };
-            try (Replicator r = replicator(m).listener(l).build(); TestRespClient c = new TestRespClient(m.host(),
+            try (Replicator r = replicator(m).listener(model).build(); TestRespClient c = new TestRespClient(m.host(),
                     m.port())) {
                 r.start();
                 CapturedCaseReplicationIT.awaitTrue(() -> r.state() == ReplicationState.FULL_SYNC, "full sync");
@@ -394,42 +337,14 @@ class EmbeddedMasterReplicationIT {
             for (int i = 0; i < 100; i++) {
                 m.write("SET", "k:" + i, "v" + i);
             }
-            KeyspaceModel model = new KeyspaceModel();
             List<String> reconnects = new CopyOnWriteArrayList<>();
-            ReplicationListener l = new ReplicationListener() {
-                @Override
-                public void onFullSyncStart(MasterInfo master) {
-                    model.reset();
-                }
-
-                @Override
-                public void onEntryStart(int flow, io.df2redis.protocol.rdb.RdbEntry entry) {
-                    model.onEntryStart(flow, entry);
-                }
-
-                @Override
-                public void onValueBatch(int flow, io.df2redis.protocol.rdb.RdbEntry entry,
-                                         io.df2redis.protocol.rdb.ValueBatch batch) {
-                    model.onValueBatch(flow, entry, batch);
-                }
-
-                @Override
-                public void onEntryEnd(int flow, io.df2redis.protocol.rdb.RdbEntry entry,
-                                       io.df2redis.protocol.rdb.EntrySummary summary) {
-                    model.onEntryEnd(flow, entry, summary);
-                }
-
-                @Override
-                public void onJournalEntry(JournalEvent e) {
-                    model.onJournalEntry(e);
-                }
-
+            KeyspaceModel model = new KeyspaceModel() {
                 @Override
                 public void onReconnect(int attempt, long delayMillis, ReplicationException cause) {
                     reconnects.add(cause.getClass().getSimpleName());
                 }
             };
-            try (Replicator r = replicator(m).listener(l).build()) {
+            try (Replicator r = replicator(m).listener(model).build()) {
                 TestRespClient c = new TestRespClient(m.host(), m.port());
                 r.start();
                 assertThat(r.awaitStableSync(WAIT)).isTrue();

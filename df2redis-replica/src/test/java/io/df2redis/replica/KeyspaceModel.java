@@ -18,12 +18,17 @@ import java.util.Map;
  * journal commands applied in the order the listener receives them. Fails loudly on a command
  * it does not model, so a test cannot pass by ignoring data.
  */
-final class KeyspaceModel implements ReplicationListener {
+class KeyspaceModel implements ReplicationListener {
     private KeyspaceCollector snapshot = new KeyspaceCollector(false, System.currentTimeMillis());
     final List<String> unsupported = new ArrayList<>();
+    /** Global commands (FLUSHDB/FLUSHALL) as delivered, with their txid. */
+    final List<String> globals = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** Journal LSNs per flow, in delivery order. */
+    final Map<Integer, List<Long>> lsns = new java.util.concurrent.ConcurrentHashMap<>();
 
-    /** A new full sync starts: forget everything (the target would be flushed). */
-    synchronized void reset() {
+    /** A new full sync starts: forget everything (a target would be flushed). */
+    @Override
+    public synchronized void onFullSyncStart(MasterInfo master) {
         snapshot = new KeyspaceCollector(false, System.currentTimeMillis());
     }
 
@@ -50,6 +55,10 @@ final class KeyspaceModel implements ReplicationListener {
 
     @Override
     public synchronized void onJournalEntry(JournalEvent e) {
+        lsns.computeIfAbsent(e.flow(), f -> new ArrayList<>()).add(e.lsn());
+        if (e.isGlobalCommand()) {
+            globals.add(e.command());
+        }
         if (!e.op().hasCommand()) {
             return;
         }

@@ -26,40 +26,18 @@ class PartialSyncCaptureIT {
         Path dir = CapturedCaseReplicationIT.vectors().resolve("dragonfly/v1.40.1/partial-sync-2shards");
         JsonNode hs1 = JSON.readTree(dir.resolve("session-1/handshake.json").toFile());
         JsonNode hs2 = JSON.readTree(dir.resolve("session-2/handshake.json").toFile());
-        KeyspaceModel model = new KeyspaceModel();
         List<String> fullSyncs = new CopyOnWriteArrayList<>();
-        ReplicationListener l = new ReplicationListener() {
+        KeyspaceModel model = new KeyspaceModel() {
             @Override
-            public void onFullSyncStart(MasterInfo master) {
+            public synchronized void onFullSyncStart(MasterInfo master) {
+                super.onFullSyncStart(master);
                 fullSyncs.add(master.syncId());
-            }
-
-            @Override
-            public void onEntryStart(int flow, io.df2redis.protocol.rdb.RdbEntry e) {
-                model.onEntryStart(flow, e);
-            }
-
-            @Override
-            public void onValueBatch(int flow, io.df2redis.protocol.rdb.RdbEntry e,
-                                     io.df2redis.protocol.rdb.ValueBatch b) {
-                model.onValueBatch(flow, e, b);
-            }
-
-            @Override
-            public void onEntryEnd(int flow, io.df2redis.protocol.rdb.RdbEntry e,
-                                   io.df2redis.protocol.rdb.EntrySummary s) {
-                model.onEntryEnd(flow, e, s);
-            }
-
-            @Override
-            public void onJournalEntry(JournalEvent e) {
-                model.onJournalEntry(e);
             }
         };
         EmbeddedDragonflyMaster first = EmbeddedDragonflyMaster.builder().replay(dir.resolve("session-1")).start();
         int port = first.port();
         try (Replicator r = Replicator.builder().source(first.host(), port)
-                .options(o -> o.reconnectDelay(Duration.ofMillis(100), Duration.ofMillis(200))).listener(l).build()) {
+                .options(o -> o.reconnectDelay(Duration.ofMillis(100), Duration.ofMillis(200))).listener(model).build()) {
             r.start();
             assertThat(r.awaitStableSync(Duration.ofSeconds(30))).isTrue();
             for (int i = 0; i < 2; i++) {

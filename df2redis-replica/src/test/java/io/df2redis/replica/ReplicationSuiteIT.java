@@ -14,7 +14,6 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -70,34 +69,7 @@ class ReplicationSuiteIT {
             c.ok("SELECT", "0");
 
             KeyspaceModel model = new KeyspaceModel();
-            List<String> globals = new CopyOnWriteArrayList<>();
-            ReplicationListener l = new ReplicationListener() {
-                @Override
-                public void onEntryStart(int flow, io.df2redis.protocol.rdb.RdbEntry e) {
-                    model.onEntryStart(flow, e);
-                }
-
-                @Override
-                public void onValueBatch(int flow, io.df2redis.protocol.rdb.RdbEntry e,
-                                         io.df2redis.protocol.rdb.ValueBatch b) {
-                    model.onValueBatch(flow, e, b);
-                }
-
-                @Override
-                public void onEntryEnd(int flow, io.df2redis.protocol.rdb.RdbEntry e,
-                                       io.df2redis.protocol.rdb.EntrySummary s) {
-                    model.onEntryEnd(flow, e, s);
-                }
-
-                @Override
-                public void onJournalEntry(JournalEvent e) {
-                    if (e.isGlobalCommand()) {
-                        globals.add(e.command());
-                    }
-                    model.onJournalEntry(e);
-                }
-            };
-            try (Replicator r = Replicator.builder().source(m.host(), m.port()).listener(l).build()) {
+            try (Replicator r = Replicator.builder().source(m.host(), m.port()).listener(model).build()) {
                 r.start();
                 // writes while the full sync runs
                 for (int i = 0; i < 200; i++) {
@@ -129,7 +101,7 @@ class ReplicationSuiteIT {
                 assertThat(model.unsupported).isEmpty();
                 assertKeyspace(JSON.readTree(JSON.writeValueAsString(m.keyspace())),
                         JSON.readTree(JSON.writeValueAsString(model.keyspace())), m.real() ? 3000 : 0);
-                assertThat(globals).containsExactly("FLUSHDB");
+                assertThat(model.globals).containsExactly("FLUSHDB");
             }
         }
     }
