@@ -157,4 +157,71 @@ class ReplicationSuiteIT {
         out.sort(null);
         return out;
     }
+
+    static Stream<String> kinds() {
+        return MasterUnderTest.kinds().stream();
+    }
+
+    @ParameterizedTest(name = "{0} master")
+    @MethodSource("kinds")
+    void authenticatesAndRejectsAWrongPassword(String kind) throws Exception {
+        try (MasterUnderTest m = MasterUnderTest.start(kind, 2, CompressionMode.LZ4, "s3cret");
+             TestRespClient c = m.client()) {
+            c.ok("SET", "k", "v");
+            KeyspaceModel model = new KeyspaceModel();
+            try (Replicator r = Replicator.builder()
+                    .source(DragonflyEndpoint.of(m.host(), m.port()).withPassword("s3cret")).listener(model).build()) {
+                r.start();
+                assertThat(r.awaitStableSync(WAIT)).isTrue();
+                awaitApplied(m, r);
+                assertKeyspace(JSON.readTree(JSON.writeValueAsString(m.keyspace())),
+                        JSON.readTree(JSON.writeValueAsString(model.keyspace())), m.real() ? 3000 : 0);
+            }
+            try (Replicator r = Replicator.builder()
+                    .source(DragonflyEndpoint.of(m.host(), m.port()).withPassword("wrong")).build()) {
+                r.start();
+                CapturedCaseReplicationIT.awaitTrue(() -> r.state() == ReplicationState.FAILED, "auth failure");
+                assertThat(r.failure()).isInstanceOf(AuthenticationException.class);
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0} master")
+    @MethodSource("kinds")
+    void aSlowListenerKeepsQueuesBoundedAndMissesNothing(String kind) throws Exception {
+        long limit = 1L << 20;
+        try (MasterUnderTest m = MasterUnderTest.start(kind, 2, CompressionMode.NONE); TestRespClient c = m.client()) {
+            String value = "v".repeat(1000);
+            for (int i = 0; i < 8000; i++) {
+                c.ok("SET", "big:" + i, value);
+            }
+            long[] seen = new long[1];
+            KeyspaceModel model = new KeyspaceModel() {
+                @Override
+                public synchronized void onEntryEnd(int flow, io.df2redis.protocol.rdb.RdbEntry e,
+                                                    io.df2redis.protocol.rdb.EntrySummary s) {
+                    super.onEntryEnd(flow, e, s);
+                    if (++seen[0] % 50 == 0) {
+                        try {
+                            Thread.sleep(2);
+                        } catch (InterruptedException ex) {
+                            Thread.currentThread().interrupt();
+                        }
+                    }
+                }
+            };
+            try (Replicator r = Replicator.builder().source(m.host(), m.port())
+                    .options(o -> o.flowQueueMaxBytes(limit)).listener(model).build()) {
+                r.start();
+                assertThat(r.awaitStableSync(WAIT)).isTrue();
+                awaitApplied(m, r);
+                ReplicationStats stats = r.stats();
+                assertThat(stats.flows().stream().mapToLong(FlowStats::pauses).sum()).as("paused").isPositive();
+                assertThat(stats.flows().stream().mapToLong(FlowStats::maxQueuedBytes).max().orElse(0))
+                        .isLessThan(limit + (8L << 20));
+                assertKeyspace(JSON.readTree(JSON.writeValueAsString(m.keyspace())),
+                        JSON.readTree(JSON.writeValueAsString(model.keyspace())), m.real() ? 3000 : 0);
+            }
+        }
+    }
 }

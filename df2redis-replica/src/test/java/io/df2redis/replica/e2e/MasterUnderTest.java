@@ -40,8 +40,17 @@ public interface MasterUnderTest extends AutoCloseable {
     /** Whether this is a real Dragonfly (timings and key order are its own). */
     boolean real();
 
+    /** The password clients must AUTH with, or null. */
+    default String password() {
+        return null;
+    }
+
     default TestRespClient client() throws IOException {
-        return new TestRespClient(host(), port());
+        TestRespClient c = new TestRespClient(host(), port());
+        if (password() != null) {
+            c.ok("AUTH", password());
+        }
+        return c;
     }
 
     /** The kinds of master available here: the embedded one always, a real one when configured. */
@@ -53,10 +62,19 @@ public interface MasterUnderTest extends AutoCloseable {
 
     /** Starts a master of {@code kind} with {@code shards} shards and the given compression. */
     static MasterUnderTest start(String kind, int shards, CompressionMode compression) throws Exception {
+        return start(kind, shards, compression, null);
+    }
+
+    /** Same, requiring {@code password} (null: none). */
+    static MasterUnderTest start(String kind, int shards, CompressionMode compression, String password)
+            throws Exception {
         if (kind.equals("embedded")) {
-            EmbeddedDragonflyMaster m = EmbeddedDragonflyMaster.builder().shards(shards).compression(compression)
-                    .start();
-            return new Embedded(m);
+            EmbeddedDragonflyMaster.Builder b = EmbeddedDragonflyMaster.builder().shards(shards)
+                    .compression(compression);
+            if (password != null) {
+                b.requirePass(password);
+            }
+            return new Embedded(b.start(), password);
         }
         int mode = switch (compression) {
             case NONE -> 0;
@@ -64,16 +82,26 @@ public interface MasterUnderTest extends AutoCloseable {
             case ZSTD -> 2;
             case LZ4 -> 3;
         };
-        RealDragonfly d = RealDragonfly.start(List.of("--proactor_threads=" + shards, "--compression_mode=" + mode));
-        return new Real(d);
+        List<String> flags = new ArrayList<>(List.of("--proactor_threads=" + shards, "--compression_mode=" + mode));
+        if (password != null) {
+            flags.add("--requirepass=" + password);
+        }
+        return new Real(RealDragonfly.start(flags), password);
     }
 
     /** The embedded master. */
     final class Embedded implements MasterUnderTest {
         final EmbeddedDragonflyMaster master;
+        private final String password;
 
-        Embedded(EmbeddedDragonflyMaster master) {
+        Embedded(EmbeddedDragonflyMaster master, String password) {
             this.master = master;
+            this.password = password;
+        }
+
+        @Override
+        public String password() {
+            return password;
         }
 
         public EmbeddedDragonflyMaster master() {
@@ -128,15 +156,23 @@ public interface MasterUnderTest extends AutoCloseable {
     /** A real Dragonfly, read back with type-aware commands. */
     final class Real implements MasterUnderTest {
         private final RealDragonfly dragonfly;
+        private final String password;
         private final int flows;
 
-        Real(RealDragonfly dragonfly) throws Exception {
+        Real(RealDragonfly dragonfly, String password) throws Exception {
             this.dragonfly = dragonfly;
-            this.flows = replicaOffsetsOf(dragonfly).length;
+            this.password = password;
+            this.flows = replicaOffsets().length;
         }
 
-        private static long[] replicaOffsetsOf(RealDragonfly d) throws IOException {
-            try (TestRespClient c = new TestRespClient(d.host(), d.port())) {
+        @Override
+        public String password() {
+            return password;
+        }
+
+        @Override
+        public long[] replicaOffsets() throws IOException {
+            try (TestRespClient c = client()) {
                 RespReply r = c.ok("DFLY", "REPLICAOFFSET");
                 ArrayReply a = (ArrayReply) r;
                 long[] out = new long[a.size()];
@@ -165,11 +201,6 @@ public interface MasterUnderTest extends AutoCloseable {
         @Override
         public int flows() {
             return flows;
-        }
-
-        @Override
-        public long[] replicaOffsets() throws IOException {
-            return replicaOffsetsOf(dragonfly);
         }
 
         @Override
