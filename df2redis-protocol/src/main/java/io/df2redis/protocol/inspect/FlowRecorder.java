@@ -240,8 +240,8 @@ public final class FlowRecorder implements RdbHandler {
     }
 
     @Override
-    public void onFullSyncEnd() {
-        rec("FULLSYNC_END");
+    public void onFullSyncEnd(boolean paddingZero) {
+        rec("FULLSYNC_END").put("padding_zero", paddingZero);
         fullSyncEndSeen = true;
     }
 

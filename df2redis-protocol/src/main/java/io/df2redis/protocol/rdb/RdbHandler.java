@@ -53,6 +53,14 @@ public interface RdbHandler extends JournalHandler {
     default void onFullSyncEnd() {
     }
 
+    /**
+     * FULLSYNC_END with the observation whether its 8 padding bytes were zero (they always are
+     * on the wire; the decoder ignores them either way). Defaults to {@link #onFullSyncEnd()}.
+     */
+    default void onFullSyncEnd(boolean paddingZero) {
+        onFullSyncEnd();
+    }
+
     /** Dragonfly JOURNAL_OFFSET: the next LSN of this flow's journal. */
     default void onJournalOffset(long nextLsn) {
     }

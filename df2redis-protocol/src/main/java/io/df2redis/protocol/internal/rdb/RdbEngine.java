@@ -389,9 +389,9 @@ public final class RdbEngine {
                     moduleAux(in, recOff);
                     return;
                 case OP_FULLSYNC_END: {
-                    Bytes.skip(in, 8);
+                    long padding = Bytes.i64le(in);
                     recordOffset = recOff;
-                    handler.onFullSyncEnd();
+                    handler.onFullSyncEnd(padding == 0);
                     return;
                 }
                 case OP_JOURNAL_OFFSET: {
@@ -835,9 +835,9 @@ public final class RdbEngine {
         }
 
         @Override
-        public void onFullSyncEnd() {
+        public void onFullSyncEnd(boolean paddingZero) {
             try {
-                h.onFullSyncEnd();
+                h.onFullSyncEnd(paddingZero);
             } catch (RuntimeException e) {
                 throw wrap(e);
             }
