@@ -28,7 +28,7 @@ import java.util.Set;
  * {@link SnapshotSerializer}s (§4) and the stable-sync journal with LSN records. Every piece of
  * state is guarded by the master's lock.
  */
-public final class LiveBackend implements Backend {
+public final class LiveBackend extends DflyBackend {
     private static final Logger LOG = LoggerFactory.getLogger(LiveBackend.class);
     private static final long NEVER = Long.MIN_VALUE;
     private static final Set<String> NETWORK_WRITES = Set.of("SET", "SETEX", "PSETEX", "MSET", "MSETNX", "DEL",
@@ -85,8 +85,6 @@ public final class LiveBackend implements Backend {
         }
     }
 
-    private final MasterServer server;
-    private final Object lock;
     private final Config cfg;
     private final Sharding sharding;
     private final Dataset ds = new Dataset();
@@ -104,8 +102,7 @@ public final class LiveBackend implements Backend {
     private Session lastSession;
 
     public LiveBackend(MasterServer server, Config cfg, String masterId, long paceBytesPerSecond) {
-        this.server = server;
-        this.lock = server.lock();
+        super(server);
         this.cfg = cfg;
         this.masterId = masterId;
         this.paceBytesPerSecond = paceBytesPerSecond;
@@ -372,21 +369,8 @@ public final class LiveBackend implements Backend {
     // ------------------------------------------------------------------ commands
 
     @Override
-    public void onCommand(Conn c, List<byte[]> args) {
-        String name = Commands.upper(args.get(0));
+    protected void otherCommand(Conn c, String name, List<byte[]> args) {
         switch (name) {
-            case "PING":
-                c.reply(args.size() > 1 ? Resp.bulk(args.get(1)) : Resp.PONG);
-                return;
-            case "REPLCONF":
-                replconf(c, args);
-                return;
-            case "DFLY":
-                dfly(c, args);
-                return;
-            case "INFO":
-                c.reply(Resp.bulk(info(args.size() > 1 ? Commands.upper(args.get(1)) : "")));
-                return;
             case "SELECT": {
                 if (args.size() != 2) {
                     c.replyError("ERR wrong number of arguments for 'select' command");
@@ -444,7 +428,8 @@ public final class LiveBackend implements Backend {
         }
     }
 
-    private void replconf(Conn c, List<byte[]> args) {
+    @Override
+    protected void replconf(Conn c, List<byte[]> args) {
         if (args.size() < 2) {
             c.replyError("ERR wrong number of arguments for 'replconf' command");
             return;
@@ -540,46 +525,15 @@ public final class LiveBackend implements Backend {
         c.reply(reply);
     }
 
-    private void dfly(Conn c, List<byte[]> args) {
-        if (args.size() < 2) {
-            c.replyError("ERR wrong number of arguments for 'dfly' command");
-            return;
-        }
-        if (server.takeLoading()) {
-            c.replyError(Resp.LOADING);
-            return;
-        }
-        String sub = Commands.upper(args.get(1));
-        switch (sub) {
-            case "FLOW":
-                flow(c, args);
-                return;
-            case "SYNC":
-                sync(c, args);
-                return;
-            case "STARTSTABLE":
-                startStable(c, args);
-                return;
-            case "REPLICAOFFSET": {
-                byte[][] offs = new byte[cfg.shards()][];
-                synchronized (lock) {
-                    for (int i = 0; i < offs.length; i++) {
-                        offs[i] = Resp.integer(journals[i].nextLsn());
-                    }
-                }
-                c.reply(Resp.array(offs));
-                return;
+    @Override
+    protected long[] replicaOffsets(Conn c) {
+        long[] offs = new long[cfg.shards()];
+        synchronized (lock) {
+            for (int i = 0; i < offs.length; i++) {
+                offs[i] = journals[i].nextLsn();
             }
-            case "THREAD":
-                if (args.size() == 2) {
-                    c.reply(Resp.array(Resp.integer(0), Resp.integer(1)));
-                } else {
-                    c.reply(Resp.OK);
-                }
-                return;
-            default:
-                c.replyError("ERR Unknown subcommand or wrong number of arguments for '" + sub + "'. Try DFLY HELP.");
         }
+        return offs;
     }
 
     /** Parses {@code SYNC<n>}: the session number, -1 for a malformed id. */
@@ -610,12 +564,9 @@ public final class LiveBackend implements Backend {
         return s;
     }
 
-    private void flow(Conn c, List<byte[]> args) {
+    @Override
+    protected void flow(Conn c, List<byte[]> args) {
         int n = args.size() - 2;
-        if (n < 3 || n > 5) {
-            c.replyError(Resp.SYNTAX);
-            return;
-        }
         synchronized (lock) {
             if (!MasterServer.text(args.get(2)).equals(masterId)) {
                 c.replyError(Resp.BAD_MASTER_ID);
@@ -664,23 +615,13 @@ public final class LiveBackend implements Backend {
             j.start();
             String token = Ids.hex40();
             c.reply(Resp.array(Resp.simple(partial ? "PARTIAL" : "FULL"), Resp.simple(token)));
-            FlowOutput out = new FlowOutput(c.channel);
-            Flow f = new Flow(id, out, token, partial, lsn);
-            s.flows[id] = f;
-            c.flowOut = out;
-            c.flowId = id;
-            c.flowSession = s;
-            c.syncId = s.syncId;
-            server.acks().reset(id);
-            server.applyArmedFaults(id, out);
+            FlowOutput out = bindFlow(c, id, s, s.syncId);
+            s.flows[id] = new Flow(id, out, token, partial, lsn);
         }
     }
 
-    private void sync(Conn c, List<byte[]> args) {
-        if (args.size() != 3) {
-            c.replyError(Resp.SYNTAX);
-            return;
-        }
+    @Override
+    protected void sync(Conn c, List<byte[]> args) {
         synchronized (lock) {
             Session s = lookup(c, args.get(2));
             if (s == null) {
@@ -707,11 +648,8 @@ public final class LiveBackend implements Backend {
         c.reply(Resp.OK);
     }
 
-    private void startStable(Conn c, List<byte[]> args) {
-        if (args.size() != 3) {
-            c.replyError(Resp.SYNTAX);
-            return;
-        }
+    @Override
+    protected void startStable(Conn c, List<byte[]> args) {
         synchronized (lock) {
             Session s = lookup(c, args.get(2));
             if (s == null) {
@@ -781,7 +719,8 @@ public final class LiveBackend implements Backend {
         return a;
     }
 
-    private String info(String section) {
+    @Override
+    protected String info(String section) {
         StringBuilder sb = new StringBuilder();
         boolean all = section.isEmpty() || section.equals("ALL") || section.equals("EVERYTHING")
                 || section.equals("DEFAULT");

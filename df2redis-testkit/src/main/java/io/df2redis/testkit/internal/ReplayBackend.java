@@ -30,7 +30,7 @@ import java.util.zip.GZIPInputStream;
  * {@code DFLY STARTSTABLE} releases. A case with {@code session-<n>/} sub-directories serves one
  * session per {@code REPLCONF capa dragonfly}.
  */
-public final class ReplayBackend implements Backend {
+public final class ReplayBackend extends DflyBackend {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** One captured flow. */
@@ -61,15 +61,12 @@ public final class ReplayBackend implements Backend {
         }
     }
 
-    private final MasterServer server;
-    private final Object lock;
     private final List<Captured> captured;
     private final List<Session> sessions = new ArrayList<>();
     private int capaCount;
 
     private ReplayBackend(MasterServer server, List<Captured> captured) {
-        this.server = server;
-        this.lock = server.lock();
+        super(server);
         this.captured = captured;
     }
 
@@ -213,27 +210,7 @@ public final class ReplayBackend implements Backend {
     // ------------------------------------------------------------------ commands
 
     @Override
-    public void onCommand(Conn c, List<byte[]> args) {
-        String name = Commands.upper(args.get(0));
-        switch (name) {
-            case "PING":
-                c.reply(Resp.PONG);
-                return;
-            case "INFO":
-                c.reply(Resp.bulk(info()));
-                return;
-            case "REPLCONF":
-                replconf(c, args);
-                return;
-            case "DFLY":
-                dfly(c, args);
-                return;
-            default:
-                c.replyError("ERR unknown command `" + name + "`");
-        }
-    }
-
-    private String info() {
+    protected String info(String section) {
         StringBuilder sb = new StringBuilder("# Server\r\n");
         for (Map.Entry<String, String> e : captured.get(0).info.entrySet()) {
             sb.append(e.getKey()).append(':').append(e.getValue()).append("\r\n");
@@ -241,7 +218,8 @@ public final class ReplayBackend implements Backend {
         return sb.toString();
     }
 
-    private void replconf(Conn c, List<byte[]> args) {
+    @Override
+    protected void replconf(Conn c, List<byte[]> args) {
         if (args.size() < 3 || (args.size() - 1) % 2 != 0) {
             c.replyError(args.size() < 2 ? "ERR wrong number of arguments for 'replconf' command" : Resp.SYNTAX);
             return;
@@ -310,38 +288,9 @@ public final class ReplayBackend implements Backend {
         return null;
     }
 
-    private void dfly(Conn c, List<byte[]> args) {
-        if (args.size() < 2) {
-            c.replyError("ERR wrong number of arguments for 'dfly' command");
-            return;
-        }
-        if (server.takeLoading()) {
-            c.replyError(Resp.LOADING);
-            return;
-        }
-        String sub = Commands.upper(args.get(1));
-        switch (sub) {
-            case "FLOW":
-                flow(c, args);
-                return;
-            case "SYNC":
-                sync(c, args);
-                return;
-            case "STARTSTABLE":
-                startStable(c, args);
-                return;
-            case "REPLICAOFFSET": {
-                Captured cap = current(c);
-                byte[][] offs = new byte[cap.replicaOffsets.length][];
-                for (int i = 0; i < offs.length; i++) {
-                    offs[i] = Resp.integer(cap.replicaOffsets[i]);
-                }
-                c.reply(Resp.array(offs));
-                return;
-            }
-            default:
-                c.replyError("ERR Unknown subcommand or wrong number of arguments for '" + sub + "'. Try DFLY HELP.");
-        }
+    @Override
+    protected long[] replicaOffsets(Conn c) {
+        return current(c).replicaOffsets.clone();
     }
 
     private Session find(Conn c, byte[] syncArg) {
@@ -360,12 +309,8 @@ public final class ReplayBackend implements Backend {
         return null;
     }
 
-    private void flow(Conn c, List<byte[]> args) {
-        int n = args.size() - 2;
-        if (n < 3 || n > 5) {
-            c.replyError(Resp.SYNTAX);
-            return;
-        }
+    @Override
+    protected void flow(Conn c, List<byte[]> args) {
         synchronized (lock) {
             String mid = MasterServer.text(args.get(2));
             boolean known = sessions.stream().anyMatch(s -> s.cap.masterId.equals(mid));
@@ -393,22 +338,13 @@ public final class ReplayBackend implements Backend {
                 return;
             }
             c.reply(s.cap.flows[id].flowReply());
-            FlowOutput out = new FlowOutput(c.channel);
             s.flowConns[id] = c;
-            c.flowOut = out;
-            c.flowId = id;
-            c.flowSession = s;
-            c.syncId = s.cap.syncId;
-            server.acks().reset(id);
-            server.applyArmedFaults(id, out);
+            bindFlow(c, id, s, s.cap.syncId);
         }
     }
 
-    private void sync(Conn c, List<byte[]> args) {
-        if (args.size() != 3) {
-            c.replyError(Resp.SYNTAX);
-            return;
-        }
+    @Override
+    protected void sync(Conn c, List<byte[]> args) {
         synchronized (lock) {
             Session s = find(c, args.get(2));
             if (s == null) {
@@ -431,11 +367,8 @@ public final class ReplayBackend implements Backend {
         c.reply(r != null ? r : Resp.OK);
     }
 
-    private void startStable(Conn c, List<byte[]> args) {
-        if (args.size() != 3) {
-            c.replyError(Resp.SYNTAX);
-            return;
-        }
+    @Override
+    protected void startStable(Conn c, List<byte[]> args) {
         synchronized (lock) {
             Session s = find(c, args.get(2));
             if (s == null) {
