@@ -164,9 +164,27 @@ final class Io {
         }
     }
 
-    /** Skips an RDB string, returning its decoded length (for sizes only). */
+    /** The decimal text of {@code v} as ASCII bytes, without an intermediate String. */
     static byte[] ascii(long v) {
-        return Long.toString(v).getBytes(StandardCharsets.US_ASCII);
+        if (v == Long.MIN_VALUE) {
+            return Long.toString(v).getBytes(StandardCharsets.US_ASCII);
+        }
+        boolean neg = v < 0;
+        long x = neg ? -v : v;
+        int digits = 1;
+        for (long t = x; t >= 10; t /= 10) {
+            digits++;
+        }
+        byte[] out = new byte[digits + (neg ? 1 : 0)];
+        int i = out.length;
+        do {
+            out[--i] = (byte) ('0' + (x % 10));
+            x /= 10;
+        } while (x != 0);
+        if (neg) {
+            out[0] = '-';
+        }
+        return out;
     }
 
     /** A "LongLongAsString" (spec §2.3): an int-encoded or decimal RDB string. */
