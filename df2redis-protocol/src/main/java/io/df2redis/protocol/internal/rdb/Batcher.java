@@ -35,7 +35,8 @@ final class Batcher {
     }
 
     private void reset() {
-        int cap = Math.min(maxElements, 64);
+        // most entries hold a handful of elements: start small, grow on demand
+        int cap = Math.min(maxElements, 8);
         first = new ArrayList<>(cap);
         second = kind == Kind.HASH ? new ArrayList<>(cap) : null;
         longs = kind == Kind.HASH || kind == Kind.SET ? new long[cap] : null;
