@@ -62,6 +62,9 @@ final class FlowConnection extends ChannelInboundHandlerAdapter implements RdbHa
     private ByteBuf cum;
     private Channel channel;
     private boolean stable;
+    /** Items decoded during the current channelRead, handed to the pipeline together. */
+    private java.util.List<FlowItem> batch = new java.util.ArrayList<>();
+    private long batchBytes;
 
     FlowConnection(int flow, FlowPipeline pipeline, Events events,
                    io.df2redis.protocol.rdb.RdbDecoderOptions decoderOptions) {
@@ -122,6 +125,7 @@ final class FlowConnection extends ChannelInboundHandlerAdapter implements RdbHa
         cum = cum == null ? in : ByteToMessageDecoder.MERGE_CUMULATOR.cumulate(ctx.alloc(), cum, in);
         try {
             process();
+            flushItems();
         } catch (ProtocolException e) {
             fail(new ReplicationProtocolException("flow " + flow + ": " + e.getMessage(), e));
         } catch (ReplicationException e) {
@@ -137,6 +141,21 @@ final class FlowConnection extends ChannelInboundHandlerAdapter implements RdbHa
                 cum.discardSomeReadBytes();
             }
         }
+    }
+
+    private void offer(FlowItem item) {
+        batch.add(item);
+        batchBytes += item.bytes();
+    }
+
+    private void flushItems() {
+        if (batch.isEmpty()) {
+            return;
+        }
+        FlowItem g = batch.size() == 1 ? batch.get(0) : new FlowItem.Group(batch, batchBytes);
+        batch = new java.util.ArrayList<>();
+        batchBytes = 0;
+        pipeline.offer(g);
     }
 
     private void process() {
@@ -173,7 +192,7 @@ final class FlowConnection extends ChannelInboundHandlerAdapter implements RdbHa
             journal.nextLsn(partialStartLsn);
             stable = true;
             mode = Mode.PARTIAL;
-            pipeline.offer(new FlowItem.PartialStart(partialStartLsn));
+            offer(new FlowItem.PartialStart(partialStartLsn));
         }
     }
 
@@ -232,35 +251,35 @@ final class FlowConnection extends ChannelInboundHandlerAdapter implements RdbHa
 
     @Override
     public void onAux(byte[] key, byte[] value) {
-        pipeline.offer(new FlowItem.Aux(key, value));
+        offer(new FlowItem.Aux(key, value));
     }
 
     @Override
     public void onEntryStart(RdbEntry entry) {
         entries.incrementAndGet();
-        pipeline.offer(new FlowItem.Sink(new SinkEvent.EntryStart(flow, entry), 64 + entry.key().length));
+        offer(new FlowItem.Sink(new SinkEvent.EntryStart(flow, entry), 64 + entry.key().length));
     }
 
     @Override
     public void onValueBatch(RdbEntry entry, ValueBatch batch) {
-        pipeline.offer(new FlowItem.Sink(new SinkEvent.EntryBatch(flow, entry, batch), FlowItem.sizeOf(batch)));
+        offer(new FlowItem.Sink(new SinkEvent.EntryBatch(flow, entry, batch), FlowItem.sizeOf(batch)));
     }
 
     @Override
     public void onEntryEnd(RdbEntry entry, EntrySummary summary) {
-        pipeline.offer(new FlowItem.Sink(new SinkEvent.EntryEnd(flow, entry, summary), 96));
+        offer(new FlowItem.Sink(new SinkEvent.EntryEnd(flow, entry, summary), 96));
     }
 
     @Override
     public void onFullSyncEnd() {
-        pipeline.offer(new FlowItem.Sink(new SinkEvent.FullSyncEnd(flow), 16));
+        offer(new FlowItem.Sink(new SinkEvent.FullSyncEnd(flow), 16));
         events.fullSyncEndDecoded(flow);
     }
 
     @Override
     public void onEofToken(byte[] token) {
         stable = true;
-        pipeline.offer(new FlowItem.StableStart(rdb.journalOffset()));
+        offer(new FlowItem.StableStart(rdb.journalOffset()));
     }
 
     @Override
@@ -269,14 +288,14 @@ final class FlowConnection extends ChannelInboundHandlerAdapter implements RdbHa
             return;
         }
         if (e.op() == JournalOp.LSN) {
-            pipeline.offer(new FlowItem.LsnRecord(e));
+            offer(new FlowItem.LsnRecord(e));
             return;
         }
         if (stable) {
             journalEntries.incrementAndGet();
             receivedLsn = e.lsn();
         }
-        pipeline.offer(new FlowItem.Sink(new SinkEvent.Journal(flow,
+        offer(new FlowItem.Sink(new SinkEvent.Journal(flow,
                 new io.df2redis.replica.JournalEvent(flow, stable ? e.lsn() : 0, !stable, e)), FlowItem.sizeOf(e)));
     }
 }

@@ -8,6 +8,10 @@ import io.df2redis.replica.SinkEvent;
 sealed interface FlowItem {
     long bytes();
 
+    /** The items decoded from one socket read, handed over at once (one queue signal per read). */
+    record Group(java.util.List<FlowItem> items, long bytes) implements FlowItem {
+    }
+
     /** An event for listeners and the sink. */
     record Sink(SinkEvent event, long bytes) implements FlowItem {
     }

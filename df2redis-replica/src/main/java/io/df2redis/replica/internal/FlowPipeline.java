@@ -133,7 +133,13 @@ final class FlowPipeline {
                 }
                 settled = false;
                 reportBackpressure();
-                dispatch(item);
+                if (item instanceof FlowItem.Group g) {
+                    for (FlowItem i : g.items()) {
+                        dispatch(i);
+                    }
+                } else {
+                    dispatch(item);
+                }
                 queued.addAndGet(-item.bytes());
                 resumeIfDrained();
                 reportBackpressure();
