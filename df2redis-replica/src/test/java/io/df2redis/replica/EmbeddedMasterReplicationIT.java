@@ -374,4 +374,42 @@ class EmbeddedMasterReplicationIT {
             }
         }
     }
+
+    @Test
+    void sinkErrorsStopOrRetryAsTheyDeclare() throws Exception {
+        try (EmbeddedDragonflyMaster m = EmbeddedDragonflyMaster.builder().shards(2).start()) {
+            m.write("SET", "k", "v");
+            ReplicationException fatal = new ReplicationException("target cannot hold key 'k'") {
+                @Override
+                public boolean isRetryable() {
+                    return false;
+                }
+            };
+            ReplicationSink failing = event -> event instanceof SinkEvent.EntryStart
+                    ? java.util.concurrent.CompletableFuture.failedFuture(fatal)
+                    : java.util.concurrent.CompletableFuture.completedFuture(null);
+            try (Replicator r = replicator(m).sink(failing).build()) {
+                r.start();
+                CapturedCaseReplicationIT.awaitTrue(() -> r.state() == ReplicationState.FAILED, "FAILED");
+                assertThat(r.failure()).isSameAs(fatal);
+                assertThat(r.stats().sessions()).isEqualTo(1);
+            }
+            java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+            ReplicationSink flaky = event -> event instanceof SinkEvent.EntryStart && calls.incrementAndGet() == 1
+                    ? java.util.concurrent.CompletableFuture.failedFuture(new IllegalStateException("target hiccup"))
+                    : java.util.concurrent.CompletableFuture.completedFuture(null);
+            List<ReplicationException> errors = new CopyOnWriteArrayList<>();
+            try (Replicator r = replicator(m).sink(flaky).listener(new ReplicationListener() {
+                @Override
+                public void onError(ReplicationException error) {
+                    errors.add(error);
+                }
+            }).build()) {
+                r.start();
+                assertThat(r.awaitStableSync(WAIT)).isTrue();
+                assertThat(errors).singleElement().isInstanceOf(SinkException.class);
+                assertThat(r.stats().sessions()).isEqualTo(2);
+            }
+        }
+    }
 }

@@ -236,8 +236,10 @@ final class FlowPipeline {
                 CompletionStage<Void> st = ctx.apply(new SinkEvent.GlobalCommand(flow, ev));
                 try {
                     st.toCompletableFuture().join();
+                } catch (java.util.concurrent.CompletionException e) {
+                    throw sinkFailure(e.getCause());
                 } catch (RuntimeException e) {
-                    throw new SinkException("sink failed to apply " + ev.command() + ": " + e.getMessage(), e);
+                    throw sinkFailure(e);
                 }
             }, () -> !running);
             inflight.add(new Pending(ev.lsn(), CompletableFuture.completedFuture(null)));
@@ -273,7 +275,7 @@ final class FlowPipeline {
             Thread.currentThread().interrupt();
             throw new ReplicationException("interrupted while waiting for the sink");
         } catch (java.util.concurrent.ExecutionException ee) {
-            throw new SinkException("flow " + flow + ": sink failed: " + ee.getCause().getMessage(), ee.getCause());
+            throw sinkFailure(ee.getCause());
         }
         settleCompleted();
     }
@@ -295,10 +297,10 @@ final class FlowPipeline {
                     p.stage().join();
                     cause = null;
                 } catch (RuntimeException e) {
-                    cause = e.getCause() != null ? e.getCause() : e;
+                    cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null
+                            ? e.getCause() : e;
                 }
-                throw new SinkException("flow " + flow + ": sink failed: " + (cause == null ? "?" : cause.getMessage()),
-                        cause);
+                throw sinkFailure(cause);
             }
             if (p.lsn() > 0) {
                 applied = p.lsn() + 1;
@@ -307,6 +309,20 @@ final class FlowPipeline {
                 }
             }
         }
+    }
+
+    /**
+     * The error a failed sink stage ends the session with: the sink's own
+     * {@link ReplicationException} as it is (so a non-retryable one, e.g. an unsupported-data
+     * FAIL policy, stops the replicator instead of looping), anything else as a retryable
+     * {@link SinkException}.
+     */
+    private ReplicationException sinkFailure(Throwable cause) {
+        if (cause instanceof ReplicationException re) {
+            return re;
+        }
+        return new SinkException("flow " + flow + ": sink failed: " + (cause == null ? "?" : cause.getMessage()),
+                cause);
     }
 
     /** ACK task, on the event loop: sends REPLCONF ACK when due. */

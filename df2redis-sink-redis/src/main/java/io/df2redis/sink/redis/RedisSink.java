@@ -1,0 +1,502 @@
+package io.df2redis.sink.redis;
+
+import io.df2redis.protocol.resp.ArrayReply;
+import io.df2redis.protocol.resp.BulkString;
+import io.df2redis.protocol.resp.ErrorReply;
+import io.df2redis.protocol.resp.MapReply;
+import io.df2redis.protocol.resp.RespReply;
+import io.df2redis.protocol.resp.SimpleString;
+import io.df2redis.replica.AuthenticationException;
+import io.df2redis.replica.MasterInfo;
+import io.df2redis.replica.ReplicationSink;
+import io.df2redis.replica.SinkEvent;
+import io.df2redis.replica.SinkException;
+import io.df2redis.sink.redis.internal.FlowWriter;
+import io.df2redis.sink.redis.internal.RespConnection;
+import io.df2redis.sink.redis.internal.TargetInfo;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * A {@link ReplicationSink} that writes the replicated keyspace into a standalone Redis server.
+ *
+ * <pre>{@code
+ * RedisSink sink = RedisSink.standalone("redis://default:secret@redis.internal:6379")
+ *         .unsupportedDataPolicy(UnsupportedDataPolicy.SKIP_AND_COUNT)
+ *         .build();
+ * Replicator.builder().source("dragonfly.internal", 6379).ownedSink(sink).build().start();
+ * }</pre>
+ *
+ * <p><b>Connections and order.</b> At {@link #open} (once per replication session) the sink opens
+ * one control connection and one connection per replication flow; each flow's commands are
+ * pipelined on its own connection (at most {@link Builder#maxInFlight} unanswered), so flow order
+ * is Redis order. The db of every command is selected with {@code SELECT} when the connection's
+ * current db differs. A {@link SinkEvent.GlobalCommand} (FLUSHALL/FLUSHDB) runs once, on the
+ * control connection, after the replicator drained every flow.
+ *
+ * <p><b>Full sync.</b> {@link SinkEvent.FullSyncStart} runs {@code FLUSHALL} on the target when
+ * {@link Builder#flushOnFullSync} is true (the default): the target then holds exactly the
+ * master's keyspace. Every snapshot key is an upsert anyway ({@code DEL} then native writes, or
+ * {@code SET} for strings), so with the option off, keys the master does not hold survive.
+ *
+ * <p><b>Translation.</b> Snapshot values are written with native commands: strings {@code SET}
+ * (+ {@code APPEND} for chunks of big strings), lists {@code RPUSH}, sets {@code SADD}, hashes
+ * {@code HSET}, sorted sets {@code ZADD}, streams {@code XADD} with explicit ids, {@code XSETID …
+ * ENTRIESADDED … MAXDELETEDID}, {@code XGROUP CREATE … ENTRIESREAD}, {@code XGROUP CREATECONSUMER}
+ * and the pending entries via {@code XCLAIM … TIME … RETRYCOUNT … FORCE JUSTID}; the key's
+ * absolute TTL is applied at entry end with {@code PEXPIREAT} (a key whose TTL passed is deleted).
+ * JSON needs the ReJSON module on the target ({@code JSON.SET key $ text}); hash field TTLs need
+ * Redis 7.4 ({@code HPEXPIREAT … FIELDS}); Bloom, Cuckoo, CMS, Top-K and module values, set member
+ * TTLs, and the same data arriving through the journal go to the {@link UnsupportedDataPolicy}.
+ * Dragonfly's sticky flag and memcached flags have no Redis equivalent: they are dropped and
+ * counted ({@link RedisSinkStats#dfMaskIgnored()}). Journal commands run verbatim except
+ * Dragonfly-only forms: {@code SET … STICK / _MCFLAGS n} (tokens dropped), {@code STICK} (no-op),
+ * {@code RESTORE} (payload passed through when the target understands its type and RDB version,
+ * otherwise decoded and written natively), {@code SADDEX} ({@code SADD} + policy), {@code HSETEX}
+ * ({@code HSET} + {@code HEXPIRE} on 7.4, else + policy), {@code FIELDEXPIRE}, {@code PREPEND}
+ * (an atomic script), {@code JSON.*}, {@code BF.*}, {@code CF.*}, {@code CMS.*}, {@code TOPK.*}.
+ *
+ * <p><b>Completion.</b> The stage {@link #apply} returns completes when Redis answered every
+ * command the event produced; an error reply fails it with a {@link RedisCommandException} naming
+ * command and key, a broken connection with a {@code ConnectionException}. The replicator only
+ * advances (and acknowledges) its applied LSN over completed stages, so no write is acknowledged
+ * to the master before Redis confirmed it. A multi-key transaction the master split across flows
+ * is applied per flow, not atomically.
+ *
+ * <p>Thread-safety: {@link #apply} may be called concurrently for different flows.
+ */
+public final class RedisSink implements ReplicationSink {
+    private final Builder options;
+    private final EventLoopGroup group;
+    private final boolean ownsGroup;
+    private final LongAdder commands = new LongAdder();
+    private final LongAdder errors = new LongAdder();
+    private final LongAdder dfMask = new LongAdder();
+    private final Map<String, LongAdder> skipped = new ConcurrentHashMap<>();
+    private final List<UnsupportedData> skippedKeys = Collections.synchronizedList(new ArrayList<>());
+    private final FlowWriter.Host host = new Host();
+    private volatile FlowWriter control;
+    private volatile FlowWriter[] flows = new FlowWriter[0];
+    private volatile TargetInfo target;
+    private volatile boolean closed;
+
+    private RedisSink(Builder b) {
+        this.options = b;
+        this.ownsGroup = b.group == null;
+        this.group = b.group != null ? b.group : new NioEventLoopGroup(Math.max(1, b.ioThreads));
+    }
+
+    /**
+     * A sink for one Redis server: {@code host:port}, {@code redis://[user:password@]host[:port]} or
+     * {@code rediss://…} (TLS with the JVM's trust store unless {@link Builder#ssl} is set).
+     */
+    public static Builder standalone(String uri) {
+        return new Builder(uri);
+    }
+
+    /** The target's {@code major.minor} version, known after {@link #open}; null before. */
+    public String targetVersion() {
+        TargetInfo t = target;
+        return t == null ? null : t.major() + "." + t.minor();
+    }
+
+    /** The current counters. */
+    public RedisSinkStats stats() {
+        Map<String, Long> by = new LinkedHashMap<>();
+        skipped.forEach((k, v) -> by.put(k, v.sum()));
+        List<UnsupportedData> keys;
+        synchronized (skippedKeys) {
+            keys = List.copyOf(skippedKeys);
+        }
+        return new RedisSinkStats(commands.sum(), errors.sum(), Map.copyOf(by), keys, dfMask.sum());
+    }
+
+    /**
+     * Connects (again, on every session): control connection, {@code AUTH}, {@code INFO server},
+     * {@code MODULE LIST}, then one connection per flow. Connections of an earlier session are closed.
+     */
+    @Override
+    public synchronized void open(MasterInfo master) {
+        if (closed) {
+            throw new SinkException("Redis sink closed");
+        }
+        closeConnections();
+        RespConnection c = connect("control");
+        String info = text(call(c, "INFO", "server"));
+        Set<String> modules = new HashSet<>();
+        RespReply ml = call0(c, "MODULE", "LIST");
+        collectModuleNames(ml, modules);
+        TargetInfo t = TargetInfo.parse(info, modules);
+        target = t;
+        control = new FlowWriter(c, t, host);
+        FlowWriter[] fs = new FlowWriter[Math.max(1, master.flowCount())];
+        for (int i = 0; i < fs.length; i++) {
+            fs[i] = new FlowWriter(connect("flow-" + i), t, host);
+        }
+        flows = fs;
+    }
+
+    @Override
+    public CompletionStage<Void> apply(SinkEvent event) {
+        FlowWriter ctl = control;
+        if (ctl == null) {
+            return CompletableFuture.failedFuture(new SinkException("Redis sink not open"));
+        }
+        if (event instanceof SinkEvent.FullSyncStart) {
+            return options.flushOnFullSync ? ctl.apply(event) : CompletableFuture.completedFuture(null);
+        }
+        if (event instanceof SinkEvent.GlobalCommand) {
+            return ctl.apply(event);
+        }
+        FlowWriter[] fs = flows;
+        int f = event.flow();
+        FlowWriter w = f >= 0 && f < fs.length ? fs[f] : ctl;
+        return w.apply(event);
+    }
+
+    @Override
+    public synchronized void close() {
+        closed = true;
+        closeConnections();
+        if (ownsGroup) {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        }
+    }
+
+    private void closeConnections() {
+        if (control != null) {
+            control.connection().close();
+            control = null;
+        }
+        for (FlowWriter w : flows) {
+            w.connection().close();
+        }
+        flows = new FlowWriter[0];
+    }
+
+    // ----------------------------------------------------------------- connecting
+
+    private RespConnection connect(String name) {
+        RespConnection c = RespConnection.connect(group, options.host, options.port, options.sslContext(),
+                options.connectTimeout, options.maxInFlight, name);
+        try {
+            if (options.password != null) {
+                RespReply r = options.user != null ? call0(c, "AUTH", options.user, options.password)
+                        : call0(c, "AUTH", options.password);
+                if (r instanceof ErrorReply e) {
+                    throw new AuthenticationException("Redis AUTH failed: " + e.message());
+                }
+            }
+            if (options.database != 0) {
+                call(c, "SELECT", Integer.toString(options.database));
+            }
+            call(c, "PING");
+        } catch (RuntimeException e) {
+            c.close();
+            throw e;
+        }
+        return c;
+    }
+
+    private RespReply call(RespConnection c, String... args) {
+        RespReply r = call0(c, args);
+        if (r instanceof ErrorReply e) {
+            errors.increment();
+            throw new RedisCommandException(args[0], null, 0, e.message());
+        }
+        return r;
+    }
+
+    private RespReply call0(RespConnection c, String... args) {
+        List<byte[]> a = new ArrayList<>();
+        for (String s : args) {
+            a.add(s.getBytes(StandardCharsets.UTF_8));
+        }
+        commands.increment();
+        try {
+            return c.send(a).get(options.connectTimeout.toMillis() + 5000, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SinkException("interrupted talking to Redis");
+        } catch (Exception e) {
+            errors.increment();
+            throw new SinkException("Redis did not answer " + args[0] + ": " + e, e);
+        }
+    }
+
+    private static String text(RespReply r) {
+        if (r instanceof BulkString b) {
+            return b.asString();
+        }
+        if (r instanceof SimpleString s) {
+            return s.value();
+        }
+        return String.valueOf(r);
+    }
+
+    /** MODULE LIST: an array of maps (RESP3) or of flat [name, x, ver, n, …] arrays (RESP2). */
+    private static void collectModuleNames(RespReply r, Set<String> out) {
+        if (r instanceof ArrayReply a) {
+            for (RespReply m : a.elements()) {
+                List<RespReply> kv = m instanceof ArrayReply am ? am.elements()
+                        : m instanceof MapReply mm ? flatten(mm) : List.of();
+                for (int i = 0; i + 1 < kv.size(); i += 2) {
+                    if (text(kv.get(i)).equalsIgnoreCase("name")) {
+                        out.add(text(kv.get(i + 1)));
+                    }
+                }
+            }
+        }
+    }
+
+    private static List<RespReply> flatten(MapReply m) {
+        List<RespReply> out = new ArrayList<>();
+        for (Map.Entry<RespReply, RespReply> e : m.entries()) {
+            out.add(e.getKey());
+            out.add(e.getValue());
+        }
+        return out;
+    }
+
+    private final class Host implements FlowWriter.Host {
+        @Override
+        public RuntimeException unsupported(UnsupportedData d) {
+            if (options.policy == UnsupportedDataPolicy.FAIL) {
+                return new UnsupportedDataException(d);
+            }
+            skipped.computeIfAbsent(d.reason(), k -> new LongAdder()).increment();
+            synchronized (skippedKeys) {
+                if (skippedKeys.size() < options.maxRecordedSkips) {
+                    skippedKeys.add(d);
+                }
+            }
+            if (options.policy == UnsupportedDataPolicy.CALLBACK) {
+                options.callback.onUnsupported(d.key(), d.db(), d.type(), d.reason());
+            }
+            return null;
+        }
+
+        @Override
+        public void dfMaskIgnored() {
+            dfMask.increment();
+        }
+
+        @Override
+        public void commandSent() {
+            commands.increment();
+        }
+
+        @Override
+        public void commandFailed(Throwable t) {
+            errors.increment();
+        }
+    }
+
+    /**
+     * Options of a {@link RedisSink}. Each setter returns a new, immutable builder, so a builder can
+     * be shared and specialised safely.
+     */
+    public static final class Builder implements Cloneable {
+        private String host;
+        private int port;
+        private int database;
+        private String user;
+        private String password;
+        private boolean tls;
+        private SslContext ssl;
+        private int maxInFlight = 1024;
+        private Duration connectTimeout = Duration.ofSeconds(10);
+        private UnsupportedDataPolicy policy = UnsupportedDataPolicy.FAIL;
+        private UnsupportedDataCallback callback;
+        private EventLoopGroup group;
+        private int ioThreads = 2;
+        private boolean flushOnFullSync = true;
+        private int maxRecordedSkips = 10_000;
+
+        private Builder(String uri) {
+            Objects.requireNonNull(uri, "uri");
+            if (uri.contains("://")) {
+                URI u = URI.create(uri);
+                if (!u.getScheme().equals("redis") && !u.getScheme().equals("rediss")) {
+                    throw new IllegalArgumentException("not a redis:// or rediss:// URI: " + uri);
+                }
+                tls = u.getScheme().equals("rediss");
+                host = u.getHost();
+                port = u.getPort() < 0 ? 6379 : u.getPort();
+                if (u.getUserInfo() != null) {
+                    String ui = u.getUserInfo();
+                    int colon = ui.indexOf(':');
+                    if (colon < 0) {
+                        password = ui;
+                    } else {
+                        user = ui.substring(0, colon).isEmpty() ? null : ui.substring(0, colon);
+                        password = ui.substring(colon + 1);
+                    }
+                }
+                String path = u.getPath();
+                if (path != null && path.length() > 1) {
+                    database = Integer.parseInt(path.substring(1));
+                }
+            } else {
+                int colon = uri.lastIndexOf(':');
+                host = colon < 0 ? uri : uri.substring(0, colon);
+                port = colon < 0 ? 6379 : Integer.parseInt(uri.substring(colon + 1));
+            }
+            if (host == null || host.isEmpty()) {
+                throw new IllegalArgumentException("no host in " + uri);
+            }
+        }
+
+        private Builder copy() {
+            try {
+                return (Builder) super.clone();
+            } catch (CloneNotSupportedException e) {
+                throw new AssertionError(e);
+            }
+        }
+
+        /** {@code AUTH password} on every connection. */
+        public Builder password(String password) {
+            Builder b = copy();
+            b.password = password;
+            b.user = null;
+            return b;
+        }
+
+        /** {@code AUTH user password} (ACL) on every connection. */
+        public Builder user(String user, String password) {
+            Builder b = copy();
+            b.user = user;
+            b.password = password;
+            return b;
+        }
+
+        /** TLS with this client context (implies TLS). */
+        public Builder ssl(SslContext ctx) {
+            Builder b = copy();
+            b.ssl = ctx;
+            b.tls = ctx != null;
+            return b;
+        }
+
+        /** Commands written but not yet answered, per connection (pipelining window); default 1024. */
+        public Builder maxInFlight(int commands) {
+            if (commands < 1) {
+                throw new IllegalArgumentException("maxInFlight must be >= 1");
+            }
+            Builder b = copy();
+            b.maxInFlight = commands;
+            return b;
+        }
+
+        /** Connect (and first reply) timeout; default 10 s. */
+        public Builder connectTimeout(Duration d) {
+            Builder b = copy();
+            b.connectTimeout = Objects.requireNonNull(d);
+            return b;
+        }
+
+        /** What to do with data Redis cannot hold; default {@link UnsupportedDataPolicy#FAIL}. */
+        public Builder unsupportedDataPolicy(UnsupportedDataPolicy p) {
+            if (p == UnsupportedDataPolicy.CALLBACK && callback == null) {
+                throw new IllegalArgumentException("CALLBACK needs onUnsupported(callback)");
+            }
+            Builder b = copy();
+            b.policy = Objects.requireNonNull(p);
+            return b;
+        }
+
+        /** Sets {@link UnsupportedDataPolicy#CALLBACK} with this callback. */
+        public Builder onUnsupported(UnsupportedDataCallback cb) {
+            Builder b = copy();
+            b.callback = Objects.requireNonNull(cb);
+            b.policy = UnsupportedDataPolicy.CALLBACK;
+            return b;
+        }
+
+        /** Runs the connections on the host's event loop group (not shut down by the sink). */
+        public Builder eventLoopGroup(EventLoopGroup g) {
+            Builder b = copy();
+            b.group = g;
+            return b;
+        }
+
+        /** Threads of the sink's own event loop group when none is injected; default 2. */
+        public Builder ioThreads(int n) {
+            Builder b = copy();
+            b.ioThreads = n;
+            return b;
+        }
+
+        /** Whether a full sync starts with FLUSHALL on the target; default true. */
+        public Builder flushOnFullSync(boolean on) {
+            Builder b = copy();
+            b.flushOnFullSync = on;
+            return b;
+        }
+
+        /** How many unsupported keys {@link RedisSinkStats#skipped()} keeps; default 10 000. */
+        public Builder maxRecordedSkips(int n) {
+            Builder b = copy();
+            b.maxRecordedSkips = n;
+            return b;
+        }
+
+        public String host() {
+            return host;
+        }
+
+        public int port() {
+            return port;
+        }
+
+        public UnsupportedDataPolicy unsupportedDataPolicy() {
+            return policy;
+        }
+
+        public boolean flushOnFullSync() {
+            return flushOnFullSync;
+        }
+
+        public int maxInFlight() {
+            return maxInFlight;
+        }
+
+        SslContext sslContext() {
+            if (!tls) {
+                return null;
+            }
+            if (ssl == null) {
+                try {
+                    ssl = SslContextBuilder.forClient().build();
+                } catch (javax.net.ssl.SSLException e) {
+                    throw new SinkException("cannot build a TLS context: " + e.getMessage(), e);
+                }
+            }
+            return ssl;
+        }
+
+        public RedisSink build() {
+            return new RedisSink(copy());
+        }
+    }
+}

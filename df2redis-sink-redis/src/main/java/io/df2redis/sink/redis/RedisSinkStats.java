@@ -1,0 +1,22 @@
+package io.df2redis.sink.redis;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A snapshot of the Redis sink's counters.
+ *
+ * @param commands commands sent to Redis (SELECT included)
+ * @param errors error replies and failed connections
+ * @param skippedByReason keys/commands not reproduced, per {@link UnsupportedData} reason
+ * @param skipped the first {@code RedisSink.Builder#maxRecordedSkips} unsupported keys, in order
+ * @param dfMaskIgnored snapshot keys whose Dragonfly sticky flag or memcached flags were dropped
+ *                      (no Redis equivalent), plus {@code STICK} / {@code _MCFLAGS} journal tokens dropped
+ */
+public record RedisSinkStats(long commands, long errors, Map<String, Long> skippedByReason,
+                             List<UnsupportedData> skipped, long dfMaskIgnored) {
+    /** Total keys/commands not reproduced. */
+    public long skippedTotal() {
+        return skippedByReason.values().stream().mapToLong(Long::longValue).sum();
+    }
+}

@@ -1,0 +1,65 @@
+package io.df2redis.sink.redis.internal;
+
+import io.df2redis.protocol.resp.ErrorReply;
+import io.df2redis.protocol.resp.RespReply;
+import io.df2redis.sink.redis.RedisCommandException;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+
+/**
+ * Completion of one sink event: completes when every command the event produced was answered,
+ * exceptionally with the first failure (an error reply becomes a {@link RedisCommandException}).
+ */
+final class Ack {
+    private final AtomicInteger remaining = new AtomicInteger(1);
+    private final CompletableFuture<Void> done = new CompletableFuture<>();
+    private final Consumer<Throwable> onError;
+    private volatile Throwable first;
+
+    Ack(Consumer<Throwable> onError) {
+        this.onError = onError;
+    }
+
+    void register(CompletableFuture<RespReply> f, String command, String key, int db) {
+        remaining.incrementAndGet();
+        f.whenComplete((r, t) -> {
+            if (t != null) {
+                fail(t);
+            } else if (r instanceof ErrorReply e) {
+                fail(new RedisCommandException(command, key, db, e.message()));
+            }
+            arrive();
+        });
+    }
+
+    void fail(Throwable t) {
+        synchronized (this) {
+            if (first == null) {
+                first = t;
+            }
+        }
+        onError.accept(t);
+    }
+
+    boolean failed() {
+        return first != null;
+    }
+
+    CompletableFuture<Void> seal() {
+        arrive();
+        return done;
+    }
+
+    private void arrive() {
+        if (remaining.decrementAndGet() == 0) {
+            Throwable t = first;
+            if (t == null) {
+                done.complete(null);
+            } else {
+                done.completeExceptionally(t);
+            }
+        }
+    }
+}

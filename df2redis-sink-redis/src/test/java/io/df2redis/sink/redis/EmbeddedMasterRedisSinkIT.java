@@ -1,0 +1,181 @@
+package io.df2redis.sink.redis;
+
+import io.df2redis.protocol.rdb.RdbKeyValue;
+import io.df2redis.protocol.rdb.RdbValue;
+import io.df2redis.protocol.resp.BulkString;
+import io.df2redis.protocol.resp.IntegerReply;
+import io.df2redis.replica.FlowStats;
+import io.df2redis.replica.Replicator;
+import io.df2redis.testkit.EmbeddedDragonflyMaster;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static io.df2redis.sink.redis.CapturedCaseRedisSinkIT.awaitTrue;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The sink against datasets built with the embedded master: dbs and FLUSHDB, a 1 M-element list, a Redis crash. */
+class EmbeddedMasterRedisSinkIT {
+    private static RedisServer redis;
+
+    @BeforeAll
+    static void startRedis() throws Exception {
+        redis = RedisServer.start();
+    }
+
+    @AfterAll
+    static void stopRedis() throws Exception {
+        if (redis != null) {
+            redis.close();
+        }
+    }
+
+    private static long applied(Replicator r, int flow) {
+        List<FlowStats> f = r.stats().flows();
+        return f.size() > flow ? f.get(flow).appliedLsn() : 0;
+    }
+
+    private static void awaitApplied(Replicator r, EmbeddedDragonflyMaster m) throws InterruptedException {
+        for (int i = 0; i < m.shardCount(); i++) {
+            int flow = i;
+            long target = m.nextLsn(i);
+            awaitTrue(() -> applied(r, flow) >= target, "flow " + i + " applied " + target);
+        }
+    }
+
+    private static long dbsize(RedisServer r, int db) {
+        r.call("SELECT", db);
+        long n = ((IntegerReply) r.call("DBSIZE")).value();
+        r.call("SELECT", 0);
+        return n;
+    }
+
+    private static String get(RedisServer r, int db, String key) {
+        r.call("SELECT", db);
+        Object v = r.call("GET", key);
+        r.call("SELECT", 0);
+        return v instanceof BulkString b ? b.asString() : null;
+    }
+
+    /** Keys of dbs 0, 1 and 5 keep their db; a FLUSHDB in db 1 journaled on every flow runs once. */
+    @Test
+    void multipleDbsAndFlushdbOnce() throws Exception {
+        redis.call("FLUSHALL");
+        redis.call("CONFIG", "RESETSTAT");
+        RedisSink sink = RedisSink.standalone(redis.address()).build();
+        try (EmbeddedDragonflyMaster m = EmbeddedDragonflyMaster.builder().shards(3).start();
+             Replicator r = Replicator.builder().source(m.host(), m.port()).ownedSink(sink).build()) {
+            for (int db : new int[] {0, 1, 5}) {
+                for (int i = 0; i < 20; i++) {
+                    m.put(db, RdbKeyValue.of("k" + i, RdbValue.string("db" + db + ":" + i)));
+                }
+            }
+            r.start();
+            assertThat(r.awaitStableSync(Duration.ofSeconds(30))).isTrue();
+            awaitApplied(r, m);
+            assertThat(dbsize(redis, 0)).isEqualTo(20);
+            assertThat(dbsize(redis, 1)).isEqualTo(20);
+            assertThat(dbsize(redis, 5)).isEqualTo(20);
+            assertThat(get(redis, 5, "k7")).isEqualTo("db5:7");
+            for (int i = 0; i < 10; i++) {
+                m.write(1, "SET", "live" + i, "v" + i);
+                m.write(5, "SET", "live" + i, "five" + i);
+            }
+            m.write(1, "FLUSHDB");
+            m.write(1, "SET", "after", "flush");
+            awaitApplied(r, m);
+            assertThat(dbsize(redis, 0)).isEqualTo(20);
+            assertThat(dbsize(redis, 1)).isEqualTo(1);
+            assertThat(get(redis, 1, "after")).isEqualTo("flush");
+            assertThat(dbsize(redis, 5)).isEqualTo(30);
+            assertThat(get(redis, 5, "live3")).isEqualTo("five3");
+            String stats = ((BulkString) redis.call("INFO", "commandstats")).asString();
+            assertThat(stats).as("FLUSHDB executed once").contains("cmdstat_flushdb:calls=1,");
+            assertThat(sink.stats().errors()).isZero();
+        }
+    }
+
+    /** A 1 M-element list arrives whole, in order, with bounded batches. */
+    @Test
+    void millionElementList() throws Exception {
+        redis.call("FLUSHALL");
+        int n = 1_000_000;
+        List<byte[]> elems = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            elems.add(("e" + i).getBytes(StandardCharsets.UTF_8));
+        }
+        RedisSink sink = RedisSink.standalone(redis.address()).build();
+        try (EmbeddedDragonflyMaster m = EmbeddedDragonflyMaster.builder().shards(1).start();
+             Replicator r = Replicator.builder().source(m.host(), m.port()).ownedSink(sink).build()) {
+            m.put(0, RdbKeyValue.of("big", RdbValue.list(elems)));
+            long t0 = System.nanoTime();
+            r.start();
+            assertThat(r.awaitFullSync(Duration.ofSeconds(120))).isTrue();
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            assertThat(((IntegerReply) redis.call("LLEN", "big")).value()).isEqualTo(n);
+            assertThat(((BulkString) redis.call("LINDEX", "big", 0)).asString()).isEqualTo("e0");
+            assertThat(((BulkString) redis.call("LINDEX", "big", 500_000)).asString()).isEqualTo("e500000");
+            assertThat(((BulkString) redis.call("LINDEX", "big", -1)).asString()).isEqualTo("e999999");
+            System.out.printf("1M-element list: full sync into Redis in %d ms, %d commands%n", ms,
+                    sink.stats().commands());
+        }
+    }
+
+    /**
+     * Redis is killed mid-stream: the replicator's applied LSN (and its ACKs) never pass what Redis
+     * confirmed; after Redis restarts (AOF, fsync always) replication resumes and every write is there.
+     */
+    @Test
+    void appliedLsnOnlyOverConfirmedWrites() throws Exception {
+        try (RedisServer aof = RedisServer.start("--appendonly", "yes", "--appendfsync", "always");
+             EmbeddedDragonflyMaster m = EmbeddedDragonflyMaster.builder().shards(1).start();
+             Replicator r = Replicator.builder().source(m.host(), m.port())
+                     .options(o -> o.reconnectDelay(Duration.ofMillis(100), Duration.ofMillis(300)))
+                     .ownedSink(RedisSink.standalone(aof.address()).connectTimeout(Duration.ofSeconds(1))
+                             .build()).build()) {
+            r.start();
+            assertThat(r.awaitStableSync(Duration.ofSeconds(30))).isTrue();
+            for (int i = 0; i < 100; i++) {
+                m.write("SET", "k" + i, "v" + i);
+            }
+            awaitApplied(r, m);
+            assertThat(((IntegerReply) aof.call("DBSIZE")).value()).isEqualTo(100);
+            long confirmed = applied(r, 0);
+            aof.kill();
+            AtomicLong maxSeen = new AtomicLong();
+            AtomicBoolean watch = new AtomicBoolean(true);
+            Thread watcher = new Thread(() -> {
+                while (watch.get()) {
+                    maxSeen.accumulateAndGet(applied(r, 0), Math::max);
+                    maxSeen.accumulateAndGet(m.lastAck(0), Math::max);
+                    try {
+                        Thread.sleep(5);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            });
+            watcher.start();
+            for (int i = 100; i < 200; i++) {
+                m.write("SET", "k" + i, "v" + i);
+            }
+            Thread.sleep(1500);
+            watch.set(false);
+            watcher.join();
+            assertThat(maxSeen.get()).as("applied LSN / ACK while Redis was down").isLessThanOrEqualTo(confirmed);
+            aof.launch();
+            awaitApplied(r, m);
+            assertThat(((IntegerReply) aof.call("DBSIZE")).value()).isEqualTo(200);
+            for (int i = 0; i < 200; i += 37) {
+                assertThat(((BulkString) aof.call("GET", "k" + i)).asString()).isEqualTo("v" + i);
+            }
+        }
+    }
+}
