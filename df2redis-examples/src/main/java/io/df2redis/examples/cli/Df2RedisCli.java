@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "df2redis", mixinStandardHelpOptions = true, version = "df2redis 0.1.0",
         description = "Replicate Dragonfly into Redis; inspect Dragonfly and Redis snapshots and replication streams.",
-        subcommands = {InspectCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {InspectCommand.class, DemoCommand.class, CommandLine.HelpCommand.class})
 public final class Df2RedisCli {
     /** Exit code: success. */
     public static final int OK = 0;

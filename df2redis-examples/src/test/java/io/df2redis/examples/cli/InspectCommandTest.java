@@ -81,4 +81,13 @@ class InspectCommandTest {
         flow.get("records").forEach(r -> ops.add(r.get("op").asText() + "@" + r.path("off").asText()));
         return ops;
     }
+
+    @Test
+    void demoReplicatesTheEmbeddedMasterEndToEnd() {
+        int code = Df2RedisCli.run("demo", "--no-redis", "--keys", "2000", "--shards", "2");
+        assertThat(code).isZero();
+        String printed = out.toString(StandardCharsets.UTF_8);
+        assertThat(printed).contains("handshake: df-v1.40.1, 2 flows").contains("full sync done")
+                .contains("2001 journal entries applied").contains("in-memory replica: 2005 keys");
+    }
 }
