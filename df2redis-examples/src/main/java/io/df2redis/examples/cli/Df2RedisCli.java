@@ -5,11 +5,12 @@ import picocli.CommandLine.Command;
 
 /**
  * The {@code df2redis} command line tool. Exit codes: 0 success, 1 I/O or runtime failure,
- * 2 usage error, 3 the input is corrupt or not in the expected format.
+ * 2 usage error, 3 the input is corrupt or not in the expected format, 4 {@code verify} found
+ * differences.
  */
 @Command(name = "df2redis", mixinStandardHelpOptions = true, version = "df2redis 0.1.0",
         description = "Replicate Dragonfly into Redis; inspect Dragonfly and Redis snapshots and replication streams.",
-        subcommands = {InspectCommand.class, DemoCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {InspectCommand.class, DemoCommand.class, VerifyCommand.class, CommandLine.HelpCommand.class})
 public final class Df2RedisCli {
     /** Exit code: success. */
     public static final int OK = 0;
@@ -19,6 +20,8 @@ public final class Df2RedisCli {
     public static final int USAGE = 2;
     /** Exit code: the input is corrupt or truncated. */
     public static final int CORRUPT_INPUT = 3;
+    /** Exit code: {@code verify} found differences. */
+    public static final int DIFFERENCES = 4;
 
     private Df2RedisCli() {
     }

@@ -90,4 +90,70 @@ class InspectCommandTest {
         assertThat(printed).contains("handshake: df-v1.40.1, 2 flows").contains("full sync done")
                 .contains("2001 journal entries applied").contains("in-memory replica: 2005 keys");
     }
+
+    @Test
+    void verifyComparesTwoLiveServersAndExitsWith4OnDifferences() throws Exception {
+        String bin = null;
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
+            if (bin == null && new java.io.File(dir, "redis-server").canExecute()) {
+                bin = dir + "/redis-server";
+            }
+        }
+        if (bin == null && "true".equalsIgnoreCase(System.getenv("CI"))) {
+            throw new AssertionError("redis-server is required in CI");
+        }
+        org.junit.jupiter.api.Assumptions.assumeTrue(bin != null, "redis-server not installed");
+        int[] ports = new int[2];
+        Process[] procs = new Process[2];
+        java.nio.file.Path dir = Files.createTempDirectory("df2redis-verify");
+        try {
+            for (int i = 0; i < 2; i++) {
+                try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+                    ports[i] = s.getLocalPort();
+                }
+                procs[i] = new ProcessBuilder(bin, "--port", Integer.toString(ports[i]), "--bind", "127.0.0.1",
+                        "--save", "", "--appendonly", "no", "--dir", dir.toString()).redirectErrorStream(true)
+                        .redirectOutput(dir.resolve("redis-" + i + ".log").toFile()).start();
+            }
+            for (int i = 0; i < 2; i++) {
+                send(ports[i], "SET", "k", "v");
+                send(ports[i], "RPUSH", "l", "a", "b");
+            }
+            assertThat(Df2RedisCli.run("verify", "--source", "127.0.0.1:" + ports[0], "--target",
+                    "127.0.0.1:" + ports[1])).isZero();
+            send(ports[1], "SET", "k", "changed");
+            out.reset();
+            assertThat(Df2RedisCli.run("verify", "--source", "127.0.0.1:" + ports[0], "--target",
+                    "127.0.0.1:" + ports[1])).isEqualTo(Df2RedisCli.DIFFERENCES);
+            assertThat(out.toString(StandardCharsets.UTF_8)).contains("1 differences").contains("VALUE db 0 key 'k'");
+        } finally {
+            for (Process p : procs) {
+                if (p != null) {
+                    p.destroy();
+                    p.waitFor();
+                }
+            }
+        }
+    }
+
+    /** Sends one command (retrying while the server starts). */
+    private static void send(int port, String... args) throws Exception {
+        StringBuilder sb = new StringBuilder("*" + args.length + "\r\n");
+        for (String a : args) {
+            sb.append('$').append(a.length()).append("\r\n").append(a).append("\r\n");
+        }
+        for (int attempt = 0; ; attempt++) {
+            try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
+                s.getOutputStream().write(sb.toString().getBytes(StandardCharsets.US_ASCII));
+                s.getOutputStream().flush();
+                assertThat(s.getInputStream().read()).isNotEqualTo('-');
+                return;
+            } catch (java.io.IOException e) {
+                if (attempt > 100) {
+                    throw e;
+                }
+                Thread.sleep(50);
+            }
+        }
+    }
 }
