@@ -45,13 +45,12 @@ final class RedisServer implements AutoCloseable {
 
     static RedisServer start(String... extraArgs) throws Exception {
         String bin = findBinary();
-        if (bin == null) {
-            String msg = "redis-server not found (looked in PATH and " + String.join(", ", CANDIDATES) + ")";
-            if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-                throw new AssertionError(msg + ": required when CI=true");
-            }
-            Assumptions.assumeTrue(false, msg + ": skipping");
+        String msg = "redis-server not found (looked in PATH and " + String.join(", ", CANDIDATES) + ")";
+        if (bin == null && "true".equalsIgnoreCase(System.getenv("CI"))) {
+            throw new AssertionError(msg + ": required when CI=true");
         }
+        // outside CI, a machine without redis-server skips the Redis-backed tests
+        Assumptions.assumeTrue(bin != null, msg + ": skipping");
         int port;
         try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             port = s.getLocalPort();
