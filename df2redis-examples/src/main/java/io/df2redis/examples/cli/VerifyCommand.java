@@ -1,6 +1,6 @@
 package io.df2redis.examples.cli;
 
-import io.df2redis.sink.redis.verify.KeyspaceReader;
+import io.df2redis.protocol.inspect.KeyspaceReader;
 import io.df2redis.sink.redis.verify.Verifier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

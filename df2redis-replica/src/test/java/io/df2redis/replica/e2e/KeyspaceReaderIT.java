@@ -64,7 +64,8 @@ class KeyspaceReaderIT {
                 client.ok("SELECT", "3");
                 client.ok("SET", "db3", "x");
                 long before = System.currentTimeMillis();
-                JsonNode ks = JSON.readTree(JSON.writeValueAsString(KeyspaceReader.read(client)));
+                JsonNode ks = JSON.readTree(JSON.writeValueAsString(
+                        io.df2redis.protocol.inspect.KeyspaceReader.read("127.0.0.1", port, null, null, 16)));
                 assertThat(List.of(ks.fieldNames().next())).containsExactly("0");
                 assertThat(ks.get("3").get("db3").get("value").get("utf8").asText()).isEqualTo("x");
                 JsonNode db0 = ks.get("0");

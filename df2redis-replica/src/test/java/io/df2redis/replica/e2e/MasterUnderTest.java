@@ -204,9 +204,7 @@ public interface MasterUnderTest extends AutoCloseable {
 
         @Override
         public Map<String, Object> keyspace() throws IOException {
-            try (TestRespClient c = client()) {
-                return KeyspaceReader.read(c);
-            }
+            return io.df2redis.protocol.inspect.KeyspaceReader.read(host(), port(), null, password(), 16);
         }
 
         @Override

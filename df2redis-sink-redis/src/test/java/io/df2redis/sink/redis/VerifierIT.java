@@ -1,6 +1,6 @@
 package io.df2redis.sink.redis;
 
-import io.df2redis.sink.redis.verify.KeyspaceReader;
+import io.df2redis.protocol.inspect.KeyspaceReader;
 import io.df2redis.sink.redis.verify.Verifier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

@@ -1,5 +1,7 @@
 package io.df2redis.sink.redis.verify;
 
+import io.df2redis.protocol.inspect.KeyspaceReader;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -10,7 +12,7 @@ import java.util.TreeSet;
  * Compares two keyspaces key by key — the source (a Dragonfly master's keyspace, or the
  * keyspace a sync delivered) and the target (what Redis holds) — on type, value and expiry
  * within a tolerance, and reports every difference. Keyspaces use the vectors' expected.json
- * shape (see {@link KeyspaceReader} and {@code io.df2redis.protocol.inspect.KeyspaceCollector}).
+ * shape (see {@link KeyspaceReader} and {@link io.df2redis.protocol.inspect.KeyspaceCollector}).
  */
 public final class Verifier {
     /** What differs for one key. */

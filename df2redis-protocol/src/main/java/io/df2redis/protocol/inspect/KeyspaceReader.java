@@ -1,6 +1,5 @@
-package io.df2redis.sink.redis.verify;
+package io.df2redis.protocol.inspect;
 
-import io.df2redis.protocol.inspect.JsonShapes;
 import io.df2redis.protocol.resp.ArrayReply;
 import io.df2redis.protocol.resp.BulkString;
 import io.df2redis.protocol.resp.ErrorReply;

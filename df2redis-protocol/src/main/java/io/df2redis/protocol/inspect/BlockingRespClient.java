@@ -1,4 +1,4 @@
-package io.df2redis.sink.redis.verify;
+package io.df2redis.protocol.inspect;
 
 import io.df2redis.protocol.resp.ErrorReply;
 import io.df2redis.protocol.resp.RespDecoder;
