@@ -14,8 +14,15 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 
-/** A small blocking RESP client for read-only verification work (one command at a time). */
-final class BlockingRespClient implements AutoCloseable {
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.SSLSocketFactory;
+
+/**
+ * A small blocking RESP2 client (one command at a time, no pipelining) for verification work,
+ * command-line tools and test fixtures. Not thread-safe.
+ */
+public final class BlockingRespClient implements AutoCloseable {
     private final Socket socket;
     private final InputStream in;
     private final OutputStream out;
@@ -23,21 +30,53 @@ final class BlockingRespClient implements AutoCloseable {
     private final ByteBuf buf = Unpooled.buffer();
     private final byte[] chunk = new byte[16384];
 
-    BlockingRespClient(String host, int port, String user, String password) throws IOException {
-        socket = new Socket();
-        socket.connect(new InetSocketAddress(host, port), 5000);
-        socket.setSoTimeout(60_000);
-        in = socket.getInputStream();
-        out = socket.getOutputStream();
-        if (password != null) {
-            RespReply r = user != null ? call("AUTH", user, password) : call("AUTH", password);
-            if (r instanceof ErrorReply e) {
-                throw new IOException("AUTH rejected by " + host + ":" + port + ": " + e.message());
+    /**
+     * Connects (5 s connect timeout, 60 s read timeout) and authenticates when {@code password} is
+     * not null ({@code AUTH user password} when {@code user} is given, else {@code AUTH password}).
+     */
+    public BlockingRespClient(String host, int port, String user, String password) throws IOException {
+        this(host, port, user, password, false);
+    }
+
+    /**
+     * Like {@link #BlockingRespClient(String, int, String, String)}; with {@code tls} the
+     * connection uses the JVM's default TLS settings and trust store, and checks the host name.
+     */
+    public BlockingRespClient(String host, int port, String user, String password, boolean tls) throws IOException {
+        Socket plain = new Socket();
+        Socket s = plain;
+        try {
+            plain.connect(new InetSocketAddress(host, port), 5000);
+            plain.setSoTimeout(60_000);
+            if (tls) {
+                SSLSocket ssl = (SSLSocket) ((SSLSocketFactory) SSLSocketFactory.getDefault())
+                        .createSocket(plain, host, port, true);
+                SSLParameters params = ssl.getSSLParameters();
+                params.setEndpointIdentificationAlgorithm("HTTPS");
+                ssl.setSSLParameters(params);
+                ssl.startHandshake();
+                s = ssl;
             }
+            socket = s;
+            in = s.getInputStream();
+            out = s.getOutputStream();
+            if (password != null) {
+                RespReply r = user != null ? call("AUTH", user, password) : call("AUTH", password);
+                if (r instanceof ErrorReply e) {
+                    throw new IOException("AUTH rejected by " + host + ":" + port + ": " + e.message());
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            s.close();
+            throw e;
         }
     }
 
-    RespReply call(Object... args) throws IOException {
+    /**
+     * Sends one command ({@code byte[]} arguments verbatim, anything else as its UTF-8 text) and
+     * returns the reply; an error reply is returned, not thrown.
+     */
+    public RespReply call(Object... args) throws IOException {
         byte[][] a = new byte[args.length][];
         for (int i = 0; i < args.length; i++) {
             a[i] = args[i] instanceof byte[] b ? b : String.valueOf(args[i]).getBytes(StandardCharsets.UTF_8);
@@ -61,7 +100,7 @@ final class BlockingRespClient implements AutoCloseable {
     }
 
     /** Like {@link #call} but an error reply becomes an IOException. */
-    RespReply ok(Object... args) throws IOException {
+    public RespReply ok(Object... args) throws IOException {
         RespReply r = call(args);
         if (r instanceof ErrorReply e) {
             throw new IOException(args[0] + " failed: " + e.message());

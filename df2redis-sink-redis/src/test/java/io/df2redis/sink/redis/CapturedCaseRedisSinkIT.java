@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.df2redis.replica.ReplicationState;
 import io.df2redis.replica.Replicator;
 import io.df2redis.testkit.EmbeddedDragonflyMaster;
+import io.df2redis.testkit.redis.RedisServerProcess;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -36,11 +37,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * expected.json for every key Redis can hold; every key it cannot hold is reported by the policy.
  */
 class CapturedCaseRedisSinkIT {
-    private static RedisServer redis;
+    private static RedisServerProcess redis;
 
     @BeforeAll
     static void startRedis() throws Exception {
-        redis = RedisServer.start();
+        redis = RedisServerProcess.start();
     }
 
     @AfterAll

@@ -7,6 +7,7 @@ import io.df2redis.protocol.resp.IntegerReply;
 import io.df2redis.replica.FlowStats;
 import io.df2redis.replica.Replicator;
 import io.df2redis.testkit.EmbeddedDragonflyMaster;
+import io.df2redis.testkit.redis.RedisServerProcess;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -23,11 +24,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** The sink against datasets built with the embedded master: dbs and FLUSHDB, a 1 M-element list, a Redis crash. */
 class EmbeddedMasterRedisSinkIT {
-    private static RedisServer redis;
+    private static RedisServerProcess redis;
 
     @BeforeAll
     static void startRedis() throws Exception {
-        redis = RedisServer.start();
+        redis = RedisServerProcess.start();
     }
 
     @AfterAll
@@ -50,14 +51,14 @@ class EmbeddedMasterRedisSinkIT {
         }
     }
 
-    private static long dbsize(RedisServer r, int db) {
+    private static long dbsize(RedisServerProcess r, int db) {
         r.call("SELECT", db);
         long n = ((IntegerReply) r.call("DBSIZE")).value();
         r.call("SELECT", 0);
         return n;
     }
 
-    private static String get(RedisServer r, int db, String key) {
+    private static String get(RedisServerProcess r, int db, String key) {
         r.call("SELECT", db);
         Object v = r.call("GET", key);
         r.call("SELECT", 0);
@@ -134,7 +135,7 @@ class EmbeddedMasterRedisSinkIT {
      */
     @Test
     void appliedLsnOnlyOverConfirmedWrites() throws Exception {
-        try (RedisServer aof = RedisServer.start("--appendonly", "yes", "--appendfsync", "always");
+        try (RedisServerProcess aof = RedisServerProcess.start("--appendonly", "yes", "--appendfsync", "always");
              EmbeddedDragonflyMaster m = EmbeddedDragonflyMaster.builder().shards(1).start();
              Replicator r = Replicator.builder().source(m.host(), m.port())
                      .options(o -> o.reconnectDelay(Duration.ofMillis(100), Duration.ofMillis(300)))

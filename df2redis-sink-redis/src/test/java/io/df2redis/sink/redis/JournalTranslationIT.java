@@ -13,6 +13,7 @@ import io.df2redis.protocol.resp.NullReply;
 import io.df2redis.replica.JournalEvent;
 import io.df2redis.replica.MasterInfo;
 import io.df2redis.replica.SinkEvent;
+import io.df2redis.testkit.redis.RedisServerProcess;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import org.junit.jupiter.api.AfterAll;
@@ -32,12 +33,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Dragonfly-only journal forms, applied directly through the sink into a real Redis. */
 class JournalTranslationIT {
-    private static RedisServer redis;
+    private static RedisServerProcess redis;
     private RedisSink sink;
 
     @BeforeAll
     static void startRedis() throws Exception {
-        redis = RedisServer.start();
+        redis = RedisServerProcess.start();
     }
 
     @AfterAll
@@ -149,7 +150,7 @@ class JournalTranslationIT {
 
     @Test
     void authPasswordAndAclUser() throws Exception {
-        try (RedisServer secured = RedisServer.start("--requirepass", "s3cret")) {
+        try (RedisServerProcess secured = RedisServerProcess.start("--requirepass", "s3cret")) {
             try (RedisSink s = open(RedisSink.standalone(secured.address()).password("s3cret"))) {
                 apply(s, 0, "SET", "a", "1");
             }

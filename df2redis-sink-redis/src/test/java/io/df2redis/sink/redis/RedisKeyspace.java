@@ -11,6 +11,7 @@ import io.df2redis.protocol.resp.IntegerReply;
 import io.df2redis.protocol.resp.NullReply;
 import io.df2redis.protocol.resp.RespReply;
 import io.df2redis.protocol.resp.SimpleString;
+import io.df2redis.testkit.redis.RedisServerProcess;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -42,7 +43,7 @@ final class RedisKeyspace {
     private RedisKeyspace() {
     }
 
-    static ObjectNode read(RedisServer r) {
+    static ObjectNode read(RedisServerProcess r) {
         ObjectNode out = F.objectNode();
         for (int db = 0; db < 16; db++) {
             r.call("SELECT", db);
@@ -65,7 +66,7 @@ final class RedisKeyspace {
         return out;
     }
 
-    private static JsonNode readKey(RedisServer r, byte[] key) {
+    private static JsonNode readKey(RedisServerProcess r, byte[] key) {
         ObjectNode n = F.objectNode();
         String type = str(r.call("TYPE", key));
         n.put("type", type);
@@ -117,7 +118,7 @@ final class RedisKeyspace {
         return n;
     }
 
-    private static JsonNode stream(RedisServer r, byte[] key) {
+    private static JsonNode stream(RedisServerProcess r, byte[] key) {
         Map<String, RespReply> info = map(r.call("XINFO", "STREAM", key, "FULL", "COUNT", 0));
         ObjectNode v = F.objectNode();
         v.set("length", num(((IntegerReply) info.get("length")).value()));

@@ -2,6 +2,7 @@ package io.df2redis.sink.redis;
 
 import io.df2redis.protocol.inspect.KeyspaceReader;
 import io.df2redis.sink.redis.verify.Verifier;
+import io.df2redis.testkit.redis.RedisServerProcess;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -12,13 +13,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** The Verifier on two real redis-servers: identical keyspaces pass; each kind of difference is reported by key. */
 class VerifierIT {
-    private static RedisServer source;
-    private static RedisServer target;
+    private static RedisServerProcess source;
+    private static RedisServerProcess target;
 
     @BeforeAll
     static void start() throws Exception {
-        source = RedisServer.start();
-        target = RedisServer.start();
+        source = RedisServerProcess.start();
+        target = RedisServerProcess.start();
     }
 
     @AfterAll
@@ -27,7 +28,7 @@ class VerifierIT {
         target.close();
     }
 
-    private static void fill(RedisServer r) {
+    private static void fill(RedisServerProcess r) {
         r.call("FLUSHALL");
         r.call("SET", "s", "v");
         r.call("SET", "ttl", "v", "PX", "100000");
@@ -41,7 +42,7 @@ class VerifierIT {
         r.call("SELECT", "0");
     }
 
-    private static Map<String, Object> read(RedisServer r) throws Exception {
+    private static Map<String, Object> read(RedisServerProcess r) throws Exception {
         return KeyspaceReader.read("127.0.0.1", r.port(), null, null, 16);
     }
 

@@ -1,17 +1,16 @@
-package io.df2redis.sink.redis;
+package io.df2redis.testkit.redis;
 
+import io.df2redis.protocol.inspect.BlockingRespClient;
 import io.df2redis.protocol.resp.ErrorReply;
 import io.df2redis.protocol.resp.RespReply;
-import io.df2redis.sink.redis.internal.RespConnection;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.nio.NioEventLoopGroup;
 import org.junit.jupiter.api.Assumptions;
 
 import java.io.File;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
+import java.net.SocketTimeoutException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,10 +21,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * A real {@code redis-server} on a free loopback port, for one test class. When the binary is
- * missing the tests are skipped, except with {@code CI=true}, where they fail.
+ * A real {@code redis-server} on a free loopback port, in its own temporary directory (no RDB
+ * saves, no AOF unless asked), for one test class. When the binary is missing (looked up in
+ * {@code PATH}, then {@code /usr/bin} and {@code /usr/local/bin}) the calling test is skipped
+ * with a JUnit assumption, except with {@code CI=true}, where it fails.
  */
-final class RedisServer implements AutoCloseable {
+public final class RedisServerProcess implements AutoCloseable {
     private static final String[] CANDIDATES = {"/usr/bin/redis-server", "/usr/local/bin/redis-server"};
 
     private final String binary;
@@ -33,17 +34,20 @@ final class RedisServer implements AutoCloseable {
     private final int port;
     private final List<String> extra;
     private Process process;
-    private EventLoopGroup group;
-    private RespConnection client;
+    private BlockingRespClient client;
 
-    private RedisServer(String binary, Path dir, int port, List<String> extra) {
+    private RedisServerProcess(String binary, Path dir, int port, List<String> extra) {
         this.binary = binary;
         this.dir = dir;
         this.port = port;
         this.extra = extra;
     }
 
-    static RedisServer start(String... extraArgs) throws Exception {
+    /**
+     * Starts a server with {@code extraArgs} appended to its command line (for example
+     * {@code "--requirepass", "secret"}) and waits until it accepts connections.
+     */
+    public static RedisServerProcess start(String... extraArgs) throws Exception {
         String bin = findBinary();
         String msg = "redis-server not found (looked in PATH and " + String.join(", ", CANDIDATES) + ")";
         if (bin == null && "true".equalsIgnoreCase(System.getenv("CI"))) {
@@ -52,15 +56,17 @@ final class RedisServer implements AutoCloseable {
         // outside CI, a machine without redis-server skips the Redis-backed tests
         Assumptions.assumeTrue(bin != null, msg + ": skipping");
         int port;
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             port = s.getLocalPort();
         }
-        RedisServer r = new RedisServer(bin, Files.createTempDirectory("df2redis-redis-"), port, List.of(extraArgs));
+        RedisServerProcess r = new RedisServerProcess(bin, Files.createTempDirectory("df2redis-redis-"), port,
+                List.of(extraArgs));
         r.launch();
         return r;
     }
 
-    private static String findBinary() {
+    /** The {@code redis-server} executable to use, or null when there is none. */
+    public static String findBinary() {
         String path = System.getenv("PATH");
         if (path != null) {
             for (String d : path.split(File.pathSeparator)) {
@@ -79,7 +85,7 @@ final class RedisServer implements AutoCloseable {
     }
 
     /** Starts the process (again, on the same port and directory). */
-    void launch() throws Exception {
+    public void launch() throws Exception {
         List<String> cmd = new ArrayList<>(List.of(binary, "--port", Integer.toString(port), "--bind", "127.0.0.1",
                 "--save", "", "--appendonly", "no", "--dir", dir.toString()));
         cmd.addAll(extra);
@@ -98,32 +104,33 @@ final class RedisServer implements AutoCloseable {
                 Thread.sleep(20);
             }
         }
-        if (client != null) {
-            client.close();
-            client = null;
-        }
+        closeClient();
     }
 
     /** Kills the process (SIGKILL) and waits for it. */
-    void kill() throws InterruptedException {
-        if (client != null) {
-            client.close();
-            client = null;
-        }
+    public void kill() throws InterruptedException {
+        closeClient();
         process.destroyForcibly();
         process.waitFor(10, TimeUnit.SECONDS);
     }
 
-    int port() {
+    /** The server's port on 127.0.0.1. */
+    public int port() {
         return port;
     }
 
-    String address() {
+    /** {@code 127.0.0.1:port}. */
+    public String address() {
         return "127.0.0.1:" + port;
     }
 
+    /** The server's working directory (its log is {@code redis.log} there). */
+    public Path dir() {
+        return dir;
+    }
+
     /** Sends a command on the test's own connection and returns the reply (errors become AssertionErrors). */
-    RespReply call(Object... args) {
+    public RespReply call(Object... args) {
         RespReply r = callRaw(args);
         if (r instanceof ErrorReply e) {
             throw new AssertionError("redis " + args[0] + ": " + e.message());
@@ -131,32 +138,51 @@ final class RedisServer implements AutoCloseable {
         return r;
     }
 
-    RespReply callRaw(Object... args) {
+    /**
+     * Sends a command on the test's own connection (opened on first use, reopened after the
+     * server closed it) and returns the reply, error replies included.
+     */
+    public RespReply callRaw(Object... args) {
+        boolean reused = client != null;
         try {
-            if (client == null || !client.isActive()) {
-                if (group == null) {
-                    group = new NioEventLoopGroup(1);
-                }
-                client = RespConnection.connect(group, "127.0.0.1", port, null, Duration.ofSeconds(5), 64, "test");
+            return connection().call(args);
+        } catch (IOException first) {
+            closeClient();
+            if (!reused || first instanceof SocketTimeoutException) {
+                throw new AssertionError("redis " + args[0] + " failed: " + first, first);
             }
-            List<byte[]> a = new ArrayList<>();
-            for (Object o : args) {
-                a.add(o instanceof byte[] b ? b : String.valueOf(o).getBytes(StandardCharsets.UTF_8));
+            // the kept connection was closed by the server (a restart, CLIENT KILL): once more on a new one
+            try {
+                return connection().call(args);
+            } catch (IOException e) {
+                closeClient();
+                throw new AssertionError("redis " + args[0] + " failed: " + e, e);
             }
-            return client.send(a).get(30, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            throw new AssertionError("redis " + args[0] + " failed: " + e, e);
         }
     }
 
+    private BlockingRespClient connection() throws IOException {
+        if (client == null) {
+            client = new BlockingRespClient("127.0.0.1", port, null, null);
+        }
+        return client;
+    }
+
+    private void closeClient() {
+        if (client != null) {
+            try {
+                client.close();
+            } catch (IOException ignored) {
+                // closing a socket that is already gone
+            }
+            client = null;
+        }
+    }
+
+    /** Stops the server (SIGTERM, then SIGKILL after 5 s) and deletes its directory. */
     @Override
     public void close() throws IOException {
-        if (client != null) {
-            client.close();
-        }
-        if (group != null) {
-            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
-        }
+        closeClient();
         if (process != null) {
             process.destroy();
             try {
