@@ -11,9 +11,15 @@ import io.df2redis.replica.MasterInfo;
 import io.df2redis.replica.ReplicationSink;
 import io.df2redis.replica.SinkEvent;
 import io.df2redis.replica.SinkException;
+import io.df2redis.sink.redis.internal.DbMapping;
 import io.df2redis.sink.redis.internal.FlowWriter;
+import io.df2redis.sink.redis.internal.Lane;
 import io.df2redis.sink.redis.internal.RespConnection;
+import io.df2redis.sink.redis.internal.StandaloneLane;
 import io.df2redis.sink.redis.internal.TargetInfo;
+import io.df2redis.sink.redis.internal.cluster.ClusterLane;
+import io.df2redis.sink.redis.internal.cluster.ClusterRouter;
+import io.df2redis.sink.redis.internal.cluster.NodeAddress;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.handler.ssl.SslContext;
@@ -37,7 +43,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * A {@link ReplicationSink} that writes the replicated keyspace into a standalone Redis server.
+ * A {@link ReplicationSink} that writes the replicated keyspace into a standalone Redis server
+ * ({@link #standalone}) or a Redis Cluster ({@link #cluster}).
  *
  * <pre>{@code
  * RedisSink sink = RedisSink.standalone("redis://default:secret@redis.internal:6379")
@@ -75,6 +82,19 @@ import java.util.concurrent.atomic.LongAdder;
  * ({@code HSET} + {@code HEXPIRE} on 7.4, else + policy), {@code FIELDEXPIRE}, {@code PREPEND}
  * (an atomic script), {@code JSON.*}, {@code BF.*}, {@code CF.*}, {@code CMS.*}, {@code TOPK.*}.
  *
+ * <p><b>Cluster.</b> The slot map comes from {@code CLUSTER SHARDS} ({@code CLUSTER SLOTS} on
+ * servers without it) and is read again at every {@link #open}, after a {@code MOVED} and after
+ * {@code CLUSTERDOWN}. Each flow keeps one pipelined connection per master; commands are routed
+ * by the CRC16 slot of their key (hash tags honoured). {@code MOVED} updates the map and re-sends,
+ * {@code ASK} re-sends once with {@code ASKING}, {@code TRYAGAIN}/{@code CLUSTERDOWN}/{@code LOADING}
+ * back off and re-send; the flow's order per key survives redirects (see the cluster lane).
+ * {@code FLUSHALL}/{@code FLUSHDB} run on every master. Multi-key journal commands whose keys span
+ * slots are split per slot when that keeps their meaning ({@code DEL}, {@code UNLINK},
+ * {@code TOUCH}, {@code EXISTS}, {@code MSET}); others ({@code RENAME} across slots, {@code MSETNX},
+ * {@code SMOVE}…) go to the {@link UnsupportedDataPolicy}. A cluster holds db 0 only: data of any
+ * other db fails the session with a non-retryable {@link RedisClusterException} unless the host
+ * maps that db with {@link Builder#mapDatabase}.
+ *
  * <p><b>Completion.</b> The stage {@link #apply} returns completes when Redis answered every
  * command the event produced; an error reply fails it with a {@link RedisCommandException} naming
  * command and key, a broken connection with a {@code ConnectionException}. The replicator only
@@ -89,6 +109,7 @@ public final class RedisSink implements ReplicationSink {
     private final EventLoopGroup group;
     private final boolean ownsGroup;
     private final LongAdder commands = new LongAdder();
+    private volatile ClusterRouter router;
     private final LongAdder errors = new LongAdder();
     private final LongAdder dfMask = new LongAdder();
     private final Map<String, LongAdder> skipped = new ConcurrentHashMap<>();
@@ -113,6 +134,38 @@ public final class RedisSink implements ReplicationSink {
         return new Builder(uri);
     }
 
+    /**
+     * A sink for a Redis Cluster, found through any of its nodes: each seed is {@code host:port} or
+     * a {@code redis://} / {@code rediss://} URI; credentials and TLS come from the first seed that
+     * has them, or from the builder. The cluster's own node addresses are used after discovery.
+     */
+    public static Builder cluster(String... seeds) {
+        if (seeds.length == 0) {
+            throw new IllegalArgumentException("no cluster seed node");
+        }
+        Builder b = new Builder(seeds[0]);
+        b.seeds = new ArrayList<>();
+        for (String s : seeds) {
+            Builder one = new Builder(s);
+            b.seeds.add(new NodeAddress(one.host, one.port));
+            if (b.password == null && one.password != null) {
+                b.password = one.password;
+                b.user = one.user;
+            }
+            b.tls |= one.tls;
+            if (one.database != 0) {
+                throw new IllegalArgumentException("a Redis Cluster has only db 0: " + s);
+            }
+        }
+        b.seeds = List.copyOf(b.seeds);
+        return b;
+    }
+
+    /** Whether this sink writes into a Redis Cluster. */
+    public boolean isCluster() {
+        return options.seeds != null;
+    }
+
     /** The target's {@code major.minor} version, known after {@link #open}; null before. */
     public String targetVersion() {
         TargetInfo t = target;
@@ -127,7 +180,10 @@ public final class RedisSink implements ReplicationSink {
         synchronized (skippedKeys) {
             keys = List.copyOf(skippedKeys);
         }
-        return new RedisSinkStats(commands.sum(), errors.sum(), Map.copyOf(by), keys, dfMask.sum());
+        ClusterRouter r = router;
+        return new RedisSinkStats(commands.sum(), errors.sum(), Map.copyOf(by), keys, dfMask.sum(),
+                r == null ? 0 : r.moved(), r == null ? 0 : r.asked(), r == null ? 0 : r.retried(),
+                r == null ? 0 : r.refreshes());
     }
 
     /**
@@ -140,19 +196,46 @@ public final class RedisSink implements ReplicationSink {
             throw new SinkException("Redis sink closed");
         }
         closeConnections();
-        RespConnection c = connect("control");
-        String info = text(call(c, "INFO", "server"));
-        Set<String> modules = new HashSet<>();
-        RespReply ml = call0(c, "MODULE", "LIST");
-        collectModuleNames(ml, modules);
-        TargetInfo t = TargetInfo.parse(info, modules);
-        target = t;
-        control = new FlowWriter(c, t, host);
+        DbMapping dbs = new DbMapping(options.dbMap);
         FlowWriter[] fs = new FlowWriter[Math.max(1, master.flowCount())];
-        for (int i = 0; i < fs.length; i++) {
-            fs[i] = new FlowWriter(connect("flow-" + i), t, host);
+        if (isCluster()) {
+            if (router == null) {
+                router = new ClusterRouter(options.seeds, (n, name) -> connect(n.host(), n.port(), name), options.tls,
+                        options.maxRedirects, options.clusterRetryTimeout, options.connectTimeout.plusSeconds(5));
+            }
+            ClusterRouter r = router;
+            r.refresh();
+            NodeAddress first = r.topology().masters().get(0);
+            TargetInfo t = probe(first.host(), first.port());
+            target = t;
+            control = new FlowWriter(new ClusterLane(r, "control", commands), t, host, dbs);
+            for (int i = 0; i < fs.length; i++) {
+                fs[i] = new FlowWriter(new ClusterLane(r, "flow-" + i, commands), t, host, dbs);
+            }
+        } else {
+            TargetInfo t = probe(options.host, options.port);
+            target = t;
+            control = new FlowWriter(new StandaloneLane(connect(options.host, options.port, "control"),
+                    options.database, commands), t, host, dbs);
+            for (int i = 0; i < fs.length; i++) {
+                fs[i] = new FlowWriter(new StandaloneLane(connect(options.host, options.port, "flow-" + i),
+                        options.database, commands), t, host, dbs);
+            }
         }
         flows = fs;
+    }
+
+    /** INFO server and MODULE LIST on a short-lived connection. */
+    private TargetInfo probe(String h, int p) {
+        RespConnection c = connect(h, p, "probe");
+        try {
+            String info = text(call(c, "INFO", "server"));
+            Set<String> modules = new HashSet<>();
+            collectModuleNames(call0(c, "MODULE", "LIST"), modules);
+            return TargetInfo.parse(info, modules);
+        } finally {
+            c.close();
+        }
     }
 
     @Override
@@ -177,6 +260,9 @@ public final class RedisSink implements ReplicationSink {
     public synchronized void close() {
         closed = true;
         closeConnections();
+        if (router != null) {
+            router.close();
+        }
         if (ownsGroup) {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
         }
@@ -184,19 +270,19 @@ public final class RedisSink implements ReplicationSink {
 
     private void closeConnections() {
         if (control != null) {
-            control.connection().close();
+            control.lane().close();
             control = null;
         }
         for (FlowWriter w : flows) {
-            w.connection().close();
+            w.lane().close();
         }
         flows = new FlowWriter[0];
     }
 
     // ----------------------------------------------------------------- connecting
 
-    private RespConnection connect(String name) {
-        RespConnection c = RespConnection.connect(group, options.host, options.port, options.sslContext(),
+    private RespConnection connect(String h, int p, String name) {
+        RespConnection c = RespConnection.connect(group, h, p, options.sslContext(),
                 options.connectTimeout, options.maxInFlight, name);
         try {
             if (options.password != null) {
@@ -206,7 +292,7 @@ public final class RedisSink implements ReplicationSink {
                     throw new AuthenticationException("Redis AUTH failed: " + e.message());
                 }
             }
-            if (options.database != 0) {
+            if (options.database != 0 && !isCluster()) {
                 call(c, "SELECT", Integer.toString(options.database));
             }
             call(c, "PING");
@@ -301,11 +387,6 @@ public final class RedisSink implements ReplicationSink {
         }
 
         @Override
-        public void commandSent() {
-            commands.increment();
-        }
-
-        @Override
         public void commandFailed(Throwable t) {
             errors.increment();
         }
@@ -331,6 +412,10 @@ public final class RedisSink implements ReplicationSink {
         private int ioThreads = 2;
         private boolean flushOnFullSync = true;
         private int maxRecordedSkips = 10_000;
+        private List<NodeAddress> seeds;
+        private Map<Integer, Integer> dbMap = Map.of();
+        private int maxRedirects = 16;
+        private Duration clusterRetryTimeout = Duration.ofSeconds(60);
 
         private Builder(String uri) {
             Objects.requireNonNull(uri, "uri");
@@ -461,8 +546,55 @@ public final class RedisSink implements ReplicationSink {
             return b;
         }
 
+        /**
+         * Writes source db {@code sourceDb} into target db {@code targetDb}. On a cluster target, every
+         * db other than 0 must be mapped to 0 (merging it into db 0), or its first key fails the
+         * session. A {@code FLUSHDB} of a db that shares its target db with others goes to the
+         * unsupported-data policy (it would flush their keys too).
+         */
+        public Builder mapDatabase(int sourceDb, int targetDb) {
+            if (sourceDb < 0 || targetDb < 0) {
+                throw new IllegalArgumentException("db numbers are >= 0");
+            }
+            Builder b = copy();
+            Map<Integer, Integer> m = new java.util.HashMap<>(dbMap);
+            m.put(sourceDb, targetDb);
+            b.dbMap = Map.copyOf(m);
+            return b;
+        }
+
+        /** How often one command may be redirected ({@code MOVED}/{@code ASK}) before failing; default 16. */
+        public Builder maxRedirects(int n) {
+            if (n < 1) {
+                throw new IllegalArgumentException("maxRedirects must be >= 1");
+            }
+            Builder b = copy();
+            b.maxRedirects = n;
+            return b;
+        }
+
+        /**
+         * How long a cluster command may keep being refused ({@code TRYAGAIN}, {@code CLUSTERDOWN},
+         * {@code LOADING}, redirects) before it fails; default 60 s.
+         */
+        public Builder clusterRetryTimeout(Duration d) {
+            Builder b = copy();
+            b.clusterRetryTimeout = Objects.requireNonNull(d);
+            return b;
+        }
+
         public String host() {
             return host;
+        }
+
+        /** The cluster seed nodes as {@code host:port}, or an empty list for a standalone target. */
+        public List<String> seeds() {
+            return seeds == null ? List.of() : seeds.stream().map(NodeAddress::toString).toList();
+        }
+
+        /** The db mapping ({@link #mapDatabase}). */
+        public Map<Integer, Integer> databaseMapping() {
+            return dbMap;
         }
 
         public int port() {

@@ -12,9 +12,14 @@ import java.util.Map;
  * @param skipped the first {@code RedisSink.Builder#maxRecordedSkips} unsupported keys, in order
  * @param dfMaskIgnored snapshot keys whose Dragonfly sticky flag or memcached flags were dropped
  *                      (no Redis equivalent), plus {@code STICK} / {@code _MCFLAGS} journal tokens dropped
+ * @param movedRedirects cluster {@code MOVED} redirects followed (0 on a standalone target)
+ * @param askRedirects cluster {@code ASK} redirects followed
+ * @param clusterRetries commands re-sent after {@code TRYAGAIN}, {@code CLUSTERDOWN} or {@code LOADING}
+ * @param topologyRefreshes times the cluster slot map was read
  */
 public record RedisSinkStats(long commands, long errors, Map<String, Long> skippedByReason,
-                             List<UnsupportedData> skipped, long dfMaskIgnored) {
+                             List<UnsupportedData> skipped, long dfMaskIgnored, long movedRedirects,
+                             long askRedirects, long clusterRetries, long topologyRefreshes) {
     /** Total keys/commands not reproduced. */
     public long skippedTotal() {
         return skippedByReason.values().stream().mapToLong(Long::longValue).sum();

@@ -23,6 +23,10 @@ public record UnsupportedData(byte[] key, int db, String type, String reason) {
     public static final String REASON_MEMBER_TTL = "member-ttl";
     /** A Dragonfly-only command without a Redis translation. */
     public static final String REASON_UNSUPPORTED_COMMAND = "unsupported-command";
+    /** A multi-key command whose keys span several cluster slots and cannot be split per slot. */
+    public static final String REASON_CROSS_SLOT = "cross-slot";
+    /** A FLUSHDB of a source db that shares its target db with other source dbs (it would flush theirs). */
+    public static final String REASON_FLUSH_OF_MERGED_DB = "flush-of-merged-db";
 
     /** The key as text (invalid UTF-8 replaced). */
     public String keyAsString() {

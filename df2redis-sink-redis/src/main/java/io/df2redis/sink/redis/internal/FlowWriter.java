@@ -9,7 +9,10 @@ import io.df2redis.protocol.rdb.StreamId;
 import io.df2redis.protocol.rdb.ValueBatch;
 import io.df2redis.replica.JournalEvent;
 import io.df2redis.replica.SinkEvent;
+import io.df2redis.protocol.resp.RespReply;
 import io.df2redis.sink.redis.UnsupportedData;
+import io.df2redis.sink.redis.internal.cluster.CommandKeys;
+import io.df2redis.sink.redis.internal.cluster.SlotHash;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
@@ -22,14 +25,15 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * One ordered command stream into Redis (one connection): the writer of one replication flow, or
+ * One ordered command stream into Redis: the writer of one replication flow, or
  * the control stream (full-sync start, global commands). Translates sink events into native Redis
  * commands, selects the event's db when the connection's differs, and pipelines everything.
  * Not thread-safe by design: {@link #apply} is synchronized only to guard against a host that
  * calls it from several threads.
  *
- * <p>This is the routing seam for a later cluster sink: everything that turns an event into
- * commands goes through {@link #cmd}, which for a cluster would pick the connection by key slot.
+ * <p>Every command goes through a {@link Lane}: one connection to a standalone Redis, or
+ * slot-routed connections to the masters of a cluster (journal commands with keys in several slots
+ * are split per slot where their meaning survives).
  */
 public final class FlowWriter {
 
@@ -39,8 +43,6 @@ public final class FlowWriter {
         RuntimeException unsupported(UnsupportedData d);
 
         void dfMaskIgnored();
-
-        void commandSent();
 
         void commandFailed(Throwable t);
     }
@@ -53,21 +55,22 @@ public final class FlowWriter {
                     + "else redis.call('SET', KEYS[1], ARGV[1] .. v) end "
                     + "return string.len(ARGV[1] .. v)";
 
-    private final RespConnection conn;
+    private final Lane lane;
     private final TargetInfo target;
     private final Host host;
+    private final DbMapping dbs;
     private final Map<EntryId, EntryState> open = new HashMap<>();
-    private int db;
     private Ack ack;
 
-    public FlowWriter(RespConnection conn, TargetInfo target, Host host) {
-        this.conn = conn;
+    public FlowWriter(Lane lane, TargetInfo target, Host host, DbMapping dbs) {
+        this.lane = lane;
         this.target = target;
         this.host = host;
+        this.dbs = dbs;
     }
 
-    public RespConnection connection() {
-        return conn;
+    public Lane lane() {
+        return lane;
     }
 
     // ----------------------------------------------------------------- events
@@ -87,7 +90,9 @@ public final class FlowWriter {
             } else if (event instanceof SinkEvent.GlobalCommand g) {
                 global(g.event());
             } else if (event instanceof SinkEvent.FullSyncStart) {
-                cmd(0, null, b("FLUSHALL"));
+                for (CompletableFuture<RespReply> f : lane.broadcast(0, List.of(b("FLUSHALL")))) {
+                    ack.register(f, "FLUSHALL", null, 0);
+                }
             }
         } catch (RuntimeException e) {
             ack.fail(e);
@@ -97,31 +102,66 @@ public final class FlowWriter {
         return f;
     }
 
-    /** Sends a raw command on this stream's connection (used at open). */
-    public synchronized CompletableFuture<Void> raw(int onDb, List<byte[]> args) {
-        ack = new Ack(host::commandFailed);
-        send(onDb, null, args);
-        CompletableFuture<Void> f = ack.seal();
-        ack = null;
-        return f;
-    }
-
     private void cmd(int onDb, byte[] key, byte[]... args) {
         send(onDb, key, List.of(args));
     }
 
+    /** Sends one command about {@code key} (the routing key on a cluster) of source db {@code onDb}. */
     private void send(int onDb, byte[] key, List<byte[]> args) {
         if (ack.failed()) {
             return; // the event already failed: send nothing more for it
         }
-        if (onDb != db) {
-            host.commandSent();
-            ack.register(conn.send(List.of(b("SELECT"), b(Integer.toString(onDb)))), "SELECT", null, onDb);
-            db = onDb;
+        int d = dbs.target(onDb, key, lane.cluster());
+        ack.register(lane.send(d, key, args), new String(args.get(0), StandardCharsets.UTF_8).toUpperCase(Locale.ROOT),
+                key == null ? null : new String(key, StandardCharsets.UTF_8), d);
+    }
+
+    /**
+     * Sends a journal command. On a cluster its keys pick the node; a command whose keys span
+     * several slots is split per slot when its meaning survives (DEL, UNLINK, TOUCH, EXISTS,
+     * MSET) and otherwise goes to the unsupported-data policy.
+     */
+    private void route(int onDb, String name, List<byte[]> args) {
+        if (!lane.cluster()) {
+            send(onDb, args.size() > 1 ? args.get(1) : null, args);
+            return;
         }
-        host.commandSent();
-        ack.register(conn.send(args), new String(args.get(0), StandardCharsets.UTF_8).toUpperCase(Locale.ROOT),
-                key == null ? null : new String(key, StandardCharsets.UTF_8), onDb);
+        if (CommandKeys.isBroadcast(name)) {
+            broadcast(onDb, name, args);
+            return;
+        }
+        int[] keys = CommandKeys.keyIndexes(name, args);
+        if (keys.length == 0) {
+            send(onDb, null, args);
+            return;
+        }
+        int slot = SlotHash.slot(args.get(keys[0]));
+        boolean oneSlot = true;
+        for (int i = 1; i < keys.length && oneSlot; i++) {
+            oneSlot = SlotHash.slot(args.get(keys[i])) == slot;
+        }
+        if (oneSlot) {
+            send(onDb, args.get(keys[0]), args);
+            return;
+        }
+        List<List<byte[]>> parts = CommandKeys.splitBySlot(name, args);
+        if (parts == null) {
+            unsupported(args.get(keys[0]), onDb, name, UnsupportedData.REASON_CROSS_SLOT);
+            return;
+        }
+        for (List<byte[]> part : parts) {
+            send(onDb, part.get(1), part);
+        }
+    }
+
+    private void broadcast(int onDb, String name, List<byte[]> args) {
+        if (ack.failed()) {
+            return;
+        }
+        int d = dbs.target(onDb, null, lane.cluster());
+        for (CompletableFuture<RespReply> f : lane.broadcast(d, args)) {
+            ack.register(f, name, null, d);
+        }
     }
 
     private void unsupported(byte[] key, int onDb, String type, String reason) {
@@ -326,8 +366,14 @@ public final class FlowWriter {
 
     private void global(JournalEvent ev) {
         String name = ev.command();
-        if (name.equals("FLUSHALL") || name.equals("FLUSHDB")) {
-            send(ev.db(), null, ev.args());
+        if (name.equals("FLUSHALL")) {
+            broadcast(ev.db(), name, ev.args());
+        } else if (name.equals("FLUSHDB")) {
+            if (dbs.merged(ev.db())) {
+                unsupported(b("*"), ev.db(), name, UnsupportedData.REASON_FLUSH_OF_MERGED_DB);
+            } else {
+                broadcast(ev.db(), name, ev.args());
+            }
         } else {
             unsupported(b("*"), ev.db(), name, UnsupportedData.REASON_UNSUPPORTED_COMMAND);
         }
@@ -385,7 +431,7 @@ public final class FlowWriter {
                         unsupported(key, d, name, UnsupportedData.REASON_NO_BLOOM_MODULE);
                     }
                 } else {
-                    send(d, key, args);
+                    route(d, name, args);
                 }
             }
         }

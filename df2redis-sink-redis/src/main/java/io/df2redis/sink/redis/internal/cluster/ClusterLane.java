@@ -1,0 +1,352 @@
+package io.df2redis.sink.redis.internal.cluster;
+
+import io.df2redis.protocol.resp.ErrorKind;
+import io.df2redis.protocol.resp.ErrorReply;
+import io.df2redis.protocol.resp.Redirect;
+import io.df2redis.protocol.resp.RespReply;
+import io.df2redis.replica.ConnectionException;
+import io.df2redis.sink.redis.RedisClusterException;
+import io.df2redis.sink.redis.internal.Lane;
+import io.df2redis.sink.redis.internal.RespConnection;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * A lane into a Redis Cluster: one pipelined connection per master, commands routed by key slot.
+ *
+ * <p><b>Order across redirects.</b> A command answered with {@code MOVED}, {@code ASK},
+ * {@code TRYAGAIN}, {@code CLUSTERDOWN} or {@code LOADING} did not run; it is parked and resolved
+ * off the event loop, under the lane's lock (so nothing else is sent meanwhile): first every other
+ * command already sent is waited for, then the parked ones are re-sent in their original order —
+ * {@code MOVED} to the new owner (the shared slot map is updated and a full refresh requested),
+ * {@code ASK} with {@code ASKING} to the importing node, the others after a back-off. While a
+ * slot has commands outstanding, later commands for it follow them to the same node ("pinning")
+ * even if the shared map changed meanwhile, so they can only be redirected after them, never
+ * overtake them. The future of a command completes only with its final reply.
+ */
+public final class ClusterLane implements Lane {
+    private static final Logger LOG = LoggerFactory.getLogger(ClusterLane.class);
+    private static final byte[] ASKING = "ASKING".getBytes(StandardCharsets.US_ASCII);
+
+    private final ClusterRouter router;
+    private final String name;
+    private final LongAdder commands;
+    private final Map<NodeAddress, RespConnection> conns = new ConcurrentHashMap<>();
+    private final AtomicIntegerArray outstanding = new AtomicIntegerArray(SlotHash.SLOTS);
+    private final NodeAddress[] pinned = new NodeAddress[SlotHash.SLOTS];
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final ConcurrentLinkedQueue<Cmd> parked = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean resolveQueued = new AtomicBoolean();
+    private long seq;
+    private int backoffRound;
+    private volatile boolean closed;
+
+    public ClusterLane(ClusterRouter router, String name, LongAdder commands) {
+        this.router = router;
+        this.name = name;
+        this.commands = commands;
+    }
+
+    @Override
+    public CompletableFuture<RespReply> send(int db, byte[] routingKey, List<byte[]> args) {
+        if (db != 0) {
+            return CompletableFuture.failedFuture(new RedisClusterException(
+                    "a Redis Cluster has only db 0; got a command for db " + db, null, false));
+        }
+        int slot = routingKey == null ? -1 : SlotHash.slot(routingKey);
+        synchronized (this) {
+            if (!parked.isEmpty()) {
+                resolveLocked();
+            }
+            Cmd c = new Cmd(seq++, slot, args);
+            NodeAddress to;
+            if (slot < 0) {
+                to = anyMaster();
+            } else {
+                to = outstanding.getAndIncrement(slot) > 0 && pinned[slot] != null ? pinned[slot]
+                        : router.topology().owner(slot);
+            }
+            if (to == null) {
+                c.reply = new ErrorReply("CLUSTERDOWN Hash slot not served (df2redis: no node known for slot "
+                        + slot + ")");
+                parked.add(c);
+                scheduleResolve();
+            } else {
+                attempt(c, to, false);
+            }
+            return c.done;
+        }
+    }
+
+    @Override
+    public synchronized List<CompletableFuture<RespReply>> broadcast(int db, List<byte[]> args) {
+        if (!parked.isEmpty()) {
+            resolveLocked();
+        }
+        List<CompletableFuture<RespReply>> out = new ArrayList<>();
+        for (NodeAddress m : router.topology().masters()) {
+            try {
+                commands.increment();
+                out.add(connection(m).send(args));
+            } catch (RuntimeException e) {
+                out.add(CompletableFuture.failedFuture(e));
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public boolean cluster() {
+        return true;
+    }
+
+    /** Commands sent and not finally answered yet (for tests and stats). */
+    public int inFlight() {
+        return inFlight.get() + parked.size();
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        for (RespConnection c : conns.values()) {
+            c.close();
+        }
+        conns.clear();
+        Cmd c;
+        while ((c = parked.poll()) != null) {
+            fail(c, new ConnectionException(name + ": Redis Cluster lane closed"));
+        }
+    }
+
+    // ------------------------------------------------------------------ sending
+
+    private NodeAddress anyMaster() {
+        List<NodeAddress> m = router.topology().masters();
+        return m.isEmpty() ? null : m.get(0);
+    }
+
+    private RespConnection connection(NodeAddress node) {
+        if (closed) {
+            throw new ConnectionException(name + ": Redis Cluster lane closed");
+        }
+        return conns.computeIfAbsent(node, n -> router.connect(n, name + "@" + n));
+    }
+
+    /** Sends one attempt of {@code c}; called with the lane's lock held. */
+    private void attempt(Cmd c, NodeAddress node, boolean asking) {
+        RespConnection conn;
+        try {
+            conn = connection(node);
+        } catch (RuntimeException e) {
+            fail(c, e);
+            return;
+        }
+        if (c.slot >= 0 && !asking) {
+            pinned[c.slot] = node;
+        }
+        c.node = node;
+        inFlight.incrementAndGet();
+        if (asking) {
+            commands.increment();
+            conn.send(List.of(ASKING)); // an error here makes the command itself redirect again
+        }
+        commands.increment();
+        conn.send(c.args).whenComplete((r, t) -> onReply(c, r, t));
+    }
+
+    /** On the event loop (or inline when the connection is already closed): never takes the lock. */
+    private void onReply(Cmd c, RespReply r, Throwable t) {
+        if (t == null && r instanceof ErrorReply e && resolvable(e.kind())) {
+            c.reply = e;
+            parked.add(c); // before the in-flight count drops: a resolver waiting for 0 then sees it
+            inFlight.decrementAndGet();
+            scheduleResolve();
+            return;
+        }
+        inFlight.decrementAndGet();
+        if (c.slot >= 0) {
+            outstanding.decrementAndGet(c.slot);
+        }
+        if (t != null) {
+            c.done.completeExceptionally(t);
+        } else {
+            c.done.complete(r);
+        }
+    }
+
+    private static boolean resolvable(ErrorKind k) {
+        return k == ErrorKind.MOVED || k == ErrorKind.ASK || k == ErrorKind.TRYAGAIN || k == ErrorKind.CLUSTERDOWN
+                || k == ErrorKind.LOADING;
+    }
+
+    private void fail(Cmd c, Throwable t) {
+        if (c.slot >= 0) {
+            outstanding.decrementAndGet(c.slot);
+        }
+        c.done.completeExceptionally(t);
+    }
+
+    // ------------------------------------------------------------------ redirects
+
+    private void scheduleResolve() {
+        if (resolveQueued.compareAndSet(false, true)) {
+            router.execute(() -> {
+                resolveQueued.set(false);
+                synchronized (this) {
+                    if (!parked.isEmpty()) {
+                        resolveLocked();
+                    }
+                }
+            });
+        }
+    }
+
+    /** Re-sends every parked command in send order once nothing else is in flight. Lock held. */
+    private void resolveLocked() {
+        while (!parked.isEmpty()) {
+            long deadline = System.nanoTime() + router.retryTimeout().toNanos();
+            while (inFlight.get() > 0) {
+                if (closed) {
+                    failParked(new ConnectionException(name + ": Redis Cluster lane closed"));
+                    return;
+                }
+                if (System.nanoTime() > deadline) {
+                    failParked(new RedisClusterException(name + ": " + inFlight.get()
+                            + " commands unanswered for " + router.retryTimeout().toSeconds()
+                            + " s while resolving redirects"));
+                    return;
+                }
+                LockSupport.parkNanos(100_000);
+            }
+            List<Cmd> batch = new ArrayList<>();
+            Cmd c;
+            while ((c = parked.poll()) != null) {
+                batch.add(c);
+            }
+            batch.sort(Comparator.comparingLong(x -> x.seq));
+            boolean backoff = false;
+            boolean refresh = false;
+            for (Cmd b : batch) {
+                ErrorKind k = b.reply.kind();
+                backoff |= k != ErrorKind.MOVED && k != ErrorKind.ASK;
+                refresh |= k == ErrorKind.CLUSTERDOWN;
+            }
+            if (backoff) {
+                backOff(refresh);
+            } else {
+                backoffRound = 0;
+            }
+            for (Cmd b : batch) {
+                resend(b);
+            }
+        }
+    }
+
+    private void backOff(boolean refresh) {
+        long ms = Math.min(1000, 10L << Math.min(backoffRound++, 7));
+        try {
+            TimeUnit.MILLISECONDS.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (refresh) {
+            try {
+                router.refresh();
+            } catch (RuntimeException e) {
+                LOG.warn("{}: topology refresh after CLUSTERDOWN failed: {}", name, e.getMessage());
+            }
+        }
+    }
+
+    private void resend(Cmd c) {
+        ErrorReply e = c.reply;
+        long now = System.nanoTime();
+        if (c.firstRedirectNanos == 0) {
+            c.firstRedirectNanos = now;
+        }
+        c.redirects++;
+        boolean redirect = e.kind() == ErrorKind.MOVED || e.kind() == ErrorKind.ASK;
+        if (redirect && c.redirects > router.maxRedirects()
+                || now - c.firstRedirectNanos > router.retryTimeout().toNanos()) {
+            fail(c, new RedisClusterException(name + ": gave up on " + c.commandName() + " after " + c.redirects
+                    + " redirects/retries in " + TimeUnit.NANOSECONDS.toMillis(now - c.firstRedirectNanos)
+                    + " ms; last reply: " + e.message()));
+            return;
+        }
+        switch (e.kind()) {
+            case MOVED, ASK -> {
+                Redirect rd = e.redirect().orElse(null);
+                if (rd == null) {
+                    fail(c, new RedisClusterException(name + ": unreadable redirect: " + e.message()));
+                    return;
+                }
+                NodeAddress to = new NodeAddress(rd.host().isEmpty() ? c.node.host() : rd.host(), rd.port());
+                if (e.kind() == ErrorKind.MOVED) {
+                    router.moved.increment();
+                    router.moved(rd.slot(), to);
+                    attempt(c, to, false);
+                } else {
+                    router.asked.increment();
+                    attempt(c, to, true);
+                }
+            }
+            default -> {
+                router.retried.increment();
+                NodeAddress to = e.kind() == ErrorKind.CLUSTERDOWN && c.slot >= 0 ? router.topology().owner(c.slot)
+                        : c.node;
+                if (to == null) {
+                    to = c.node != null ? c.node : anyMaster();
+                }
+                if (to == null) {
+                    parked.add(c); // still no node for the slot: wait for the next round
+                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+                } else {
+                    attempt(c, to, false);
+                }
+            }
+        }
+    }
+
+    private void failParked(Throwable t) {
+        Cmd c;
+        while ((c = parked.poll()) != null) {
+            fail(c, t);
+        }
+    }
+
+    private static final class Cmd {
+        final long seq;
+        final int slot;
+        final List<byte[]> args;
+        final CompletableFuture<RespReply> done = new CompletableFuture<>();
+        NodeAddress node;
+        volatile ErrorReply reply;
+        int redirects;
+        long firstRedirectNanos;
+
+        Cmd(long seq, int slot, List<byte[]> args) {
+            this.seq = seq;
+            this.slot = slot;
+            this.args = args;
+        }
+
+        String commandName() {
+            return new String(args.get(0), StandardCharsets.UTF_8);
+        }
+    }
+}
