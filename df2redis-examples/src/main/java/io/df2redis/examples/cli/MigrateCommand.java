@@ -1,0 +1,23 @@
+package io.df2redis.examples.cli;
+
+import picocli.CommandLine.Command;
+
+/**
+ * {@code df2redis migrate --source HOST:PORT --target HOST:PORT}: copies a Dragonfly master's
+ * snapshot into Redis and exits as soon as the target holds it — every flow's snapshot applied
+ * and confirmed by Redis (the replicator reached stable sync) — with a summary: keys, bytes, time,
+ * keys/s, keys skipped by reason.
+ */
+@Command(name = "migrate", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Copy a Dragonfly master's data into Redis once: full sync, then exit as soon as Redis "
+                + "confirmed every key of the snapshot. Writes made meanwhile may or may not be included.",
+            "Progress goes to stderr, the summary to stdout. Passwords can come from the environment "
+                + "(DF2REDIS_SOURCE_PASSWORD, DF2REDIS_TARGET_PASSWORD)."},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:the target holds the snapshot", "1:replication failed or was stopped before the end",
+            "2:usage error", "5:source or target unreachable, or credentials rejected"})
+final class MigrateCommand extends SyncCommand {
+    MigrateCommand() {
+        super(SyncRun.Mode.MIGRATE);
+    }
+}
