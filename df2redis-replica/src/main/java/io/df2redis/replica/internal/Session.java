@@ -86,6 +86,7 @@ public final class Session implements SessionContext, FlowConnection.Events {
     private final List<FlowConnection> flows = new ArrayList<>();
     private final List<ScheduledFuture<?>> ackTasks = new ArrayList<>();
     private volatile boolean stopping;
+    private boolean closed;
     private volatile MasterInfo master;
     private ControlConnection control;
     private GlobalCommandBarrier barrier;
@@ -386,8 +387,18 @@ public final class Session implements SessionContext, FlowConnection.Events {
         return out;
     }
 
-    /** Ends the session: optionally lets queued events be applied and ACKed first, then closes every socket. */
+    /**
+     * Ends the session: optionally lets queued events be applied and ACKed first, then closes every
+     * socket. Only the first call does anything: a session that already ended (it failed and was
+     * closed by the supervisor) has nothing left to drain.
+     */
     public void close(boolean drain) {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
         stopping = true;
         // stop taking new data from the master: what was received is applied, nothing more
         pipelines.forEach(FlowPipeline::closing);

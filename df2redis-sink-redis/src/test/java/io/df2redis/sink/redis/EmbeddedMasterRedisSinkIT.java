@@ -38,12 +38,12 @@ class EmbeddedMasterRedisSinkIT {
         }
     }
 
-    private static long applied(Replicator r, int flow) {
+    static long applied(Replicator r, int flow) {
         List<FlowStats> f = r.stats().flows();
         return f.size() > flow ? f.get(flow).appliedLsn() : 0;
     }
 
-    private static void awaitApplied(Replicator r, EmbeddedDragonflyMaster m) throws InterruptedException {
+    static void awaitApplied(Replicator r, EmbeddedDragonflyMaster m) throws InterruptedException {
         for (int i = 0; i < m.shardCount(); i++) {
             int flow = i;
             long target = m.nextLsn(i);

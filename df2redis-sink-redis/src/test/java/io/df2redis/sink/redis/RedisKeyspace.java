@@ -44,9 +44,16 @@ final class RedisKeyspace {
     }
 
     static ObjectNode read(RedisServerProcess r) {
+        return read(r, 16);
+    }
+
+    /** The first {@code dbCount} dbs ({@code 1}: db 0 without SELECT, as a cluster node needs). */
+    static ObjectNode read(RedisServerProcess r, int dbCount) {
         ObjectNode out = F.objectNode();
-        for (int db = 0; db < 16; db++) {
-            r.call("SELECT", db);
+        for (int db = 0; db < dbCount; db++) {
+            if (dbCount > 1) {
+                r.call("SELECT", db);
+            }
             TreeMap<String, JsonNode> keys = new TreeMap<>();
             String cursor = "0";
             do {
@@ -62,7 +69,9 @@ final class RedisKeyspace {
                 keys.forEach(d::set);
             }
         }
-        r.call("SELECT", 0);
+        if (dbCount > 1) {
+            r.call("SELECT", 0);
+        }
         return out;
     }
 

@@ -116,6 +116,9 @@ public final class ClusterTopology {
                 throw new IllegalArgumentException("CLUSTER SLOTS range without a master: " + range);
             }
             List<RespReply> m = elements(r.get(2), "slot master");
+            if (m.size() < 2) {
+                throw new IllegalArgumentException("CLUSTER SLOTS master without host and port: " + r.get(2));
+            }
             String host = m.isEmpty() ? null : usable(text(m.get(0)));
             NodeAddress master = new NodeAddress(host == null ? answeredBy.host() : host, (int) number(m.get(1)));
             assign(owners, number(r.get(0)), number(r.get(1)), master);
