@@ -266,4 +266,49 @@ class ClusterRedisSinkIT {
                     st.movedRedirects(), st.topologyRefreshes());
         }
     }
+
+    /**
+     * The slot moves while the snapshot is still streaming (the master is paced) and live writes
+     * run: snapshot entries and writes for keys already migrated are ASK-redirected, those after the
+     * reassignment get MOVED; the cluster ends up holding exactly the master's keyspace.
+     */
+    @Test
+    void slotMigrationDuringFullSync() throws Exception {
+        RedisSink sink = RedisSink.cluster(cluster.seed()).build();
+        try (EmbeddedDragonflyMaster m = EmbeddedDragonflyMaster.builder().shards(2).paceSnapshot(12_000).start();
+             Replicator r = Replicator.builder().source(m.host(), m.port()).ownedSink(sink).build()) {
+            for (int i = 0; i < 2000; i++) {
+                m.put(0, RdbKeyValue.of("{mig}k" + i, RdbValue.string("snap" + i)));
+                m.put(0, RdbKeyValue.of("spread" + i, RdbValue.string("s")));
+            }
+            int slot = cluster.slot("{mig}");
+            int to = (cluster.owner(slot) + 1) % 3;
+            r.start();
+            awaitTrue(() -> cluster.dbsize() > 300, "first snapshot keys in the cluster");
+            RedisClusterProcess.Migration mig = cluster.beginMigration(slot, to);
+            mig.moveKeys(Integer.MAX_VALUE);
+            for (int i = 0; i < 2000; i += 10) {
+                m.write("SET", "{mig}k" + i, "live" + i);
+            }
+            awaitTrue(() -> sink.stats().askRedirects() > 0, "an ASK redirect");
+            mig.finish();
+            for (int i = 5; i < 2000; i += 10) {
+                m.write("SET", "{mig}k" + i, "after" + i);
+            }
+            assertThat(r.state()).as("still in full sync when the slot was reassigned")
+                    .isEqualTo(io.df2redis.replica.ReplicationState.FULL_SYNC);
+            assertThat(r.awaitStableSync(Duration.ofSeconds(120))).as("stable sync; failure " + r.failure()).isTrue();
+            awaitApplied(r, m);
+            RedisSinkStats st = sink.stats();
+            assertThat(st.askRedirects()).isPositive();
+            assertThat(st.movedRedirects()).isPositive();
+            assertThat(st.errors()).isZero();
+            JsonNode expected = mergedIntoDb0(SampleDatasets.keyspaceOf(m));
+            assertThat(RedisKeyspace.compare("migration during full sync", expected, readCluster())).isEmpty();
+            assertThat(get("{mig}k10")).isEqualTo("live10");
+            assertThat(get("{mig}k15")).isEqualTo("after15");
+            System.out.printf("slot migration during full sync: %d ASK, %d MOVED, %d refreshes%n",
+                    st.askRedirects(), st.movedRedirects(), st.topologyRefreshes());
+        }
+    }
 }

@@ -179,4 +179,68 @@ class EmbeddedMasterRedisSinkIT {
             }
         }
     }
+
+    /**
+     * Clients keep writing while the (paced) snapshot streams and after it: strings, counters,
+     * lists, hashes, sets, sorted sets, deletes and absolute expiries; Redis ends up equal to the
+     * master's keyspace, TTLs included.
+     */
+    @Test
+    void writeWorkloadDuringAndAfterFullSync() throws Exception {
+        redis.call("FLUSHALL");
+        RedisSink sink = RedisSink.standalone(redis.address()).unsupportedDataPolicy(UnsupportedDataPolicy.SKIP_AND_COUNT)
+                .build();
+        try (EmbeddedDragonflyMaster m = EmbeddedDragonflyMaster.builder().shards(3).paceSnapshot(40_000).start();
+             Replicator r = Replicator.builder().source(m.host(), m.port()).ownedSink(sink).build()) {
+            for (int i = 0; i < 5000; i++) {
+                m.put(i % 3, RdbKeyValue.of("k" + i, RdbValue.string("v" + i)));
+            }
+            java.util.Random rnd = new java.util.Random(42);
+            AtomicBoolean stop = new AtomicBoolean();
+            AtomicLong writes = new AtomicLong();
+            AtomicLong duringFullSync = new AtomicLong();
+            long future = System.currentTimeMillis() + 3_600_000;
+            Thread writer = new Thread(() -> {
+                while (!stop.get()) {
+                    int db = rnd.nextInt(3);
+                    String k = "k" + rnd.nextInt(6000);
+                    switch (rnd.nextInt(8)) {
+                        case 0 -> m.write(db, "SET", k, "w" + writes.get());
+                        case 1 -> m.write(db, "INCR", "counter" + rnd.nextInt(20));
+                        case 2 -> m.write(db, "RPUSH", "list" + rnd.nextInt(20), "e" + writes.get());
+                        case 3 -> m.write(db, "HSET", "hash" + rnd.nextInt(20), "f" + rnd.nextInt(50), "x");
+                        case 4 -> m.write(db, "SADD", "set" + rnd.nextInt(20), "m" + rnd.nextInt(50));
+                        case 5 -> m.write(db, "ZADD", "zset" + rnd.nextInt(20), Integer.toString(rnd.nextInt(100)),
+                                "m" + rnd.nextInt(50));
+                        case 6 -> m.write(db, "DEL", k);
+                        default -> m.write(db, "PEXPIREAT", k, Long.toString(future + rnd.nextInt(1000)));
+                    }
+                    writes.incrementAndGet();
+                    if (r.state() == io.df2redis.replica.ReplicationState.FULL_SYNC) {
+                        duringFullSync.incrementAndGet();
+                    }
+                    try {
+                        Thread.sleep(0, 200_000);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            }, "writer");
+            r.start();
+            writer.start();
+            assertThat(r.awaitStableSync(Duration.ofSeconds(120))).as("stable sync; failure " + r.failure()).isTrue();
+            Thread.sleep(1000);
+            stop.set(true);
+            writer.join();
+            awaitApplied(r, m);
+            assertThat(duringFullSync.get()).as("writes during full sync").isGreaterThan(100);
+            assertThat(writes.get() - duringFullSync.get()).as("writes after full sync").isGreaterThan(100);
+            com.fasterxml.jackson.databind.JsonNode expected = RedisKeyspace.JSON.readTree(
+                    RedisKeyspace.JSON.writeValueAsString(io.df2redis.testkit.SampleDatasets.keyspaceOf(m)));
+            assertThat(RedisKeyspace.compare("write workload", expected, RedisKeyspace.read(redis))).isEmpty();
+            assertThat(sink.stats().errors()).isZero();
+            System.out.printf("write workload: %d writes (%d during full sync), %d keys%n", writes.get(),
+                    duringFullSync.get(), ((IntegerReply) redis.call("DBSIZE")).value());
+        }
+    }
 }
