@@ -10,12 +10,13 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "migrate", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Copy a Dragonfly master's data into Redis once: full sync, then exit as soon as Redis "
-                + "confirmed every key of the snapshot. Writes made meanwhile may or may not be included.",
+                + "confirmed every key of the snapshot (with the writes the master made until the replica switched "
+                + "to stable sync).",
             "Progress goes to stderr, the summary to stdout. Passwords can come from the environment "
                 + "(DF2REDIS_SOURCE_PASSWORD, DF2REDIS_TARGET_PASSWORD)."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:the target holds the snapshot", "1:replication failed or was stopped before the end",
-            "2:usage error", "5:source or target unreachable, or credentials rejected"})
+            "2:usage error, or a target that holds keys without --force", "5:source or target unreachable, or credentials rejected"})
 final class MigrateCommand extends SyncCommand {
     MigrateCommand() {
         super(SyncRun.Mode.MIGRATE);

@@ -14,9 +14,10 @@ import picocli.CommandLine.Command;
             "Progress (full sync) and status (stable sync) go to stderr, the final summary to stdout. "
                 + "Passwords can come from the environment (DF2REDIS_SOURCE_PASSWORD, DF2REDIS_TARGET_PASSWORD)."},
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:stopped on request (SIGINT/SIGTERM)", "1:replication failed (e.g. data Redis cannot "
-                + "hold with --unsupported fail)", "2:usage error", "5:source or target unreachable, or "
-                + "credentials rejected"})
+        exitCodeList = {"0:stopped on request (SIGINT/SIGTERM)",
+            "1:replication failed (e.g. data Redis cannot hold with --unsupported fail)",
+            "2:usage error, or a target that holds keys without --force",
+            "5:source or target unreachable, or credentials rejected"})
 final class ReplicateCommand extends SyncCommand {
     ReplicateCommand() {
         super(SyncRun.Mode.REPLICATE);

@@ -25,6 +25,10 @@ public final class SyncOptions {
                     + "figures (e.g. 500ms, 5s, 1m; default ${DEFAULT-VALUE})")
     Duration statusInterval;
 
+    @Option(names = "--force", description = "write into a target that holds keys: the full sync flushes it "
+            + "(FLUSHALL) first; without this option a non-empty target is refused (exit 2)")
+    boolean force;
+
     @Option(names = "--no-progress", description = "print no progress or status lines (the summary still)")
     boolean noProgress;
 

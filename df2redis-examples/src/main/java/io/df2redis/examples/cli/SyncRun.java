@@ -240,6 +240,12 @@ final class SyncRun {
                     continue;
                 }
                 lastFailure = null;
+                long held = opts.force ? 0 : countKeys(c);
+                if (held > 0) {
+                    err.println("df2redis: the target " + t + " holds " + count(held) + " keys and the full sync "
+                            + "flushes it: pass --force to use it anyway");
+                    return Df2RedisCli.USAGE;
+                }
                 break;
             } catch (IOException e) {
                 lastFailure = t + ": " + e.getMessage();

@@ -32,8 +32,13 @@ class MigrateCommandIT extends TargetAndReference {
             // slow the snapshot down so that progress is shown while it runs
             m.paceSnapshot(400_000);
 
+            Result refused = run("migrate", "--source", address(m), "--target", target.address());
+            assertThat(refused.code()).isEqualTo(Df2RedisCli.USAGE);
+            assertThat(refused.err()).contains("holds 1 keys").contains("--force");
+            assertThat(((BulkString) target.call("GET", "stale")).asString()).startsWith("not on the master");
+
             Result r = run("migrate", "--source", address(m), "--target", target.address(), "--unsupported", "skip",
-                    "--status-interval", "100ms");
+                    "--status-interval", "100ms", "--force");
 
             assertThat(r.code()).as(r.err()).isZero();
             Map<String, Object> expected = keyspace(reference);
