@@ -49,6 +49,11 @@ public final class ConnectionOptions {
     @Option(names = "--target-cluster", description = "the target is a Redis Cluster (--target names seed nodes)")
     boolean targetCluster;
 
+    @Option(names = "--map-db", paramLabel = "SRC:DST",
+            description = "write source db SRC into target db DST (repeatable); a Redis Cluster holds db 0 only, "
+                    + "so data of other dbs needs e.g. --map-db 3:0 (merged into db 0) or the run fails")
+    List<String> mapDb = new ArrayList<>();
+
     @Option(names = "--target-user", paramLabel = "USER", description = "ACL user of the target (needs a password)")
     String targetUser;
 
@@ -101,6 +106,7 @@ public final class ConnectionOptions {
     void validate() {
         sourceAddress();
         targetAddresses();
+        dbMapping();
         if (sourceUser != null && sourcePassword() == null) {
             throw usage("--source-user needs --source-password or env " + SOURCE_PASSWORD_ENV);
         }
@@ -135,6 +141,9 @@ public final class ConnectionOptions {
         } else {
             b = RedisSink.standalone(targets.get(0).toString());
         }
+        for (int[] m : dbMapping()) {
+            b = b.mapDatabase(m[0], m[1]);
+        }
         String pw = targetPassword();
         if (pw != null) {
             b = targetUser != null ? b.user(targetUser, pw) : b.password(pw);
@@ -143,6 +152,28 @@ public final class ConnectionOptions {
             b = b.ssl(clientTls());
         }
         return b;
+    }
+
+    /** The {@code --map-db} pairs as {source db, target db}; a malformed one is a usage error. */
+    List<int[]> dbMapping() {
+        List<int[]> out = new ArrayList<>();
+        for (String m : mapDb) {
+            String[] p = m.split(":");
+            try {
+                if (p.length == 2) {
+                    int from = Integer.parseInt(p[0].trim());
+                    int to = Integer.parseInt(p[1].trim());
+                    if (from >= 0 && to >= 0) {
+                        out.add(new int[] {from, to});
+                        continue;
+                    }
+                }
+            } catch (NumberFormatException e) {
+                // reported below
+            }
+            throw usage("--map-db: expected SRC:DST (two db numbers), got '" + m + "'");
+        }
+        return out;
     }
 
     /** A one-line description of source and target, without secrets. */

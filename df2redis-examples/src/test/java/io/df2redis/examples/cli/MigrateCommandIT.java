@@ -119,6 +119,9 @@ class MigrateCommandIT extends TargetAndReference {
         assertThat(run("migrate", "--source", t, "--target", t + "," + t).code()).isEqualTo(Df2RedisCli.USAGE);
         assertThat(run("migrate", "--source", t, "--target", t, "--source-user", "u").code())
                 .isEqualTo(Df2RedisCli.USAGE);
+        assertThat(run("migrate", "--source", t, "--target", t, "--map-db", "3").code()).isEqualTo(Df2RedisCli.USAGE);
+        assertThat(run("migrate", "--source", t, "--target", t, "--map-db", "a:0").code())
+                .isEqualTo(Df2RedisCli.USAGE);
         Result r = run("replicate", "--source", t);
         assertThat(r.code()).isEqualTo(Df2RedisCli.USAGE);
         assertThat(r.err()).contains("--target");
