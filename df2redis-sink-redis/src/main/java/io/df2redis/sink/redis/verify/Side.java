@@ -1,0 +1,225 @@
+package io.df2redis.sink.redis.verify;
+
+import io.df2redis.protocol.resp.BulkString;
+import io.df2redis.protocol.resp.ErrorReply;
+import io.df2redis.protocol.resp.RespReply;
+import io.df2redis.protocol.resp.SimpleString;
+import io.df2redis.sink.redis.internal.RespConnection;
+import io.df2redis.sink.redis.internal.cluster.ClusterTopology;
+import io.df2redis.sink.redis.internal.cluster.NodeAddress;
+import io.df2redis.sink.redis.internal.cluster.SlotHash;
+import io.netty.channel.EventLoopGroup;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * One side of a verification: the connection to a standalone server, or one connection per
+ * master of a cluster with the slot map to route per-key reads.
+ */
+final class Side implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Side.class);
+    private static final int WINDOW = 4096;
+
+    /** One server connection and the db it has selected. */
+    static final class Node {
+        final String address;
+        final RespConnection conn;
+        int db = -1;
+
+        Node(String address, RespConnection conn) {
+            this.address = address;
+            this.conn = conn;
+        }
+    }
+
+    final String role;
+    final VerifyEndpoint endpoint;
+    private final Duration timeout;
+    final List<Node> masters = new ArrayList<>();
+    private final List<Node> opened = new ArrayList<>();
+    private final Map<NodeAddress, Node> byAddress = new LinkedHashMap<>();
+    private ClusterTopology topology;
+    /** Every node is a Redis (not a Dragonfly): DUMP payloads are comparable. */
+    final boolean redis;
+    private Boolean json;
+
+    Side(String role, VerifyEndpoint ep, EventLoopGroup group, Duration timeout) {
+        this.role = role;
+        this.endpoint = ep;
+        this.timeout = timeout;
+        try {
+            SslContext ssl = ep.tls() ? (ep.sslContext() != null ? ep.sslContext() : SslContextBuilder.forClient().build())
+                    : null;
+            Node seed = open(group, ssl, ep.host(), ep.port());
+            if (ep.cluster()) {
+                NodeAddress seedAddress = new NodeAddress(ep.host(), ep.port());
+                RespReply shards = call(seed, "CLUSTER", "SHARDS");
+                topology = shards instanceof ErrorReply
+                        ? ClusterTopology.fromSlots(ok(seed, "CLUSTER", "SLOTS"), seedAddress)
+                        : ClusterTopology.fromShards(shards, seedAddress, ep.tls());
+                if (topology.unassignedSlots() > 0) {
+                    LOG.warn("{} cluster {}: {} slots have no master", role, ep, topology.unassignedSlots());
+                }
+                for (NodeAddress a : topology.masters()) {
+                    Node n = a.equals(seedAddress) ? seed : open(group, ssl, a.host(), a.port());
+                    byAddress.put(a, n);
+                    masters.add(n);
+                }
+            } else {
+                masters.add(seed);
+            }
+            boolean allRedis = true;
+            for (Node n : masters) {
+                String info = text(ok(n, "INFO", "server"));
+                allRedis &= !info.contains("dragonfly_version");
+            }
+            redis = allRedis;
+        } catch (RuntimeException | javax.net.ssl.SSLException e) {
+            close();
+            throw e instanceof VerifyException v ? v : new VerifyException("cannot connect to the " + role + " "
+                    + ep + ": " + e.getMessage(), e);
+        }
+    }
+
+    private Node open(EventLoopGroup group, SslContext ssl, String host, int port) {
+        RespConnection c = RespConnection.connect(group, host, port, ssl, timeout, WINDOW, role + "@" + host + ":" + port);
+        Node n = new Node(host + ":" + port, c);
+        opened.add(n);
+        if (endpoint.password() != null) {
+            RespReply r = endpoint.user() != null ? call(n, "AUTH", endpoint.user(), endpoint.password())
+                    : call(n, "AUTH", endpoint.password());
+            if (r instanceof ErrorReply e) {
+                c.close();
+                throw new VerifyException("the " + role + " " + host + ":" + port + " rejected AUTH: " + e.message());
+            }
+        }
+        return n;
+    }
+
+    boolean cluster() {
+        return topology != null;
+    }
+
+    /** The node owning {@code key}. */
+    Node route(byte[] key) {
+        if (topology == null) {
+            return masters.get(0);
+        }
+        NodeAddress a = topology.owner(SlotHash.slot(key));
+        Node n = a == null ? null : byAddress.get(a);
+        if (n == null) {
+            throw new VerifyException("the " + role + " cluster has no master for slot " + SlotHash.slot(key));
+        }
+        return n;
+    }
+
+    /** Selects {@code db} on every node (a round trip only where it changes). */
+    void select(int db) {
+        for (Node n : masters) {
+            if (n.db != db) {
+                ok(n, "SELECT", Integer.toString(db));
+                n.db = db;
+            }
+        }
+    }
+
+    /** The dbs {@code INFO keyspace} lists on any node. */
+    TreeSet<Integer> dbsWithKeys() {
+        TreeSet<Integer> dbs = new TreeSet<>();
+        for (Node n : masters) {
+            for (String line : text(ok(n, "INFO", "keyspace")).split("\r?\n")) {
+                if (line.startsWith("db") && line.indexOf(':') > 2) {
+                    try {
+                        dbs.add(Integer.parseInt(line.substring(2, line.indexOf(':'))));
+                    } catch (NumberFormatException ignored) {
+                        // not a db line
+                    }
+                }
+            }
+        }
+        return dbs;
+    }
+
+    /** Whether JSON.GET works here (learnt from the first JSON key). */
+    Boolean json() {
+        return json;
+    }
+
+    void json(boolean available) {
+        json = available;
+    }
+
+    CompletableFuture<RespReply> send(Node n, Object... args) {
+        List<byte[]> a = new ArrayList<>(args.length);
+        for (Object o : args) {
+            a.add(o instanceof byte[] b ? b : String.valueOf(o).getBytes(StandardCharsets.UTF_8));
+        }
+        return n.conn.send(a);
+    }
+
+    CompletableFuture<RespReply> send(byte[] key, Object... args) {
+        return send(route(key), args);
+    }
+
+    RespReply get(CompletableFuture<RespReply> f) {
+        try {
+            RespReply r = f.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            if (r instanceof ErrorReply e && e.redirect().isPresent()) {
+                throw new VerifyException("the " + role + " cluster changed during verification: " + e.message());
+            }
+            return r;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new VerifyException("interrupted", e);
+        } catch (ExecutionException e) {
+            throw new VerifyException("the " + role + " " + endpoint + " failed: " + e.getCause().getMessage(),
+                    e.getCause());
+        } catch (TimeoutException e) {
+            throw new VerifyException("the " + role + " " + endpoint + " did not answer within " + timeout);
+        }
+    }
+
+    RespReply call(Node n, Object... args) {
+        return get(send(n, args));
+    }
+
+    /** Like {@link #call} but an error reply fails verification. */
+    RespReply ok(Node n, Object... args) {
+        RespReply r = call(n, args);
+        if (r instanceof ErrorReply e) {
+            throw new VerifyException("the " + role + " " + n.address + " answered " + args[0] + " with " + e.message());
+        }
+        return r;
+    }
+
+    static String text(RespReply r) {
+        if (r instanceof BulkString b) {
+            return b.asString();
+        }
+        if (r instanceof SimpleString s) {
+            return s.value();
+        }
+        return String.valueOf(r);
+    }
+
+    @Override
+    public void close() {
+        for (Node n : opened) {
+            n.conn.close();
+        }
+    }
+}

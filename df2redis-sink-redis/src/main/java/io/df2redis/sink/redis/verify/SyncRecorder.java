@@ -1,0 +1,514 @@
+package io.df2redis.sink.redis.verify;
+
+import io.df2redis.protocol.rdb.RdbEntry;
+import io.df2redis.protocol.rdb.RdbType;
+import io.df2redis.protocol.rdb.StreamId;
+import io.df2redis.protocol.rdb.ValueBatch;
+import io.df2redis.replica.JournalEvent;
+import io.df2redis.replica.MasterInfo;
+import io.df2redis.replica.ReplicationSink;
+import io.df2redis.replica.SinkEvent;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A {@link ReplicationSink} decorator that records, from a sync's snapshot events, a bounded
+ * digest of every key — type, element count, expiry and a 64-bit hash of the value in a
+ * canonical form (order-independent for sets, hashes, sorted sets, stream groups and pending
+ * entries) — and passes every event on to the wrapped sink (if any). {@link Verifier#verify(SyncRecorder)}
+ * then reads each recorded key from the target, canonicalises and hashes it, and reports keys
+ * whose digest differs.
+ *
+ * <p>Memory: up to {@link Builder#memoryKeys} digests are held in memory; beyond that they are
+ * appended to a temporary file ({@link Builder#spillDirectory}), or — with spilling disabled,
+ * or above {@link Builder#maxKeys} — counted as {@linkplain #notRecorded() not recorded}.
+ *
+ * <p>Live writes: every key a journal command touches (and every db a FLUSHDB/FLUSHALL/SWAPDB
+ * touches) is remembered in a fixed-size bit filter; at verification such keys are not compared
+ * with their snapshot digest but reported as changed by live writes and compared against the
+ * source instead (when the {@link Verifier} has one). The filter may name a few untouched keys
+ * too (false positives), which only sends them to the live comparison; it never misses one.
+ * Keys that exist only because of live writes are not in the digest: the live comparison
+ * ({@link Verifier#verify()}) covers them.
+ *
+ * <p>Thread-safe: the replicator calls {@link #apply} from one thread per flow. Closing closes
+ * the wrapped sink when it is owned, and deletes the spill file.
+ */
+public final class SyncRecorder implements ReplicationSink {
+    private static final Logger LOG = LoggerFactory.getLogger(SyncRecorder.class);
+    private static final int PROBES = 4;
+
+    private final ReplicationSink delegate;
+    private final boolean ownsDelegate;
+    private final int memoryKeys;
+    private final long maxKeys;
+    private final Path spillDirectory;
+    private final long[] touched;
+    private final Map<RdbEntry, Pending> open = new ConcurrentHashMap<>();
+
+    private final Object lock = new Object();
+    private final List<KeyDigest> memory = new ArrayList<>();
+    private Path spillFile;
+    private DataOutputStream spill;
+    private long spilled;
+    private long recorded;
+    private long notRecorded;
+    private boolean flushedAll;
+    private final Set<Integer> flushedDbs = new HashSet<>();
+
+    private SyncRecorder(Builder b) {
+        this.delegate = b.delegate;
+        this.ownsDelegate = b.ownsDelegate;
+        this.memoryKeys = b.memoryKeys;
+        this.maxKeys = b.maxKeys;
+        this.spillDirectory = b.spillDirectory;
+        this.touched = new long[(int) Math.max(1, b.filterBits / 64)];
+    }
+
+    /** A recorder without a wrapped sink (every stage completes at once). */
+    public static Builder builder() {
+        return new Builder(null, false);
+    }
+
+    /** A recorder in front of {@code sink}, which it closes when it is closed. */
+    public static Builder wrapping(ReplicationSink sink) {
+        return new Builder(Objects.requireNonNull(sink, "sink"), true);
+    }
+
+    @Override
+    public void open(MasterInfo master) {
+        if (delegate != null) {
+            delegate.open(master);
+        }
+    }
+
+    @Override
+    public CompletionStage<Void> apply(SinkEvent event) {
+        record(event);
+        return delegate != null ? delegate.apply(event) : CompletableFuture.completedFuture(null);
+    }
+
+    private void record(SinkEvent event) {
+        if (event instanceof SinkEvent.EntryBatch b) {
+            Pending p = open.get(b.entry());
+            if (p != null) {
+                p.accept(b.batch());
+            }
+        } else if (event instanceof SinkEvent.EntryStart s) {
+            open.put(s.entry(), new Pending(s.entry()));
+        } else if (event instanceof SinkEvent.EntryEnd e) {
+            Pending p = open.remove(e.entry());
+            if (p != null) {
+                store(p.finish());
+            }
+        } else if (event instanceof SinkEvent.Journal j) {
+            touch(j.event());
+        } else if (event instanceof SinkEvent.GlobalCommand g) {
+            touch(g.event());
+        } else if (event instanceof SinkEvent.FullSyncStart) {
+            reset();
+        }
+    }
+
+    /** Snapshot keys whose digest was recorded. */
+    public long recorded() {
+        synchronized (lock) {
+            return recorded;
+        }
+    }
+
+    /** Snapshot keys seen but not recorded (over {@link Builder#maxKeys}, or over the memory budget without spilling). */
+    public long notRecorded() {
+        synchronized (lock) {
+            return notRecorded;
+        }
+    }
+
+    /** Whether a live write may have changed the key since its snapshot (may err towards yes, never towards no). */
+    boolean maybeChanged(int db, byte[] key) {
+        synchronized (lock) {
+            if (flushedAll || flushedDbs.contains(db)) {
+                return true;
+            }
+            long h1 = Hash64.of(db, key);
+            long h2 = Hash64.mix(h1) | 1;
+            for (int i = 0; i < PROBES; i++) {
+                long bit = Long.remainderUnsigned(h1 + i * h2, touched.length * 64L);
+                if ((touched[(int) (bit >>> 6)] & (1L << bit)) == 0) {
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+
+    /** The recorded digests, spilled ones first (a snapshot: digests recorded later are not included). */
+    Iterator<KeyDigest> digests() {
+        List<KeyDigest> tail;
+        long fileRecords;
+        Path file;
+        synchronized (lock) {
+            tail = new ArrayList<>(memory);
+            fileRecords = spilled;
+            file = spillFile;
+            if (spill != null) {
+                try {
+                    spill.flush();
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+        }
+        if (fileRecords == 0) {
+            return tail.iterator();
+        }
+        return new Iterator<>() {
+            private DataInputStream in;
+            private long read;
+            private final Iterator<KeyDigest> rest = tail.iterator();
+
+            @Override
+            public boolean hasNext() {
+                if (read < fileRecords) {
+                    return true;
+                }
+                close();
+                return rest.hasNext();
+            }
+
+            @Override
+            public KeyDigest next() {
+                if (read >= fileRecords) {
+                    close();
+                    return rest.next();
+                }
+                try {
+                    if (in == null) {
+                        in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 16));
+                    }
+                    read++;
+                    return KeyDigest.read(in);
+                } catch (IOException e) {
+                    close();
+                    throw new UncheckedIOException("cannot read the digest spill file " + file, e);
+                }
+            }
+
+            private void close() {
+                if (in != null) {
+                    try {
+                        in.close();
+                    } catch (IOException ignored) {
+                        // read-only stream
+                    }
+                    in = null;
+                }
+            }
+        };
+    }
+
+    private void store(KeyDigest d) {
+        synchronized (lock) {
+            if (recorded >= maxKeys) {
+                notRecorded++;
+                return;
+            }
+            if (memory.size() >= memoryKeys) {
+                if (spillDirectory == null) {
+                    notRecorded++;
+                    return;
+                }
+                try {
+                    if (spill == null) {
+                        Files.createDirectories(spillDirectory);
+                        spillFile = Files.createTempFile(spillDirectory, "df2redis-digest-", ".bin");
+                        spillFile.toFile().deleteOnExit();
+                        spill = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(spillFile), 1 << 16));
+                        LOG.info("sync digest above {} keys in memory: spilling to {}", memoryKeys, spillFile);
+                    }
+                    for (KeyDigest m : memory) {
+                        m.write(spill);
+                    }
+                    spilled += memory.size();
+                    memory.clear();
+                } catch (IOException e) {
+                    throw new UncheckedIOException("cannot spill the sync digest to " + spillDirectory, e);
+                }
+            }
+            memory.add(d);
+            recorded++;
+        }
+    }
+
+    private void reset() {
+        synchronized (lock) {
+            open.clear();
+            memory.clear();
+            closeSpill();
+            spilled = 0;
+            recorded = 0;
+            notRecorded = 0;
+            flushedAll = false;
+            flushedDbs.clear();
+            java.util.Arrays.fill(touched, 0);
+        }
+    }
+
+    private void touch(JournalEvent e) {
+        List<byte[]> args = e.args();
+        if (args.isEmpty()) {
+            return;
+        }
+        String cmd = e.command().toUpperCase(Locale.ROOT);
+        int db = e.db();
+        synchronized (lock) {
+            switch (cmd) {
+                case "FLUSHALL" -> flushedAll = true;
+                case "FLUSHDB" -> flushedDbs.add(db);
+                case "SWAPDB" -> {
+                    flushedDbs.add(intArg(args, 1, db));
+                    flushedDbs.add(intArg(args, 2, db));
+                }
+                case "SELECT", "PING", "MULTI", "EXEC" -> {
+                }
+                case "MSET", "MSETNX" -> {
+                    for (int i = 1; i < args.size(); i += 2) {
+                        mark(db, args.get(i));
+                    }
+                }
+                case "BITOP" -> markFrom(db, args, 2);
+                case "ZUNIONSTORE", "ZINTERSTORE", "ZDIFFSTORE" -> {
+                    mark(db, args.get(1));
+                    int n = intArg(args, 2, 0);
+                    for (int i = 3; i < Math.min(args.size(), 3 + n); i++) {
+                        mark(db, args.get(i));
+                    }
+                }
+                case "MOVE" -> {
+                    mark(db, args.get(1));
+                    mark(intArg(args, 2, db), args.get(1));
+                }
+                case "COPY" -> {
+                    markFrom(db, args, 1);
+                    for (int i = 3; i + 1 < args.size(); i++) {
+                        if (new String(args.get(i), StandardCharsets.US_ASCII).equalsIgnoreCase("DB")) {
+                            mark(intArg(args, i + 1, db), args.get(2));
+                        }
+                    }
+                }
+                // every argument may be a key: multi-key commands (and arguments that are not keys
+                // only cost false positives, which send a key to the live comparison)
+                case "DEL", "UNLINK", "TOUCH", "RENAME", "RENAMENX", "SMOVE", "RPOPLPUSH", "LMOVE", "BLMOVE",
+                        "BRPOPLPUSH", "SINTERSTORE", "SUNIONSTORE", "SDIFFSTORE", "PFMERGE", "GEORADIUS",
+                        "GEORADIUSBYMEMBER", "GEOSEARCHSTORE", "ZRANGESTORE", "SORT", "LMPOP", "ZMPOP", "BLMPOP",
+                        "BZMPOP", "BLPOP", "BRPOP", "BZPOPMIN", "BZPOPMAX" -> markFrom(db, args, 1);
+                default -> {
+                    if (args.size() > 1) {
+                        mark(db, args.get(1));
+                    }
+                }
+            }
+        }
+    }
+
+    private void markFrom(int db, List<byte[]> args, int from) {
+        for (int i = from; i < args.size(); i++) {
+            mark(db, args.get(i));
+        }
+    }
+
+    private void mark(int db, byte[] key) {
+        long h1 = Hash64.of(db, key);
+        long h2 = Hash64.mix(h1) | 1;
+        for (int i = 0; i < PROBES; i++) {
+            long bit = Long.remainderUnsigned(h1 + i * h2, touched.length * 64L);
+            touched[(int) (bit >>> 6)] |= 1L << bit;
+        }
+    }
+
+    private static int intArg(List<byte[]> args, int i, int dflt) {
+        try {
+            return i < args.size() ? Integer.parseInt(new String(args.get(i), StandardCharsets.US_ASCII)) : dflt;
+        } catch (NumberFormatException e) {
+            return dflt;
+        }
+    }
+
+    private void closeSpill() {
+        if (spill != null) {
+            try {
+                spill.close();
+                Files.deleteIfExists(spillFile);
+            } catch (IOException e) {
+                LOG.warn("cannot delete the digest spill file {}: {}", spillFile, e.toString());
+            }
+            spill = null;
+            spillFile = null;
+        }
+    }
+
+    @Override
+    public void close() {
+        synchronized (lock) {
+            closeSpill();
+            spilled = 0;
+        }
+        if (ownsDelegate) {
+            delegate.close();
+        }
+    }
+
+    /** The digest of one key under construction. */
+    private static final class Pending {
+        private final RdbEntry entry;
+        private final ValueHash value = new ValueHash();
+        private String note = "";
+
+        Pending(RdbEntry entry) {
+            this.entry = entry;
+            RdbType.LogicalType t = entry.type().logicalType();
+            switch (t) {
+                case STRING, LIST, SET, ZSET, HASH, STREAM -> {
+                }
+                case JSON -> note = "JSON: value not recorded (formatting differs between servers)";
+                default -> note = t.typeReply() + ": value not recorded (module type)";
+            }
+        }
+
+        void accept(ValueBatch b) {
+            if (b instanceof ValueBatch.StringChunk c) {
+                value.stringBytes(c.bytes(), 0, c.bytes().length);
+            } else if (b instanceof ValueBatch.ListElements l) {
+                l.elements().forEach(value::listElement);
+            } else if (b instanceof ValueBatch.SetMembers s) {
+                if (s.expireAtSeconds() != null && anyAtLeastZero(s.expireAtSeconds())) {
+                    note = "set members with their own TTL: value not recorded";
+                }
+                s.members().forEach(value::setMember);
+            } else if (b instanceof ValueBatch.HashFields h) {
+                if (h.expireAtMillis() != null && anyAtLeastZero(h.expireAtMillis())) {
+                    note = "hash fields with their own TTL: value not recorded";
+                }
+                for (int i = 0; i < h.fields().size(); i++) {
+                    value.hashField(h.fields().get(i), h.values().get(i));
+                }
+            } else if (b instanceof ValueBatch.ZSetMembers z) {
+                for (int i = 0; i < z.members().size(); i++) {
+                    value.zsetMember(z.members().get(i), z.scores()[i]);
+                }
+            } else if (b instanceof ValueBatch.StreamEntries s) {
+                for (ValueBatch.StreamEntry e : s.entries()) {
+                    value.streamEntry(e.id().ms(), e.id().seq(), e.fieldsAndValues());
+                }
+            } else if (b instanceof ValueBatch.StreamMetadata m) {
+                StreamId last = m.lastId();
+                value.streamLastId(last.ms(), last.seq());
+            } else if (b instanceof ValueBatch.StreamGroup g) {
+                value.streamGroup(g.name(), g.lastDeliveredId().ms(), g.lastDeliveredId().seq());
+            } else if (b instanceof ValueBatch.StreamPendingEntries p) {
+                for (ValueBatch.PendingEntry e : p.entries()) {
+                    value.pendingCount(p.group(), e.id().ms(), e.id().seq(), e.deliveryCount());
+                }
+            } else if (b instanceof ValueBatch.StreamConsumerPending p) {
+                for (StreamId id : p.ids()) {
+                    value.pendingOwner(p.group(), p.consumer(), id.ms(), id.seq());
+                }
+            }
+            // consumers without pending entries, JSON, module payloads: not part of the digest
+        }
+
+        KeyDigest finish() {
+            boolean recordedValue = note.isEmpty();
+            return new KeyDigest(entry.db(), entry.key(), entry.type().logicalType().typeReply(), recordedValue,
+                    note, recordedValue ? value.hash() : 0, recordedValue ? value.count() : 0, entry.expireAtMs());
+        }
+
+        private static boolean anyAtLeastZero(long[] a) {
+            for (long x : a) {
+                if (x >= 0) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+
+    /** Options of a {@link SyncRecorder}. */
+    public static final class Builder {
+        private final ReplicationSink delegate;
+        private boolean ownsDelegate;
+        private int memoryKeys = 200_000;
+        private long maxKeys = Long.MAX_VALUE;
+        private Path spillDirectory = Path.of(System.getProperty("java.io.tmpdir"));
+        private long filterBits = 1L << 24;
+
+        private Builder(ReplicationSink delegate, boolean owns) {
+            this.delegate = delegate;
+            this.ownsDelegate = owns;
+        }
+
+        /** Whether closing the recorder closes the wrapped sink (default: true for {@link #wrapping}). */
+        public Builder closeDelegate(boolean close) {
+            this.ownsDelegate = close && delegate != null;
+            return this;
+        }
+
+        /** Digests held in memory before spilling (default 200 000; about 100 bytes plus the key each). */
+        public Builder memoryKeys(int keys) {
+            if (keys < 1) {
+                throw new IllegalArgumentException("memoryKeys must be positive");
+            }
+            this.memoryKeys = keys;
+            return this;
+        }
+
+        /** Digests recorded at most; further keys are counted as not recorded (default: no limit). */
+        public Builder maxKeys(long keys) {
+            if (keys < 0) {
+                throw new IllegalArgumentException("maxKeys must not be negative");
+            }
+            this.maxKeys = keys;
+            return this;
+        }
+
+        /** Where digests above the memory budget go (default: java.io.tmpdir); null disables spilling. */
+        public Builder spillDirectory(Path dir) {
+            this.spillDirectory = dir;
+            return this;
+        }
+
+        /** Size of the live-write filter in bits (default 2^24, i.e. 2 MiB); larger means fewer false positives. */
+        public Builder liveWriteFilterBits(long bits) {
+            if (bits < 64 || bits > (1L << 34)) {
+                throw new IllegalArgumentException("liveWriteFilterBits must be in 64..2^34");
+            }
+            this.filterBits = bits;
+            return this;
+        }
+
+        public SyncRecorder build() {
+            return new SyncRecorder(this);
+        }
+    }
+}

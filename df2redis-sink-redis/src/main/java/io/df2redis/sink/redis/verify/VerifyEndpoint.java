@@ -1,0 +1,109 @@
+package io.df2redis.sink.redis.verify;
+
+import io.df2redis.sink.redis.internal.cluster.NodeAddress;
+import io.netty.handler.ssl.SslContext;
+
+import java.util.Objects;
+
+/**
+ * One side of a verification: a Dragonfly or Redis server, standalone or (with {@link #asCluster()})
+ * a Redis Cluster reached through any of its nodes. Immutable; the {@code with…} methods return
+ * copies. The password never appears in {@link #toString()}.
+ */
+public final class VerifyEndpoint {
+    private final String host;
+    private final int port;
+    private final String user;
+    private final String password;
+    private final boolean tls;
+    private final SslContext sslContext;
+    private final boolean cluster;
+
+    private VerifyEndpoint(String host, int port, String user, String password, boolean tls, SslContext ssl,
+                           boolean cluster) {
+        this.host = Objects.requireNonNull(host, "host");
+        if (port <= 0 || port > 65535) {
+            throw new IllegalArgumentException("port out of range: " + port);
+        }
+        this.port = port;
+        this.user = user;
+        this.password = password;
+        this.tls = tls;
+        this.sslContext = ssl;
+        this.cluster = cluster;
+    }
+
+    public static VerifyEndpoint of(String host, int port) {
+        return new VerifyEndpoint(host, port, null, null, false, null, false);
+    }
+
+    /** Parses {@code HOST:PORT} ({@code [v6]:PORT} for IPv6); {@link IllegalArgumentException} when malformed. */
+    public static VerifyEndpoint parse(String hostPort) {
+        NodeAddress a = NodeAddress.parse(hostPort);
+        return of(a.host(), a.port());
+    }
+
+    /** {@code AUTH password}. */
+    public VerifyEndpoint withPassword(String password) {
+        return new VerifyEndpoint(host, port, null, password, tls, sslContext, cluster);
+    }
+
+    /** {@code AUTH user password} (ACL); a null user means {@code AUTH password}. */
+    public VerifyEndpoint withUser(String user, String password) {
+        return new VerifyEndpoint(host, port, user, password, tls, sslContext, cluster);
+    }
+
+    /** TLS with the JVM's trust store. */
+    public VerifyEndpoint withTls(boolean tls) {
+        return new VerifyEndpoint(host, port, user, password, tls, tls ? sslContext : null, cluster);
+    }
+
+    /** TLS with a given context (client certificates, private trust store). */
+    public VerifyEndpoint withSsl(SslContext context) {
+        return new VerifyEndpoint(host, port, user, password, context != null, context, cluster);
+    }
+
+    /** The endpoint is a node of a Redis Cluster: every master is scanned, keys are read from their slot's owner. */
+    public VerifyEndpoint asCluster() {
+        return new VerifyEndpoint(host, port, user, password, tls, sslContext, true);
+    }
+
+    public String host() {
+        return host;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public String user() {
+        return user;
+    }
+
+    String password() {
+        return password;
+    }
+
+    public boolean tls() {
+        return tls;
+    }
+
+    SslContext sslContext() {
+        return sslContext;
+    }
+
+    public boolean cluster() {
+        return cluster;
+    }
+
+    /** A copy that reaches another node of the same deployment with the same credentials and TLS settings. */
+    VerifyEndpoint node(String otherHost, int otherPort) {
+        return new VerifyEndpoint(otherHost, otherPort, user, password, tls, sslContext, cluster);
+    }
+
+    @Override
+    public String toString() {
+        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port + (cluster ? " (cluster)" : "")
+                + (tls ? " (tls)" : "") + (user != null ? " as " + user : "");
+    }
+}

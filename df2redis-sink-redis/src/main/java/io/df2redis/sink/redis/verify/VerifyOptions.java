@@ -1,0 +1,165 @@
+package io.df2redis.sink.redis.verify;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * How a {@link Verifier} compares. Immutable; build with {@link #builder()}.
+ */
+public final class VerifyOptions {
+    /** The defaults. */
+    public static final VerifyOptions DEFAULTS = builder().build();
+
+    private final long ttlToleranceMs;
+    private final int scanCount;
+    private final int chunkElements;
+    private final int chunkBytes;
+    private final int maxDifferences;
+    private final List<Integer> dbs;
+    private final Duration recheckDelay;
+    private final Duration timeout;
+
+    private VerifyOptions(Builder b) {
+        this.ttlToleranceMs = b.ttlToleranceMs;
+        this.scanCount = b.scanCount;
+        this.chunkElements = b.chunkElements;
+        this.chunkBytes = b.chunkBytes;
+        this.maxDifferences = b.maxDifferences;
+        this.dbs = b.dbs;
+        this.recheckDelay = b.recheckDelay;
+        this.timeout = b.timeout;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.ttlToleranceMs = ttlToleranceMs;
+        b.scanCount = scanCount;
+        b.chunkElements = chunkElements;
+        b.chunkBytes = chunkBytes;
+        b.maxDifferences = maxDifferences;
+        b.dbs = dbs;
+        b.recheckDelay = recheckDelay;
+        b.timeout = timeout;
+        return b;
+    }
+
+    /** How far two remaining TTLs may be apart (they are read at slightly different moments). */
+    public long ttlToleranceMs() {
+        return ttlToleranceMs;
+    }
+
+    /** {@code SCAN … COUNT} and keys compared per pipelined batch. */
+    public int scanCount() {
+        return scanCount;
+    }
+
+    /** Elements read per range command of a big value (LRANGE, HSCAN, ZRANGE, SSCAN, XRANGE, XPENDING). */
+    public int chunkElements() {
+        return chunkElements;
+    }
+
+    /** Bytes read per GETRANGE of a big string. */
+    public int chunkBytes() {
+        return chunkBytes;
+    }
+
+    /** Verification stops after this many differences (the report says so). */
+    public int maxDifferences() {
+        return maxDifferences;
+    }
+
+    /** The dbs to compare; empty means every db either side reports in {@code INFO keyspace}. */
+    public List<Integer> dbs() {
+        return dbs;
+    }
+
+    /** How long to wait before re-checking a differing key once (keys expiring or written meanwhile). */
+    public Duration recheckDelay() {
+        return recheckDelay;
+    }
+
+    /** How long to wait for any reply. */
+    public Duration timeout() {
+        return timeout;
+    }
+
+    /** Builder of {@link VerifyOptions}. */
+    public static final class Builder {
+        private long ttlToleranceMs = 2000;
+        private int scanCount = 500;
+        private int chunkElements = 1000;
+        private int chunkBytes = 1 << 20;
+        private int maxDifferences = 10_000;
+        private List<Integer> dbs = List.of();
+        private Duration recheckDelay = Duration.ofMillis(500);
+        private Duration timeout = Duration.ofSeconds(60);
+
+        private Builder() {
+        }
+
+        public Builder ttlToleranceMs(long ms) {
+            if (ms < 0) {
+                throw new IllegalArgumentException("ttlToleranceMs must not be negative");
+            }
+            this.ttlToleranceMs = ms;
+            return this;
+        }
+
+        public Builder scanCount(int n) {
+            this.scanCount = positive(n, "scanCount");
+            return this;
+        }
+
+        public Builder chunkElements(int n) {
+            this.chunkElements = positive(n, "chunkElements");
+            return this;
+        }
+
+        public Builder chunkBytes(int n) {
+            this.chunkBytes = positive(n, "chunkBytes");
+            return this;
+        }
+
+        public Builder maxDifferences(int n) {
+            this.maxDifferences = positive(n, "maxDifferences");
+            return this;
+        }
+
+        /** The dbs to compare (empty: every db either side reports). */
+        public Builder dbs(List<Integer> dbs) {
+            for (Integer d : dbs) {
+                if (d == null || d < 0) {
+                    throw new IllegalArgumentException("bad db " + d);
+                }
+            }
+            this.dbs = List.copyOf(dbs);
+            return this;
+        }
+
+        public Builder recheckDelay(Duration d) {
+            this.recheckDelay = Objects.requireNonNull(d, "recheckDelay");
+            return this;
+        }
+
+        public Builder timeout(Duration d) {
+            this.timeout = Objects.requireNonNull(d, "timeout");
+            return this;
+        }
+
+        public VerifyOptions build() {
+            return new VerifyOptions(this);
+        }
+
+        private static int positive(int n, String what) {
+            if (n < 1) {
+                throw new IllegalArgumentException(what + " must be positive");
+            }
+            return n;
+        }
+    }
+}
