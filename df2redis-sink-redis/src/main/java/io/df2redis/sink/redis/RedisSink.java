@@ -282,7 +282,7 @@ public final class RedisSink implements ReplicationSink {
     // ----------------------------------------------------------------- connecting
 
     private RespConnection connect(String h, int p, String name) {
-        RespConnection c = RespConnection.connect(group, h, p, options.sslContext(),
+        RespConnection c = RespConnection.connect(group, h, p, options.sslContext(), options.verifyHostname,
                 options.connectTimeout, options.maxInFlight, name);
         try {
             if (options.password != null) {
@@ -323,6 +323,12 @@ public final class RedisSink implements ReplicationSink {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new SinkException("interrupted talking to Redis");
+        } catch (java.util.concurrent.ExecutionException e) {
+            errors.increment();
+            if (e.getCause() instanceof io.df2redis.replica.ReplicationException re) {
+                throw re; // typed already (a ConnectionException names the connection and the cause)
+            }
+            throw new SinkException("Redis did not answer " + args[0] + ": " + e.getCause(), e.getCause());
         } catch (Exception e) {
             errors.increment();
             throw new SinkException("Redis did not answer " + args[0] + ": " + e, e);
@@ -403,6 +409,7 @@ public final class RedisSink implements ReplicationSink {
         private String user;
         private String password;
         private boolean tls;
+        private boolean verifyHostname = true;
         private SslContext ssl;
         private int maxInFlight = 1024;
         private Duration connectTimeout = Duration.ofSeconds(10);
@@ -480,6 +487,16 @@ public final class RedisSink implements ReplicationSink {
             Builder b = copy();
             b.ssl = ctx;
             b.tls = ctx != null;
+            return b;
+        }
+
+        /**
+         * Whether a TLS server certificate must name the host connected to (default true). Turn off
+         * only for certificates without the right subject alternative names, on trusted networks.
+         */
+        public Builder verifyHostname(boolean on) {
+            Builder b = copy();
+            b.verifyHostname = on;
             return b;
         }
 

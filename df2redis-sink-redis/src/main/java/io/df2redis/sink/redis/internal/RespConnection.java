@@ -18,6 +18,10 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
+
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLParameters;
 
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -45,9 +49,19 @@ public final class RespConnection {
         this.name = name;
     }
 
-    /** Connects (and completes the TLS handshake if {@code ssl} is set). */
+    /** Connects; with TLS, the server certificate must name {@code host}. */
     public static RespConnection connect(EventLoopGroup group, String host, int port, SslContext ssl,
                                          Duration timeout, int window, String name) {
+        return connect(group, host, port, ssl, true, timeout, window, name);
+    }
+
+    /**
+     * Connects (with TLS when {@code ssl} is set; the handshake completes before the first reply).
+     *
+     * @param verifyHostname whether the server certificate must name {@code host} (HTTPS rules)
+     */
+    public static RespConnection connect(EventLoopGroup group, String host, int port, SslContext ssl,
+                                         boolean verifyHostname, Duration timeout, int window, String name) {
         Semaphore sem = new Semaphore(window);
         Handler h = new Handler(sem, name);
         Bootstrap b = new Bootstrap().group(group).channel(NioSocketChannel.class)
@@ -57,7 +71,14 @@ public final class RespConnection {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         if (ssl != null) {
-                            ch.pipeline().addLast(ssl.newHandler(ch.alloc(), host, port));
+                            SslHandler tls = ssl.newHandler(ch.alloc(), host, port);
+                            if (verifyHostname) {
+                                SSLEngine engine = tls.engine();
+                                SSLParameters p = engine.getSSLParameters();
+                                p.setEndpointIdentificationAlgorithm("HTTPS");
+                                engine.setSSLParameters(p);
+                            }
+                            ch.pipeline().addLast(tls);
                         }
                         ch.pipeline().addLast(h);
                     }
@@ -68,6 +89,16 @@ public final class RespConnection {
             Throwable c = f.cause();
             throw new ConnectionException("cannot connect to Redis at " + host + ":" + port + ": "
                     + (c == null ? "timeout" : c.getMessage()), c);
+        }
+        SslHandler tls = f.channel().pipeline().get(SslHandler.class);
+        if (tls != null) {
+            io.netty.util.concurrent.Future<Channel> hs = tls.handshakeFuture();
+            if (!hs.awaitUninterruptibly(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS) || !hs.isSuccess()) {
+                f.channel().close();
+                Throwable c = hs.cause();
+                throw new ConnectionException("TLS handshake with Redis at " + host + ":" + port + " failed: "
+                        + (c == null ? "timeout" : c.getMessage()), c);
+            }
         }
         return new RespConnection(f.channel(), h, sem, name);
     }
