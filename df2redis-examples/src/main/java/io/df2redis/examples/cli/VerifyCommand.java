@@ -1,66 +1,94 @@
 package io.df2redis.examples.cli;
 
-import io.df2redis.protocol.inspect.KeyspaceReader;
+import io.df2redis.sink.redis.verify.Difference;
+import io.df2redis.sink.redis.verify.Report;
 import io.df2redis.sink.redis.verify.Verifier;
+import io.df2redis.sink.redis.verify.VerifyEndpoint;
+import io.df2redis.sink.redis.verify.VerifyException;
+import io.df2redis.sink.redis.verify.VerifyOptions;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
 /**
- * {@code df2redis verify --source HOST:PORT --target HOST:PORT}: reads both keyspaces with
- * type-aware commands and reports every key that differs (missing, unexpected, type, value,
- * expiry beyond a tolerance). Exit code 0 when they are equal, 4 when they differ.
+ * {@code df2redis verify --source HOST:PORT --target HOST:PORT}: scans both keyspaces in batches
+ * and reports every key that differs (missing, unexpected, type, value, expiry beyond a
+ * tolerance), then a summary. Exit code 0 when they are equal, 4 when they differ, 1 when
+ * verification failed, 2 on a usage error.
  */
-@Command(name = "verify", mixinStandardHelpOptions = true,
-        description = {"Compare a source (Dragonfly) and a target (Redis) key by key: type, value, TTL."})
+@Command(name = "verify", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Compare a source (Dragonfly or Redis) and a target (Redis, Redis Cluster or Dragonfly) key by "
+                + "key: type, value (streams with groups, consumers and pending entries), TTL. Memory stays "
+                + "bounded whatever the size; keys that differ are re-checked once before they are reported."},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:no difference", "1:verification failed (connection, timeout)", "2:usage error",
+            "4:differences found"})
 final class VerifyCommand implements Callable<Integer> {
-    @Option(names = "--source", required = true, paramLabel = "HOST:PORT", description = "the Dragonfly (or Redis) source")
-    String source;
+    @Mixin
+    ConnectionOptions connection;
 
-    @Option(names = "--source-password", description = "AUTH password of the source")
-    String sourcePassword;
-
-    @Option(names = "--source-user", description = "ACL user of the source")
-    String sourceUser;
-
-    @Option(names = "--target", required = true, paramLabel = "HOST:PORT", description = "the Redis target")
-    String target;
-
-    @Option(names = "--target-password", description = "AUTH password of the target")
-    String targetPassword;
-
-    @Option(names = "--target-user", description = "ACL user of the target")
-    String targetUser;
-
-    @Option(names = "--dbs", defaultValue = "16", description = "dbs to compare, 0..N-1 (default ${DEFAULT-VALUE})")
-    int dbs;
-
-    @Option(names = "--ttl-tolerance-ms", defaultValue = "2000",
-            description = "how far expiries may differ (default ${DEFAULT-VALUE})")
+    @Option(names = "--ttl-tolerance", paramLabel = "MS", defaultValue = "2000",
+            description = "how far remaining TTLs may differ, in ms (default ${DEFAULT-VALUE})")
     long tolerance;
 
-    @Option(names = "--show", defaultValue = "50", description = "differences to print (default ${DEFAULT-VALUE})")
-    int show;
+    @Option(names = "--max-differences", paramLabel = "N", defaultValue = "1000",
+            description = "stop after N differences (default ${DEFAULT-VALUE})")
+    int maxDifferences;
+
+    @Option(names = "--db", paramLabel = "N", description = "a db to compare (repeatable; default: every db either "
+            + "side has keys in)")
+    List<Integer> dbs;
+
+    @Option(names = "--recheck-delay", paramLabel = "MS", defaultValue = "500",
+            description = "wait before re-checking a differing key, in ms (default ${DEFAULT-VALUE})")
+    long recheckDelay;
 
     @Override
-    public Integer call() throws Exception {
-        Map<String, Object> s = read(source, sourceUser, sourcePassword);
-        Map<String, Object> t = read(target, targetUser, targetPassword);
-        Verifier.Report report = Verifier.compare(s, t, tolerance);
-        System.out.printf("source %s: %d keys; target %s: %d keys; %d differences%n", source, report.sourceKeys(),
-                target, report.targetKeys(), report.differences().size());
-        report.differences().stream().limit(show).forEach(d -> System.out.println("  " + d));
-        if (report.differences().size() > show) {
-            System.out.printf("  … and %d more%n", report.differences().size() - show);
+    public Integer call() {
+        connection.validate();
+        if (maxDifferences < 1 || tolerance < 0 || recheckDelay < 0) {
+            throw new picocli.CommandLine.ParameterException(connection.spec.commandLine(),
+                    "--max-differences must be positive, --ttl-tolerance and --recheck-delay not negative");
         }
+        if (dbs != null && dbs.stream().anyMatch(d -> d < 0)) {
+            throw new picocli.CommandLine.ParameterException(connection.spec.commandLine(), "--db must not be negative");
+        }
+        VerifyOptions options = VerifyOptions.builder().ttlToleranceMs(tolerance).maxDifferences(maxDifferences)
+                .dbs(dbs == null ? List.of() : dbs).recheckDelay(java.time.Duration.ofMillis(recheckDelay)).build();
+        ConnectionOptions.HostPort s = connection.sourceAddress();
+        VerifyEndpoint source = VerifyEndpoint.of(s.host(), s.port()).withTls(connection.sourceTls);
+        String sp = connection.sourcePassword();
+        if (sp != null) {
+            source = source.withUser(connection.sourceUser, sp);
+        }
+        ConnectionOptions.HostPort t = connection.targetAddresses().get(0);
+        VerifyEndpoint target = VerifyEndpoint.of(t.host(), t.port()).withTls(connection.targetTls);
+        String tp = connection.targetPassword();
+        if (tp != null) {
+            target = target.withUser(connection.targetUser, tp);
+        }
+        if (connection.targetCluster) {
+            target = target.asCluster();
+        }
+        Report report;
+        try (Verifier verifier = Verifier.connect(source, target, options)) {
+            System.err.println("verifying " + verifier.describe());
+            report = verifier.verify();
+        } catch (VerifyException e) {
+            System.err.println("df2redis verify: " + e.getMessage());
+            return Df2RedisCli.FAILURE;
+        }
+        for (Difference d : report.differences()) {
+            System.out.println(d);
+        }
+        for (Map.Entry<String, Long> n : report.notCompared().entrySet()) {
+            System.out.println("not compared by value: " + n.getValue() + " key(s): " + n.getKey());
+        }
+        System.out.println(report.summary());
         return report.equal() ? Df2RedisCli.OK : Df2RedisCli.DIFFERENCES;
-    }
-
-    private Map<String, Object> read(String hostPort, String user, String password) throws Exception {
-        int colon = hostPort.lastIndexOf(':');
-        return KeyspaceReader.read(hostPort.substring(0, colon), Integer.parseInt(hostPort.substring(colon + 1)), user,
-                password, dbs);
     }
 }
