@@ -114,7 +114,8 @@ public final class Replicator implements AutoCloseable {
     }
 
     /**
-     * Waits until every flow's snapshot was applied (listeners and sink).
+     * Waits until every flow's snapshot was applied: listeners called and every sink stage of the
+     * snapshot completed (for {@code RedisSink}: Redis confirmed every snapshot write).
      *
      * @return true when reached, false on timeout
      * @throws ReplicationException if the replicator failed or was stopped first

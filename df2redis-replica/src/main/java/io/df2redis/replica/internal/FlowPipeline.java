@@ -176,6 +176,7 @@ final class FlowPipeline {
             } else if (e instanceof SinkEvent.FullSyncEnd) {
                 ctx.listener().onFullSyncEnd(flow);
                 apply(e, -1);
+                drainInflight(); // "full sync applied" means the sink confirmed every snapshot write
                 ctx.flowFullSyncApplied(flow);
             } else if (e instanceof SinkEvent.Journal j) {
                 journal(j.event());
