@@ -214,7 +214,17 @@ public final class FlowWriter {
         byte[] key = entry.key();
         long now = System.currentTimeMillis();
         if (batch instanceof ValueBatch.StringChunk c) {
-            cmd(d, key, c.position() == 0 ? b("SET") : b("APPEND"), key, c.bytes());
+            if (c.isWhole() && entry.hasExpiry()) {
+                // one command instead of SET + PEXPIREAT (measured: docs/architecture.md)
+                st.expirySet = true;
+                if (entry.expireAtMs() <= now) {
+                    cmd(d, key, b("DEL"), key);
+                } else {
+                    cmd(d, key, b("SET"), key, c.bytes(), b("PXAT"), b(Long.toString(entry.expireAtMs())));
+                }
+            } else {
+                cmd(d, key, c.position() == 0 ? b("SET") : b("APPEND"), key, c.bytes());
+            }
 
         } else if (batch instanceof ValueBatch.ListElements l) {
             send(d, key, with(List.of(b("RPUSH"), key), l.elements()));
@@ -348,7 +358,7 @@ public final class FlowWriter {
 
     private void entryEnd(RdbEntry entry) {
         EntryState st = open.remove(new EntryId(entry.db(), ByteBuffer.wrap(entry.key())));
-        if (st == null || st.skip || !entry.hasExpiry()) {
+        if (st == null || st.skip || st.expirySet || !entry.hasExpiry()) {
             return;
         }
         expireAt(entry.db(), entry.key(), entry.expireAtMs());
@@ -613,6 +623,7 @@ public final class FlowWriter {
         boolean skip;
         boolean ttlReported;
         boolean streamCreated;
+        boolean expirySet;
         final Map<ByteBuffer, Map<StreamId, ValueBatch.PendingEntry>> pel = new HashMap<>();
     }
 }

@@ -41,6 +41,9 @@ public final class RespConnection {
     private final Handler handler;
     private final Semaphore window;
     private final String name;
+    private final java.util.Queue<Outgoing> outbox = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final java.util.concurrent.atomic.AtomicBoolean drainScheduled =
+            new java.util.concurrent.atomic.AtomicBoolean();
 
     private RespConnection(Channel channel, Handler handler, Semaphore window, String name) {
         this.channel = channel;
@@ -138,23 +141,42 @@ public final class RespConnection {
             return f;
         }
         ByteBuf buf = RespEncoder.encode(channel.alloc(), args);
-        channel.eventLoop().execute(() -> {
-            if (!channel.isActive() || handler.closed.isDone()) {
-                buf.release();
-                window.release();
-                f.completeExceptionally(new ConnectionException(name + ": connection to Redis closed"));
-                return;
+        outbox.add(new Outgoing(buf, f));
+        if (drainScheduled.compareAndSet(false, true)) {
+            try {
+                channel.eventLoop().execute(() -> drainOutbox(false));
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                drainOutbox(true); // the event loop is gone: fail what is queued here
             }
-            handler.pending.add(f);
-            channel.write(buf).addListener(w -> {
-                if (!w.isSuccess()) {
-                    handler.fail(new ConnectionException(name + ": write failed: " + w.cause(), w.cause()));
-                    channel.close();
-                }
-            });
-            handler.scheduleFlush(channel);
-        });
+        }
         return f;
+    }
+
+    /**
+     * On the event loop: writes every queued command and flushes once. Callers enqueue without
+     * waking the event loop per command, so a pipelined burst costs one task and one flush.
+     */
+    private void drainOutbox(boolean failAll) {
+        drainScheduled.set(false);
+        Outgoing o;
+        boolean wrote = false;
+        while ((o = outbox.poll()) != null) {
+            if (failAll || !channel.isActive() || handler.closed.isDone()) {
+                o.buf().release();
+                window.release();
+                o.reply().completeExceptionally(new ConnectionException(name + ": connection to Redis closed"));
+                continue;
+            }
+            handler.pending.add(o.reply());
+            channel.write(o.buf(), channel.voidPromise()); // a failed write fails the pipeline via exceptionCaught
+            wrote = true;
+        }
+        if (wrote) {
+            channel.flush();
+        }
+    }
+
+    private record Outgoing(ByteBuf buf, CompletableFuture<RespReply> reply) {
     }
 
     /** Completes when the connection closed. */
@@ -173,7 +195,6 @@ public final class RespConnection {
         private final Semaphore window;
         private final String name;
         private ByteBuf cum;
-        private boolean flushScheduled;
 
         Handler(Semaphore window, String name) {
             this.window = window;
@@ -182,17 +203,6 @@ public final class RespConnection {
 
         int outstanding() {
             return pending.size();
-        }
-
-        /** Coalesces flushes: one flush per event-loop task batch. */
-        void scheduleFlush(Channel ch) {
-            if (!flushScheduled) {
-                flushScheduled = true;
-                ch.eventLoop().execute(() -> {
-                    flushScheduled = false;
-                    ch.flush();
-                });
-            }
         }
 
         @Override
