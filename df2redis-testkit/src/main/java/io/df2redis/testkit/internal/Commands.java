@@ -537,12 +537,9 @@ final class Commands {
         }
     }
 
+    /** A signed 64-bit decimal as Redis accepts it (no '+', no leading zeros: "01" is not an integer). */
     static long number(byte[] b) {
-        try {
-            return Long.parseLong(new String(b, StandardCharsets.US_ASCII));
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(Resp.NOT_INTEGER);
-        }
+        return Reads.integer(b);
     }
 
     static String upper(byte[] b) {

@@ -3,6 +3,7 @@ package io.df2redis.testkit.internal;
 import io.df2redis.protocol.rdb.RdbKeyValue;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,9 +13,17 @@ import java.util.TreeMap;
  * The master's keyspace: db → key → entry, in insertion order. Entries are immutable; every
  * change replaces the entry, so a shallow copy is a consistent point-in-time snapshot. Not
  * thread-safe: guarded by the master's lock.
+ *
+ * <p>Every key also gets an insertion sequence number when it is created (replacing its value
+ * keeps it; deleting and re-creating it gives a new one). {@code SCAN} cursors are these
+ * numbers ({@link #scan}): a key present for a whole scan keeps its number and is returned
+ * exactly once, whatever else is written meanwhile.
  */
 final class Dataset {
     private final TreeMap<Integer, LinkedHashMap<ByteKey, RdbKeyValue>> dbs = new TreeMap<>();
+    private final Map<Integer, TreeMap<Long, ByteKey>> bySeq = new HashMap<>();
+    private final Map<Integer, Map<ByteKey, Long>> seqOf = new HashMap<>();
+    private long nextSeq = 1;
 
     RdbKeyValue get(int db, ByteKey key) {
         Map<ByteKey, RdbKeyValue> m = dbs.get(db);
@@ -22,7 +31,12 @@ final class Dataset {
     }
 
     void put(int db, RdbKeyValue kv) {
-        dbs.computeIfAbsent(db, d -> new LinkedHashMap<>()).put(new ByteKey(kv.key()), kv);
+        ByteKey k = new ByteKey(kv.key());
+        if (dbs.computeIfAbsent(db, d -> new LinkedHashMap<>()).put(k, kv) == null) {
+            long seq = nextSeq++;
+            seqOf.computeIfAbsent(db, d -> new HashMap<>()).put(k, seq);
+            bySeq.computeIfAbsent(db, d -> new TreeMap<>()).put(seq, k);
+        }
     }
 
     RdbKeyValue remove(int db, ByteKey key) {
@@ -31,18 +45,51 @@ final class Dataset {
             return null;
         }
         RdbKeyValue old = m.remove(key);
+        if (old != null) {
+            Long seq = seqOf.get(db).remove(key);
+            bySeq.get(db).remove(seq);
+        }
         if (m.isEmpty()) {
-            dbs.remove(db);
+            clearDb(db);
         }
         return old;
     }
 
     void clearDb(int db) {
         dbs.remove(db);
+        seqOf.remove(db);
+        bySeq.remove(db);
     }
 
     void clear() {
         dbs.clear();
+        seqOf.clear();
+        bySeq.clear();
+    }
+
+    /**
+     * Up to {@code count} keys of {@code db} whose sequence number is at least {@code fromSeq}, in
+     * sequence order, with the number to continue from (0 when no key is left).
+     */
+    ScanPage scan(int db, long fromSeq, int count) {
+        TreeMap<Long, ByteKey> m = bySeq.get(db);
+        List<ByteKey> keys = new ArrayList<>(Math.min(count, 1024));
+        if (m == null) {
+            return new ScanPage(keys, 0);
+        }
+        long next = 0;
+        for (Map.Entry<Long, ByteKey> e : m.tailMap(fromSeq, true).entrySet()) {
+            if (keys.size() == count) {
+                next = e.getKey();
+                break;
+            }
+            keys.add(e.getValue());
+        }
+        return new ScanPage(keys, next);
+    }
+
+    /** One page of {@link #scan}: the keys and the cursor to continue from (0: done). */
+    record ScanPage(List<ByteKey> keys, long next) {
     }
 
     int size(int db) {

@@ -5,7 +5,6 @@ import io.df2redis.protocol.journal.JournalOp;
 import io.df2redis.protocol.rdb.Compression;
 import io.df2redis.protocol.rdb.RdbEncoder;
 import io.df2redis.protocol.rdb.RdbKeyValue;
-import io.df2redis.protocol.rdb.RdbValue;
 import io.df2redis.testkit.CompressionMode;
 import io.df2redis.testkit.ReleaseProfile;
 import io.df2redis.testkit.SessionState;
@@ -25,8 +24,9 @@ import java.util.Set;
 /**
  * The emulated Dragonfly master: handshake (protocol spec §1, §2A, §3), sessions and their state
  * machine, the per-shard journals with LSNs and backlog (§5, §6), full sync through
- * {@link SnapshotSerializer}s (§4) and the stable-sync journal with LSN records. Every piece of
- * state is guarded by the master's lock.
+ * {@link SnapshotSerializer}s (§4) and the stable-sync journal with LSN records. Client
+ * connections also run write commands ({@link Commands}) and read commands ({@link Reads}), and
+ * {@code INFO} has a Keyspace section. Every piece of state is guarded by the master's lock.
  */
 public final class LiveBackend extends DflyBackend {
     private static final Logger LOG = LoggerFactory.getLogger(LiveBackend.class);
@@ -89,6 +89,7 @@ public final class LiveBackend extends DflyBackend {
     private final Sharding sharding;
     private final Dataset ds = new Dataset();
     private final Commands commands;
+    private final Reads reads;
     private final ShardJournal[] journals;
     private final SnapshotSerializer.Settings settings;
     private final RdbEncoder plain = RdbEncoder.dragonfly();
@@ -108,6 +109,7 @@ public final class LiveBackend extends DflyBackend {
         this.paceBytesPerSecond = paceBytesPerSecond;
         this.sharding = new Sharding(cfg.shards());
         this.commands = new Commands(ds, sharding, cfg.profile());
+        this.reads = new Reads(ds, (db, key) -> journal(commands.expireNow(db, key), db));
         this.journals = new ShardJournal[cfg.shards()];
         for (int i = 0; i < journals.length; i++) {
             journals[i] = new ShardJournal(cfg.backlogLength());
@@ -384,15 +386,6 @@ public final class LiveBackend extends DflyBackend {
                 }
                 return;
             }
-            case "GET": {
-                RdbKeyValue kv = args.size() == 2 ? get(c.db, args.get(1)) : null;
-                if (kv != null && !(kv.value() instanceof RdbValue.StringValue)) {
-                    c.replyError(Commands.WRONGTYPE);
-                } else {
-                    c.reply(Resp.bulk(kv == null ? null : ((RdbValue.StringValue) kv.value()).bytes()));
-                }
-                return;
-            }
             case "DBSIZE":
                 synchronized (lock) {
                     c.reply(Resp.integer(ds.size(c.db)));
@@ -404,6 +397,19 @@ public final class LiveBackend extends DflyBackend {
                 return;
             default:
                 break;
+        }
+        if (Reads.NAMES.contains(name)) {
+            byte[] reply;
+            try {
+                synchronized (lock) {
+                    reply = reads.execute(c.db, args, System.currentTimeMillis());
+                }
+            } catch (IllegalArgumentException | IllegalStateException e) {
+                c.replyError(e.getMessage());
+                return;
+            }
+            c.reply(reply);
+            return;
         }
         if (NETWORK_WRITES.contains(name)) {
             try {
@@ -742,7 +748,37 @@ public final class LiveBackend extends DflyBackend {
                     .append("connected_slaves:").append(stableFlows()).append("\r\n")
                     .append("master_replid:").append(masterId).append("\r\n");
         }
+        if (all || section.equals("KEYSPACE")) {
+            if (sb.length() > 0) {
+                sb.append("\r\n");
+            }
+            sb.append("# Keyspace\r\n");
+            keyspace(sb);
+        }
         return sb.toString();
+    }
+
+    /** {@code dbN:keys=…,expires=…,avg_ttl=-1} for every db holding keys that have not expired. */
+    private void keyspace(StringBuilder sb) {
+        long now = System.currentTimeMillis();
+        synchronized (lock) {
+            for (int db : ds.dbs()) {
+                long keys = 0;
+                long expires = 0;
+                for (RdbKeyValue kv : ds.entries(db)) {
+                    if (kv.expireAtMs() < 0) {
+                        keys++;
+                    } else if (kv.expireAtMs() > now) {
+                        keys++;
+                        expires++;
+                    }
+                }
+                if (keys > 0) {
+                    sb.append("db").append(db).append(":keys=").append(keys).append(",expires=").append(expires)
+                            .append(",avg_ttl=-1\r\n");
+                }
+            }
+        }
     }
 
     private static boolean isInteger(byte[] b) {

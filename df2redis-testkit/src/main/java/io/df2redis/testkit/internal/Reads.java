@@ -1,0 +1,665 @@
+package io.df2redis.testkit.internal;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.df2redis.protocol.rdb.RdbEncoder;
+import io.df2redis.protocol.rdb.RdbKeyValue;
+import io.df2redis.protocol.rdb.RdbValue;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The read commands of a live master's client connections, answered from the {@link Dataset}
+ * the way Dragonfly answers them in RESP2 (which, for these commands, is Redis 7's way): keyspace
+ * ({@code SCAN}, {@code KEYS}, {@code TYPE}, {@code EXISTS}, TTLs, {@code DUMP}), strings, lists,
+ * hashes, sets, sorted sets (ranks, scores, lexical ranges), streams ({@link StreamReads}),
+ * {@code JSON.GET} of the whole document and {@code MODULE LIST}.
+ *
+ * <p>Expiry is lazy as in Redis and Dragonfly: a key read after its expiry time is deleted then
+ * (the deletion is journaled, through the {@link Expirer}) and answered as absent; set members
+ * and hash fields past their own expiry are invisible, and a key left with none is absent.
+ *
+ * <p>Cursors: {@code SCAN}'s cursor is the key's insertion sequence number ({@link Dataset#scan});
+ * {@code HSCAN}/{@code SSCAN}/{@code ZSCAN} walk the elements in the order of a 63-bit hash of
+ * each field or member and the cursor is the hash to continue from. Either way an element present
+ * for the whole scan is returned exactly once, whatever is written meanwhile. {@code COUNT} is
+ * the number of elements looked at per call (default 10).
+ *
+ * <p>Errors are thrown as {@link IllegalArgumentException} (or {@link IllegalStateException} for
+ * {@code WRONGTYPE}) carrying the error text. Not thread-safe: called under the master's lock.
+ */
+final class Reads {
+    /** Deletes an expired key and journals the deletion. */
+    interface Expirer {
+        void expire(int db, byte[] key);
+    }
+
+    /** Arity per command as Redis declares it: n exactly, or -n at least n arguments (with the name). */
+    private static final Map<String, Integer> ARITY = new HashMap<>();
+
+    static {
+        for (String c : List.of("GET", "TYPE", "PTTL", "TTL", "EXPIRETIME", "PEXPIRETIME", "STRLEN", "LLEN", "HLEN",
+                "HGETALL", "HKEYS", "HVALS", "SCARD", "SMEMBERS", "ZCARD", "KEYS", "XLEN", "DUMP")) {
+            ARITY.put(c, 2);
+        }
+        for (String c : List.of("LINDEX", "HGET", "HEXISTS", "SISMEMBER", "ZSCORE")) {
+            ARITY.put(c, 3);
+        }
+        ARITY.put("GETRANGE", 4);
+        ARITY.put("SUBSTR", 4);
+        ARITY.put("LRANGE", 4);
+        for (String c : List.of("EXISTS", "SCAN", "JSON.GET", "MODULE", "XINFO")) {
+            ARITY.put(c, -2);
+        }
+        for (String c : List.of("HMGET", "SMISMEMBER", "HSCAN", "SSCAN", "ZSCAN", "XPENDING")) {
+            ARITY.put(c, -3);
+        }
+        for (String c : List.of("ZRANGE", "XRANGE", "XREVRANGE")) {
+            ARITY.put(c, -4);
+        }
+    }
+
+    /** The commands this class answers. */
+    static final Set<String> NAMES = Set.copyOf(ARITY.keySet());
+
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+
+    private final Dataset ds;
+    private final Expirer expirer;
+    private final RdbEncoder encoder = RdbEncoder.dragonfly();
+    private int db;
+    private long now;
+
+    Reads(Dataset ds, Expirer expirer) {
+        this.ds = ds;
+        this.expirer = expirer;
+    }
+
+    /** The reply to {@code args} (a command of {@link #NAMES}) in {@code db} at {@code nowMs}. */
+    byte[] execute(int db, List<byte[]> args, long nowMs) {
+        String name = Commands.upper(args.get(0));
+        Integer arity = ARITY.get(name);
+        if (arity == null) {
+            throw new IllegalArgumentException("ERR unknown command `" + name + "`");
+        }
+        if (arity > 0 ? args.size() != arity : args.size() < -arity) {
+            throw wrongArgs(name);
+        }
+        this.db = db;
+        this.now = nowMs;
+        switch (name) {
+            case "GET": {
+                RdbValue.StringValue s = typed(live(args.get(1)), RdbValue.StringValue.class);
+                return new Out().bulk(s == null ? null : s.bytes()).bytes();
+            }
+            case "TYPE": {
+                RdbKeyValue kv = live(args.get(1));
+                return new Out().simple(kv == null ? "none" : kv.type().logicalType().typeReply()).bytes();
+            }
+            case "PTTL":
+            case "TTL":
+            case "EXPIRETIME":
+            case "PEXPIRETIME":
+                return new Out().integer(ttl(name, live(args.get(1)))).bytes();
+            case "EXISTS": {
+                long n = 0;
+                for (int i = 1; i < args.size(); i++) {
+                    n += live(args.get(i)) == null ? 0 : 1;
+                }
+                return new Out().integer(n).bytes();
+            }
+            case "STRLEN": {
+                RdbValue.StringValue s = typed(live(args.get(1)), RdbValue.StringValue.class);
+                return new Out().integer(s == null ? 0 : s.bytes().length).bytes();
+            }
+            case "GETRANGE":
+            case "SUBSTR":
+                return getrange(args);
+            case "LLEN": {
+                RdbValue.ListValue l = typed(live(args.get(1)), RdbValue.ListValue.class);
+                return new Out().integer(l == null ? 0 : l.elements().size()).bytes();
+            }
+            case "LRANGE":
+                return lrange(args);
+            case "LINDEX": {
+                RdbValue.ListValue l = typed(live(args.get(1)), RdbValue.ListValue.class);
+                if (l == null) {
+                    return new Out().nil().bytes();
+                }
+                long index = integer(args.get(2));
+                int n = l.elements().size();
+                long i = index < 0 ? n + index : index;
+                return new Out().bulk(i < 0 || i >= n ? null : l.elements().get((int) i)).bytes();
+            }
+            case "HLEN": {
+                Fields h = hash(args.get(1));
+                return new Out().integer(h == null ? 0 : h.size()).bytes();
+            }
+            case "HGET": {
+                Fields h = hash(args.get(1));
+                return new Out().bulk(h == null ? null : h.get(args.get(2))).bytes();
+            }
+            case "HEXISTS": {
+                Fields h = hash(args.get(1));
+                return new Out().integer(h != null && h.get(args.get(2)) != null ? 1 : 0).bytes();
+            }
+            case "HMGET": {
+                Fields h = hash(args.get(1));
+                Out o = new Out().array(args.size() - 2);
+                for (int i = 2; i < args.size(); i++) {
+                    o.bulk(h == null ? null : h.get(args.get(i)));
+                }
+                return o.bytes();
+            }
+            case "HGETALL":
+            case "HKEYS":
+            case "HVALS": {
+                Fields h = hash(args.get(1));
+                if (h == null) {
+                    return new Out().array(0).bytes();
+                }
+                boolean both = name.equals("HGETALL");
+                Out o = new Out().array(both ? 2 * h.size() : h.size());
+                for (int i = 0; i < h.size(); i++) {
+                    if (both || name.equals("HKEYS")) {
+                        o.bulk(h.names.get(i));
+                    }
+                    if (both || name.equals("HVALS")) {
+                        o.bulk(h.values.get(i));
+                    }
+                }
+                return o.bytes();
+            }
+            case "SCARD": {
+                List<byte[]> s = set(args.get(1));
+                return new Out().integer(s == null ? 0 : s.size()).bytes();
+            }
+            case "SMEMBERS": {
+                List<byte[]> s = set(args.get(1));
+                return bulks(s == null ? List.of() : s);
+            }
+            case "SISMEMBER": {
+                List<byte[]> s = set(args.get(1));
+                return new Out().integer(s != null && indexOf(s, args.get(2)) >= 0 ? 1 : 0).bytes();
+            }
+            case "SMISMEMBER": {
+                List<byte[]> s = set(args.get(1));
+                Out o = new Out().array(args.size() - 2);
+                for (int i = 2; i < args.size(); i++) {
+                    o.integer(s != null && indexOf(s, args.get(i)) >= 0 ? 1 : 0);
+                }
+                return o.bytes();
+            }
+            case "ZCARD": {
+                RdbValue.ZSetValue z = typed(live(args.get(1)), RdbValue.ZSetValue.class);
+                return new Out().integer(z == null ? 0 : z.members().size()).bytes();
+            }
+            case "ZSCORE": {
+                RdbValue.ZSetValue z = typed(live(args.get(1)), RdbValue.ZSetValue.class);
+                int i = z == null ? -1 : indexOf(z.members(), args.get(2));
+                return i < 0 ? new Out().nil().bytes() : new Out().score(z.scores()[i]).bytes();
+            }
+            case "ZRANGE":
+                return ZRange.execute(args, () -> typedZset(args));
+            case "SCAN":
+                return scan(args);
+            case "KEYS": {
+                List<byte[]> keys = new ArrayList<>();
+                for (ByteKey k : ds.scan(db, 0, Integer.MAX_VALUE).keys()) {
+                    if (Glob.matches(args.get(1), k.bytes()) && live(k.bytes()) != null) {
+                        keys.add(k.bytes());
+                    }
+                }
+                return bulks(keys);
+            }
+            case "HSCAN":
+            case "SSCAN":
+            case "ZSCAN":
+                return elementScan(name, args);
+            case "DUMP":
+                return new Out().bulk(dump(live(args.get(1)))).bytes();
+            case "JSON.GET":
+                return jsonGet(args);
+            case "MODULE":
+                return module(args);
+            default:
+                return new StreamReads(now, k -> typed(live(k), RdbValue.StreamValue.class)).execute(name, args);
+        }
+    }
+
+    // ------------------------------------------------------------------ keyspace
+
+    /** The entry of {@code key}, or null when absent or expired (an expired key is deleted now). */
+    RdbKeyValue live(byte[] key) {
+        RdbKeyValue kv = ds.get(db, new ByteKey(key));
+        if (kv == null) {
+            return null;
+        }
+        if (kv.expireAtMs() >= 0 && kv.expireAtMs() <= now) {
+            expirer.expire(db, key);
+            return null;
+        }
+        if (kv.value() instanceof RdbValue.SetValue s && s.hasExpiry() && members(s).isEmpty()) {
+            return null;
+        }
+        if (kv.value() instanceof RdbValue.HashValue h && h.hasExpiry() && fields(h).size() == 0) {
+            return null;
+        }
+        return kv;
+    }
+
+    private long ttl(String name, RdbKeyValue kv) {
+        if (kv == null) {
+            return -2;
+        }
+        long at = kv.expireAtMs();
+        if (at < 0) {
+            return -1;
+        }
+        return switch (name) {
+            case "PTTL" -> at - now;
+            case "TTL" -> (at - now + 500) / 1000;
+            case "EXPIRETIME" -> (at + 500) / 1000;
+            default -> at;
+        };
+    }
+
+    private byte[] scan(List<byte[]> args) {
+        long cursor = cursor(args.get(1));
+        ScanOptions o = ScanOptions.parse(args, 2, true);
+        if (cursor < 0) {
+            return scanReply(0, List.of());
+        }
+        Dataset.ScanPage page = ds.scan(db, cursor, o.count);
+        List<byte[]> keys = new ArrayList<>();
+        for (ByteKey k : page.keys()) {
+            if (o.pattern != null && !Glob.matches(o.pattern, k.bytes())) {
+                continue;
+            }
+            RdbKeyValue kv = live(k.bytes());
+            if (kv != null && (o.type == null || o.type.equalsIgnoreCase(kv.type().logicalType().typeReply()))) {
+                keys.add(k.bytes());
+            }
+        }
+        return scanReply(page.next(), keys);
+    }
+
+    private static byte[] scanReply(long next, List<byte[]> items) {
+        Out o = new Out().array(2).bulk(Long.toUnsignedString(next)).array(items.size());
+        for (byte[] i : items) {
+            o.bulk(i);
+        }
+        return o.bytes();
+    }
+
+    /**
+     * A cursor as Redis reads it ({@code strtoul}): an optional sign and decimal digits, a negative
+     * value wrapping around 2^64, the empty string 0. Values past 2^63 come back negative (nothing
+     * lies there: every cursor this master hands out is below).
+     */
+    static long cursor(byte[] b) {
+        String s = new String(b, StandardCharsets.US_ASCII);
+        if (s.isEmpty()) {
+            return 0;
+        }
+        boolean negative = s.charAt(0) == '-';
+        String digits = negative || s.charAt(0) == '+' ? s.substring(1) : s;
+        if (digits.isEmpty() || !digits.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            throw new IllegalArgumentException("ERR invalid cursor");
+        }
+        java.math.BigInteger v = new java.math.BigInteger(digits);
+        if (v.bitLength() > 64) {
+            throw new IllegalArgumentException("ERR invalid cursor");
+        }
+        return negative ? -v.longValue() : v.longValue();
+    }
+
+    /** The MATCH / COUNT / TYPE options of the SCAN family. */
+    private record ScanOptions(byte[] pattern, int count, String type) {
+        static ScanOptions parse(List<byte[]> args, int from, boolean keyspace) {
+            byte[] pattern = null;
+            long count = 10;
+            String type = null;
+            for (int i = from; i < args.size(); i += 2) {
+                String o = Commands.upper(args.get(i));
+                boolean value = i + 1 < args.size();
+                if (o.equals("COUNT") && value) {
+                    count = integer(args.get(i + 1));
+                    if (count < 1) {
+                        throw new IllegalArgumentException(Resp.SYNTAX);
+                    }
+                } else if (o.equals("MATCH") && value) {
+                    byte[] p = args.get(i + 1);
+                    pattern = p.length == 1 && p[0] == '*' ? null : p;
+                } else if (o.equals("TYPE") && keyspace && value) {
+                    type = new String(args.get(i + 1), StandardCharsets.UTF_8);
+                } else {
+                    throw new IllegalArgumentException(Resp.SYNTAX);
+                }
+            }
+            return new ScanOptions(pattern, (int) Math.min(count, Integer.MAX_VALUE), type);
+        }
+    }
+
+    /**
+     * HSCAN / SSCAN / ZSCAN: the elements whose hash is at least the cursor, in hash order, {@code COUNT}
+     * at a time (elements sharing a hash always in the same reply); the next cursor is the last hash + 1.
+     */
+    private byte[] elementScan(String name, List<byte[]> args) {
+        long cursor = cursor(args.get(2));
+        RdbKeyValue kv = live(args.get(1));
+        List<byte[]> names;
+        List<byte[]> second = null;
+        double[] scores = null;
+        switch (name) {
+            case "HSCAN": {
+                Fields h = kv == null ? null : fields(typed(kv, RdbValue.HashValue.class));
+                names = h == null ? null : h.names;
+                second = h == null ? null : h.values;
+                break;
+            }
+            case "SSCAN": {
+                RdbValue.SetValue s = typed(kv, RdbValue.SetValue.class);
+                names = s == null ? null : members(s);
+                break;
+            }
+            default: {
+                RdbValue.ZSetValue z = typed(kv, RdbValue.ZSetValue.class);
+                names = z == null ? null : z.members();
+                scores = z == null ? null : z.scores();
+            }
+        }
+        if (names == null) {
+            return scanReply(0, List.of());
+        }
+        ScanOptions o = ScanOptions.parse(args, 3, false);
+        if (cursor < 0) {
+            return scanReply(0, List.of());
+        }
+        List<long[]> candidates = new ArrayList<>(); // {hash, index}
+        for (int i = 0; i < names.size(); i++) {
+            long h = elementHash(names.get(i));
+            if (h >= cursor) {
+                candidates.add(new long[] {h, i});
+            }
+        }
+        candidates.sort((a, b) -> a[0] != b[0] ? Long.compare(a[0], b[0])
+                : Arrays.compareUnsigned(names.get((int) a[1]), names.get((int) b[1])));
+        int end = Math.min(o.count, candidates.size());
+        while (end > 0 && end < candidates.size() && candidates.get(end)[0] == candidates.get(end - 1)[0]) {
+            end++;
+        }
+        long next = end == candidates.size() || candidates.get(end - 1)[0] == Long.MAX_VALUE ? 0
+                : candidates.get(end - 1)[0] + 1;
+        List<byte[]> items = new ArrayList<>();
+        for (int c = 0; c < end; c++) {
+            int i = (int) candidates.get(c)[1];
+            if (o.pattern != null && !Glob.matches(o.pattern, names.get(i))) {
+                continue;
+            }
+            items.add(names.get(i));
+            if (second != null) {
+                items.add(second.get(i));
+            } else if (scores != null) {
+                items.add(Out.format(scores[i]).getBytes(StandardCharsets.US_ASCII));
+            }
+        }
+        return scanReply(next, items);
+    }
+
+    /** A 63-bit hash, never 0 (cursor 0 starts a scan). */
+    static long elementHash(byte[] b) {
+        long h = 0xcbf29ce484222325L;
+        for (byte x : b) {
+            h = (h ^ (x & 0xFF)) * 0x100000001b3L;
+        }
+        h ^= h >>> 33;
+        h *= 0xff51afd7ed558ccdL;
+        h ^= h >>> 33;
+        h *= 0xc4ceb9fe1a85ec53L;
+        h ^= h >>> 33;
+        h &= Long.MAX_VALUE;
+        return h == 0 ? 1 : h;
+    }
+
+    /** A Dragonfly DUMP payload: type byte, value, RDB version 9 and CRC-64, little endian; null when absent. */
+    private byte[] dump(RdbKeyValue kv) {
+        if (kv == null) {
+            return null;
+        }
+        ByteBuf buf = Unpooled.buffer();
+        try {
+            buf.writeByte(kv.type().code());
+            encoder.writeValue(buf, kv.type(), kv.value());
+            buf.writeShortLE(9);
+            buf.writeLongLE(RdbEncoder.crc64(0, buf, 0, buf.readableBytes()));
+            byte[] out = new byte[buf.readableBytes()];
+            buf.readBytes(out);
+            return out;
+        } finally {
+            buf.release();
+        }
+    }
+
+    /**
+     * {@code JSON.GET key [path]}: the whole document, compact; with path {@code $} in an array (JSONPath
+     * semantics), with {@code .} bare (legacy path). Other paths are refused with an error.
+     */
+    private byte[] jsonGet(List<byte[]> args) {
+        boolean jsonPath = false;
+        if (args.size() > 3) {
+            throw new IllegalArgumentException("ERR the embedded master's JSON.GET reads one root path only");
+        }
+        if (args.size() == 3) {
+            String p = new String(args.get(2), StandardCharsets.UTF_8);
+            if (!p.equals("$") && !p.equals(".")) {
+                throw new IllegalArgumentException("ERR the embedded master's JSON.GET reads the root path only ($ or .)");
+            }
+            jsonPath = p.equals("$");
+        }
+        RdbValue.JsonValue j = typed(live(args.get(1)), RdbValue.JsonValue.class);
+        if (j == null) {
+            return new Out().nil().bytes();
+        }
+        String text;
+        try {
+            text = JSON.writeValueAsString(JSON.readTree(j.text()));
+        } catch (IOException e) {
+            throw new IllegalArgumentException("ERR the stored JSON document does not parse: " + e.getMessage());
+        }
+        return new Out().bulk(jsonPath ? "[" + text + "]" : text).bytes();
+    }
+
+    /** {@code MODULE LIST} as Dragonfly answers it: ReJSON and search, both version 20000 (built in). */
+    private static byte[] module(List<byte[]> args) {
+        if (!Commands.upper(args.get(1)).equals("LIST")) {
+            throw new IllegalArgumentException(Resp.SYNTAX);
+        }
+        Out o = new Out().array(2);
+        for (String m : List.of("ReJSON", "search")) {
+            o.array(4).simple("name").simple(m).simple("ver").integer(20_000);
+        }
+        return o.bytes();
+    }
+
+    // ------------------------------------------------------------------ strings and lists
+
+    private byte[] getrange(List<byte[]> args) {
+        long start = integer(args.get(2));
+        long end = integer(args.get(3));
+        RdbValue.StringValue s = typed(live(args.get(1)), RdbValue.StringValue.class);
+        byte[] v = s == null ? new byte[0] : s.bytes();
+        long n = v.length;
+        if (start < 0 && end < 0 && start > end) {
+            return new Out().bulk(new byte[0]).bytes();
+        }
+        if (start < 0) {
+            start = Math.max(0, n + start);
+        }
+        if (end < 0) {
+            end = Math.max(0, n + end);
+        }
+        if (end >= n) {
+            end = n - 1;
+        }
+        if (start > end || n == 0) {
+            return new Out().bulk(new byte[0]).bytes();
+        }
+        return new Out().bulk(Arrays.copyOfRange(v, (int) start, (int) end + 1)).bytes();
+    }
+
+    private byte[] lrange(List<byte[]> args) {
+        long start = integer(args.get(2));
+        long end = integer(args.get(3));
+        RdbValue.ListValue l = typed(live(args.get(1)), RdbValue.ListValue.class);
+        List<byte[]> e = l == null ? List.of() : l.elements();
+        long[] r = rankRange(start, end, e.size());
+        return bulks(r == null ? List.of() : e.subList((int) r[0], (int) r[1] + 1));
+    }
+
+    /** Redis's index range over {@code n} elements: {from, to} inclusive, or null when empty. */
+    static long[] rankRange(long start, long end, long n) {
+        if (start < 0) {
+            start = n + start;
+        }
+        if (end < 0) {
+            end = n + end;
+        }
+        if (start < 0) {
+            start = 0;
+        }
+        if (start > end || start >= n) {
+            return null;
+        }
+        if (end >= n) {
+            end = n - 1;
+        }
+        return new long[] {start, end};
+    }
+
+    // ------------------------------------------------------------------ hashes, sets, sorted sets
+
+    /** The visible fields of a hash, in stored order. */
+    static final class Fields {
+        final List<byte[]> names;
+        final List<byte[]> values;
+
+        Fields(List<byte[]> names, List<byte[]> values) {
+            this.names = names;
+            this.values = values;
+        }
+
+        int size() {
+            return names.size();
+        }
+
+        byte[] get(byte[] field) {
+            int i = indexOf(names, field);
+            return i < 0 ? null : values.get(i);
+        }
+    }
+
+    private Fields hash(byte[] key) {
+        RdbValue.HashValue h = typed(live(key), RdbValue.HashValue.class);
+        return h == null ? null : fields(h);
+    }
+
+    private Fields fields(RdbValue.HashValue h) {
+        if (!h.hasExpiry()) {
+            return new Fields(h.fields(), h.values());
+        }
+        List<byte[]> f = new ArrayList<>();
+        List<byte[]> v = new ArrayList<>();
+        for (int i = 0; i < h.fields().size(); i++) {
+            long at = h.expireAtMillis()[i];
+            if (at < 0 || at > now) {
+                f.add(h.fields().get(i));
+                v.add(h.values().get(i));
+            }
+        }
+        return new Fields(f, v);
+    }
+
+    private List<byte[]> set(byte[] key) {
+        RdbValue.SetValue s = typed(live(key), RdbValue.SetValue.class);
+        return s == null ? null : members(s);
+    }
+
+    private List<byte[]> members(RdbValue.SetValue s) {
+        if (!s.hasExpiry()) {
+            return s.members();
+        }
+        List<byte[]> m = new ArrayList<>();
+        for (int i = 0; i < s.members().size(); i++) {
+            long at = s.expireAtSeconds()[i];
+            if (at < 0 || at * 1000 > now) {
+                m.add(s.members().get(i));
+            }
+        }
+        return m;
+    }
+
+    private RdbValue.ZSetValue typedZset(List<byte[]> args) {
+        return typed(live(args.get(1)), RdbValue.ZSetValue.class);
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    /** The value of {@code kv} as {@code type}; null when {@code kv} is; WRONGTYPE when it is another type. */
+    static <T extends RdbValue> T typed(RdbKeyValue kv, Class<T> type) {
+        if (kv == null) {
+            return null;
+        }
+        if (!type.isInstance(kv.value())) {
+            throw new IllegalStateException(Commands.WRONGTYPE);
+        }
+        return type.cast(kv.value());
+    }
+
+    static byte[] bulks(List<byte[]> items) {
+        Out o = new Out().array(items.size());
+        for (byte[] i : items) {
+            o.bulk(i);
+        }
+        return o.bytes();
+    }
+
+    static int indexOf(List<byte[]> list, byte[] x) {
+        for (int i = 0; i < list.size(); i++) {
+            if (Arrays.equals(list.get(i), x)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** A signed 64-bit decimal argument (Redis's rules: no sign but '-', no spaces, no leading zeros). */
+    static long integer(byte[] b) {
+        String s = new String(b, StandardCharsets.US_ASCII);
+        boolean ok = !s.isEmpty() && s.length() <= 20 && (s.equals("0") || s.matches("-?[1-9][0-9]*"));
+        try {
+            if (ok) {
+                return Long.parseLong(s);
+            }
+        } catch (NumberFormatException e) {
+            // out of range
+        }
+        throw new IllegalArgumentException(Resp.NOT_INTEGER);
+    }
+
+    static IllegalArgumentException wrongArgs(String name) {
+        return new IllegalArgumentException("ERR wrong number of arguments for '" + name.toLowerCase(Locale.ROOT)
+                + "' command");
+    }
+}
