@@ -4,11 +4,8 @@ import com.github.luben.zstd.Zstd;
 import com.github.luben.zstd.ZstdException;
 import net.jpountz.lz4.LZ4Compressor;
 import net.jpountz.lz4.LZ4Factory;
-import org.apache.commons.compress.compressors.lz4.BlockLZ4CompressorInputStream;
 import org.apache.commons.compress.compressors.lz4.XXHash32;
 
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
 import java.util.Arrays;
 
 /**
@@ -70,9 +67,9 @@ public final class BlobCodec {
 
     /**
      * Decompresses one LZ4 frame, refusing to produce more than {@code maxOut} bytes. The frame
-     * layout (descriptor, block headers, checksums) is walked here; each block is decoded by
-     * commons-compress's LZ4 block decoder, primed with the previous 64 KiB of output when the
-     * frame uses linked blocks (as Dragonfly's do, spec §4.5).
+     * layout (descriptor, block headers, checksums) is walked here and each block decoded in place
+     * into the output, so a linked block (as Dragonfly's are, spec §4.5) reads its matches from
+     * the output of the blocks before it without any copying.
      */
     public static byte[] decompressLz4(byte[] frame, int maxOut) throws BadBlobException {
         long declared = lz4ContentSize(frame);
@@ -159,37 +156,92 @@ public final class BlobCodec {
         return n == out.length ? out : Arrays.copyOf(out, n);
     }
 
-    private static int decodeBlock(byte[] frame, int pos, int len, byte[] out, int n, boolean linked, int maxBlock,
+    /**
+     * Decodes one LZ4 block (token, literals, 2-byte offset, match) into {@code out} at {@code n}.
+     * Matches may reach back into earlier blocks' output when the frame links its blocks (at most
+     * 64 KiB, the offset's range), never before the block's start otherwise. Every length and
+     * offset is checked before it is used.
+     */
+    private static int decodeBlock(byte[] src, int pos, int len, byte[] out, int n, boolean linked, int maxBlock,
                                    int maxOut, long declared) throws BadBlobException {
-        try (BlockLZ4CompressorInputStream in = new BlockLZ4CompressorInputStream(
-                new ByteArrayInputStream(frame, pos, len))) {
-            if (linked && n > 0) {
-                in.prefill(Arrays.copyOfRange(out, Math.max(0, n - 65536), n));
+        int end = pos + len;
+        int start = n;
+        int low = linked ? 0 : start;
+        long blockLimit = (long) start + maxBlock;
+        while (true) {
+            if (pos >= end) {
+                throw corruptLz4("block ends before its last literals");
             }
-            int start = n;
-            while (true) {
-                if (n == out.length) {
-                    if (in.read() == -1) {
-                        break;
+            int token = src[pos++] & 0xFF;
+            int lit = token >>> 4;
+            if (lit == 15) {
+                int b;
+                do {
+                    if (pos >= end) {
+                        throw corruptLz4("literal length runs past the block");
                     }
-                    throw tooBig(maxOut, declared);
-                }
-                int r = in.read(out, n, out.length - n);
-                if (r < 0) {
-                    break;
-                }
-                n += r;
-                if (n - start > maxBlock) {
-                    throw new BadBlobException("LZ4 block decompresses beyond the frame's block size " + maxBlock,
-                            false, null);
+                    b = src[pos++] & 0xFF;
+                    lit += b;
+                } while (b == 255);
+            }
+            if (lit > end - pos) {
+                throw corruptLz4("literals run past the block");
+            }
+            room(n, lit, out, blockLimit, maxBlock, maxOut, declared);
+            System.arraycopy(src, pos, out, n, lit);
+            pos += lit;
+            n += lit;
+            if (pos == end) {
+                return n; // the last sequence: literals only
+            }
+            if (end - pos < 2) {
+                throw corruptLz4("match offset truncated");
+            }
+            int off = (src[pos] & 0xFF) | (src[pos + 1] & 0xFF) << 8;
+            pos += 2;
+            if (off == 0 || n - off < low) {
+                throw corruptLz4("match offset " + off + " points before the available output");
+            }
+            int ml = token & 15;
+            if (ml == 15) {
+                int b;
+                do {
+                    if (pos >= end) {
+                        throw corruptLz4("match length runs past the block");
+                    }
+                    b = src[pos++] & 0xFF;
+                    ml += b;
+                } while (b == 255);
+            }
+            ml += 4;
+            room(n, ml, out, blockLimit, maxBlock, maxOut, declared);
+            int from = n - off;
+            if (off >= ml) {
+                System.arraycopy(out, from, out, n, ml);
+            } else {
+                for (int i = 0; i < ml; i++) {
+                    out[n + i] = out[from + i]; // overlapping copy repeats the last off bytes
                 }
             }
-            return n;
-        } catch (BadBlobException e) {
-            throw e;
-        } catch (IOException | RuntimeException e) {
-            throw new BadBlobException("corrupt LZ4 block: " + e.getMessage(), false, e);
+            n += ml;
+            if (pos == end) {
+                return n; // tolerated: a block that ends on a match
+            }
         }
+    }
+
+    private static void room(int n, int add, byte[] out, long blockLimit, int maxBlock, int maxOut, long declared)
+            throws BadBlobException {
+        if (n + (long) add > blockLimit) {
+            throw new BadBlobException("LZ4 block decompresses beyond the frame's block size " + maxBlock, false, null);
+        }
+        if (n + (long) add > out.length) {
+            throw tooBig(maxOut, declared);
+        }
+    }
+
+    private static BadBlobException corruptLz4(String what) {
+        return new BadBlobException("corrupt LZ4 block: " + what, false, null);
     }
 
     private static BadBlobException tooBig(int maxOut, long declared) {
