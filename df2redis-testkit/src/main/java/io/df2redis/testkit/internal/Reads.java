@@ -1,6 +1,5 @@
 package io.df2redis.testkit.internal;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.df2redis.protocol.rdb.RdbEncoder;
 import io.df2redis.protocol.rdb.RdbKeyValue;
@@ -72,8 +71,7 @@ final class Reads {
     /** The commands this class answers. */
     static final Set<String> NAMES = Set.copyOf(ARITY.keySet());
 
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Dataset ds;
     private final Expirer expirer;
@@ -433,15 +431,30 @@ final class Reads {
         return h == 0 ? 1 : h;
     }
 
-    /** A Dragonfly DUMP payload: type byte, value, RDB version 9 and CRC-64, little endian; null when absent. */
+    /**
+     * A Dragonfly DUMP payload: type byte, value (a sorted set in score order), RDB version 9 and
+     * CRC-64, little endian; null when absent.
+     */
     private byte[] dump(RdbKeyValue kv) {
         if (kv == null) {
             return null;
         }
+        RdbValue value = kv.value();
+        if (value instanceof RdbValue.ZSetValue z) {
+            // a sorted set is held in score order; entries put through the API may not be
+            Integer[] order = ZRange.order(z);
+            List<byte[]> members = new ArrayList<>(order.length);
+            double[] scores = new double[order.length];
+            for (int i = 0; i < order.length; i++) {
+                members.add(z.members().get(order[i]));
+                scores[i] = z.scores()[order[i]];
+            }
+            value = RdbValue.zset(members, scores);
+        }
         ByteBuf buf = Unpooled.buffer();
         try {
             buf.writeByte(kv.type().code());
-            encoder.writeValue(buf, kv.type(), kv.value());
+            encoder.writeValue(buf, kv.type(), value);
             buf.writeShortLE(9);
             buf.writeLongLE(RdbEncoder.crc64(0, buf, 0, buf.readableBytes()));
             byte[] out = new byte[buf.readableBytes()];
@@ -453,7 +466,8 @@ final class Reads {
     }
 
     /**
-     * {@code JSON.GET key [path]}: the whole document, compact; with path {@code $} in an array (JSONPath
+     * {@code JSON.GET key [path]}: the whole document, compact (numbers as doubles print, e.g. 2.50 as 2.5);
+     * with path {@code $} in an array (JSONPath
      * semantics), with {@code .} bare (legacy path). Other paths are refused with an error.
      */
     private byte[] jsonGet(List<byte[]> args) {

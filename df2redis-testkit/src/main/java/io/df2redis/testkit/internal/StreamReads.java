@@ -177,14 +177,15 @@ final class StreamReads {
                 }
                 long count = 10;
                 boolean full = false;
+                String bad = "ERR unknown subcommand or wrong number of arguments for 'STREAM'. Try XINFO HELP.";
                 if (args.size() > 3) {
                     if (!Commands.upper(args.get(3)).equals("FULL")) {
-                        throw new IllegalArgumentException(Resp.SYNTAX);
+                        throw new IllegalArgumentException(bad);
                     }
                     full = true;
                     if (args.size() > 4) {
                         if (args.size() != 6 || !Commands.upper(args.get(4)).equals("COUNT")) {
-                            throw new IllegalArgumentException(Resp.SYNTAX);
+                            throw new IllegalArgumentException(bad);
                         }
                         count = Math.max(0, Reads.integer(args.get(5)));
                     }
@@ -329,6 +330,7 @@ final class StreamReads {
             return;
         }
         boolean tombstones = s.length() > 0 && !s.maxDeletedId().equals(StreamId.ZERO)
+                && s.firstId().compareTo(s.maxDeletedId()) <= 0
                 && s.maxDeletedId().compareTo(g.lastDeliveredId()) >= 0;
         if (g.entriesRead() >= 0 && !tombstones) {
             o.integer(s.entriesAdded() - g.entriesRead());
