@@ -1,14 +1,11 @@
 package io.df2redis.testkit;
 
-import io.df2redis.testkit.redis.RedisServerProcess;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
-import net.jqwik.api.lifecycle.AfterContainer;
-import net.jqwik.api.lifecycle.BeforeContainer;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -27,35 +24,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * prints {@code %.17g}, Dragonfly the shortest form: compared as numbers) and remaining TTLs
  * (compared as "positive").
  */
-class ReadCommandsDifferentialTest {
-    private static RedisServerProcess redis;
-    private static EmbeddedDragonflyMaster master;
-    private static Wire r;
-    private static Wire m;
-
+class ReadCommandsDifferentialTest extends AgainstRedis {
     private static final Set<String> SCORE_EVERY_SECOND = Set.of("ZRANGE");
-
-    @BeforeContainer
-    static void start() throws Exception {
-        redis = RedisServerProcess.start();
-        master = EmbeddedDragonflyMaster.builder().shards(2).start();
-        r = new Wire("127.0.0.1", redis.port());
-        m = new Wire(master.host(), master.port());
-    }
-
-    @AfterContainer
-    static void stop() throws Exception {
-        if (r != null) {
-            r.close();
-            m.close();
-        }
-        if (master != null) {
-            master.close();
-        }
-        if (redis != null) {
-            redis.close();
-        }
-    }
 
     @Property(tries = 200)
     void readsAnswerLikeRedis(@ForAll("writes") List<List<String>> writes, @ForAll("reads") List<List<String>> reads) {

@@ -4,15 +4,12 @@ import io.df2redis.protocol.rdb.RdbKeyValue;
 import io.df2redis.protocol.rdb.RdbValue;
 import io.df2redis.protocol.rdb.StreamId;
 import io.df2redis.protocol.rdb.ValueBatch;
-import io.df2redis.testkit.redis.RedisServerProcess;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
-import net.jqwik.api.lifecycle.AfterContainer;
-import net.jqwik.api.lifecycle.BeforeContainer;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -31,34 +28,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * answer alike. Idle times are compared as present; radix-tree sizes, which the master only
  * estimates, and Redis 7.2's consumer {@code inactive}/{@code active-time} fields are left out.
  */
-class StreamReadsDifferentialTest {
-    private static RedisServerProcess redis;
-    private static EmbeddedDragonflyMaster master;
-    private static Wire r;
-    private static Wire m;
-
-    @BeforeContainer
-    static void start() throws Exception {
-        redis = RedisServerProcess.start();
-        master = EmbeddedDragonflyMaster.builder().shards(2).start();
-        r = new Wire("127.0.0.1", redis.port());
-        m = new Wire(master.host(), master.port());
-    }
-
-    @AfterContainer
-    static void stop() throws Exception {
-        if (r != null) {
-            r.close();
-            m.close();
-        }
-        if (master != null) {
-            master.close();
-        }
-        if (redis != null) {
-            redis.close();
-        }
-    }
-
+class StreamReadsDifferentialTest extends AgainstRedis {
     /** One step building the stream on Redis. */
     record Op(String kind, int a, int b) {
     }
