@@ -59,7 +59,8 @@ public final class FlowWriter {
     private final TargetInfo target;
     private final Host host;
     private final DbMapping dbs;
-    private final Map<EntryId, EntryState> open = new HashMap<>();
+    /** Entries between start and end: by identity (the decoder hands the same entry to every callback). */
+    private final Map<RdbEntry, EntryState> open = new java.util.IdentityHashMap<>();
     private Ack ack;
 
     public FlowWriter(Lane lane, TargetInfo target, Host host, DbMapping dbs) {
@@ -175,7 +176,7 @@ public final class FlowWriter {
 
     private void entryStart(RdbEntry entry) {
         EntryState st = new EntryState();
-        open.put(new EntryId(entry.db(), ByteBuffer.wrap(entry.key())), st);
+        open.put(entry, st);
         if (entry.isSticky() || entry.hasMcFlags()) {
             host.dfMaskIgnored();
         }
@@ -197,8 +198,25 @@ public final class FlowWriter {
         }
     }
 
+    /** The open entry's state; an equal entry (same db and key) if not the same instance. */
+    private EntryState lookup(RdbEntry entry, boolean remove) {
+        EntryState st = remove ? open.remove(entry) : open.get(entry);
+        if (st != null) {
+            return st;
+        }
+        for (Map.Entry<RdbEntry, EntryState> e : open.entrySet()) {
+            if (e.getKey().db() == entry.db() && java.util.Arrays.equals(e.getKey().key(), entry.key())) {
+                if (remove) {
+                    open.remove(e.getKey());
+                }
+                return e.getValue();
+            }
+        }
+        return null;
+    }
+
     private EntryState state(RdbEntry entry) {
-        EntryState st = open.get(new EntryId(entry.db(), ByteBuffer.wrap(entry.key())));
+        EntryState st = lookup(entry, false);
         if (st == null) {
             throw new IllegalStateException("value batch for key '" + entry.keyAsString() + "' without entry start");
         }
@@ -357,7 +375,7 @@ public final class FlowWriter {
     }
 
     private void entryEnd(RdbEntry entry) {
-        EntryState st = open.remove(new EntryId(entry.db(), ByteBuffer.wrap(entry.key())));
+        EntryState st = lookup(entry, true);
         if (st == null || st.skip || st.expirySet || !entry.hasExpiry()) {
             return;
         }
@@ -614,9 +632,6 @@ public final class FlowWriter {
 
     static byte[] b(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
-    }
-
-    private record EntryId(int db, ByteBuffer key) {
     }
 
     private static final class EntryState {
