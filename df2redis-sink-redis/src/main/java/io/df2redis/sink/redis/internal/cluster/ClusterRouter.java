@@ -38,6 +38,7 @@ public final class ClusterRouter implements AutoCloseable {
     private final Duration retryTimeout;
     private final Duration callTimeout;
     private final ExecutorService workers;
+    private final java.util.concurrent.ScheduledExecutorService timer;
     private final AtomicBoolean refreshQueued = new AtomicBoolean();
     private volatile long lastRefreshNanos;
     private volatile ClusterTopology topology = ClusterTopology.empty();
@@ -65,6 +66,11 @@ public final class ClusterRouter implements AutoCloseable {
         AtomicInteger n = new AtomicInteger();
         this.workers = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "df2redis-cluster-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "df2redis-cluster-topology");
             t.setDaemon(true);
             return t;
         });
@@ -124,27 +130,24 @@ public final class ClusterRouter implements AutoCloseable {
         throw new RedisClusterException("cannot read the Redis Cluster topology: " + String.join("; ", failures));
     }
 
-    /** Asks for a refresh soon (at most one queued, at most one per 500 ms). */
+    /** Asks for a refresh soon (at most one queued, at most one per 500 ms), on the timer thread. */
     void requestRefresh() {
         if (closed || !refreshQueued.compareAndSet(false, true)) {
             return;
         }
-        execute(() -> {
-            try {
-                long wait = lastRefreshNanos + MIN_REFRESH_GAP_NANOS - System.nanoTime();
-                if (wait > 0) {
-                    TimeUnit.NANOSECONDS.sleep(wait);
+        long wait = Math.max(0, lastRefreshNanos + MIN_REFRESH_GAP_NANOS - System.nanoTime());
+        try {
+            timer.schedule(() -> {
+                refreshQueued.set(false);
+                try {
+                    refresh();
+                } catch (RuntimeException e) {
+                    LOG.warn("Redis Cluster topology refresh failed: {}", e.getMessage());
                 }
-                refreshQueued.set(false);
-                refresh();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } catch (RuntimeException e) {
-                LOG.warn("Redis Cluster topology refresh failed: {}", e.getMessage());
-            } finally {
-                refreshQueued.set(false);
-            }
-        });
+            }, wait, TimeUnit.NANOSECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            refreshQueued.set(false); // closed meanwhile
+        }
     }
 
     /** Records a {@code MOVED}: the slot is served by {@code node} now; a full refresh follows. */
@@ -209,5 +212,6 @@ public final class ClusterRouter implements AutoCloseable {
     public void close() {
         closed = true;
         workers.shutdownNow();
+        timer.shutdownNow();
     }
 }
