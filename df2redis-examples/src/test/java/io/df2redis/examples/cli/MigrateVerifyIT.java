@@ -119,7 +119,8 @@ class MigrateVerifyIT {
         return verify(address(m), target.address());
     }
 
-    private static List<String> differenceLines(Result r) {
+    /** The difference lines {@code verify} printed. */
+    static List<String> differenceLines(Result r) {
         List<String> out = new ArrayList<>();
         for (String line : r.out().split("\n")) {
             if (line.matches("^(MISSING|UNEXPECTED|TYPE|VALUE|TTL) db .*")) {

@@ -26,6 +26,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static io.df2redis.examples.cli.CliSyncFixture.run;
+import static io.df2redis.examples.cli.MigrateVerifyIT.differenceLines;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -161,16 +162,6 @@ class RealDragonflyCliIT {
         c.ok("SET", "db3:str", "in db 3");
         c.ok("HSET", "db3:hash", "k", "v");
         c.ok("SELECT", "0");
-    }
-
-    private static List<String> differenceLines(Result r) {
-        List<String> out = new ArrayList<>();
-        for (String line : r.out().split("\n")) {
-            if (line.matches("^(MISSING|UNEXPECTED|TYPE|VALUE|TTL) db .*")) {
-                out.add(line.strip());
-            }
-        }
-        return out;
     }
 
     @Test
