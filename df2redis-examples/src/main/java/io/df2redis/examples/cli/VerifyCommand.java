@@ -43,6 +43,12 @@ final class VerifyCommand implements Callable<Integer> {
             + "side has keys in)")
     List<Integer> dbs;
 
+    @Option(names = "--unsupported", paramLabel = "fail|skip", defaultValue = "fail",
+            description = "source keys of a type the target cannot hold (JSON without ReJSON, Bloom without "
+                    + "RedisBloom…): fail = report them MISSING (default); skip = count them as not compared, as "
+                    + "after migrate/replicate --unsupported skip")
+    String unsupported;
+
     @Option(names = "--recheck-delay", paramLabel = "MS", defaultValue = "500",
             description = "wait before re-checking a differing key, in ms (default ${DEFAULT-VALUE})")
     long recheckDelay;
@@ -54,11 +60,18 @@ final class VerifyCommand implements Callable<Integer> {
             throw new picocli.CommandLine.ParameterException(connection.spec.commandLine(),
                     "--max-differences must be positive, --ttl-tolerance and --recheck-delay not negative");
         }
+        if (!unsupported.equals("fail") && !unsupported.equals("skip")) {
+            throw new picocli.CommandLine.ParameterException(connection.spec.commandLine(),
+                    "--unsupported must be fail or skip, not " + unsupported);
+        }
         if (dbs != null && dbs.stream().anyMatch(d -> d < 0)) {
             throw new picocli.CommandLine.ParameterException(connection.spec.commandLine(), "--db must not be negative");
         }
         VerifyOptions options = VerifyOptions.builder().ttlToleranceMs(tolerance).maxDifferences(maxDifferences)
-                .dbs(dbs == null ? List.of() : dbs).recheckDelay(java.time.Duration.ofMillis(recheckDelay)).build();
+                .dbs(dbs == null ? List.of() : dbs).recheckDelay(java.time.Duration.ofMillis(recheckDelay))
+                .skipUnholdable(unsupported.equals("skip")).build();
+        java.io.PrintWriter out = connection.spec.commandLine().getOut();
+        java.io.PrintWriter err = connection.spec.commandLine().getErr();
         ConnectionOptions.HostPort s = connection.sourceAddress();
         VerifyEndpoint source = VerifyEndpoint.of(s.host(), s.port()).withTls(connection.sourceTls);
         String sp = connection.sourcePassword();
@@ -76,19 +89,22 @@ final class VerifyCommand implements Callable<Integer> {
         }
         Report report;
         try (Verifier verifier = Verifier.connect(source, target, options)) {
-            System.err.println("verifying " + verifier.describe());
+            err.println("verifying " + verifier.describe());
+            err.flush();
             report = verifier.verify();
         } catch (VerifyException e) {
-            System.err.println("df2redis verify: " + e.getMessage());
+            err.println("df2redis verify: " + e.getMessage());
+            err.flush();
             return Df2RedisCli.FAILURE;
         }
         for (Difference d : report.differences()) {
-            System.out.println(d);
+            out.println(d);
         }
         for (Map.Entry<String, Long> n : report.notCompared().entrySet()) {
-            System.out.println("not compared by value: " + n.getValue() + " key(s): " + n.getKey());
+            out.println("not compared by value: " + n.getValue() + " key(s): " + n.getKey());
         }
-        System.out.println(report.summary());
+        out.println(report.summary());
+        out.flush();
         return report.equal() ? Df2RedisCli.OK : Df2RedisCli.DIFFERENCES;
     }
 }

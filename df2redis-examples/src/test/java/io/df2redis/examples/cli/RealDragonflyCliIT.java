@@ -176,6 +176,9 @@ class RealDragonflyCliIT {
             Result withJson = MigrateVerifyIT.verify(source, target.address());
             assertThat(withJson.code()).as(withJson.out() + withJson.err()).isEqualTo(Df2RedisCli.DIFFERENCES);
             assertThat(differenceLines(withJson)).containsExactly("MISSING db 0 key 'doc': ReJSON-RL");
+            Result skipped = MigrateVerifyIT.verify(source, target.address(), "--unsupported", "skip");
+            assertThat(skipped.code()).as(skipped.out() + skipped.err()).isZero();
+            assertThat(skipped.out()).contains("target cannot hold type ReJSON-RL");
 
             c.ok("DEL", "doc");
             Result equal = MigrateVerifyIT.verify(source, target.address());

@@ -230,9 +230,7 @@ public final class RedisSink implements ReplicationSink {
         RespConnection c = connect(h, p, "probe");
         try {
             String info = text(call(c, "INFO", "server"));
-            Set<String> modules = new HashSet<>();
-            collectModuleNames(call0(c, "MODULE", "LIST"), modules);
-            return TargetInfo.parse(info, modules);
+            return TargetInfo.parse(info, TargetInfo.moduleNames(call0(c, "MODULE", "LIST")));
         } finally {
             c.close();
         }
@@ -343,30 +341,6 @@ public final class RedisSink implements ReplicationSink {
             return s.value();
         }
         return String.valueOf(r);
-    }
-
-    /** MODULE LIST: an array of maps (RESP3) or of flat [name, x, ver, n, …] arrays (RESP2). */
-    private static void collectModuleNames(RespReply r, Set<String> out) {
-        if (r instanceof ArrayReply a) {
-            for (RespReply m : a.elements()) {
-                List<RespReply> kv = m instanceof ArrayReply am ? am.elements()
-                        : m instanceof MapReply mm ? flatten(mm) : List.of();
-                for (int i = 0; i + 1 < kv.size(); i += 2) {
-                    if (text(kv.get(i)).equalsIgnoreCase("name")) {
-                        out.add(text(kv.get(i + 1)));
-                    }
-                }
-            }
-        }
-    }
-
-    private static List<RespReply> flatten(MapReply m) {
-        List<RespReply> out = new ArrayList<>();
-        for (Map.Entry<RespReply, RespReply> e : m.entries()) {
-            out.add(e.getKey());
-            out.add(e.getValue());
-        }
-        return out;
     }
 
     private final class Host implements FlowWriter.Host {

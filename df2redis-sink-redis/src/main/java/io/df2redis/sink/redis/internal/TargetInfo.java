@@ -46,6 +46,50 @@ public record TargetInfo(int major, int minor, boolean json, boolean bloom) {
         return false;
     }
 
+    /** Whether this server can hold keys of a {@code TYPE} reply: core types, or module types whose module it has. */
+    public boolean canHold(String typeReply) {
+        return switch (typeReply) {
+            case "string", "list", "set", "zset", "hash", "stream" -> true;
+            case "ReJSON-RL" -> json;
+            default -> bloom && (typeReply.startsWith("MBbloom") || typeReply.startsWith("TopK")
+                    || typeReply.startsWith("CMSk"));
+        };
+    }
+
+    /** Module names from a {@code MODULE LIST} reply: an array of maps (RESP3) or flat arrays (RESP2). */
+    public static java.util.Set<String> moduleNames(io.df2redis.protocol.resp.RespReply r) {
+        java.util.Set<String> out = new java.util.HashSet<>();
+        if (r instanceof io.df2redis.protocol.resp.ArrayReply a) {
+            for (io.df2redis.protocol.resp.RespReply m : a.elements()) {
+                java.util.List<io.df2redis.protocol.resp.RespReply> kv = new java.util.ArrayList<>();
+                if (m instanceof io.df2redis.protocol.resp.ArrayReply am) {
+                    kv.addAll(am.elements());
+                } else if (m instanceof io.df2redis.protocol.resp.MapReply mm) {
+                    mm.entries().forEach(e -> {
+                        kv.add(e.getKey());
+                        kv.add(e.getValue());
+                    });
+                }
+                for (int i = 0; i + 1 < kv.size(); i += 2) {
+                    if ("name".equalsIgnoreCase(text(kv.get(i)))) {
+                        out.add(text(kv.get(i + 1)));
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    private static String text(io.df2redis.protocol.resp.RespReply r) {
+        if (r instanceof io.df2redis.protocol.resp.BulkString b) {
+            return b.asString();
+        }
+        if (r instanceof io.df2redis.protocol.resp.SimpleString s) {
+            return s.value();
+        }
+        return String.valueOf(r);
+    }
+
     public static TargetInfo parse(String info, java.util.Set<String> moduleNames) {
         int maj = 0;
         int min = 0;

@@ -89,6 +89,8 @@ final class LiveCheck {
             if (tt.equals("none") || tp == -2) {
                 if (sp >= 0 && sp <= options.ttlToleranceMs()) {
                     r.vanished = true; // expiring on the source, already expired on the target
+                } else if (options.skipUnholdable() && !target.holds.canHold(st)) {
+                    r.note = "target cannot hold type " + st + " (skipped by the unsupported-data policy)";
                 } else {
                     diff(db, r, Difference.Kind.MISSING, st);
                 }

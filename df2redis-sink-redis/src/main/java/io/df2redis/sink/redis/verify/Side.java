@@ -56,6 +56,8 @@ final class Side implements AutoCloseable {
     /** Every node is a Redis (not a Dragonfly): DUMP payloads are comparable. */
     final boolean redis;
     private Boolean json;
+    /** What this side can hold (version and modules of its first master). */
+    final io.df2redis.sink.redis.internal.TargetInfo holds;
 
     Side(String role, VerifyEndpoint ep, EventLoopGroup group, Duration timeout) {
         this.role = role;
@@ -83,11 +85,15 @@ final class Side implements AutoCloseable {
                 masters.add(seed);
             }
             boolean allRedis = true;
+            String firstInfo = null;
             for (Node n : masters) {
                 String info = text(ok(n, "INFO", "server"));
+                firstInfo = firstInfo == null ? info : firstInfo;
                 allRedis &= !info.contains("dragonfly_version");
             }
             redis = allRedis;
+            holds = io.df2redis.sink.redis.internal.TargetInfo.parse(firstInfo,
+                    io.df2redis.sink.redis.internal.TargetInfo.moduleNames(call(masters.get(0), "MODULE", "LIST")));
         } catch (RuntimeException | javax.net.ssl.SSLException e) {
             close();
             throw e instanceof VerifyException v ? v : new VerifyException("cannot connect to the " + role + " "
@@ -212,6 +218,9 @@ final class Side implements AutoCloseable {
         }
         if (r instanceof SimpleString s) {
             return s.value();
+        }
+        if (r instanceof io.df2redis.protocol.resp.IntegerReply i) {
+            return Long.toString(i.value());
         }
         return String.valueOf(r);
     }

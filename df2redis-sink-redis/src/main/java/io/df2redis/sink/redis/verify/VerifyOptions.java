@@ -19,6 +19,7 @@ public final class VerifyOptions {
     private final List<Integer> dbs;
     private final Duration recheckDelay;
     private final Duration timeout;
+    private final boolean skipUnholdable;
 
     private VerifyOptions(Builder b) {
         this.ttlToleranceMs = b.ttlToleranceMs;
@@ -29,6 +30,7 @@ public final class VerifyOptions {
         this.dbs = b.dbs;
         this.recheckDelay = b.recheckDelay;
         this.timeout = b.timeout;
+        this.skipUnholdable = b.skipUnholdable;
     }
 
     public static Builder builder() {
@@ -45,10 +47,16 @@ public final class VerifyOptions {
         b.dbs = dbs;
         b.recheckDelay = recheckDelay;
         b.timeout = timeout;
+        b.skipUnholdable = skipUnholdable;
         return b;
     }
 
     /** How far two remaining TTLs may be apart (they are read at slightly different moments). */
+    /** Whether source keys of a type the target cannot hold are noted as not compared instead of MISSING. */
+    public boolean skipUnholdable() {
+        return skipUnholdable;
+    }
+
     public long ttlToleranceMs() {
         return ttlToleranceMs;
     }
@@ -98,6 +106,7 @@ public final class VerifyOptions {
         private List<Integer> dbs = List.of();
         private Duration recheckDelay = Duration.ofMillis(500);
         private Duration timeout = Duration.ofSeconds(60);
+        private boolean skipUnholdable;
 
         private Builder() {
         }
@@ -148,6 +157,18 @@ public final class VerifyOptions {
 
         public Builder timeout(Duration d) {
             this.timeout = Objects.requireNonNull(d, "timeout");
+            return this;
+        }
+
+        /**
+         * A source key of a type the target has no equivalent for (JSON without the ReJSON module,
+         * Bloom-family types without RedisBloom, other module types) and that the target lacks is
+         * counted in {@link Report#notCompared()} ("target cannot hold …") instead of reported
+         * MISSING — for a target written with the sink's skip policy, which reports those keys
+         * itself. Default false: such keys are differences.
+         */
+        public Builder skipUnholdable(boolean on) {
+            this.skipUnholdable = on;
             return this;
         }
 
