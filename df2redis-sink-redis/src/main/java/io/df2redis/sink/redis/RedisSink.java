@@ -62,8 +62,10 @@ import java.util.concurrent.atomic.LongAdder;
  *
  * <p><b>Full sync.</b> {@link SinkEvent.FullSyncStart} runs {@code FLUSHALL} on the target when
  * {@link Builder#flushOnFullSync} is true (the default): the target then holds exactly the
- * master's keyspace. Every snapshot key is an upsert anyway ({@code DEL} then native writes, or
- * {@code SET} for strings), so with the option off, keys the master does not hold survive.
+ * master's keyspace, and snapshot values are written without a {@code DEL} first (the key cannot
+ * exist yet: its snapshot entry precedes every journal write to it). With the option off, every
+ * snapshot key is an upsert ({@code DEL} then native writes, or {@code SET} for strings), and keys
+ * the master does not hold survive.
  *
  * <p><b>Translation.</b> Snapshot values are written with native commands: strings {@code SET}
  * (+ {@code APPEND} for chunks of big strings), lists {@code RPUSH}, sets {@code SADD}, hashes
@@ -208,18 +210,18 @@ public final class RedisSink implements ReplicationSink {
             NodeAddress first = r.topology().masters().get(0);
             TargetInfo t = probe(first.host(), first.port());
             target = t;
-            control = new FlowWriter(new ClusterLane(r, "control", commands), t, host, dbs);
+            control = new FlowWriter(new ClusterLane(r, "control", commands), t, host, dbs, options.flushOnFullSync);
             for (int i = 0; i < fs.length; i++) {
-                fs[i] = new FlowWriter(new ClusterLane(r, "flow-" + i, commands), t, host, dbs);
+                fs[i] = new FlowWriter(new ClusterLane(r, "flow-" + i, commands), t, host, dbs, options.flushOnFullSync);
             }
         } else {
             TargetInfo t = probe(options.host, options.port);
             target = t;
             control = new FlowWriter(new StandaloneLane(connect(options.host, options.port, "control"),
-                    options.database, commands), t, host, dbs);
+                    options.database, commands), t, host, dbs, options.flushOnFullSync);
             for (int i = 0; i < fs.length; i++) {
                 fs[i] = new FlowWriter(new StandaloneLane(connect(options.host, options.port, "flow-" + i),
-                        options.database, commands), t, host, dbs);
+                        options.database, commands), t, host, dbs, options.flushOnFullSync);
             }
         }
         flows = fs;

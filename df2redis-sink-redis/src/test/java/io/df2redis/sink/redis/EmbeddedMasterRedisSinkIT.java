@@ -243,4 +243,34 @@ class EmbeddedMasterRedisSinkIT {
                     duringFullSync.get(), ((IntegerReply) redis.call("DBSIZE")).value());
         }
     }
+
+    /**
+     * Without the FLUSHALL at full-sync start, every snapshot key still replaces what the target held
+     * under that name (upsert, whatever the old type), and keys the master does not hold survive.
+     */
+    @Test
+    void withoutFlushSnapshotKeysReplaceWhatTheTargetHeld() throws Exception {
+        redis.call("FLUSHALL");
+        redis.call("RPUSH", "list", "old1", "old2", "old3");
+        redis.call("SET", "hash", "was a string");
+        redis.call("SADD", "zset", "was", "a", "set");
+        redis.call("SET", "stray", "not on the master");
+        RedisSink sink = RedisSink.standalone(redis.address()).flushOnFullSync(false).build();
+        try (EmbeddedDragonflyMaster m = EmbeddedDragonflyMaster.builder().shards(2).start();
+             Replicator r = Replicator.builder().source(m.host(), m.port()).ownedSink(sink).build()) {
+            m.put(0, RdbKeyValue.of("list", RdbValue.list("a", "b")));
+            m.put(0, RdbKeyValue.of("hash", RdbValue.hash("f", "v")));
+            m.put(0, RdbKeyValue.of("zset", RdbValue.zset(List.of("m".getBytes(StandardCharsets.UTF_8)),
+                    new double[] {1.5})));
+            r.start();
+            assertThat(r.awaitFullSync(Duration.ofSeconds(30))).isTrue();
+            assertThat(redis.call("LRANGE", "list", 0, -1).toString()).contains("a").contains("b").doesNotContain("old");
+            assertThat(((IntegerReply) redis.call("LLEN", "list")).value()).isEqualTo(2);
+            assertThat(((BulkString) redis.call("HGET", "hash", "f")).asString()).isEqualTo("v");
+            assertThat(((BulkString) redis.call("ZSCORE", "zset", "m")).asString()).isEqualTo("1.5");
+            assertThat(((IntegerReply) redis.call("ZCARD", "zset")).value()).isEqualTo(1);
+            assertThat(((BulkString) redis.call("GET", "stray")).asString()).isEqualTo("not on the master");
+            assertThat(sink.stats().errors()).isZero();
+        }
+    }
 }

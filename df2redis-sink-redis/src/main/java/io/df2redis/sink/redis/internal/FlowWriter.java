@@ -59,15 +59,24 @@ public final class FlowWriter {
     private final TargetInfo target;
     private final Host host;
     private final DbMapping dbs;
+    private final boolean snapshotIntoEmpty;
+    /** Set while a journal RESTORE is being written natively: that key may exist, so it is deleted first. */
+    private boolean restoring;
     /** Entries between start and end: by identity (the decoder hands the same entry to every callback). */
     private final Map<RdbEntry, EntryState> open = new java.util.IdentityHashMap<>();
     private Ack ack;
 
-    public FlowWriter(Lane lane, TargetInfo target, Host host, DbMapping dbs) {
+    /**
+     * @param snapshotIntoEmpty whether every full sync starts with FLUSHALL on the target: snapshot
+     *     keys then need no {@code DEL} first (a key's snapshot entry precedes every journal write to
+     *     it, spec §3, and a key is in one flow only)
+     */
+    public FlowWriter(Lane lane, TargetInfo target, Host host, DbMapping dbs, boolean snapshotIntoEmpty) {
         this.lane = lane;
         this.target = target;
         this.host = host;
         this.dbs = dbs;
+        this.snapshotIntoEmpty = snapshotIntoEmpty;
     }
 
     public Lane lane() {
@@ -185,7 +194,9 @@ public final class FlowWriter {
         if (lt == RdbType.LogicalType.STRING) {
             return; // the first chunk's SET replaces the key and its TTL
         }
-        cmd(entry.db(), key, b("DEL"), key);
+        if (restoring || !snapshotIntoEmpty) {
+            cmd(entry.db(), key, b("DEL"), key); // upsert: the entry replaces whatever the key held
+        }
         if (lt == RdbType.LogicalType.JSON) {
             if (!target.json()) {
                 st.skip = true;
@@ -578,8 +589,13 @@ public final class FlowWriter {
                 entryEnd(entry);
             }
         });
-        dec.feed(bytes, 0, bytes.length);
-        dec.finish();
+        restoring = true;
+        try {
+            dec.feed(bytes, 0, bytes.length);
+            dec.finish();
+        } finally {
+            restoring = false;
+        }
     }
 
     private static byte[] rdbLength(long v) {
