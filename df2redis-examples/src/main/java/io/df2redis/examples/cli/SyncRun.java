@@ -240,7 +240,7 @@ final class SyncRun {
                     continue;
                 }
                 lastFailure = null;
-                long held = opts.force ? 0 : countKeys(c);
+                long held = opts.force ? 0 : conn.targetCluster ? countClusterKeys(c, t) : countKeys(c);
                 if (held > 0) {
                     err.println("df2redis: the target " + t + " holds " + count(held) + " keys and the full sync "
                             + "flushes it: pass --force to use it anyway");
@@ -267,6 +267,33 @@ final class SyncRun {
      * The source's key count: {@code INFO keyspace} when it has a Keyspace section, else
      * {@code DBSIZE} in dbs 0–15; -1 when neither answers.
      */
+    /**
+     * Keys held by every master of the cluster {@code seed} belongs to (each master answers only for
+     * its own slots), from {@code CLUSTER NODES}: {@code id host:port@bus flags master …}.
+     */
+    private long countClusterKeys(BlockingRespClient seed, HostPort seedAddress) throws IOException {
+        RespReply nodes = seed.call("CLUSTER", "NODES");
+        if (!(nodes instanceof BulkString b)) {
+            throw new IOException("CLUSTER NODES answered " + nodes + " (is the target a cluster?)");
+        }
+        long total = 0;
+        for (String line : b.asString().split("\r?\n")) {
+            String[] f = line.trim().split(" ");
+            if (f.length < 3 || !(("," + f[2] + ",").contains(",master,")) || f[2].contains("fail")) {
+                continue;
+            }
+            String addr = f[1].contains("@") ? f[1].substring(0, f[1].indexOf('@')) : f[1];
+            int colon = addr.lastIndexOf(':');
+            String host = colon <= 0 ? seedAddress.host() : addr.substring(0, colon);
+            int port = Integer.parseInt(addr.substring(colon + 1));
+            try (BlockingRespClient m = new BlockingRespClient(host, port, conn.targetUser, conn.targetPassword(),
+                    conn.targetTls)) {
+                total += Math.max(0, countKeys(m));
+            }
+        }
+        return total;
+    }
+
     static long countKeys(BlockingRespClient c) throws IOException {
         RespReply info = c.call("INFO", "keyspace");
         if (info instanceof BulkString b && b.asString().contains("# Keyspace")) {

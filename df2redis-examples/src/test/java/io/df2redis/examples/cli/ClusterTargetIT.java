@@ -73,6 +73,26 @@ class ClusterTargetIT {
         }
     }
 
+    /** Keys on any master, not only the seed, make a cluster target "non-empty" (the full sync flushes all). */
+    @Test
+    void aClusterHoldingKeysOnAnotherMasterIsRefusedWithoutForce() throws Exception {
+        int seedNode = 0;
+        String key = null;
+        for (int i = 0; key == null; i++) {
+            if (cluster.owner(cluster.slot("held" + i)) != seedNode) {
+                key = "held" + i;
+            }
+        }
+        cluster.call(key, "SET", key, "precious");
+        try (EmbeddedDragonflyMaster m = EmbeddedDragonflyMaster.builder().shards(1).start()) {
+            Result r = run("migrate", "--source", address(m), "--target-cluster", "--target", cluster.seed(),
+                    "--no-progress");
+            assertThat(r.code()).as(r.err()).isEqualTo(Df2RedisCli.USAGE);
+            assertThat(r.err()).contains("holds 1 keys").contains("--force");
+            assertThat(((BulkString) cluster.call(key, "GET", key)).asString()).isEqualTo("precious");
+        }
+    }
+
     @Test
     void replicateFollowsLiveWritesIntoTheClusterAndShowsRedirects() throws Exception {
         try (EmbeddedDragonflyMaster m = EmbeddedDragonflyMaster.builder().shards(2).start()) {

@@ -156,7 +156,7 @@ public final class RedisSink implements ReplicationSink {
             }
             b.tls |= one.tls;
             if (one.database != 0) {
-                throw new IllegalArgumentException("a Redis Cluster has only db 0: " + s);
+                throw new IllegalArgumentException("a Redis Cluster has only db 0: " + Builder.redact(s));
             }
         }
         b.seeds = List.copyOf(b.seeds);
@@ -217,11 +217,23 @@ public final class RedisSink implements ReplicationSink {
         } else {
             TargetInfo t = probe(options.host, options.port);
             target = t;
-            control = new FlowWriter(new StandaloneLane(connect(options.host, options.port, "control"),
-                    options.database, commands), t, host, dbs, options.flushOnFullSync);
-            for (int i = 0; i < fs.length; i++) {
-                fs[i] = new FlowWriter(new StandaloneLane(connect(options.host, options.port, "flow-" + i),
-                        options.database, commands), t, host, dbs, options.flushOnFullSync);
+            Duration replyTimeout = options.connectTimeout.plusSeconds(30);
+            List<Lane> made = new ArrayList<>();
+            try {
+                Lane c = new StandaloneLane(connect(options.host, options.port, "control"), options.database,
+                        commands, replyTimeout);
+                made.add(c);
+                control = new FlowWriter(c, t, host, dbs, options.flushOnFullSync);
+                for (int i = 0; i < fs.length; i++) {
+                    Lane l = new StandaloneLane(connect(options.host, options.port, "flow-" + i), options.database,
+                            commands, replyTimeout);
+                    made.add(l);
+                    fs[i] = new FlowWriter(l, t, host, dbs, options.flushOnFullSync);
+                }
+            } catch (RuntimeException e) {
+                made.forEach(Lane::close); // a half-opened session must not leak connections
+                control = null;
+                throw e;
             }
         }
         flows = fs;
@@ -283,7 +295,7 @@ public final class RedisSink implements ReplicationSink {
 
     private RespConnection connect(String h, int p, String name) {
         RespConnection c = RespConnection.connect(group, h, p, options.sslContext(), options.verifyHostname,
-                options.connectTimeout, options.maxInFlight, name);
+                options.connectTimeout, options.replyTimeout, options.maxInFlight, name);
         try {
             if (options.password != null) {
                 RespReply r = options.user != null ? call0(c, "AUTH", options.user, options.password)
@@ -389,6 +401,7 @@ public final class RedisSink implements ReplicationSink {
         private SslContext ssl;
         private int maxInFlight = 1024;
         private Duration connectTimeout = Duration.ofSeconds(10);
+        private Duration replyTimeout = RespConnection.DEFAULT_REPLY_TIMEOUT;
         private UnsupportedDataPolicy policy = UnsupportedDataPolicy.FAIL;
         private UnsupportedDataCallback callback;
         private EventLoopGroup group;
@@ -403,9 +416,14 @@ public final class RedisSink implements ReplicationSink {
         private Builder(String uri) {
             Objects.requireNonNull(uri, "uri");
             if (uri.contains("://")) {
-                URI u = URI.create(uri);
+                URI u;
+                try {
+                    u = new URI(uri);
+                } catch (java.net.URISyntaxException e) {
+                    throw new IllegalArgumentException("not a valid URI: " + redact(uri));
+                }
                 if (!u.getScheme().equals("redis") && !u.getScheme().equals("rediss")) {
-                    throw new IllegalArgumentException("not a redis:// or rediss:// URI: " + uri);
+                    throw new IllegalArgumentException("not a redis:// or rediss:// URI: " + redact(uri));
                 }
                 tls = u.getScheme().equals("rediss");
                 host = u.getHost();
@@ -430,8 +448,13 @@ public final class RedisSink implements ReplicationSink {
                 port = colon < 0 ? 6379 : Integer.parseInt(uri.substring(colon + 1));
             }
             if (host == null || host.isEmpty()) {
-                throw new IllegalArgumentException("no host in " + uri);
+                throw new IllegalArgumentException("no host in " + redact(uri));
             }
+        }
+
+        /** The URI without its user info (passwords never reach messages or logs). */
+        static String redact(String uri) {
+            return uri.replaceAll("://[^@/]*@", "://***@");
         }
 
         private Builder copy() {
@@ -483,6 +506,20 @@ public final class RedisSink implements ReplicationSink {
             }
             Builder b = copy();
             b.maxInFlight = commands;
+            return b;
+        }
+
+        /**
+         * How long outstanding commands may go without any reply before the connection is declared
+         * dead and the session fails (and reconnects); default 5 min, generous because one command
+         * (a FLUSHALL of a big db, a DEL of a huge key) can legitimately take long.
+         */
+        public Builder replyTimeout(Duration d) {
+            if (d.isNegative() || d.isZero()) {
+                throw new IllegalArgumentException("replyTimeout must be positive");
+            }
+            Builder b = copy();
+            b.replyTimeout = d;
             return b;
         }
 

@@ -185,6 +185,13 @@ class ClusterRedisSinkIT {
             awaitApplied(r, m);
             assertThat(cluster.dbsize()).isEqualTo(1);
             assertThat(get("after")).isEqualTo("flush");
+            // FLUSHALL from a client that had selected db 1 flushes everything, without any db mapping
+            m.write(1, "FLUSHALL");
+            m.write("SET", "after-all", "1");
+            awaitApplied(r, m);
+            assertThat(r.failure()).isNull();
+            assertThat(cluster.dbsize()).isEqualTo(1);
+            assertThat(get("after-all")).isEqualTo("1");
             assertThat(sink.stats().errors()).isZero();
         }
     }

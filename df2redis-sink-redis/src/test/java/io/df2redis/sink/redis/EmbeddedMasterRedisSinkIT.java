@@ -273,4 +273,30 @@ class EmbeddedMasterRedisSinkIT {
             assertThat(sink.stats().errors()).isZero();
         }
     }
+
+    /**
+     * A source db the target does not have (redis-server --databases 2): the SELECT error fails the
+     * session with a typed error naming it, and none of that db's commands lands in another db.
+     */
+    @Test
+    void aDbTheTargetLacksFailsWithoutWritingElsewhere() throws Exception {
+        try (RedisServerProcess two = RedisServerProcess.start("--databases", "2");
+             EmbeddedDragonflyMaster m = EmbeddedDragonflyMaster.builder().shards(1).start()) {
+            m.put(0, RdbKeyValue.of("zero", RdbValue.string("0")));
+            m.put(5, RdbKeyValue.of("five-a", RdbValue.string("5")));
+            m.put(5, RdbKeyValue.of("five-b", RdbValue.list("x", "y")));
+            try (Replicator r = Replicator.builder().source(m.host(), m.port())
+                    .options(o -> o.maxReconnectAttempts(0))
+                    .ownedSink(RedisSink.standalone(two.address()).build()).build()) {
+                r.start();
+                CapturedCaseRedisSinkIT.awaitTrue(() -> r.failure() != null, "failure");
+                assertThat(r.failure()).isInstanceOf(RedisCommandException.class).hasMessageContaining("SELECT")
+                        .hasMessageContaining("db 5");
+            }
+            for (int db = 0; db < 2; db++) {
+                two.call("SELECT", db);
+                assertThat(two.call("EXISTS", "five-a", "five-b")).as("db " + db).isEqualTo(new IntegerReply(0));
+            }
+        }
+    }
 }

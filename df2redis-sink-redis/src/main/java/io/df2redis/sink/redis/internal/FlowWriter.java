@@ -168,7 +168,10 @@ public final class FlowWriter {
         if (ack.failed()) {
             return;
         }
-        int d = dbs.target(onDb, null, lane.cluster());
+        broadcastTo(dbs.target(onDb, null, lane.cluster()), name, args);
+    }
+
+    private void broadcastTo(int d, String name, List<byte[]> args) {
         for (CompletableFuture<RespReply> f : lane.broadcast(d, args)) {
             ack.register(f, name, null, d);
         }
@@ -406,7 +409,8 @@ public final class FlowWriter {
     private void global(JournalEvent ev) {
         String name = ev.command();
         if (name.equals("FLUSHALL")) {
-            broadcast(ev.db(), name, ev.args());
+            // every db, whichever db the client had selected: no mapping (a cluster has db 0 only)
+            broadcastTo(lane.cluster() ? 0 : dbs.target(ev.db(), null, false), name, ev.args());
         } else if (name.equals("FLUSHDB")) {
             if (dbs.merged(ev.db())) {
                 unsupported(b("*"), ev.db(), name, UnsupportedData.REASON_FLUSH_OF_MERGED_DB);

@@ -55,8 +55,11 @@ public final class RespConnection {
     /** Connects; with TLS, the server certificate must name {@code host}. */
     public static RespConnection connect(EventLoopGroup group, String host, int port, SslContext ssl,
                                          Duration timeout, int window, String name) {
-        return connect(group, host, port, ssl, true, timeout, window, name);
+        return connect(group, host, port, ssl, true, timeout, DEFAULT_REPLY_TIMEOUT, window, name);
     }
+
+    /** How long commands may wait for a reply before the connection is declared dead (by default). */
+    public static final Duration DEFAULT_REPLY_TIMEOUT = Duration.ofMinutes(5);
 
     /**
      * Connects (with TLS when {@code ssl} is set; the handshake completes before the first reply).
@@ -65,6 +68,17 @@ public final class RespConnection {
      */
     public static RespConnection connect(EventLoopGroup group, String host, int port, SslContext ssl,
                                          boolean verifyHostname, Duration timeout, int window, String name) {
+        return connect(group, host, port, ssl, verifyHostname, timeout, DEFAULT_REPLY_TIMEOUT, window, name);
+    }
+
+    /**
+     * @param replyTimeout while commands are outstanding and no reply arrived for this long, the
+     *     connection fails (its commands complete with a {@link ConnectionException}) and closes: a
+     *     half-open connection or a hung server cannot block the sender forever
+     */
+    public static RespConnection connect(EventLoopGroup group, String host, int port, SslContext ssl,
+                                         boolean verifyHostname, Duration timeout, Duration replyTimeout,
+                                         int window, String name) {
         Semaphore sem = new Semaphore(window);
         Handler h = new Handler(sem, name);
         Bootstrap b = new Bootstrap().group(group).channel(NioSocketChannel.class)
@@ -103,7 +117,17 @@ public final class RespConnection {
                         + (c == null ? "timeout" : c.getMessage()), c);
             }
         }
-        return new RespConnection(f.channel(), h, sem, name);
+        Channel ch = f.channel();
+        long limit = replyTimeout.toNanos();
+        io.netty.util.concurrent.ScheduledFuture<?> watchdog = ch.eventLoop().scheduleAtFixedRate(() -> {
+            if (!h.pending.isEmpty() && System.nanoTime() - h.lastProgressNanos > limit) {
+                h.fail(new ConnectionException(name + ": no reply from Redis at " + host + ":" + port + " for "
+                        + replyTimeout.toSeconds() + " s with " + h.pending.size() + " commands outstanding"));
+                ch.close();
+            }
+        }, 1, 1, TimeUnit.SECONDS);
+        ch.closeFuture().addListener(x -> watchdog.cancel(false));
+        return new RespConnection(ch, h, sem, name);
     }
 
     public String name() {
@@ -167,6 +191,9 @@ public final class RespConnection {
                 o.reply().completeExceptionally(new ConnectionException(name + ": connection to Redis closed"));
                 continue;
             }
+            if (handler.pending.isEmpty()) {
+                handler.lastProgressNanos = System.nanoTime(); // the reply clock starts with the first outstanding
+            }
             handler.pending.add(o.reply());
             channel.write(o.buf(), channel.voidPromise()); // a failed write fails the pipeline via exceptionCaught
             wrote = true;
@@ -195,6 +222,8 @@ public final class RespConnection {
         private final Semaphore window;
         private final String name;
         private ByteBuf cum;
+        /** When the last reply arrived (or the first command went out to an idle connection). */
+        long lastProgressNanos = System.nanoTime();
 
         Handler(Semaphore window, String name) {
             this.window = window;
@@ -217,6 +246,7 @@ public final class RespConnection {
                         throw new ConnectionException(name + ": unsolicited reply from Redis: " + r);
                     }
                     window.release();
+                    lastProgressNanos = System.nanoTime();
                     f.complete(r);
                 }
             } catch (ProtocolException e) {

@@ -2,43 +2,72 @@ package io.df2redis.sink.redis.internal;
 
 import io.df2redis.protocol.resp.ErrorReply;
 import io.df2redis.protocol.resp.RespReply;
+import io.df2redis.replica.ConnectionException;
 import io.df2redis.sink.redis.RedisCommandException;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.BitSet;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.LongAdder;
 
-/** A lane over one connection to a standalone Redis; switches db with {@code SELECT} when needed. */
+/**
+ * A lane over one connection to a standalone Redis; switches db with {@code SELECT} when needed.
+ * The first {@code SELECT} of each db waits for its reply before anything is sent after it: a db
+ * the target does not have (its {@code databases} setting) fails that command, and nothing is ever
+ * pipelined into the previously selected db by mistake. Later switches to a db known to work are
+ * pipelined.
+ */
 public final class StandaloneLane implements Lane {
     private final RespConnection conn;
     private final LongAdder commands;
+    private final Duration replyTimeout;
+    private final BitSet selectable = new BitSet();
     private int db;
 
     /** @param initialDb the db the connection has selected */
-    public StandaloneLane(RespConnection conn, int initialDb, LongAdder commands) {
+    public StandaloneLane(RespConnection conn, int initialDb, LongAdder commands, Duration replyTimeout) {
         this.conn = conn;
         this.db = initialDb;
         this.commands = commands;
+        this.replyTimeout = replyTimeout;
+        selectable.set(initialDb);
     }
 
     @Override
     public synchronized CompletableFuture<RespReply> send(int onDb, byte[] routingKey, List<byte[]> args) {
-        CompletableFuture<RespReply> select = null;
         if (onDb != db) {
             commands.increment();
-            select = conn.send(List.of("SELECT".getBytes(StandardCharsets.US_ASCII),
+            CompletableFuture<RespReply> select = conn.send(List.of("SELECT".getBytes(StandardCharsets.US_ASCII),
                     Integer.toString(onDb).getBytes(StandardCharsets.US_ASCII)));
+            if (!selectable.get(onDb)) {
+                RespReply r;
+                try {
+                    r = select.get(replyTimeout.toMillis(), TimeUnit.MILLISECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return CompletableFuture.failedFuture(new ConnectionException(conn.name()
+                            + ": interrupted waiting for SELECT " + onDb));
+                } catch (ExecutionException | TimeoutException e) {
+                    return CompletableFuture.failedFuture(new ConnectionException(conn.name() + ": SELECT " + onDb
+                            + " not answered: " + (e.getCause() != null ? e.getCause().getMessage() : "timeout"),
+                            e.getCause()));
+                }
+                if (r instanceof ErrorReply e) {
+                    // the connection stays on the db it had; nothing was sent for this command
+                    return CompletableFuture.failedFuture(new RedisCommandException("SELECT", null, onDb,
+                            e.message()));
+                }
+                selectable.set(onDb);
+            }
             db = onDb;
         }
         commands.increment();
-        CompletableFuture<RespReply> f = conn.send(args);
-        if (select == null) {
-            return f;
-        }
-        return select.thenCompose(r -> r instanceof ErrorReply e
-                ? CompletableFuture.failedFuture(new RedisCommandException("SELECT", null, onDb, e.message()))
-                : f);
+        return conn.send(args);
     }
 
     @Override

@@ -48,6 +48,9 @@ public final class ClusterLane implements Lane {
     private final LongAdder commands;
     private final Map<NodeAddress, RespConnection> conns = new ConcurrentHashMap<>();
     private final AtomicIntegerArray outstanding = new AtomicIntegerArray(SlotHash.SLOTS);
+    /** Per slot, the highest sequence number that ran (answered with a final reply). */
+    private final java.util.concurrent.atomic.AtomicLongArray lastRan =
+            new java.util.concurrent.atomic.AtomicLongArray(SlotHash.SLOTS);
     private final NodeAddress[] pinned = new NodeAddress[SlotHash.SLOTS];
     private final AtomicInteger inFlight = new AtomicInteger();
     private final ConcurrentLinkedQueue<Cmd> parked = new ConcurrentLinkedQueue<>();
@@ -144,7 +147,12 @@ public final class ClusterLane implements Lane {
         if (closed) {
             throw new ConnectionException(name + ": Redis Cluster lane closed");
         }
-        return conns.computeIfAbsent(node, n -> router.connect(n, name + "@" + n));
+        RespConnection c = conns.computeIfAbsent(node, n -> router.connect(n, name + "@" + n));
+        if (closed) { // closed while connecting: close() may not have seen this connection
+            c.close();
+            throw new ConnectionException(name + ": Redis Cluster lane closed");
+        }
+        return c;
     }
 
     /** Sends one attempt of {@code c}; called with the lane's lock held. */
@@ -178,6 +186,9 @@ public final class ClusterLane implements Lane {
             scheduleResolve();
             return;
         }
+        if (t == null && c.slot >= 0) {
+            lastRan.accumulateAndGet(c.slot, c.seq, Math::max);
+        }
         inFlight.decrementAndGet();
         if (c.slot >= 0) {
             outstanding.decrementAndGet(c.slot);
@@ -195,6 +206,9 @@ public final class ClusterLane implements Lane {
     }
 
     private void fail(Cmd c, Throwable t) {
+        if (c.done.isDone()) {
+            return;
+        }
         if (c.slot >= 0) {
             outstanding.decrementAndGet(c.slot);
         }
@@ -218,7 +232,21 @@ public final class ClusterLane implements Lane {
 
     /** Re-sends every parked command in send order once nothing else is in flight. Lock held. */
     private void resolveLocked() {
+        try {
+            resolveRounds();
+        } catch (Throwable t) {
+            failParked(t instanceof RuntimeException ? t
+                    : new RedisClusterException(name + ": resolving redirects failed: " + t, t));
+            throw t;
+        }
+    }
+
+    private void resolveRounds() {
         while (!parked.isEmpty()) {
+            if (closed || Thread.currentThread().isInterrupted()) {
+                failParked(new ConnectionException(name + ": Redis Cluster lane closed"));
+                return;
+            }
             long deadline = System.nanoTime() + router.retryTimeout().toNanos();
             while (inFlight.get() > 0) {
                 if (closed) {
@@ -251,8 +279,15 @@ public final class ClusterLane implements Lane {
             } else {
                 backoffRound = 0;
             }
-            for (Cmd b : batch) {
-                resend(b);
+            for (int i = 0; i < batch.size(); i++) {
+                try {
+                    resend(batch.get(i));
+                } catch (RuntimeException | Error t) {
+                    for (int j = i; j < batch.size(); j++) {
+                        fail(batch.get(j), t);
+                    }
+                    throw t;
+                }
             }
         }
     }
@@ -306,6 +341,15 @@ public final class ClusterLane implements Lane {
                 }
             }
             default -> {
+                if (c.slot >= 0 && lastRan.get(c.slot) > c.seq) {
+                    // a later command of the slot already ran (CLUSTERDOWN/LOADING/TRYAGAIN hit only part
+                    // of the pipeline): re-sending would reorder writes; fail, so the session resumes from
+                    // the last acknowledged position and replays both in order
+                    fail(c, new RedisClusterException(name + ": " + c.commandName() + " refused ("
+                            + e.message() + ") after a later command of slot " + c.slot
+                            + " already ran; not re-sent out of order"));
+                    return;
+                }
                 router.retried.increment();
                 NodeAddress to = e.kind() == ErrorKind.CLUSTERDOWN && c.slot >= 0 ? router.topology().owner(c.slot)
                         : c.node;

@@ -40,6 +40,7 @@ public final class ClusterRouter implements AutoCloseable {
     private final ExecutorService workers;
     private final java.util.concurrent.ScheduledExecutorService timer;
     private final AtomicBoolean refreshQueued = new AtomicBoolean();
+    private final Object refreshLock = new Object();
     private volatile long lastRefreshNanos;
     private volatile ClusterTopology topology = ClusterTopology.empty();
     private volatile boolean closed;
@@ -105,7 +106,13 @@ public final class ClusterRouter implements AutoCloseable {
      * Reads the slot map from the first node that answers — known masters first, then the seeds —
      * and fails when none does or the cluster serves no slot.
      */
-    public synchronized ClusterTopology refresh() {
+    public ClusterTopology refresh() {
+        synchronized (refreshLock) { // one refresh at a time; MOVED updates are not held up by its I/O
+            return refreshLocked();
+        }
+    }
+
+    private ClusterTopology refreshLocked() {
         Set<NodeAddress> candidates = new LinkedHashSet<>(topology.masters());
         candidates.addAll(seeds);
         List<String> failures = new ArrayList<>();
@@ -119,7 +126,9 @@ public final class ClusterRouter implements AutoCloseable {
                 if (!t.toString().equals(topology.toString())) {
                     LOG.info("Redis Cluster topology: {}", t);
                 }
-                topology = t;
+                synchronized (this) {
+                    topology = t;
+                }
                 lastRefreshNanos = System.nanoTime();
                 refreshes.increment();
                 return t;
