@@ -1,9 +1,9 @@
 package io.df2redis.replica;
 
+import io.df2redis.protocol.inspect.BlockingRespClient;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.df2redis.replica.e2e.Datasets;
-import io.df2redis.replica.e2e.TestRespClient;
 import io.df2redis.testkit.CompressionMode;
 import io.df2redis.testkit.EmbeddedDragonflyMaster;
 import io.df2redis.testkit.ReleaseProfile;
@@ -226,8 +226,8 @@ class EmbeddedMasterReplicationIT {
                         io.df2redis.protocol.rdb.RdbValue.string("value-" + i + "-padding-padding-padding")));
             }
             KeyspaceModel model = new KeyspaceModel();
-            try (Replicator r = replicator(m).listener(model).build(); TestRespClient c = new TestRespClient(m.host(),
-                    m.port())) {
+            try (Replicator r = replicator(m).listener(model).build(); BlockingRespClient c = new BlockingRespClient(m.host(),
+                    m.port(), null, null)) {
                 r.start();
                 CapturedCaseReplicationIT.awaitTrue(() -> r.state() == ReplicationState.FULL_SYNC, "full sync");
                 for (int i = 0; i < 300; i++) {
@@ -251,8 +251,8 @@ class EmbeddedMasterReplicationIT {
                 .lsnInterval(Duration.ofMillis(200)).start()) {
             m.write("SET", "before", "1");
             KeyspaceModel model = new KeyspaceModel();
-            try (Replicator r = replicator(m).listener(model).build(); TestRespClient c =
-                    new TestRespClient(m.host(), m.port())) {
+            try (Replicator r = replicator(m).listener(model).build(); BlockingRespClient c =
+                    new BlockingRespClient(m.host(), m.port(), null, null)) {
                 r.start();
                 assertThat(r.awaitStableSync(WAIT)).isTrue();
                 for (int i = 0; i < 200; i++) {
@@ -314,8 +314,8 @@ class EmbeddedMasterReplicationIT {
                     errors.add(error);
                 }
             };
-            try (Replicator r = replicator(m).listener(model).build(); TestRespClient c = new TestRespClient(m.host(),
-                    m.port())) {
+            try (Replicator r = replicator(m).listener(model).build(); BlockingRespClient c = new BlockingRespClient(m.host(),
+                    m.port(), null, null)) {
                 r.start();
                 CapturedCaseReplicationIT.awaitTrue(() -> r.state() == ReplicationState.FULL_SYNC, "full sync");
                 c.ok("FLUSHDB");
@@ -345,7 +345,7 @@ class EmbeddedMasterReplicationIT {
                 }
             };
             try (Replicator r = replicator(m).listener(model).build()) {
-                TestRespClient c = new TestRespClient(m.host(), m.port());
+                BlockingRespClient c = new BlockingRespClient(m.host(), m.port(), null, null);
                 r.start();
                 assertThat(r.awaitStableSync(WAIT)).isTrue();
                 for (int i = 0; i < 100; i++) {
@@ -355,7 +355,7 @@ class EmbeddedMasterReplicationIT {
                 if (masterRestarts) {
                     m.restart(); // new master id: the replica must start over with a full sync
                     c.close();
-                    c = new TestRespClient(m.host(), m.port());
+                    c = new BlockingRespClient(m.host(), m.port(), null, null);
                 } else {
                     m.dropFlowAfterBytes(1, 0); // cut flow 1 at its next write
                 }

@@ -1,5 +1,6 @@
 package io.df2redis.replica.e2e;
 
+import io.df2redis.protocol.inspect.BlockingRespClient;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Assumptions;
@@ -44,16 +45,16 @@ class KeyspaceReaderIT {
                 "--appendonly", "no", "--dir", dir.toString()).redirectErrorStream(true)
                 .redirectOutput(dir.resolve("redis.log").toFile()).start();
         try {
-            TestRespClient c = null;
+            BlockingRespClient c = null;
             for (int i = 0; i < 100 && c == null; i++) {
                 try {
-                    c = new TestRespClient("127.0.0.1", port);
+                    c = new BlockingRespClient("127.0.0.1", port, null, null);
                 } catch (java.io.IOException e) {
                     Thread.sleep(50);
                 }
             }
             assertThat(c).as("redis-server answers").isNotNull();
-            try (TestRespClient client = c) {
+            try (BlockingRespClient client = c) {
                 client.ok("SET", "s", "v");
                 client.ok("SET", "bin", new byte[] {0, (byte) 0xFF});
                 client.ok("SET", "t", "x", "PX", "100000");

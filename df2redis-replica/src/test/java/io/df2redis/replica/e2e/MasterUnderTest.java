@@ -1,5 +1,6 @@
 package io.df2redis.replica.e2e;
 
+import io.df2redis.protocol.inspect.BlockingRespClient;
 import io.df2redis.protocol.resp.ArrayReply;
 import io.df2redis.protocol.resp.IntegerReply;
 import io.df2redis.protocol.resp.RespReply;
@@ -39,8 +40,8 @@ public interface MasterUnderTest extends AutoCloseable {
         return null;
     }
 
-    default TestRespClient client() throws IOException {
-        TestRespClient c = new TestRespClient(host(), port());
+    default BlockingRespClient client() throws IOException {
+        BlockingRespClient c = new BlockingRespClient(host(), port(), null, null);
         if (password() != null) {
             c.ok("AUTH", password());
         }
@@ -166,7 +167,7 @@ public interface MasterUnderTest extends AutoCloseable {
 
         @Override
         public long[] replicaOffsets() throws IOException {
-            try (TestRespClient c = client()) {
+            try (BlockingRespClient c = client()) {
                 RespReply r = c.ok("DFLY", "REPLICAOFFSET");
                 ArrayReply a = (ArrayReply) r;
                 long[] out = new long[a.size()];

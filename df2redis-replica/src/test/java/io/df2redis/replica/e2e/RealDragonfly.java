@@ -1,5 +1,6 @@
 package io.df2redis.replica.e2e;
 
+import io.df2redis.protocol.inspect.BlockingRespClient;
 import java.io.File;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -94,7 +95,7 @@ public final class RealDragonfly implements AutoCloseable {
             RealDragonfly d = new RealDragonfly(addr.substring(0, colon), Integer.parseInt(addr.substring(colon + 1)),
                     null, null, null);
             d.awaitPing(Duration.ofSeconds(10));
-            try (TestRespClient c = new TestRespClient(d.host, d.port)) {
+            try (BlockingRespClient c = new BlockingRespClient(d.host, d.port, null, null)) {
                 c.ok("FLUSHALL");
             }
             return d;
@@ -124,7 +125,7 @@ public final class RealDragonfly implements AutoCloseable {
                 throw new IOException("dragonfly exited with " + process.exitValue() + "; log: "
                         + Files.readString(dir.resolve("dragonfly.log")));
             }
-            try (TestRespClient c = new TestRespClient(host, port)) {
+            try (BlockingRespClient c = new BlockingRespClient(host, port, null, null)) {
                 c.call("PING"); // any reply (also -NOAUTH) means the server is up
                 return;
             } catch (IOException e) {
