@@ -6,6 +6,7 @@ import io.df2redis.protocol.inspect.FlowRecorder;
 import io.df2redis.protocol.rdb.EntrySummary;
 import io.df2redis.protocol.rdb.RdbEntry;
 import io.df2redis.protocol.rdb.ValueBatch;
+import io.df2redis.testkit.CapturedCases;
 import io.df2redis.testkit.EmbeddedDragonflyMaster;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -15,7 +16,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,30 +36,13 @@ class CapturedCaseReplicationIT {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     static Path vectors() {
-        String p = System.getProperty("df2redis.vectors");
-        Path root = p != null ? Paths.get(p) : Paths.get("../../shared/vectors");
-        assertThat(root).as("test vectors").isDirectory();
-        return root;
+        return CapturedCases.vectorsRoot();
     }
 
-    static Stream<Arguments> cases() throws IOException {
-        List<Arguments> out = new ArrayList<>();
-        Path root = vectors().resolve("dragonfly");
-        try (Stream<Path> s = Files.walk(root)) {
-            s.filter(p -> p.getFileName().toString().equals("handshake.json")).map(Path::getParent).sorted()
-                    .forEach(dir -> {
-                        try {
-                            JsonNode hs = JSON.readTree(dir.resolve("handshake.json").toFile());
-                            if (hs.get("flows").get(0).get("kind").asText().equals("FULL")) {
-                                out.add(Arguments.of(root.relativize(dir).toString(), dir));
-                            }
-                        } catch (IOException e) {
-                            throw new UncheckedIOException(e);
-                        }
-                    });
-        }
-        assertThat(out).hasSizeGreaterThanOrEqualTo(10);
-        return out.stream();
+    static Stream<Arguments> cases() {
+        List<Path> cases = CapturedCases.fullSyncCases();
+        assertThat(cases).hasSizeGreaterThanOrEqualTo(10);
+        return cases.stream().map(dir -> Arguments.of(CapturedCases.name(dir), dir));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -11,7 +11,6 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -34,10 +33,7 @@ class InspectCommandTest {
     }
 
     static Path vectors() {
-        String p = System.getProperty("df2redis.vectors");
-        Path root = p != null ? Paths.get(p) : Paths.get("../../shared/vectors");
-        assertThat(root).isDirectory();
-        return root;
+        return io.df2redis.testkit.CapturedCases.vectorsRoot();
     }
 
     @Test

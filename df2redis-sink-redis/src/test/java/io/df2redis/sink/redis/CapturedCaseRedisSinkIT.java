@@ -3,6 +3,7 @@ package io.df2redis.sink.redis;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.df2redis.replica.ReplicationState;
 import io.df2redis.replica.Replicator;
+import io.df2redis.testkit.CapturedCases;
 import io.df2redis.testkit.EmbeddedDragonflyMaster;
 import io.df2redis.testkit.redis.RedisServerProcess;
 import org.junit.jupiter.api.AfterAll;
@@ -12,21 +13,14 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import java.util.zip.GZIPInputStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -52,35 +46,17 @@ class CapturedCaseRedisSinkIT {
     }
 
     static Path vectors() {
-        String p = System.getProperty("df2redis.vectors");
-        Path root = p != null ? Paths.get(p) : Paths.get("../../shared/vectors");
-        assertThat(root).as("test vectors").isDirectory();
-        return root;
+        return CapturedCases.vectorsRoot();
     }
 
-    static Stream<Arguments> cases() throws IOException {
-        List<Arguments> out = new ArrayList<>();
-        Path root = vectors().resolve("dragonfly");
-        try (Stream<Path> s = Files.walk(root)) {
-            s.filter(p -> p.getFileName().toString().equals("handshake.json")).map(Path::getParent).sorted()
-                    .forEach(dir -> {
-                        try {
-                            JsonNode hs = RedisKeyspace.JSON.readTree(dir.resolve("handshake.json").toFile());
-                            String only = System.getProperty("sink.case");
-                            if (only != null && !root.relativize(dir).toString().equals(only)) {
-                                return;
-                            }
-                            if (hs.get("flows").get(0).get("kind").asText().equals("FULL")
-                                    && (Files.exists(dir.resolve("expected.json"))
-                                    || Files.exists(dir.resolve("expected.json.gz")))) {
-                                out.add(Arguments.of(root.relativize(dir).toString(), dir));
-                            }
-                        } catch (IOException e) {
-                            throw new UncheckedIOException(e);
-                        }
-                    });
-        }
-        assertThat(out).hasSizeGreaterThanOrEqualTo(System.getProperty("sink.case") != null ? 1 : 9);
+    /** Full-sync captures that come with the master's keyspace; {@code -Dsink.case=v1.40.1/…} picks one. */
+    static Stream<Arguments> cases() {
+        String only = System.getProperty("sink.case");
+        List<Arguments> out = CapturedCases.fullSyncCases().stream()
+                .filter(dir -> CapturedCases.has(dir, "expected.json"))
+                .filter(dir -> only == null || CapturedCases.name(dir).equals(only))
+                .map(dir -> Arguments.of(CapturedCases.name(dir), dir)).toList();
+        assertThat(out).hasSizeGreaterThanOrEqualTo(only != null ? 1 : 9);
         return out.stream();
     }
 
@@ -157,14 +133,8 @@ class CapturedCaseRedisSinkIT {
         return n;
     }
 
-    static byte[] read(Path dir, String name) throws IOException {
-        Path p = dir.resolve(name);
-        if (Files.exists(p)) {
-            return Files.readAllBytes(p);
-        }
-        try (InputStream in = new GZIPInputStream(Files.newInputStream(dir.resolve(name + ".gz")))) {
-            return in.readAllBytes();
-        }
+    static byte[] read(Path dir, String name) {
+        return CapturedCases.read(dir, name);
     }
 
     static void awaitTrue(BooleanSupplier cond, String what) throws InterruptedException {
