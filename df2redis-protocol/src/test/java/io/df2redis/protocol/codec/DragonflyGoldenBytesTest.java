@@ -21,7 +21,6 @@ import io.netty.buffer.Unpooled;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
@@ -38,18 +37,7 @@ import org.junit.jupiter.api.Test;
 class DragonflyGoldenBytesTest {
 
     static Path vectors() {
-        String prop = System.getProperty("df2redis.vectors", System.getenv("DF2REDIS_VECTORS"));
-        if (prop != null && Files.isDirectory(Paths.get(prop))) {
-            return Paths.get(prop);
-        }
-        Path p = Paths.get("").toAbsolutePath();
-        while (p != null) {
-            if (Files.isDirectory(p.resolve("shared/vectors"))) {
-                return p.resolve("shared/vectors");
-            }
-            p = p.getParent();
-        }
-        throw new IllegalStateException("shared/vectors not found (set -Ddf2redis.vectors)");
+        return io.df2redis.protocol.vectors.Vectors.root();
     }
 
     /** Everything needed to re-encode a decoded flow. */
