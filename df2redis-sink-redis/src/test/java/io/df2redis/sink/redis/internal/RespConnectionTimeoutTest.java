@@ -43,6 +43,7 @@ class RespConnectionTimeoutTest {
             assertThatThrownBy(() -> f.get(30, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
                     .cause().isInstanceOf(ConnectionException.class).hasMessageContaining("no reply from Redis");
             assertThat(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - t0)).isBetween(1L, 10L);
+            c.closed().get(10, TimeUnit.SECONDS); // the watchdog closes the channel right after failing it
             assertThat(c.isActive()).isFalse();
         } finally {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
