@@ -12,8 +12,8 @@ import java.util.regex.Pattern;
 
 /**
  * Locates the shared test vectors: system property {@code df2redis.vectors}, else environment
- * variable {@code DF2REDIS_VECTORS}, else the first {@code shared/vectors} directory found from
- * the working directory upwards (the checkout's {@code ../shared/vectors}).
+ * variable {@code DF2REDIS_VECTORS}, else the first {@code vectors} (the repository's copy) or
+ * {@code shared/vectors} directory found from the working directory upwards.
  */
 public final class Vectors {
     public static final String PROPERTY = "df2redis.vectors";
@@ -40,12 +40,14 @@ public final class Vectors {
         }
         Path start = Paths.get("").toAbsolutePath();
         for (Path d = start; d != null; d = d.getParent()) {
-            Path candidate = d.resolve("shared").resolve("vectors");
-            if (Files.isDirectory(candidate)) {
-                return candidate;
+            for (String name : new String[] {"vectors", "shared/vectors"}) {
+                Path candidate = d.resolve(name);
+                if (Files.isDirectory(candidate.resolve("dragonfly"))) {
+                    return candidate;
+                }
             }
         }
-        throw new IllegalStateException("no shared/vectors directory found above " + start + "; set -D" + PROPERTY
+        throw new IllegalStateException("no vectors directory found above " + start + "; set -D" + PROPERTY
                 + "=<dir> or $" + ENV);
     }
 

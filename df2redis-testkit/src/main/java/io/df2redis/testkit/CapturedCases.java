@@ -18,7 +18,8 @@ import java.util.zip.GZIPInputStream;
  * RDB files): where they are, which captured cases start with a full sync, and their JSON and
  * binary files ({@code name} or {@code name.gz}). The root is the system property
  * {@code df2redis.vectors}, else the environment variable {@code DF2REDIS_VECTORS}, else the first
- * {@code shared/vectors} directory walking up from the working directory.
+ * {@code vectors} (the repository's copy) or {@code shared/vectors} directory walking up from the
+ * working directory.
  */
 public final class CapturedCases {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -35,9 +36,11 @@ public final class CapturedCases {
             }
         }
         for (Path p = Paths.get("").toAbsolutePath(); p != null; p = p.getParent()) {
-            Path c = p.resolve("shared/vectors");
-            if (Files.isDirectory(c)) {
-                return c;
+            for (String candidate : new String[] {"vectors", "shared/vectors"}) {
+                Path c = p.resolve(candidate);
+                if (Files.isDirectory(c.resolve("dragonfly"))) {
+                    return c;
+                }
             }
         }
         throw new IllegalStateException("test vectors not found: set -Ddf2redis.vectors or DF2REDIS_VECTORS");

@@ -19,7 +19,7 @@ import java.util.List;
 import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
 
-/** Locates and reads the shared test vectors (../shared/vectors beside the checkout). */
+/** Locates and reads the test vectors (the repository's {@code vectors/} directory). */
 public final class Vectors {
     public static final ObjectMapper JSON = new ObjectMapper().registerModule(new SimpleModule()
             .addSerializer(RawJson.class, new StdSerializer<>(RawJson.class) {
@@ -43,9 +43,11 @@ public final class Vectors {
         }
         Path p = Paths.get("").toAbsolutePath();
         while (p != null) {
-            Path c = p.resolve("shared/vectors");
-            if (Files.isDirectory(c)) {
-                return c;
+            for (String candidate : new String[] {"vectors", "shared/vectors"}) {
+                Path c = p.resolve(candidate);
+                if (Files.isDirectory(c.resolve("dragonfly"))) {
+                    return c;
+                }
             }
             p = p.getParent();
         }
