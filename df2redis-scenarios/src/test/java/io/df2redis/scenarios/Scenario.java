@@ -13,6 +13,7 @@ import io.df2redis.testkit.dragonfly.DragonflySpec;
 import io.df2redis.testkit.dragonfly.DragonflyUnderTest;
 import io.netty.handler.ssl.SslContext;
 
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -55,15 +56,26 @@ final class Scenario implements AutoCloseable {
     /** Same, trusting {@code sourceTls} for a TLS master. */
     static Scenario of(DragonflyUnderTest master, Target target, UnaryOperator<RedisSink.Builder> sinkSetup,
             SslContext sourceTls) {
+        return of(master, target, sinkSetup, sourceTls, null);
+    }
+
+    /**
+     * Same, the replicator connecting to the master through {@code via} (a fault proxy in front of
+     * it) when not null.
+     */
+    static Scenario of(DragonflyUnderTest master, Target target, UnaryOperator<RedisSink.Builder> sinkSetup,
+            SslContext sourceTls, InetSocketAddress via) {
         RedisSink sink = sinkSetup.apply(target.sink()).build();
-        Replicator r = Replicator.builder().source(source(master, sourceTls)).ownedSink(sink).build();
+        Replicator r = Replicator.builder().source(source(master, sourceTls, via)).ownedSink(sink)
+                .options(o -> o.reconnectDelay(Duration.ofMillis(100), Duration.ofSeconds(2))).build();
         return new Scenario(master, target, sink, r, sourceTls);
     }
 
-    /** The replicator's view of the master: its credentials and TLS as the spec says. */
-    static DragonflyEndpoint source(DragonflyUnderTest m, SslContext tls) {
+    /** The replicator's view of the master: its credentials and TLS as the spec says, at {@code via} if not null. */
+    static DragonflyEndpoint source(DragonflyUnderTest m, SslContext tls, InetSocketAddress via) {
         DragonflySpec s = m.spec();
-        DragonflyEndpoint ep = DragonflyEndpoint.of(m.host(), m.port());
+        DragonflyEndpoint ep = via == null ? DragonflyEndpoint.of(m.host(), m.port())
+                : DragonflyEndpoint.of(via.getHostString(), via.getPort());
         if (s.aclUser() != null) {
             ep = ep.withUser(s.aclUser(), s.aclPassword());
         } else if (s.password() != null) {

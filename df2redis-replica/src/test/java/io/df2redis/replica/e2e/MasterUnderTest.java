@@ -51,19 +51,11 @@ public interface MasterUnderTest extends AutoCloseable {
     /** The kinds of master available here: the embedded one always, a real one when configured. */
     static List<String> kinds() {
         List<String> k = new ArrayList<>(List.of("embedded"));
-        RealDragonfly.availability().ifPresentOrElse(how -> k.add("real"), MasterUnderTest::sayRealSkipped);
-        return k;
-    }
-
-    private static final java.util.concurrent.atomic.AtomicBoolean SAID = new java.util.concurrent.atomic.AtomicBoolean();
-
-    /** One line, once per JVM, saying that the real-Dragonfly runs are skipped and how to enable them. */
-    private static void sayRealSkipped() {
-        if (SAID.compareAndSet(false, true)) {
-            System.out.println("[df2redis] real-Dragonfly scenarios skipped (embedded master only): set "
-                    + "DF2REDIS_DRAGONFLY_BIN=/path/to/dragonfly or DF2REDIS_DRAGONFLY_ADDR=host:port, or provide a "
-                    + "Docker engine, to run them against a real Dragonfly too");
+        // says once, when there is none, how to enable the real-Dragonfly runs
+        if (io.df2redis.testkit.dragonfly.DragonflyUnderTest.kinds().size() > 1) {
+            k.add("real");
         }
+        return k;
     }
 
     /** Starts a master of {@code kind} with {@code shards} shards and the given compression. */
