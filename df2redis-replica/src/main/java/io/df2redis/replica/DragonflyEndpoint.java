@@ -8,6 +8,10 @@ import java.util.Objects;
  * Where and how to reach the Dragonfly master: host, port, optional credentials (password, or
  * ACL user and password) and optional TLS. Immutable; {@link #toString()} never shows the
  * password.
+ *
+ * <p>With TLS the server certificate must be trusted by the {@link SslContext} and must name the
+ * host connected to (HTTPS endpoint identification) unless {@link #verifyHostname(boolean)
+ * verifyHostname(false)} was chosen explicitly.
  */
 public final class DragonflyEndpoint {
     private final String host;
@@ -15,8 +19,10 @@ public final class DragonflyEndpoint {
     private final String user;
     private final String password;
     private final SslContext ssl;
+    private final boolean verifyHostname;
 
-    private DragonflyEndpoint(String host, int port, String user, String password, SslContext ssl) {
+    private DragonflyEndpoint(String host, int port, String user, String password, SslContext ssl,
+                              boolean verifyHostname) {
         this.host = Objects.requireNonNull(host, "host");
         if (port <= 0 || port > 65535) {
             throw new IllegalArgumentException("port out of range: " + port);
@@ -25,14 +31,36 @@ public final class DragonflyEndpoint {
         this.user = user;
         this.password = password;
         this.ssl = ssl;
+        this.verifyHostname = verifyHostname;
     }
 
+    /**
+     * An endpoint without credentials or TLS.
+     *
+     * @param host host name or address
+     * @param port TCP port
+     * @return the endpoint
+     */
     public static DragonflyEndpoint of(String host, int port) {
-        return new DragonflyEndpoint(host, port, null, null, null);
+        return new DragonflyEndpoint(host, port, null, null, null, true);
     }
 
-    /** Parses {@code host:port} (IPv6 as {@code [::1]:6379}). */
+    /**
+     * Parses {@code host:port} (IPv6 as {@code [::1]:6379}). Credentials do not belong in the
+     * address: a {@code user:password@host:port} or {@code redis://…} string is refused, and the
+     * error message does not repeat what was given (it may hold a password); use
+     * {@link #withPassword} / {@link #withUser}.
+     *
+     * @param hostPort {@code host:port}
+     * @return the endpoint
+     * @throws IllegalArgumentException for anything else
+     */
     public static DragonflyEndpoint parse(String hostPort) {
+        Objects.requireNonNull(hostPort, "hostPort");
+        if (hostPort.contains("@") || hostPort.contains("://")) {
+            throw new IllegalArgumentException("expected HOST:PORT, got an address with a scheme or credentials ("
+                    + redact(hostPort) + "); give the password with DragonflyEndpoint.withPassword/withUser");
+        }
         int colon = hostPort.lastIndexOf(':');
         if (colon <= 0) {
             throw new IllegalArgumentException("expected HOST:PORT, got " + hostPort);
@@ -41,50 +69,112 @@ public final class DragonflyEndpoint {
         if (host.startsWith("[") && host.endsWith("]")) {
             host = host.substring(1, host.length() - 1);
         }
-        return of(host, Integer.parseInt(hostPort.substring(colon + 1)));
+        int port;
+        try {
+            port = Integer.parseInt(hostPort.substring(colon + 1));
+        } catch (NumberFormatException e) {
+            // not echoed: what stands where the port belongs may be a password given by mistake
+            throw new IllegalArgumentException("expected HOST:PORT, got host " + host + " with a port that is not a number");
+        }
+        return of(host, port);
     }
 
-    /** Authenticates with {@code AUTH <password>}. */
+    /** {@code scheme://user:***@host:port}: whatever sits between "//" (or the start) and the last '@' is hidden. */
+    private static String redact(String s) {
+        int at = s.lastIndexOf('@');
+        if (at < 0) {
+            return s;
+        }
+        int start = s.indexOf("://");
+        start = start < 0 ? 0 : start + 3;
+        return s.substring(0, start) + "***@" + s.substring(at + 1);
+    }
+
+    /**
+     * Authenticates with {@code AUTH <password>}.
+     *
+     * @param password the default user's password
+     * @return a new endpoint
+     */
     public DragonflyEndpoint withPassword(String password) {
-        return new DragonflyEndpoint(host, port, null, password, ssl);
+        return new DragonflyEndpoint(host, port, null, password, ssl, verifyHostname);
     }
 
-    /** Authenticates with {@code AUTH <user> <password>} (ACL user). */
+    /**
+     * Authenticates with {@code AUTH <user> <password>} (ACL user).
+     *
+     * @param user the ACL user
+     * @param password its password
+     * @return a new endpoint
+     */
     public DragonflyEndpoint withUser(String user, String password) {
-        return new DragonflyEndpoint(host, port, user, password, ssl);
+        return new DragonflyEndpoint(host, port, user, password, ssl, verifyHostname);
     }
 
-    /** Connects with TLS using the given client context. */
+    /**
+     * Connects with TLS using the given client context (its trust manager decides which
+     * certificates are trusted); the certificate must also name {@link #host()} unless
+     * {@link #verifyHostname(boolean) verifyHostname(false)}.
+     *
+     * @param ssl a client context
+     * @return a new endpoint
+     */
     public DragonflyEndpoint withTls(SslContext ssl) {
-        return new DragonflyEndpoint(host, port, user, password, ssl);
+        return new DragonflyEndpoint(host, port, user, password, ssl, verifyHostname);
     }
 
+    /**
+     * Whether the TLS server certificate must name {@link #host()} (default true). Turning it off
+     * accepts any certificate the trust manager trusts, whatever host it was issued for — only for
+     * a known reason (e.g. connecting by an address to a server whose certificate names only its
+     * DNS name); every replication session then logs a warning.
+     *
+     * @param verify false to accept a trusted certificate issued for another name
+     * @return a new endpoint
+     */
+    public DragonflyEndpoint verifyHostname(boolean verify) {
+        return new DragonflyEndpoint(host, port, user, password, ssl, verify);
+    }
+
+    /** @return the host name or address */
     public String host() {
         return host;
     }
 
+    /** @return the TCP port */
     public int port() {
         return port;
     }
 
-    /** ACL user name, or null. */
+    /** @return the ACL user name, or null */
     public String user() {
         return user;
     }
 
-    /** Password, or null when no AUTH is sent. */
+    /** @return the password, or null when no AUTH is sent. Never log it. */
     public String password() {
         return password;
     }
 
-    /** TLS client context, or null for plain TCP. */
+    /** @return the TLS client context, or null for plain TCP */
     public SslContext ssl() {
         return ssl;
     }
 
+    /** @return whether a TLS certificate must name {@link #host()} (default true) */
+    public boolean isVerifyHostname() {
+        return verifyHostname;
+    }
+
+    /** @return {@code host:port}, for messages */
+    public String address() {
+        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
+    }
+
+    /** @return {@code [tls://][user@]host:port[ (auth)]}, never the password */
     @Override
     public String toString() {
-        return (ssl != null ? "tls://" : "") + (user != null ? user + "@" : "") + host + ":" + port
-                + (password != null ? " (auth)" : "");
+        return (ssl != null ? "tls://" : "") + (user != null ? user + "@" : "") + address()
+                + (password != null ? " (auth)" : "") + (ssl != null && !verifyHostname ? " (no host-name check)" : "");
     }
 }

@@ -7,13 +7,26 @@ import io.df2redis.protocol.rdb.ValueBatch;
 /**
  * Callbacks of a {@link Replicator}, all with empty defaults: implement what you need.
  *
- * <p>Threading: flow events ({@code onEntry*}, {@code onAux}, {@code onFullSyncEnd(int)},
- * {@code onJournalEntry}) are called from the flow's own applier thread, in stream order; events
- * of different flows run concurrently. Session events (handshake, state changes, reconnects,
- * errors, overall full-sync start/end) come from the replicator's supervisor thread. Never
- * from a network event loop: a listener may block, at the price of back-pressure (see
- * {@link SlowConsumerPolicy}). An exception thrown by a listener ends the session with a
- * {@link ReplicationException} and a reconnect.
+ * <p>Threading: flow events ({@code onEntry*}, {@code onValueBatch}, {@code onAux},
+ * {@code onFullSyncEnd(int)}, {@code onJournalEntry}, {@code onBackpressure}) are called from the
+ * flow's own applier thread, in stream order; events of different flows run concurrently. Session
+ * events (handshake, state changes, reconnects, errors, overall full-sync start/end) come from the
+ * replicator's supervisor thread. Never from a network event loop: a listener may block, at the
+ * price of back-pressure (see {@link SlowConsumerPolicy}).
+ *
+ * <p>Exceptions. The <em>data and session callbacks</em> — {@link #onHandshake},
+ * {@link #onFullSyncStart}, {@link #onFlowFullSyncStart}, {@link #onAux}, {@link #onEntryStart},
+ * {@link #onValueBatch}, {@link #onEntryEnd}, {@link #onFullSyncEnd}, {@link #onFullSyncComplete},
+ * {@link #onJournalEntry} — are host work the replicator depends on: an exception from them is
+ * handled by the {@link HandlerFailurePolicy} of the options, like a failing journal handler or
+ * sink. By default the replicator stops in {@link ReplicationState#FAILED} with a
+ * {@link HandlerException}, acknowledges nothing past the failed entry and does <em>not</em>
+ * reconnect; {@link HandlerFailurePolicy#retry} calls the callback again with back-off and
+ * {@link HandlerFailurePolicy#skip} hands the failure to a dead-letter handler and goes on. The
+ * <em>informational callbacks</em> — {@link #onStateChange}, {@link #onReconnect},
+ * {@link #onError}, {@link #onBackpressure} — only report what already happened: an exception from
+ * them is logged at WARN, counted in {@link ReplicationStats#notificationFailures()} and otherwise
+ * ignored; it never stops, retries or reconnects anything.
  */
 public interface ReplicationListener {
 
@@ -57,14 +70,23 @@ public interface ReplicationListener {
     default void onJournalEntry(JournalEvent event) {
     }
 
+    /** The replicator's state changed. Informational. */
     default void onStateChange(ReplicationState from, ReplicationState to) {
     }
 
-    /** The session broke and a new attempt starts after {@code delayMillis}. */
+    /**
+     * The session broke and a new one starts after {@code delayMillis}. {@code attempt} counts the
+     * consecutive attempts (1, 2, …) since the last session that made progress in stable sync; the
+     * delay doubles with each, up to {@link ReplicatorOptions#maxReconnectDelay()}. Informational.
+     */
     default void onReconnect(int attempt, long delayMillis, ReplicationException cause) {
     }
 
-    /** An error: the session ends (and is retried if {@link ReplicationException#isRetryable()}). */
+    /**
+     * An error ended the session: it is followed by {@link #onReconnect} when the replicator tries
+     * again, or by the state {@link ReplicationState#FAILED} when it gives up (then
+     * {@link Replicator#failure()} holds it). Called once per error. Informational.
+     */
     default void onError(ReplicationException error) {
     }
 

@@ -6,8 +6,15 @@ import java.util.concurrent.CompletionStage;
  * Where replicated data goes (e.g. the Redis sink). The replicator calls {@link #apply} from
  * one applier thread per flow, in flow order, without waiting for earlier stages: a sink may
  * pipeline. A flow's applied LSN — and so {@code REPLCONF ACK} and checkpoints — advances only
- * over events whose stages completed successfully, in order. A failed stage ends the session
- * with a {@link SinkException}.
+ * over events whose stages completed successfully, in order.
+ *
+ * <p>Failures: {@code open} or {@code apply} throwing, or a stage completing exceptionally, are
+ * handled by the replicator's {@link HandlerFailurePolicy} (default: stop in FAILED; the failed
+ * event is not acknowledged). The exception is the one the sink gave (wrapped in a
+ * {@link HandlerException}); a non-retryable {@link ReplicationException} is never retried. One
+ * exception is not a handler failure: a {@link ConnectionException} (the sink lost its target
+ * connection) ends the session, and the replicator reconnects with its reconnect back-off and
+ * resumes from the last applied entry, as after a broken connection to Dragonfly.
  */
 public interface ReplicationSink extends AutoCloseable {
 

@@ -16,6 +16,9 @@ public enum ReplicationState {
     STOPPING,
     /** Stopped by the host. */
     STOPPED,
-    /** Stopped by an error that a reconnect cannot fix (see {@link Replicator#failure()}). */
+    /**
+     * Stopped by an error that a reconnect cannot fix, or by host code that failed under the
+     * {@link HandlerFailurePolicy} (see {@link Replicator#failure()}).
+     */
     FAILED
 }

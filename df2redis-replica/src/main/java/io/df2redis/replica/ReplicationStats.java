@@ -9,8 +9,16 @@ import java.util.List;
  * @param sessions replication sessions started (1 + reconnects)
  * @param fullSyncs full syncs started
  * @param flows per-flow figures of the current session (empty before the handshake)
+ * @param handlerRetries calls of failed listener callbacks, journal handlers and sink stages
+ *     that were retried under {@link HandlerFailurePolicy#retry} (all sessions)
+ * @param deadLetters failures handed to the dead-letter handler under
+ *     {@link HandlerFailurePolicy#skip} (all sessions)
+ * @param notificationFailures exceptions thrown by informational listener callbacks
+ *     ({@code onStateChange}, {@code onError}, {@code onReconnect}, {@code onBackpressure}),
+ *     logged and ignored (all sessions)
  */
-public record ReplicationStats(ReplicationState state, long sessions, long fullSyncs, List<FlowStats> flows) {
+public record ReplicationStats(ReplicationState state, long sessions, long fullSyncs, List<FlowStats> flows,
+                               long handlerRetries, long deadLetters, long notificationFailures) {
 
     public long totalQueuedBytes() {
         return flows.stream().mapToLong(FlowStats::queuedBytes).sum();

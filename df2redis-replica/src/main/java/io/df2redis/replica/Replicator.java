@@ -1,5 +1,6 @@
 package io.df2redis.replica;
 
+import io.df2redis.replica.internal.HandlerGuard;
 import io.df2redis.replica.internal.Session;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
@@ -25,6 +26,15 @@ import java.util.function.Predicate;
  * go to the {@link ReplicationListener} and the {@link ReplicationSink}, per flow in stream
  * order, never on a network thread.
  *
+ * <p>Failures of host code — listener callbacks, journal handlers, the sink — are handled by the
+ * {@link HandlerFailurePolicy} of the options (default: stop in {@link ReplicationState#FAILED}
+ * without acknowledging the failed entry). A broken connection to Dragonfly (or the sink's
+ * {@link ConnectionException}) ends the session; the replicator then reconnects after
+ * {@link ReplicatorOptions#reconnectDelay(int)}, which doubles with every attempt up to
+ * {@link ReplicatorOptions#maxReconnectDelay()} and starts over once a session made progress in
+ * stable sync. Errors that a new session cannot fix (bad credentials, a certificate that is
+ * refused, a master that is not Dragonfly) stop the replicator at once and are reported once.
+ *
  * <pre>{@code
  * try (Replicator r = Replicator.builder()
  *         .source(DragonflyEndpoint.of("dragonfly", 6379))
@@ -44,6 +54,7 @@ public final class Replicator implements AutoCloseable {
     private final ReplicationSink sink;
     private final boolean ownsSink;
     private final List<Session.HandlerRegistration> handlers;
+    private final HandlerGuard guard;
     private final EventLoopGroup group;
     private final boolean ownsGroup;
     private final AtomicReference<ReplicationState> state = new AtomicReference<>(ReplicationState.NEW);
@@ -67,15 +78,18 @@ public final class Replicator implements AutoCloseable {
         this.sink = b.sink;
         this.ownsSink = b.ownsSink;
         this.handlers = List.copyOf(b.handlers);
+        this.guard = new HandlerGuard(options.handlerFailurePolicy());
         this.ownsGroup = b.group == null;
         this.group = b.group != null ? b.group
                 : new NioEventLoopGroup(options.eventLoopThreads(), new DefaultThreadFactory("df2redis-io", true));
     }
 
+    /** @return a new builder; set at least the source */
     public static Builder builder() {
         return new Builder();
     }
 
+    /** @return the settings */
     public ReplicatorOptions options() {
         return options;
     }
@@ -108,9 +122,11 @@ public final class Replicator implements AutoCloseable {
         return master;
     }
 
+    /** @return progress figures: sessions, full syncs, per-flow positions, handler retries and dead letters */
     public ReplicationStats stats() {
         Session s = session;
-        return new ReplicationStats(state.get(), sessions.get(), fullSyncs.get(), s == null ? List.of() : s.stats());
+        return new ReplicationStats(state.get(), sessions.get(), fullSyncs.get(), s == null ? List.of() : s.stats(),
+                guard.retries(), guard.deadLetters(), guard.notificationFailures());
     }
 
     /**
@@ -208,13 +224,13 @@ public final class Replicator implements AutoCloseable {
     // ---------------------------------------------------------------- supervisor
 
     private void supervise() {
-        int attempt = 0;
-        long delay = options.reconnectDelay().toMillis();
+        int attempt = 0; // consecutive failed sessions since the last one that made progress
+        HandlerFailure lastHandlerFailure = null;
+        int handlerAttempts = 0; // sessions ended by the same asynchronous sink failure (retry policy)
         Session.Resume resume = null;
         while (!stopRequested) {
             sessions.incrementAndGet();
-            boolean[] reachedStable = {false};
-            Session s = new Session(options, group, listener, sink, handlers, resume, new Session.Host() {
+            Session s = new Session(options, group, listener, sink, handlers, guard, resume, new Session.Host() {
                 @Override
                 public void state(ReplicationState st) {
                     setState(st);
@@ -237,7 +253,6 @@ public final class Replicator implements AutoCloseable {
 
                 @Override
                 public void stableReached() {
-                    reachedStable[0] = true;
                     fullSync.complete(null);
                     stableSync.complete(null);
                 }
@@ -256,36 +271,88 @@ public final class Replicator implements AutoCloseable {
                 if (stopRequested) {
                     break;
                 }
-                LOG.warn("replication session failed: {}", e.getMessage());
-                safe(() -> listener.onError(e));
-                if (reachedStable[0]) {
+                if (s.madeProgress()) {
                     attempt = 0;
-                    delay = options.reconnectDelay().toMillis();
                 }
+                if (e instanceof HandlerException he && he.isRetryable()) {
+                    // retry policy, sink stage failed after later events were handed over: new session
+                    HandlerFailure f = he.failure();
+                    handlerAttempts = sameEvent(f, lastHandlerFailure) ? handlerAttempts + 1 : 1;
+                    lastHandlerFailure = f;
+                    HandlerFailurePolicy policy = options.handlerFailurePolicy();
+                    if (handlerAttempts >= policy.maxAttempts()) {
+                        HandlerException last = new HandlerException(new HandlerFailure(f.kind(), f.callback(),
+                                f.flow(), f.lsn(), f.subject(), f.event(), f.cause(), handlerAttempts));
+                        guard.notify("onError", () -> listener.onError(last));
+                        fail(last);
+                        return;
+                    }
+                    long d = policy.backoff(handlerAttempts).toMillis();
+                    LOG.warn("{}; new session in {} ms (call {} of {})", e.getMessage(), d, handlerAttempts + 1,
+                            policy.maxAttempts());
+                    guard.notify("onError", () -> listener.onError(e));
+                    if (!pause(handlerAttempts, d, e)) {
+                        break;
+                    }
+                    continue;
+                }
+                guard.notify("onError", () -> listener.onError(e));
+                boolean restart = e instanceof FullSyncRestartException;
                 if (!e.isRetryable() || !options.reconnect()
-                        || (options.maxReconnectAttempts() >= 0 && attempt >= options.maxReconnectAttempts())) {
+                        || (!restart && options.maxReconnectAttempts() >= 0
+                        && attempt >= options.maxReconnectAttempts())) {
                     fail(e);
                     return;
                 }
-                attempt++;
-                long d = e instanceof FullSyncRestartException ? 0 : delay;
-                setState(ReplicationState.RECONNECTING);
-                int a = attempt;
-                safe(() -> listener.onReconnect(a, d, e));
-                try {
-                    Thread.sleep(d);
-                } catch (InterruptedException ie) {
+                LOG.warn("replication session failed: {}", e.getMessage());
+                long d;
+                int a;
+                if (restart) {
+                    a = attempt + 1;
+                    d = 0; // as Dragonfly's replica: a new full sync at once, not counted as a failed attempt
+                } else {
+                    attempt++;
+                    a = attempt;
+                    d = options.reconnectDelay(attempt).toMillis();
+                }
+                if (!pause(a, d, e)) {
                     break;
                 }
-                delay = Math.min(delay * 2, options.maxReconnectDelay().toMillis());
             } catch (RuntimeException e) {
                 s.close(false);
-                ReplicationException re = new ReplicationException("listener or sink failed: " + e, e);
-                safe(() -> listener.onError(re));
+                ReplicationException re = new ReplicationException("unexpected error in the replicator: " + e, e) {
+                    private static final long serialVersionUID = 1L;
+
+                    @Override
+                    public boolean isRetryable() {
+                        return false;
+                    }
+                };
+                guard.notify("onError", () -> listener.onError(re));
                 fail(re);
                 return;
             }
         }
+    }
+
+    /** Reports a reconnect and waits for it; false when interrupted (stopping). */
+    private boolean pause(int attempt, long delayMillis, ReplicationException cause) {
+        setState(ReplicationState.RECONNECTING);
+        guard.notify("onReconnect", () -> listener.onReconnect(attempt, delayMillis, cause));
+        if (delayMillis > 0) {
+            LOG.info("reconnect attempt {} in {} ms", attempt, delayMillis);
+        }
+        try {
+            Thread.sleep(delayMillis);
+            return !stopRequested;
+        } catch (InterruptedException ie) {
+            return false;
+        }
+    }
+
+    private static boolean sameEvent(HandlerFailure a, HandlerFailure b) {
+        return b != null && a.flow() == b.flow() && a.lsn() == b.lsn() && a.subject().equals(b.subject())
+                && a.callback().equals(b.callback());
     }
 
     private void fail(ReplicationException e) {
@@ -299,15 +366,7 @@ public final class Replicator implements AutoCloseable {
         ReplicationState from = state.getAndSet(to);
         if (from != to) {
             LOG.info("state {} -> {}", from.name().toLowerCase(Locale.ROOT), to.name().toLowerCase(Locale.ROOT));
-            safe(() -> listener.onStateChange(from, to));
-        }
-    }
-
-    private static void safe(Runnable r) {
-        try {
-            r.run();
-        } catch (RuntimeException e) {
-            LOG.warn("listener threw", e);
+            guard.notify("onStateChange", () -> listener.onStateChange(from, to));
         }
     }
 
@@ -369,16 +428,46 @@ public final class Replicator implements AutoCloseable {
             return this;
         }
 
-        /** Runs {@code handler} for journal commands named {@code command} (case-insensitive). */
+        /**
+         * Runs {@code handler} for journal commands named {@code command} (case-insensitive). A
+         * handler that throws is subject to the {@link HandlerFailurePolicy}.
+         *
+         * @param command the command name
+         * @param handler the handler
+         * @return this builder
+         */
         public Builder onCommand(String command, JournalCommandHandler handler) {
             String name = command.toUpperCase(Locale.ROOT);
-            handlers.add(new Session.HandlerRegistration(e -> e.command().equals(name), handler));
+            handlers.add(new Session.HandlerRegistration("onCommand(" + name + ")", e -> e.command().equals(name),
+                    Objects.requireNonNull(handler, "handler")));
             return this;
         }
 
-        /** Runs {@code handler} for journal entries matching {@code selector}. */
+        /**
+         * Runs {@code handler} for journal entries matching {@code selector}. A handler or selector
+         * that throws is subject to the {@link HandlerFailurePolicy}.
+         *
+         * @param selector which entries
+         * @param handler the handler
+         * @return this builder
+         */
         public Builder onJournal(Predicate<JournalEvent> selector, JournalCommandHandler handler) {
-            handlers.add(new Session.HandlerRegistration(selector, handler));
+            handlers.add(new Session.HandlerRegistration("onJournal#" + (handlers.size() + 1),
+                    Objects.requireNonNull(selector, "selector"), Objects.requireNonNull(handler, "handler")));
+            return this;
+        }
+
+        /**
+         * What happens when a listener data callback, a journal handler or the sink fails
+         * (shortcut for {@code options(o -> o.handlerFailurePolicy(policy))}; default
+         * {@link HandlerFailurePolicy#fail()}).
+         *
+         * @param policy the policy
+         * @return this builder
+         */
+        public Builder handlerFailurePolicy(HandlerFailurePolicy policy) {
+            Objects.requireNonNull(options, "set the source first");
+            options.handlerFailurePolicy(policy);
             return this;
         }
 

@@ -32,6 +32,7 @@ public final class ReplicatorOptions {
     private final boolean partialSync;
     private final Duration drainTimeout;
     private final int eventLoopThreads;
+    private final HandlerFailurePolicy handlerFailurePolicy;
 
     private ReplicatorOptions(Builder b) {
         this.source = Objects.requireNonNull(b.source, "source");
@@ -56,6 +57,7 @@ public final class ReplicatorOptions {
         this.partialSync = b.partialSync;
         this.drainTimeout = b.drainTimeout;
         this.eventLoopThreads = b.eventLoopThreads;
+        this.handlerFailurePolicy = b.handlerFailurePolicy;
     }
 
     public static Builder builder(DragonflyEndpoint source) {
@@ -85,6 +87,7 @@ public final class ReplicatorOptions {
         b.partialSync = partialSync;
         b.drainTimeout = drainTimeout;
         b.eventLoopThreads = eventLoopThreads;
+        b.handlerFailurePolicy = handlerFailurePolicy;
         return b;
     }
 
@@ -150,12 +153,34 @@ public final class ReplicatorOptions {
         return reconnect;
     }
 
+    /**
+     * The wait before the first reconnect (default 500 ms). Each further attempt waits twice as long
+     * as the previous one, up to {@link #maxReconnectDelay()}; the count starts over once a session
+     * made progress in stable sync (applied a journal entry, or stayed in stable sync for a minute).
+     */
     public Duration reconnectDelay() {
         return reconnectDelay;
     }
 
+    /** The longest wait between reconnect attempts (default 30 s). */
     public Duration maxReconnectDelay() {
         return maxReconnectDelay;
+    }
+
+    /**
+     * The wait before reconnect attempt {@code attempt} (1-based): {@link #reconnectDelay()} ×
+     * 2^(attempt-1), at most {@link #maxReconnectDelay()}.
+     *
+     * @param attempt the attempt number, from 1
+     * @return the delay
+     */
+    public Duration reconnectDelay(int attempt) {
+        return HandlerFailurePolicy.exponential(reconnectDelay, maxReconnectDelay, Math.max(1, attempt));
+    }
+
+    /** What happens when a listener, journal handler or the sink fails (default {@link HandlerFailurePolicy#fail()}). */
+    public HandlerFailurePolicy handlerFailurePolicy() {
+        return handlerFailurePolicy;
     }
 
     /** Retries before giving up; -1 = forever (default). */
@@ -188,6 +213,17 @@ public final class ReplicatorOptions {
         return eventLoopThreads;
     }
 
+    /** @return the main settings, with the source as {@link DragonflyEndpoint#toString()} shows it (never a password) */
+    @Override
+    public String toString() {
+        return "ReplicatorOptions[source=" + source + ", connectTimeout=" + connectTimeout + ", commandTimeout="
+                + commandTimeout + ", clientId=" + clientId + ", flowQueueMaxBytes=" + flowQueueMaxBytes
+                + ", slowConsumerPolicy=" + slowConsumerPolicy + ", ackInterval=" + ackInterval
+                + ", ackEveryEntries=" + ackEveryEntries + ", reconnect=" + reconnect + " (" + reconnectDelay + " .. "
+                + maxReconnectDelay + ", max attempts " + maxReconnectAttempts + "), partialSync=" + partialSync
+                + ", handlerFailurePolicy=" + handlerFailurePolicy + "]";
+    }
+
     /** Builder of {@link ReplicatorOptions}. */
     public static final class Builder {
         private DragonflyEndpoint source;
@@ -211,6 +247,7 @@ public final class ReplicatorOptions {
         private boolean partialSync = true;
         private Duration drainTimeout = Duration.ofSeconds(30);
         private int eventLoopThreads = 2;
+        private HandlerFailurePolicy handlerFailurePolicy = HandlerFailurePolicy.fail();
 
         private Builder() {
         }
@@ -316,6 +353,19 @@ public final class ReplicatorOptions {
 
         public Builder eventLoopThreads(int n) {
             this.eventLoopThreads = Math.max(1, n);
+            return this;
+        }
+
+        /**
+         * What happens when host code fails: a listener data or session callback, a journal handler,
+         * or the sink (default {@link HandlerFailurePolicy#fail()}: stop in FAILED, nothing
+         * acknowledged past the failed entry).
+         *
+         * @param policy the policy
+         * @return this builder
+         */
+        public Builder handlerFailurePolicy(HandlerFailurePolicy policy) {
+            this.handlerFailurePolicy = Objects.requireNonNull(policy, "policy");
             return this;
         }
 

@@ -376,7 +376,7 @@ class EmbeddedMasterReplicationIT {
     }
 
     @Test
-    void sinkErrorsStopOrRetryAsTheyDeclare() throws Exception {
+    void sinkErrorsFollowTheHandlerFailurePolicy() throws Exception {
         try (EmbeddedDragonflyMaster m = EmbeddedDragonflyMaster.builder().shards(2).start()) {
             m.write("SET", "k", "v");
             ReplicationException fatal = new ReplicationException("target cannot hold key 'k'") {
@@ -391,24 +391,36 @@ class EmbeddedMasterReplicationIT {
             try (Replicator r = replicator(m).sink(failing).build()) {
                 r.start();
                 CapturedCaseReplicationIT.awaitTrue(() -> r.state() == ReplicationState.FAILED, "FAILED");
-                assertThat(r.failure()).isSameAs(fatal);
+                assertThat(r.failure()).isInstanceOf(HandlerException.class).hasCause(fatal)
+                        .hasMessageContaining("target cannot hold key 'k'");
+                assertThat(r.failure().isRetryable()).isFalse();
                 assertThat(r.stats().sessions()).isEqualTo(1);
             }
             java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
             ReplicationSink flaky = event -> event instanceof SinkEvent.EntryStart && calls.incrementAndGet() == 1
                     ? java.util.concurrent.CompletableFuture.failedFuture(new IllegalStateException("target hiccup"))
                     : java.util.concurrent.CompletableFuture.completedFuture(null);
+            // the default policy stops on a hiccup too ...
+            try (Replicator r = replicator(m).sink(flaky).build()) {
+                r.start();
+                CapturedCaseReplicationIT.awaitTrue(() -> r.state() == ReplicationState.FAILED, "FAILED");
+                assertThat(r.failure()).isInstanceOf(HandlerException.class).hasRootCauseMessage("target hiccup");
+            }
+            // ... which the retry policy rides out in place, in the same session
+            calls.set(0);
             List<ReplicationException> errors = new CopyOnWriteArrayList<>();
             try (Replicator r = replicator(m).sink(flaky).listener(new ReplicationListener() {
                 @Override
                 public void onError(ReplicationException error) {
                     errors.add(error);
                 }
-            }).build()) {
+            }).handlerFailurePolicy(HandlerFailurePolicy.retry(Duration.ofMillis(10), Duration.ofMillis(10), 3))
+                    .build()) {
                 r.start();
                 assertThat(r.awaitStableSync(WAIT)).isTrue();
-                assertThat(errors).singleElement().isInstanceOf(SinkException.class);
-                assertThat(r.stats().sessions()).isEqualTo(2);
+                assertThat(errors).isEmpty();
+                assertThat(r.stats().sessions()).isEqualTo(1);
+                assertThat(r.stats().handlerRetries()).isEqualTo(1);
             }
         }
     }

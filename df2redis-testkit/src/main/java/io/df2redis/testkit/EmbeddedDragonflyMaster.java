@@ -352,6 +352,33 @@ public final class EmbeddedDragonflyMaster implements AutoCloseable {
         server.loadingReplies(count);
     }
 
+    /**
+     * Answers the next {@code DFLY <subcommand>} (e.g. {@code STARTSTABLE}, {@code FLOW},
+     * {@code SYNC}) with the error reply {@code error} (without the leading '-') instead of
+     * executing it; one-shot, on whichever connection sends it first. Dragonfly itself answers, for
+     * example, {@code ERR invalid state} to a {@code DFLY STARTSTABLE} or {@code DFLY SYNC} of a
+     * session in the wrong state.
+     *
+     * @param subcommand the DFLY sub-command, case-insensitive
+     * @param error the error text, e.g. {@code "ERR invalid state"}
+     */
+    public void failNextDfly(String subcommand, String error) {
+        if (error == null || error.isEmpty() || error.contains("\r") || error.contains("\n")) {
+            throw new IllegalArgumentException("an error text on one line is required");
+        }
+        server.armDflyFault(subcommand, error);
+    }
+
+    /**
+     * Never answers the next {@code DFLY <subcommand>} and does not execute it (a hung master, to
+     * test command timeouts); one-shot.
+     *
+     * @param subcommand the DFLY sub-command, case-insensitive
+     */
+    public void ignoreNextDfly(String subcommand) {
+        server.armDflyFault(subcommand, "");
+    }
+
     /** When on, {@code REPLCONF capa dragonfly} answers {@code +OK} like a Redis master. */
     public void pretendRedis(boolean on) {
         server.pretendRedis(on);

@@ -99,4 +99,21 @@ class FaultHooksTest {
             }
         }
     }
+    @Test
+    void aDflyCommandCanBeAnsweredWithAnErrorOnceOrNotAtAll() {
+        try (EmbeddedDragonflyMaster m = EmbeddedDragonflyMaster.builder().start();
+             TestReplica r = TestReplica.connect(m)) {
+            m.failNextDfly("startstable", "ERR invalid state");
+            r.handshake();
+            r.openFlows();
+            r.sync().awaitFullSyncEnd();
+            assertThat(str(r.main.call("DFLY", "STARTSTABLE", r.syncId))).isEqualTo("-ERR invalid state");
+            m.ignoreNextDfly("STARTSTABLE");
+            r.main.send("DFLY", "STARTSTABLE", r.syncId);
+            assertThat(r.main.readFor(Duration.ofMillis(300))).as("no reply at all").isEmpty();
+            // both faults were one-shot and executed nothing: the session still starts stable sync
+            assertThat(str(r.main.call("DFLY", "STARTSTABLE", r.syncId))).isEqualTo("OK");
+            assertThat(m.sessionState()).isEqualTo(SessionState.STABLE_SYNC);
+        }
+    }
 }

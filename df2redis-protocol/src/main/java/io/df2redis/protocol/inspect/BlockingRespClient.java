@@ -4,6 +4,7 @@ import io.df2redis.protocol.resp.ErrorReply;
 import io.df2redis.protocol.resp.RespDecoder;
 import io.df2redis.protocol.resp.RespEncoder;
 import io.df2redis.protocol.resp.RespReply;
+import io.df2redis.protocol.tls.TlsHandlers;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 
@@ -14,7 +15,6 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 
-import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
 
@@ -49,11 +49,8 @@ public final class BlockingRespClient implements AutoCloseable {
             plain.connect(new InetSocketAddress(host, port), 5000);
             plain.setSoTimeout(60_000);
             if (tls) {
-                SSLSocket ssl = (SSLSocket) ((SSLSocketFactory) SSLSocketFactory.getDefault())
-                        .createSocket(plain, host, port, true);
-                SSLParameters params = ssl.getSSLParameters();
-                params.setEndpointIdentificationAlgorithm("HTTPS");
-                ssl.setSSLParameters(params);
+                SSLSocket ssl = TlsHandlers.newSocket((SSLSocketFactory) SSLSocketFactory.getDefault(), plain, host,
+                        port, true);
                 ssl.startHandshake();
                 s = ssl;
             }

@@ -3,11 +3,11 @@ package io.df2redis.replica.internal;
 import io.df2redis.protocol.journal.JournalOp;
 import io.df2redis.replica.FlowStats;
 import io.df2redis.replica.FullSyncRestartException;
+import io.df2redis.replica.HandlerFailure;
 import io.df2redis.replica.JournalEvent;
 import io.df2redis.replica.ReplicationException;
 import io.df2redis.replica.ReplicationProtocolException;
 import io.df2redis.replica.SinkEvent;
-import io.df2redis.replica.SinkException;
 import io.df2redis.replica.SlowConsumerException;
 import io.df2redis.replica.SlowConsumerPolicy;
 import io.netty.channel.Channel;
@@ -15,52 +15,84 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayDeque;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
+import java.util.function.LongConsumer;
+import java.util.function.Supplier;
 
 /**
  * One flow's path from decoder to consumers: a queue bounded in bytes, filled on the event loop
- * (never blocking it), drained by the flow's own applier thread that calls listeners and the
- * sink in stream order. Tracks the applied LSN — advanced only over events whose sink stages
- * completed, in order — which the ACK task reports to the master.
+ * (never blocking it), drained by the flow's own applier thread that calls listeners, journal
+ * handlers and the sink in stream order, under the replicator's handler-failure policy. Tracks the
+ * applied LSN — advanced only over events whose sink stages completed (or whose failure the
+ * policy skipped), in order — which the ACK task reports to the master.
+ *
+ * <p>Thread ownership. "Event loop" is the flow channel's Netty event loop ({@link #offer},
+ * {@link #ackTick}, {@link #resumeOnLoop}); "applier" is this flow's {@code df2redis-flow-N}
+ * thread ({@link #run} and all it calls); "any" includes the supervisor, the close thread and
+ * stats readers.
+ * <ul>
+ *   <li>event loop writes, others read (volatile): {@code paused}, {@code pauseStartNanos},
+ *       {@code maxQueued}, {@code lastAckSent}, {@code entriesAtLastAck}; event loop only:
+ *       {@code lastAckAtNanos}</li>
+ *   <li>applier writes, others read (volatile): {@code applied}, {@code appliedEntries},
+ *       {@code stable}, {@code settled}; applier only: {@code inflight}, {@code pauseReported}</li>
+ *   <li>shared, atomic: {@code queue}, {@code queued}, {@code pauses}, {@code pausedNanos},
+ *       {@code ackNow} (set by the applier, cleared by the event loop with getAndSet, so no ACK
+ *       request is lost), {@code resumeRequested} (set by the applier, cleared by the event
+ *       loop), {@code failed}</li>
+ *   <li>any thread: {@code running} (cleared by a stop or failure), {@code closing} (set by the
+ *       close thread); {@code channel} and {@code applier} are set by the supervisor before the
+ *       applier starts</li>
+ * </ul>
  */
 final class FlowPipeline {
     private static final Logger LOG = LoggerFactory.getLogger(FlowPipeline.class);
+    private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
 
     private final int flow;
     private final SessionContext ctx;
+    private final HandlerGuard guard;
     private final LinkedBlockingQueue<FlowItem> queue = new LinkedBlockingQueue<>();
     private final AtomicLong queued = new AtomicLong();
     private final ArrayDeque<Pending> inflight = new ArrayDeque<>();
     private final long limit;
+    private final BooleanSupplier stopping = () -> !this.running;
     private volatile Channel channel;
     private volatile boolean paused;
-    private boolean pauseReported;
     private volatile long pauseStartNanos;
+    private final AtomicBoolean resumeRequested = new AtomicBoolean();
+    private boolean pauseReported;
     private final AtomicLong pauses = new AtomicLong();
     private final AtomicLong pausedNanos = new AtomicLong();
     private volatile long maxQueued;
     private volatile long applied;
+    private volatile long appliedEntries;
     private volatile boolean stable;
-    private volatile boolean ackNow;
+    private final AtomicBoolean ackNow = new AtomicBoolean();
     private volatile long lastAckSent = -1;
+    private volatile long entriesAtLastAck;
     private long lastAckAtNanos;
-    private long appliedSinceAck;
     private volatile boolean running = true;
-    private volatile boolean failed;
+    private final AtomicBoolean failed = new AtomicBoolean();
     private volatile boolean settled = true;
     private volatile boolean closing;
-    private Thread applier;
+    private volatile Thread applier;
 
-    private record Pending(long lsn, CompletableFuture<Void> stage) {
+    /** A sink stage not yet settled: lsn > 0 for stable-sync journal entries, else 0 or -1. */
+    private record Pending(long lsn, SinkEvent event, CompletableFuture<Void> stage) {
     }
 
     FlowPipeline(int flow, SessionContext ctx) {
         this.flow = flow;
         this.ctx = ctx;
+        this.guard = ctx.guard();
         this.limit = ctx.options().flowQueueMaxBytes();
     }
 
@@ -69,9 +101,10 @@ final class FlowPipeline {
     }
 
     void start() {
-        applier = new Thread(this::run, "df2redis-flow-" + flow);
-        applier.setDaemon(true);
-        applier.start();
+        Thread t = new Thread(this::run, "df2redis-flow-" + flow);
+        t.setDaemon(true);
+        applier = t;
+        t.start();
     }
 
     /** Called on the event loop for every decoded item. Never blocks. */
@@ -107,17 +140,23 @@ final class FlowPipeline {
         closing = true;
     }
 
-    private void resumeIfDrained() {
-        if (paused && !closing && queued.get() <= limit / 2) {
+    /** Applier: asks the event loop to resume reading once the queue drained to half its limit. */
+    private void requestResumeIfDrained() {
+        Channel ch = channel;
+        if (paused && !closing && ch != null && queued.get() <= limit / 2 && resumeRequested.compareAndSet(false, true)) {
+            ch.eventLoop().execute(this::resumeOnLoop);
+        }
+    }
+
+    /** Event loop: the only place {@code paused} becomes false again. */
+    private void resumeOnLoop() {
+        resumeRequested.set(false);
+        Channel ch = channel;
+        if (paused && !closing && ch != null && queued.get() <= limit / 2) {
             paused = false;
             pausedNanos.addAndGet(System.nanoTime() - pauseStartNanos);
-            Channel ch = channel;
-            if (ch != null) {
-                ch.eventLoop().execute(() -> {
-                    ch.config().setAutoRead(true);
-                    ch.read();
-                });
-            }
+            ch.config().setAutoRead(true);
+            ch.read();
             LOG.info("flow {}: queue drained to {} bytes: reading resumed", flow, queued.get());
         }
     }
@@ -141,15 +180,18 @@ final class FlowPipeline {
                     dispatch(item);
                 }
                 queued.addAndGet(-item.bytes());
-                resumeIfDrained();
+                requestResumeIfDrained();
                 reportBackpressure();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (ReplicationException e) {
             fail(e);
-        } catch (RuntimeException e) {
-            fail(new ReplicationException("flow " + flow + ": listener or handler failed: " + e, e));
+        } catch (VirtualMachineError e) {
+            fail(new ReplicationException("flow " + flow + ": " + e, e));
+            throw e;
+        } catch (RuntimeException | Error e) {
+            fail(new ReplicationException("flow " + flow + ": unexpected error: " + e, e));
         }
     }
 
@@ -157,24 +199,36 @@ final class FlowPipeline {
         boolean p = paused;
         if (p != pauseReported) {
             pauseReported = p;
-            ctx.listener().onBackpressure(flow, p, queued.get());
+            long q = queued.get();
+            guard.notify("onBackpressure", () -> ctx.listener().onBackpressure(flow, p, q));
         }
+    }
+
+    /** Runs a listener data callback under the handler-failure policy. */
+    private void listen(String method, long lsn, SinkEvent event, Supplier<String> subject, Runnable body)
+            throws InterruptedException {
+        guard.run(HandlerFailure.Kind.LISTENER, "ReplicationListener." + method, flow, lsn, subject, event, body,
+                stopping);
+    }
+
+    private void listen(String method, long lsn, SinkEvent event, Runnable body) throws InterruptedException {
+        listen(method, lsn, event, () -> HandlerFailure.describe(event), body);
     }
 
     private void dispatch(FlowItem item) throws InterruptedException {
         if (item instanceof FlowItem.Sink s) {
             SinkEvent e = s.event();
             if (e instanceof SinkEvent.EntryStart es) {
-                ctx.listener().onEntryStart(flow, es.entry());
+                listen("onEntryStart", 0, e, () -> ctx.listener().onEntryStart(flow, es.entry()));
                 apply(e, -1);
             } else if (e instanceof SinkEvent.EntryBatch eb) {
-                ctx.listener().onValueBatch(flow, eb.entry(), eb.batch());
+                listen("onValueBatch", 0, e, () -> ctx.listener().onValueBatch(flow, eb.entry(), eb.batch()));
                 apply(e, -1);
             } else if (e instanceof SinkEvent.EntryEnd ee) {
-                ctx.listener().onEntryEnd(flow, ee.entry(), ee.summary());
+                listen("onEntryEnd", 0, e, () -> ctx.listener().onEntryEnd(flow, ee.entry(), ee.summary()));
                 apply(e, -1);
             } else if (e instanceof SinkEvent.FullSyncEnd) {
-                ctx.listener().onFullSyncEnd(flow);
+                listen("onFullSyncEnd", 0, e, () -> ctx.listener().onFullSyncEnd(flow));
                 apply(e, -1);
                 drainInflight(); // "full sync applied" means the sink confirmed every snapshot write
                 ctx.flowFullSyncApplied(flow);
@@ -182,17 +236,18 @@ final class FlowPipeline {
                 journal(j.event());
             }
         } else if (item instanceof FlowItem.Aux a) {
-            ctx.listener().onAux(flow, a.key(), a.value());
+            listen("onAux", 0, null, () -> "snapshot AUX field " + auxKey(a.key()),
+                    () -> ctx.listener().onAux(flow, a.key(), a.value()));
         } else if (item instanceof FlowItem.StableStart st) {
             drainInflight();
             applied = st.journalOffset();
             stable = true;
-            ackNow = true;
+            ackNow.set(true);
             ctx.flowStable(flow);
         } else if (item instanceof FlowItem.PartialStart ps) {
             applied = ps.lsn();
             stable = true;
-            ackNow = true;
+            ackNow.set(true);
             ctx.flowStable(flow);
         } else if (item instanceof FlowItem.LsnRecord r) {
             if (!r.entry().lsnMatches()) {
@@ -205,7 +260,12 @@ final class FlowPipeline {
         }
     }
 
+    private static String auxKey(byte[] key) {
+        return "'" + new String(key, java.nio.charset.StandardCharsets.UTF_8) + "'";
+    }
+
     private void journal(JournalEvent ev) throws InterruptedException {
+        SinkEvent.Journal je = new SinkEvent.Journal(flow, ev);
         if (ev.fullSync()) {
             if (ev.isGlobalCommand()) {
                 throw new FullSyncRestartException("flow " + flow + ": " + ev.command()
@@ -214,74 +274,100 @@ final class FlowPipeline {
             if (ev.op() == JournalOp.PING || !ev.op().hasCommand()) {
                 return;
             }
-            if (ctx.handle(ev)) {
-                ctx.listener().onJournalEntry(ev);
-                apply(new SinkEvent.Journal(flow, ev), -1);
+            if (handle(ev, je)) {
+                listen("onJournalEntry", 0, je, () -> ctx.listener().onJournalEntry(ev));
+                apply(je, -1);
             }
             return;
         }
         if (ev.op() == JournalOp.PING || !ev.op().hasCommand()) {
-            ctx.listener().onJournalEntry(ev);
-            inflight.add(new Pending(ev.lsn(), CompletableFuture.completedFuture(null)));
+            listen("onJournalEntry", ev.lsn(), je, () -> ctx.listener().onJournalEntry(ev));
+            inflight.add(new Pending(ev.lsn(), je, DONE));
             settleCompleted();
             if (ev.op() == JournalOp.PING) {
-                ackNow = true;
+                ackNow.set(true);
                 ctx.ackSoon(flow);
             }
             return;
         }
         if (ev.isGlobalCommand()) {
             drainInflight();
+            SinkEvent.GlobalCommand gc = new SinkEvent.GlobalCommand(flow, ev);
             ctx.barrier().arrive(ev.txid(), () -> {
-                ctx.listener().onJournalEntry(ev);
-                CompletionStage<Void> st = ctx.apply(new SinkEvent.GlobalCommand(flow, ev));
-                try {
-                    st.toCompletableFuture().join();
-                } catch (java.util.concurrent.CompletionException e) {
-                    throw sinkFailure(e.getCause());
-                } catch (RuntimeException e) {
-                    throw sinkFailure(e);
-                }
-            }, () -> !running);
-            inflight.add(new Pending(ev.lsn(), CompletableFuture.completedFuture(null)));
+                listen("onJournalEntry", ev.lsn(), gc, () -> ctx.listener().onJournalEntry(ev));
+                // every flow waits at the barrier and nothing later is with the sink: a failure can be
+                // retried in place
+                guard.call(HandlerFailure.Kind.SINK, "ReplicationSink.apply", flow, ev.lsn(),
+                        () -> HandlerFailure.describe(gc), gc, () -> {
+                            ctx.apply(gc).toCompletableFuture().join();
+                            return Boolean.TRUE;
+                        }, Boolean.FALSE, stopping);
+            }, stopping);
+            inflight.add(new Pending(ev.lsn(), gc, DONE));
             settleCompleted();
             return;
         }
-        if (ctx.handle(ev)) {
-            ctx.listener().onJournalEntry(ev);
-            apply(new SinkEvent.Journal(flow, ev), ev.lsn());
+        if (handle(ev, je)) {
+            listen("onJournalEntry", ev.lsn(), je, () -> ctx.listener().onJournalEntry(ev));
+            apply(je, ev.lsn());
         } else {
-            inflight.add(new Pending(ev.lsn(), CompletableFuture.completedFuture(null)));
+            inflight.add(new Pending(ev.lsn(), je, DONE));
             settleCompleted();
         }
     }
 
-    private void apply(SinkEvent e, long lsn) {
-        CompletionStage<Void> st = ctx.apply(e);
-        inflight.add(new Pending(lsn, st.toCompletableFuture()));
+    /**
+     * Runs the host's journal handlers; false when one filtered the entry out, or failed and the
+     * policy skipped it (its verdict is unknown, so neither the listener nor the sink gets it).
+     */
+    private boolean handle(JournalEvent ev, SinkEvent.Journal je) throws InterruptedException {
+        long lsn = ev.fullSync() ? 0 : ev.lsn();
+        for (Session.HandlerRegistration h : ctx.handlers()) {
+            Boolean pass = guard.call(HandlerFailure.Kind.JOURNAL_HANDLER, "JournalCommandHandler " + h.name(), flow,
+                    lsn, () -> HandlerFailure.describe(ev), je,
+                    () -> !h.selector().test(ev) || h.handler().handle(ev), null, stopping);
+            if (pass == null || !pass) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Hands an event to the sink. A sink that throws, or returns a stage that already failed, is
+     * handled in place by the policy (nothing later was handed over yet); a stage that fails
+     * later is handled when it settles.
+     */
+    private void apply(SinkEvent e, long lsn) throws InterruptedException {
+        CompletableFuture<Void> st = guard.call(HandlerFailure.Kind.SINK, "ReplicationSink.apply", flow,
+                Math.max(lsn, 0), () -> HandlerFailure.describe(e), e, () -> {
+                    CompletableFuture<Void> f = ctx.apply(e).toCompletableFuture();
+                    if (f.isCompletedExceptionally()) {
+                        f.join(); // throws: a synchronous failure
+                    }
+                    return f;
+                }, DONE, stopping);
+        inflight.add(new Pending(lsn, e, st));
         settleCompleted();
         while (inflight.size() > ctx.options().maxInFlightPerFlow()) {
             waitHead();
         }
     }
 
-    private void waitHead() {
+    private void waitHead() throws InterruptedException {
         Pending p = inflight.peek();
         if (p == null) {
             return;
         }
         try {
             p.stage().get();
-        } catch (InterruptedException ie) {
-            Thread.currentThread().interrupt();
-            throw new ReplicationException("interrupted while waiting for the sink");
-        } catch (java.util.concurrent.ExecutionException ee) {
-            throw sinkFailure(ee.getCause());
+        } catch (ExecutionException | CancellationException e) {
+            // handled by settleCompleted
         }
         settleCompleted();
     }
 
-    private void drainInflight() {
+    private void drainInflight() throws InterruptedException {
         while (!inflight.isEmpty()) {
             waitHead();
         }
@@ -296,55 +382,48 @@ final class FlowPipeline {
                 Throwable cause;
                 try {
                     p.stage().join();
-                    cause = null;
+                    cause = new IllegalStateException("failed stage completed normally");
                 } catch (RuntimeException e) {
-                    cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null
-                            ? e.getCause() : e;
+                    cause = e;
                 }
-                throw sinkFailure(cause);
+                // throws unless the policy skipped it; then the event counts as applied
+                guard.stageFailed(flow, Math.max(p.lsn(), 0), p.event(), cause, stopping);
             }
             if (p.lsn() > 0) {
                 applied = p.lsn() + 1;
-                if (++appliedSinceAck >= ctx.options().ackEveryEntries()) {
-                    ackNow = true;
+                long n = appliedEntries + 1;
+                appliedEntries = n;
+                if (n - entriesAtLastAck >= ctx.options().ackEveryEntries()) {
+                    ackNow.set(true);
                 }
             }
         }
-    }
-
-    /**
-     * The error a failed sink stage ends the session with: the sink's own
-     * {@link ReplicationException} as it is (so a non-retryable one, e.g. an unsupported-data
-     * FAIL policy, stops the replicator instead of looping), anything else as a retryable
-     * {@link SinkException}.
-     */
-    private ReplicationException sinkFailure(Throwable cause) {
-        if (cause instanceof ReplicationException re) {
-            return re;
-        }
-        return new SinkException("flow " + flow + ": sink failed: " + (cause == null ? "?" : cause.getMessage()),
-                cause);
     }
 
     /** ACK task, on the event loop: sends REPLCONF ACK when due. */
     void ackTick(FlowConnection conn) {
+        ackTick(conn::writeAck);
+    }
+
+    /** ACK task with an explicit writer (event loop). */
+    void ackTick(LongConsumer writer) {
         if (!stable) {
             return;
         }
         long now = System.nanoTime();
-        long a = applied;
-        if (ackNow || now - lastAckAtNanos >= ctx.options().ackInterval().toNanos()) {
-            ackNow = false;
-            appliedSinceAck = 0;
+        boolean requested = ackNow.getAndSet(false);
+        if (requested || now - lastAckAtNanos >= ctx.options().ackInterval().toNanos()) {
+            long count = appliedEntries; // read before applied: never counts more than the ACK covers
+            long a = applied;
+            entriesAtLastAck = count;
             lastAckAtNanos = now;
             lastAckSent = a;
-            conn.writeAck(a);
+            writer.accept(a);
         }
     }
 
     private void fail(ReplicationException e) {
-        if (!failed) {
-            failed = true;
+        if (failed.compareAndSet(false, true)) {
             running = false;
             ctx.flowFailed(flow, e);
         }
@@ -352,7 +431,7 @@ final class FlowPipeline {
 
     /** Waits until every queued item was applied and every sink stage completed. */
     boolean drain(long deadlineNanos) {
-        while (System.nanoTime() < deadlineNanos && !failed) {
+        while (System.nanoTime() < deadlineNanos && !failed.get()) {
             if (queue.isEmpty() && settled) {
                 return true;
             }
@@ -368,13 +447,19 @@ final class FlowPipeline {
 
     void stop() {
         running = false;
-        if (applier != null) {
-            applier.interrupt();
+        Thread t = applier;
+        if (t != null) {
+            t.interrupt();
         }
     }
 
     long applied() {
         return applied;
+    }
+
+    /** Journal entries applied (settled) in stable sync by this pipeline. */
+    long appliedEntries() {
+        return appliedEntries;
     }
 
     boolean isStable() {

@@ -11,6 +11,7 @@ import io.df2redis.replica.AuthenticationException;
 import io.df2redis.replica.ConnectionException;
 import io.df2redis.replica.DragonflyEndpoint;
 import io.df2redis.replica.FlowStats;
+import io.df2redis.replica.HandlerFailure;
 import io.df2redis.replica.HandshakeException;
 import io.df2redis.replica.JournalCommandHandler;
 import io.df2redis.replica.JournalEvent;
@@ -31,22 +32,38 @@ import org.slf4j.LoggerFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /**
  * One replication session (spec §1–§3, §5): handshake on the control connection, one
  * connection per flow, full (or partial) sync, then stable sync until an error or a stop.
  * {@link #run()} blocks the supervisor thread; data flows through the event loop and the
  * per-flow appliers.
+ *
+ * <p>Thread ownership. The supervisor thread runs {@link #run()} and owns {@code master},
+ * {@code barrier} and {@code partial} (written before the flows start, read by appliers after
+ * {@link Thread#start()}). {@link #close(boolean)} runs on the supervisor or on the replicator's
+ * close thread, concurrently with {@link #run()}: everything the two share — {@code closed},
+ * {@code pipelines}, {@code flows}, {@code ackTasks}, {@code connecting}, {@code controlOpening},
+ * {@code control} — is guarded by {@code this}; the supervisor adds to those lists only while
+ * the session is not closed, and close() works on a snapshot taken when it set {@code closed}, so
+ * nothing opened by the supervisor escapes it. Event-loop and applier callbacks
+ * ({@link FlowConnection.Events}, {@link SessionContext}) touch only futures, atomics and
+ * volatiles ({@code stopping}, {@code stableSinceNanos}) or take the lock briefly.
  */
 public final class Session implements SessionContext, FlowConnection.Events {
     private static final Logger LOG = LoggerFactory.getLogger(Session.class);
     private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
+    /** A session stable for this long counts as healthy even without writes (resets the reconnect back-off). */
+    private static final long STABLE_HEALTHY_NANOS = TimeUnit.SECONDS.toNanos(60);
 
     /** What the session reports to its replicator. */
     public interface Host {
@@ -65,8 +82,12 @@ public final class Session implements SessionContext, FlowConnection.Events {
     public record Resume(String masterId, int flows, long[] nextLsns) {
     }
 
-    /** A journal handler with its selector. */
-    public record HandlerRegistration(Predicate<JournalEvent> selector, JournalCommandHandler handler) {
+    /**
+     * A journal handler with its selector.
+     *
+     * @param name how it was registered, for messages (e.g. {@code onCommand(SET)})
+     */
+    public record HandlerRegistration(String name, Predicate<JournalEvent> selector, JournalCommandHandler handler) {
     }
 
     private final ReplicatorOptions options;
@@ -74,6 +95,7 @@ public final class Session implements SessionContext, FlowConnection.Events {
     private final ReplicationListener listener;
     private final ReplicationSink sink;
     private final List<HandlerRegistration> handlers;
+    private final HandlerGuard guard;
     private final Resume resume;
     private final Host host;
     private final CompletableFuture<ReplicationException> failure = new CompletableFuture<>();
@@ -82,23 +104,32 @@ public final class Session implements SessionContext, FlowConnection.Events {
     private final AtomicInteger fullSyncEndDecoded = new AtomicInteger();
     private final AtomicInteger fullSyncApplied = new AtomicInteger();
     private final AtomicInteger stableFlows = new AtomicInteger();
+    private final BooleanSupplier stoppingFlag = () -> this.stopping;
+    // guarded by this
     private final List<FlowPipeline> pipelines = new ArrayList<>();
     private final List<FlowConnection> flows = new ArrayList<>();
     private final List<ScheduledFuture<?>> ackTasks = new ArrayList<>();
-    private volatile boolean stopping;
-    private boolean closed;
-    private volatile MasterInfo master;
+    private final List<CompletableFuture<Channel>> connecting = new ArrayList<>();
+    private CompletableFuture<ControlConnection> controlOpening;
     private ControlConnection control;
-    private GlobalCommandBarrier barrier;
-    private boolean partial;
+    private boolean closed;
+    // any thread
+    private volatile boolean stopping;
+    private volatile long stableSinceNanos;
+    // supervisor
+    private volatile MasterInfo master;
+    private volatile GlobalCommandBarrier barrier;
+    private volatile boolean partial;
+    private volatile boolean fullSyncBegun;
 
     public Session(ReplicatorOptions options, EventLoopGroup group, ReplicationListener listener, ReplicationSink sink,
-                   List<HandlerRegistration> handlers, Resume resume, Host host) {
+                   List<HandlerRegistration> handlers, HandlerGuard guard, Resume resume, Host host) {
         this.options = options;
         this.group = group;
         this.listener = listener;
         this.sink = sink;
         this.handlers = handlers;
+        this.guard = guard;
         this.resume = resume;
         this.host = host;
     }
@@ -112,23 +143,33 @@ public final class Session implements SessionContext, FlowConnection.Events {
         host.state(ReplicationState.CONNECTING);
         handshake();
         openFlows();
+        ControlConnection c = control();
         if (partial) {
-            command(control, "DFLY", "STARTSTABLE", master.syncId()).join();
+            expectOk(commandRetryingLoading(c, "DFLY", "STARTSTABLE", master.syncId()), "DFLY STARTSTABLE");
             await(allStable, "partial sync start");
         } else {
+            fullSyncBegun = true;
             host.fullSyncStarted();
             host.state(ReplicationState.FULL_SYNC);
-            listener.onFullSyncStart(master);
-            join(apply(new SinkEvent.FullSyncStart(-1, master)), "sink full-sync start");
-            for (int i = 0; i < master.flowCount(); i++) {
-                listener.onFlowFullSyncStart(i);
+            MasterInfo m = master;
+            sessionCallback(HandlerFailure.Kind.LISTENER, "ReplicationListener.onFullSyncStart", null,
+                    () -> "full-sync start", () -> listener.onFullSyncStart(m));
+            SinkEvent.FullSyncStart start = new SinkEvent.FullSyncStart(-1, m);
+            sessionCallback(HandlerFailure.Kind.SINK, "ReplicationSink.apply", start, () -> "full-sync start",
+                    () -> awaitStage(apply(start), "the sink's full-sync start"));
+            for (int i = 0; i < m.flowCount(); i++) {
+                int flow = i;
+                sessionCallback(HandlerFailure.Kind.LISTENER, "ReplicationListener.onFlowFullSyncStart", null,
+                        () -> "full-sync start of flow " + flow, () -> listener.onFlowFullSyncStart(flow));
             }
-            expectOk(commandRetryingLoading(control, "DFLY", "SYNC", master.syncId()), "DFLY SYNC");
+            expectOk(commandRetryingLoading(c, "DFLY", "SYNC", m.syncId()), "DFLY SYNC");
             await(allFullSyncEndDecoded, "FULLSYNC_END on every flow");
-            expectOk(commandRetryingLoading(control, "DFLY", "STARTSTABLE", master.syncId()), "DFLY STARTSTABLE");
+            expectOk(commandRetryingLoading(c, "DFLY", "STARTSTABLE", m.syncId()), "DFLY STARTSTABLE");
             await(allStable, "stable sync on every flow");
-            listener.onFullSyncComplete();
+            sessionCallback(HandlerFailure.Kind.LISTENER, "ReplicationListener.onFullSyncComplete", null,
+                    () -> "end of the full sync", listener::onFullSyncComplete);
         }
+        stableSinceNanos = System.nanoTime();
         host.state(ReplicationState.STABLE_SYNC);
         host.stableReached();
         await(new CompletableFuture<>(), "replication");
@@ -138,25 +179,40 @@ public final class Session implements SessionContext, FlowConnection.Events {
 
     private void handshake() {
         DragonflyEndpoint ep = options.source();
-        control = get(ControlConnection.open(group, ep, options.connectTimeout()), "connect");
-        control.closed().thenRun(() -> failure.complete(
-                new ConnectionException("control connection to " + ep.host() + ":" + ep.port() + " closed")));
-        auth(control::command);
-        RespReply pong = get(control.command("PING"), "PING");
+        if (ep.ssl() != null && !ep.isVerifyHostname()) {
+            LOG.warn("TLS host-name verification is OFF for the Dragonfly source {} (DragonflyEndpoint.verifyHostname("
+                    + "false)): any certificate the trust manager accepts is taken, whatever host it names", ep.address());
+        }
+        CompletableFuture<ControlConnection> opening = ControlConnection.open(group, ep, options.connectTimeout());
+        synchronized (this) {
+            if (closed) {
+                opening.thenAccept(ControlConnection::close);
+                throw new StopSignal();
+            }
+            controlOpening = opening;
+        }
+        ControlConnection c = get(opening, "connect to the Dragonfly source at " + ep.address());
+        synchronized (this) {
+            control = c;
+        }
+        c.closed().thenRun(() -> failure.complete(
+                new ConnectionException("control connection to the Dragonfly source at " + ep.address() + " closed")));
+        auth(c::command);
+        RespReply pong = get(c.command("PING"), "PING");
         if (!(pong instanceof SimpleString s && s.value().equals("PONG"))) {
             throw replyError("PING", pong);
         }
-        expectOk(control.command("REPLCONF", "listening-port", options.listeningPort()), "REPLCONF listening-port");
+        expectOk(c.command("REPLCONF", "listening-port", options.listeningPort()), "REPLCONF listening-port");
         if (options.announceIp() != null) {
-            expectOk(control.command("REPLCONF", "ip-address", options.announceIp()), "REPLCONF ip-address");
+            expectOk(c.command("REPLCONF", "ip-address", options.announceIp()), "REPLCONF ip-address");
         }
-        expectOk(control.command("REPLCONF", "capa", "eof", "capa", "psync2"), "REPLCONF capa eof capa psync2");
-        RespReply capa = get(control.command("REPLCONF", "capa", "dragonfly"), "REPLCONF capa dragonfly");
+        expectOk(c.command("REPLCONF", "capa", "eof", "capa", "psync2"), "REPLCONF capa eof capa psync2");
+        RespReply capa = get(c.command("REPLCONF", "capa", "dragonfly"), "REPLCONF capa dragonfly");
         MasterInfo m = parseCapa(capa);
-        expectOk(control.command("REPLCONF", "CLIENT-ID", options.clientId()), "REPLCONF CLIENT-ID");
-        expectOk(control.command("REPLCONF", "CLIENT-VERSION", 4), "REPLCONF CLIENT-VERSION");
+        expectOk(c.command("REPLCONF", "CLIENT-ID", options.clientId()), "REPLCONF CLIENT-ID");
+        expectOk(c.command("REPLCONF", "CLIENT-VERSION", 4), "REPLCONF CLIENT-VERSION");
         String release = "";
-        RespReply info = get(control.command("INFO", "SERVER"), "INFO SERVER");
+        RespReply info = get(c.command("INFO", "SERVER"), "INFO SERVER");
         if (info instanceof BulkString b) {
             for (String line : b.asString().split("\r?\n")) {
                 if (line.startsWith("dragonfly_version:")) {
@@ -164,13 +220,17 @@ public final class Session implements SessionContext, FlowConnection.Events {
                 }
             }
         }
-        master = new MasterInfo(m.masterId(), m.syncId(), m.flowCount(), m.protocolVersion(), m.lineageId(), release);
-        LOG.info("handshake with {} done: master {} ({}), {} flows, session {}", ep, master.masterId(),
-                release.isEmpty() ? "unknown release" : release, master.flowCount(), master.syncId());
-        host.handshake(master);
-        listener.onHandshake(master);
+        MasterInfo mi = new MasterInfo(m.masterId(), m.syncId(), m.flowCount(), m.protocolVersion(), m.lineageId(),
+                release);
+        master = mi;
+        LOG.info("handshake with {} done: master {} ({}), {} flows, session {}", ep, mi.masterId(),
+                release.isEmpty() ? "unknown release" : release, mi.flowCount(), mi.syncId());
+        host.handshake(mi);
+        sessionCallback(HandlerFailure.Kind.LISTENER, "ReplicationListener.onHandshake", null,
+                () -> "handshake with master " + mi.masterId(), () -> listener.onHandshake(mi));
         if (sink != null) {
-            sink.open(master);
+            sessionCallback(HandlerFailure.Kind.SINK, "ReplicationSink.open", null,
+                    () -> "opening the sink for master " + mi.masterId(), () -> sink.open(mi), false);
         }
     }
 
@@ -192,12 +252,14 @@ public final class Session implements SessionContext, FlowConnection.Events {
 
     private MasterInfo parseCapa(RespReply r) {
         if (r instanceof SimpleString s && s.value().equals("OK")) {
-            throw new UnsupportedMasterException("the master answered +OK to REPLCONF capa dragonfly: it is not a "
-                    + "Dragonfly server (a Redis master?) and cannot be replicated with this library");
+            throw new UnsupportedMasterException("the source at " + options.source().address() + " answered +OK to "
+                    + "REPLCONF capa dragonfly: it is not a Dragonfly server (a Redis master?) and cannot be replicated "
+                    + "with this library");
         }
         if (r instanceof ErrorReply e) {
             if (e.message().contains("replica")) {
-                throw new UnsupportedMasterException("the master refuses replication: " + e.message());
+                throw new UnsupportedMasterException("the Dragonfly source at " + options.source().address()
+                        + " refuses replication: " + e.message());
             }
             throw replyError("REPLCONF capa dragonfly", r);
         }
@@ -220,32 +282,44 @@ public final class Session implements SessionContext, FlowConnection.Events {
     // ---------------------------------------------------------------- flows
 
     private void openFlows() {
-        int n = master.flowCount();
+        MasterInfo m = master;
+        int n = m.flowCount();
         barrier = new GlobalCommandBarrier(n);
-        boolean askPartial = options.partialSync() && resume != null && resume.masterId().equals(master.masterId())
+        boolean askPartial = options.partialSync() && resume != null && resume.masterId().equals(m.masterId())
                 && resume.flows() == n && resume.nextLsns() != null && supportsRawPartialSync();
-        List<CompletableFuture<RespReply>> replies = new ArrayList<>();
+        List<FlowPipeline> ps = new ArrayList<>();
+        List<FlowConnection> fcs = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             FlowPipeline p = new FlowPipeline(i, this);
-            FlowConnection fc = new FlowConnection(i, p, this, options.decoderOptions());
-            pipelines.add(p);
-            flows.add(fc);
+            ps.add(p);
+            fcs.add(new FlowConnection(i, p, this, options.decoderOptions()));
         }
         List<CompletableFuture<Channel>> channels = new ArrayList<>();
-        for (FlowConnection fc : flows) {
-            channels.add(Connections.connect(group, options.source(), options.connectTimeout(), () -> fc));
+        synchronized (this) {
+            if (closed) {
+                throw new StopSignal();
+            }
+            pipelines.addAll(ps);
+            flows.addAll(fcs);
+            for (FlowConnection fc : fcs) {
+                CompletableFuture<Channel> f = Connections.connect(group, options.source(), options.connectTimeout(),
+                        () -> fc);
+                connecting.add(f);
+                channels.add(f);
+            }
         }
+        List<CompletableFuture<RespReply>> replies = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            FlowConnection fc = flows.get(i);
-            fc.bind(get(channels.get(i), "connect flow " + i));
+            FlowConnection fc = fcs.get(i);
+            fc.bind(get(channels.get(i), "connect flow " + i + " to the Dragonfly source at "
+                    + options.source().address()));
             int flow = i;
             auth((Object... args) -> fc.command(false, args));
             if (askPartial) {
                 fc.requestedLsn(resume.nextLsns()[i]);
-                replies.add(fc.command(true, "DFLY", "FLOW", master.masterId(), master.syncId(), flow,
-                        resume.nextLsns()[i]));
+                replies.add(fc.command(true, "DFLY", "FLOW", m.masterId(), m.syncId(), flow, resume.nextLsns()[i]));
             } else {
-                replies.add(fc.command(true, "DFLY", "FLOW", master.masterId(), master.syncId(), flow));
+                replies.add(fc.command(true, "DFLY", "FLOW", m.masterId(), m.syncId(), flow));
             }
         }
         int full = 0;
@@ -276,12 +350,17 @@ public final class Session implements SessionContext, FlowConnection.Events {
         if (partial) {
             LOG.info("partial sync from LSNs {}", java.util.Arrays.toString(resume.nextLsns()));
         }
-        for (int i = 0; i < n; i++) {
-            pipelines.get(i).start();
-            FlowConnection fc = flows.get(i);
-            FlowPipeline p = pipelines.get(i);
-            ackTasks.add(fc.channel().eventLoop().scheduleAtFixedRate(() -> p.ackTick(fc), 100, 100,
-                    TimeUnit.MILLISECONDS));
+        synchronized (this) {
+            if (closed) {
+                throw new StopSignal();
+            }
+            for (int i = 0; i < n; i++) {
+                FlowPipeline p = ps.get(i);
+                FlowConnection fc = fcs.get(i);
+                p.start();
+                ackTasks.add(fc.channel().eventLoop().scheduleAtFixedRate(() -> p.ackTick(fc), 100, 100,
+                        TimeUnit.MILLISECONDS));
+            }
         }
     }
 
@@ -289,6 +368,13 @@ public final class Session implements SessionContext, FlowConnection.Events {
     private boolean supportsRawPartialSync() {
         int[] v = master.releaseVersion();
         return v[0] > 1 || (v[0] == 1 && v[1] >= 35);
+    }
+
+    private synchronized ControlConnection control() {
+        if (closed || control == null) {
+            throw new StopSignal();
+        }
+        return control;
     }
 
     // ---------------------------------------------------------------- SessionContext
@@ -304,25 +390,18 @@ public final class Session implements SessionContext, FlowConnection.Events {
     }
 
     @Override
-    public CompletionStage<Void> apply(SinkEvent event) {
-        if (sink == null) {
-            return DONE;
-        }
-        try {
-            return sink.apply(event);
-        } catch (RuntimeException e) {
-            return CompletableFuture.failedFuture(e);
-        }
+    public HandlerGuard guard() {
+        return guard;
     }
 
     @Override
-    public boolean handle(JournalEvent event) {
-        for (HandlerRegistration h : handlers) {
-            if (h.selector().test(event) && !h.handler().handle(event)) {
-                return false;
-            }
-        }
-        return true;
+    public CompletionStage<Void> apply(SinkEvent event) {
+        return sink == null ? DONE : sink.apply(event);
+    }
+
+    @Override
+    public List<HandlerRegistration> handlers() {
+        return handlers;
     }
 
     @Override
@@ -360,29 +439,82 @@ public final class Session implements SessionContext, FlowConnection.Events {
 
     @Override
     public void ackSoon(int flow) {
-        FlowConnection fc = flows.get(flow);
-        FlowPipeline p = pipelines.get(flow);
-        fc.channel().eventLoop().execute(() -> p.ackTick(fc));
+        FlowConnection fc;
+        FlowPipeline p;
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            fc = flows.get(flow);
+            p = pipelines.get(flow);
+        }
+        Channel ch = fc.channel();
+        if (ch != null) {
+            ch.eventLoop().execute(() -> p.ackTick(fc));
+        }
     }
 
     // ---------------------------------------------------------------- lifecycle
 
-    /** The per-flow next LSNs to resume from, when every flow reached stable sync. */
+    /**
+     * Where the next session can resume: the per-flow next LSNs when every flow reached stable sync
+     * or this was a partial sync (a flow not yet started keeps the LSN it asked for); the previous
+     * position when this session ended before a full sync began (nothing was applied); else none
+     * (a full sync is needed).
+     */
     public Resume resumeState() {
-        if (master == null || stableFlows.get() != master.flowCount()) {
-            return master == null ? resume : new Resume(master.masterId(), master.flowCount(), null);
+        MasterInfo m = master;
+        if (m == null) {
+            return resume;
         }
-        long[] lsns = new long[pipelines.size()];
-        for (int i = 0; i < lsns.length; i++) {
-            lsns[i] = pipelines.get(i).applied();
+        List<FlowPipeline> ps;
+        synchronized (this) {
+            ps = new ArrayList<>(pipelines);
         }
-        return new Resume(master.masterId(), master.flowCount(), lsns);
+        boolean allStable = stableFlows.get() == m.flowCount() && ps.size() == m.flowCount();
+        if (allStable || (partial && ps.size() == m.flowCount())) {
+            long[] lsns = new long[ps.size()];
+            for (int i = 0; i < lsns.length; i++) {
+                FlowPipeline p = ps.get(i);
+                lsns[i] = p.isStable() ? p.applied() : resume.nextLsns()[i];
+            }
+            return new Resume(m.masterId(), m.flowCount(), lsns);
+        }
+        if (!fullSyncBegun && resume != null && resume.masterId().equals(m.masterId())) {
+            return resume;
+        }
+        return new Resume(m.masterId(), m.flowCount(), null);
+    }
+
+    /**
+     * Whether this session was healthy in stable sync: it applied a journal entry there, or stayed
+     * there for a minute. The replicator then starts its reconnect back-off over.
+     */
+    public boolean madeProgress() {
+        long since = stableSinceNanos;
+        if (since == 0) {
+            return false;
+        }
+        if (System.nanoTime() - since >= STABLE_HEALTHY_NANOS) {
+            return true;
+        }
+        List<FlowPipeline> ps;
+        synchronized (this) {
+            ps = new ArrayList<>(pipelines);
+        }
+        return ps.stream().anyMatch(p -> p.appliedEntries() > 0);
     }
 
     public List<FlowStats> stats() {
+        List<FlowPipeline> ps;
+        List<FlowConnection> fcs;
+        synchronized (this) {
+            ps = new ArrayList<>(pipelines);
+            fcs = new ArrayList<>(flows);
+        }
         List<FlowStats> out = new ArrayList<>();
-        for (int i = 0; i < pipelines.size(); i++) {
-            out.add(pipelines.get(i).stats(i < flows.size() ? flows.get(i) : null));
+        for (int i = 0; i < ps.size(); i++) {
+            out.add(ps.get(i).stats(i < fcs.size() ? fcs.get(i) : null));
         }
         return out;
     }
@@ -390,19 +522,30 @@ public final class Session implements SessionContext, FlowConnection.Events {
     /**
      * Ends the session: optionally lets queued events be applied and ACKed first, then closes every
      * socket. Only the first call does anything: a session that already ended (it failed and was
-     * closed by the supervisor) has nothing left to drain.
+     * closed by the supervisor) has nothing left to drain. May run concurrently with {@link #run()}:
+     * whatever the supervisor opened before this call is closed here, and it opens nothing after.
      */
     public void close(boolean drain) {
+        List<FlowPipeline> ps;
+        List<FlowConnection> fcs;
+        List<ScheduledFuture<?>> tasks;
+        List<CompletableFuture<Channel>> conns;
+        CompletableFuture<ControlConnection> ctl;
         synchronized (this) {
             if (closed) {
                 return;
             }
             closed = true;
+            stopping = true;
+            ps = new ArrayList<>(pipelines);
+            fcs = new ArrayList<>(flows);
+            tasks = new ArrayList<>(ackTasks);
+            conns = new ArrayList<>(connecting);
+            ctl = controlOpening;
         }
-        stopping = true;
         // stop taking new data from the master: what was received is applied, nothing more
-        pipelines.forEach(FlowPipeline::closing);
-        for (FlowConnection fc : flows) {
+        ps.forEach(FlowPipeline::closing);
+        for (FlowConnection fc : fcs) {
             Channel ch = fc.channel();
             if (ch != null && !ch.eventLoop().isShuttingDown()) {
                 ch.eventLoop().execute(() -> ch.config().setAutoRead(false));
@@ -410,16 +553,16 @@ public final class Session implements SessionContext, FlowConnection.Events {
         }
         if (drain) {
             long deadline = System.nanoTime() + options.drainTimeout().toNanos();
-            for (FlowPipeline p : pipelines) {
+            for (FlowPipeline p : ps) {
                 if (!p.drain(deadline)) {
                     LOG.warn("close: not every queued event was applied within {}", options.drainTimeout());
                     break;
                 }
             }
             List<CompletableFuture<Void>> acks = new ArrayList<>();
-            for (int i = 0; i < flows.size(); i++) {
-                FlowConnection fc = flows.get(i);
-                FlowPipeline p = pipelines.get(i);
+            for (int i = 0; i < fcs.size(); i++) {
+                FlowConnection fc = fcs.get(i);
+                FlowPipeline p = ps.get(i);
                 if (fc.channel() != null && p.isStable()) {
                     CompletableFuture<Void> f = new CompletableFuture<>();
                     fc.channel().eventLoop().execute(() -> {
@@ -435,22 +578,61 @@ public final class Session implements SessionContext, FlowConnection.Events {
                 LOG.debug("final ACKs not confirmed: {}", e.toString());
             }
         }
-        ackTasks.forEach(t -> t.cancel(false));
-        pipelines.forEach(FlowPipeline::stop);
-        flows.forEach(FlowConnection::close);
-        if (control != null) {
-            control.close();
+        tasks.forEach(t -> t.cancel(false));
+        ps.forEach(FlowPipeline::stop);
+        fcs.forEach(FlowConnection::close);
+        conns.forEach(f -> f.thenAccept(Channel::close)); // also flow sockets still connecting, never bound
+        if (ctl != null) {
+            ctl.thenAccept(ControlConnection::close);
         }
         failure.complete(null);
     }
 
     // ---------------------------------------------------------------- helpers
 
+    /** Runs a session-level callback (supervisor thread) under the handler-failure policy. */
+    private void sessionCallback(HandlerFailure.Kind kind, String callback, SinkEvent event, Supplier<String> subject,
+                                 Runnable body) {
+        sessionCallback(kind, callback, event, subject, body, true);
+    }
+
+    private void sessionCallback(HandlerFailure.Kind kind, String callback, SinkEvent event, Supplier<String> subject,
+                                 Runnable body, boolean skippable) {
+        try {
+            guard.call(kind, callback, -1, 0, subject, event, () -> {
+                body.run();
+                return Boolean.TRUE;
+            }, Boolean.FALSE, stoppingFlag, skippable);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            if (stopping) {
+                throw new StopSignal();
+            }
+            throw new ReplicationException("interrupted during " + callback);
+        }
+        if (stopping) {
+            throw new StopSignal();
+        }
+    }
+
+    /** Waits for a sink stage with the command timeout; a failure is thrown as it is (for the guard). */
+    private void awaitStage(CompletionStage<Void> st, String what) {
+        try {
+            st.toCompletableFuture().get(options.commandTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ReplicationException("interrupted while waiting for " + what);
+        } catch (TimeoutException e) {
+            throw new ConnectionException(what + " was not confirmed within " + options.commandTimeout());
+        } catch (ExecutionException e) {
+            throw new CompletionException(e.getCause());
+        }
+    }
+
     private void await(CompletableFuture<?> f, String what) {
         CompletableFuture<Object> any = CompletableFuture.anyOf(f, failure);
-        Object r;
         try {
-            r = any.get();
+            any.get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ReplicationException("interrupted while waiting for " + what);
@@ -482,19 +664,19 @@ public final class Session implements SessionContext, FlowConnection.Events {
             return f.get(options.commandTimeout().toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            if (stopping) {
+                throw new StopSignal();
+            }
             throw new ReplicationException("interrupted during " + what);
         } catch (TimeoutException e) {
-            throw new ConnectionException("no reply to " + what + " within " + options.commandTimeout());
+            throw new ConnectionException("no reply from the Dragonfly source at " + options.source().address()
+                    + " to " + what + " within " + options.commandTimeout());
         } catch (ExecutionException e) {
             if (stopping) {
                 throw new StopSignal();
             }
             throw wrap(e.getCause(), what);
         }
-    }
-
-    private void join(CompletionStage<Void> st, String what) {
-        get(st.toCompletableFuture(), what);
     }
 
     private static ReplicationException wrap(Throwable t, String what) {
@@ -504,14 +686,10 @@ public final class Session implements SessionContext, FlowConnection.Events {
         return new ConnectionException(what + " failed: " + t, t);
     }
 
-    private CompletableFuture<RespReply> command(ControlConnection c, Object... args) {
-        return c.command(args);
-    }
-
     private RespReply commandRetryingLoading(ControlConnection c, Object... args) {
         long deadline = System.nanoTime() + Math.max(options.commandTimeout().toNanos(), 60_000_000_000L);
         while (true) {
-            RespReply r = get(c.command(args), String.valueOf(args[0]) + " " + args[1]);
+            RespReply r = get(c.command(args), args[0] + " " + args[1]);
             if (r instanceof ErrorReply e && e.kind() == ErrorKind.LOADING && System.nanoTime() < deadline) {
                 LOG.info("master is loading its dataset; retrying {} {} in {}", args[0], args[1],
                         options.loadingRetryDelay());
@@ -527,6 +705,9 @@ public final class Session implements SessionContext, FlowConnection.Events {
             Thread.sleep(ms);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            if (stopping) {
+                throw new StopSignal();
+            }
             throw new ReplicationException("interrupted");
         }
     }
@@ -541,18 +722,40 @@ public final class Session implements SessionContext, FlowConnection.Events {
         }
     }
 
-    private static ReplicationException replyError(String what, RespReply r) {
+    /**
+     * The typed error for an unwanted reply to {@code what}. Authentication problems say that the
+     * Dragonfly source refused, and what to set; they never contain the password.
+     */
+    private ReplicationException replyError(String what, RespReply r) {
+        DragonflyEndpoint ep = options.source();
+        String src = "the Dragonfly source at " + ep.address();
+        String who = ep.user() != null ? "user '" + ep.user() + "'" : "the default user";
         if (r instanceof ErrorReply e) {
             switch (e.kind()) {
                 case NOAUTH:
+                    return new AuthenticationException(src + " requires authentication (" + e.message() + ", in reply to "
+                            + what + ")" + (ep.password() == null
+                            ? ": no password is configured for the source; set the source's password "
+                            + "(DragonflyEndpoint.withPassword, or withUser for an ACL user)"
+                            : ": the configured credentials were not accepted; check the source's password and user "
+                            + "(DragonflyEndpoint.withPassword / withUser)"));
                 case WRONGPASS:
+                    return new AuthenticationException(src + " rejected the credentials of " + who + " ("
+                            + e.message() + "): check the source's password" + (ep.user() != null ? " and user" : "")
+                            + " (DragonflyEndpoint.withPassword / withUser)");
                 case NOPERM:
-                    return new AuthenticationException(what + " rejected: " + e.message());
+                    return new AuthenticationException(src + " does not allow " + what + " to " + who + " ("
+                            + e.message() + "): the source user needs the permissions of a Dragonfly replica "
+                            + "(PING, INFO, REPLCONF, DFLY)");
                 default:
-                    return new HandshakeException(what + " failed: " + e.message());
+                    if (what.equals("AUTH")) {
+                        return new AuthenticationException(src + " refused AUTH for " + who + " (" + e.message()
+                                + "): check the source's password and user (DragonflyEndpoint.withPassword / "
+                                + "withUser), or configure none if the source needs none");
+                    }
+                    return new HandshakeException(src + " answered " + what + " with an error: " + e.message());
             }
         }
-        return new HandshakeException("unexpected reply to " + what + ": " + r);
+        return new HandshakeException("unexpected reply from " + src + " to " + what + ": " + r);
     }
-
 }

@@ -1,24 +1,27 @@
 package io.df2redis.replica.internal;
 
-import io.df2redis.replica.JournalEvent;
 import io.df2redis.replica.ReplicationException;
 import io.df2redis.replica.ReplicationListener;
 import io.df2redis.replica.ReplicatorOptions;
 import io.df2redis.replica.SinkEvent;
 
+import java.util.List;
 import java.util.concurrent.CompletionStage;
 
-/** What a flow pipeline needs from its session. */
+/** What a flow pipeline needs from its session. Every method may be called from any applier thread. */
 interface SessionContext {
     ReplicatorOptions options();
 
     ReplicationListener listener();
 
-    /** Hands an event to the sink (completed stage when there is none). */
+    /** The replicator's handler-failure policy runner. */
+    HandlerGuard guard();
+
+    /** Hands an event to the sink (completed stage when there is none); may throw what the sink throws. */
     CompletionStage<Void> apply(SinkEvent event);
 
-    /** Runs the host's journal handlers; false when one filtered the entry out. */
-    boolean handle(JournalEvent event);
+    /** The host's journal handlers, in registration order. */
+    List<Session.HandlerRegistration> handlers();
 
     GlobalCommandBarrier barrier();
 

@@ -4,7 +4,7 @@ import java.util.List;
 
 /**
  * What every master backend shares: dispatch of PING / INFO / REPLCONF / DFLY, the DFLY
- * sub-command router (with the LOADING fault hook), the SYNC/STARTSTABLE arity rule and the
+ * sub-command router (with the LOADING and per-sub-command fault hooks), the SYNC/STARTSTABLE arity rule and the
  * binding of a connection to a flow once {@code DFLY FLOW} succeeded. Subclasses decide what
  * the master answers and streams (live data, or a replayed capture).
  */
@@ -48,6 +48,13 @@ abstract class DflyBackend implements Backend {
             return;
         }
         String sub = Commands.upper(args.get(1));
+        String fault = server.takeDflyFault(sub);
+        if (fault != null) {
+            if (!fault.isEmpty()) {
+                c.replyError(fault);
+            }
+            return;
+        }
         switch (sub) {
             case "FLOW":
                 if (args.size() < 5 || args.size() > 7) {

@@ -54,6 +54,7 @@ public final class MasterServer {
     private final Map<Integer, Long> armedDrops = new HashMap<>();
     private final Map<Integer, Long> armedStalls = new HashMap<>();
     private final AtomicInteger loadingReplies = new AtomicInteger();
+    private final Map<String, String> dflyFaults = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile boolean pretendRedis;
     private volatile Backend backend;
     private EventLoopGroup group;
@@ -164,6 +165,19 @@ public final class MasterServer {
                 return true;
             }
         }
+    }
+
+    /**
+     * Arms a one-shot fault for the next {@code DFLY <sub>}: answer {@code -<error>} instead of
+     * executing it, or (error "") never answer.
+     */
+    public void armDflyFault(String sub, String error) {
+        dflyFaults.put(sub.toUpperCase(Locale.ROOT), error);
+    }
+
+    /** The armed fault of {@code DFLY <sub>} (consumed), or null. */
+    public String takeDflyFault(String sub) {
+        return dflyFaults.remove(sub);
     }
 
     /** Arms a drop for the current (if any) or next flow connection with this id. */

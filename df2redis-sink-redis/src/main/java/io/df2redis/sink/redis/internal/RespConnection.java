@@ -4,6 +4,7 @@ import io.df2redis.protocol.ProtocolException;
 import io.df2redis.protocol.resp.RespDecoder;
 import io.df2redis.protocol.resp.RespEncoder;
 import io.df2redis.protocol.resp.RespReply;
+import io.df2redis.protocol.tls.TlsHandlers;
 import io.df2redis.replica.ConnectionException;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
@@ -19,9 +20,6 @@ import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
-
-import javax.net.ssl.SSLEngine;
-import javax.net.ssl.SSLParameters;
 
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -88,14 +86,7 @@ public final class RespConnection {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         if (ssl != null) {
-                            SslHandler tls = ssl.newHandler(ch.alloc(), host, port);
-                            if (verifyHostname) {
-                                SSLEngine engine = tls.engine();
-                                SSLParameters p = engine.getSSLParameters();
-                                p.setEndpointIdentificationAlgorithm("HTTPS");
-                                engine.setSSLParameters(p);
-                            }
-                            ch.pipeline().addLast(tls);
+                            ch.pipeline().addLast(TlsHandlers.newHandler(ssl, ch.alloc(), host, port, verifyHostname));
                         }
                         ch.pipeline().addLast(h);
                     }
