@@ -266,8 +266,8 @@ public final class Replicator implements AutoCloseable {
             } catch (Session.StopSignal e) {
                 break;
             } catch (ReplicationException e) {
+                s.close(false); // first: settles the sink's outstanding writes, so the applied LSNs are final
                 resume = e instanceof FullSyncRestartException ? null : s.resumeState();
-                s.close(false);
                 if (stopRequested) {
                     break;
                 }

@@ -453,6 +453,51 @@ final class FlowPipeline {
         }
     }
 
+    /**
+     * Ends the applier and settles what it handed to the sink, so that {@link #applied()} is
+     * exact for a resume: no event is handed over after this returns, and every sink stage
+     * outstanding when the applier ended is awaited (until {@code deadlineNanos}) and counted
+     * when it succeeded, in order. Without this a write the sink confirmed after the session
+     * ended would be applied again by the next session's partial sync (non-idempotent commands
+     * such as INCR or LPUSH would then differ). Returns false when a stage failed or did not
+     * settle in time, or the applier did not end: the applied LSN then stays before it, and a
+     * resume may repeat that write. Runs on the closing thread, never on the applier itself.
+     */
+    boolean stopAndSettle(long deadlineNanos) throws InterruptedException {
+        running = false; // the applier hands nothing more over once its current item is done
+        Thread t = applier;
+        if (t != null && t != Thread.currentThread()) {
+            t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime())));
+            if (t.isAlive()) {
+                t.interrupt();
+                t.join(1000);
+            }
+            if (t.isAlive()) {
+                LOG.warn("flow {}: the applier did not end; a resume may repeat writes after LSN {}", flow, applied);
+                return false;
+            }
+        }
+        // the applier has ended (join: happens-before), so its inflight queue is this thread's now
+        Pending p;
+        while ((p = inflight.peek()) != null) {
+            try {
+                p.stage().get(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (java.util.concurrent.TimeoutException e) {
+                LOG.warn("flow {}: {} sink writes not confirmed in time; a resume may repeat writes after LSN {}",
+                        flow, inflight.size(), applied);
+                return false;
+            } catch (ExecutionException | CancellationException e) {
+                return false; // not confirmed: the applied LSN stays before it
+            }
+            inflight.poll();
+            if (p.lsn() > 0) {
+                applied = p.lsn() + 1;
+                appliedEntries = appliedEntries + 1;
+            }
+        }
+        return true;
+    }
+
     long applied() {
         return applied;
     }

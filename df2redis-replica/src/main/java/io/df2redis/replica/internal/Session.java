@@ -579,7 +579,16 @@ public final class Session implements SessionContext, FlowConnection.Events {
             }
         }
         tasks.forEach(t -> t.cancel(false));
-        ps.forEach(FlowPipeline::stop);
+        // the applied LSNs must be final before resumeState() is read: settle what the sink holds
+        long settleBy = System.nanoTime() + options.drainTimeout().toNanos();
+        try {
+            for (FlowPipeline p : ps) {
+                p.stopAndSettle(settleBy);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            ps.forEach(FlowPipeline::stop);
+        }
         fcs.forEach(FlowConnection::close);
         conns.forEach(f -> f.thenAccept(Channel::close)); // also flow sockets still connecting, never bound
         if (ctl != null) {
