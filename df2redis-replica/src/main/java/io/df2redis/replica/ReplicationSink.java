@@ -22,6 +22,19 @@ public interface ReplicationSink extends AutoCloseable {
     default void open(MasterInfo master) {
     }
 
+    /**
+     * Asked after {@link #open} when the session could resume with a partial sync from the
+     * positions this sink confirmed: why it cannot — its target no longer holds what it confirmed
+     * (a target restarted without persistence, or replaced) — or empty when it still holds
+     * everything. A reason makes the session ask for a full sync instead, logged at WARN with the
+     * reason. The default (empty) suits sinks that keep nothing or keep it themselves.
+     *
+     * @return the reason a partial sync would lose data, or empty
+     */
+    default java.util.Optional<String> resumeRefusal() {
+        return java.util.Optional.empty();
+    }
+
     /** Applies one event; the stage completes when the target confirmed it. */
     CompletionStage<Void> apply(SinkEvent event);
 

@@ -43,14 +43,23 @@ public final class BlockingRespClient implements AutoCloseable {
      * connection uses the JVM's default TLS settings and trust store, and checks the host name.
      */
     public BlockingRespClient(String host, int port, String user, String password, boolean tls) throws IOException {
+        this(host, port, user, password, tls ? (SSLSocketFactory) SSLSocketFactory.getDefault() : null);
+    }
+
+    /**
+     * Like {@link #BlockingRespClient(String, int, String, String)}, over TLS through {@code tls}
+     * (its trust decides which certificates are accepted; the host name is always checked) when
+     * not null, else in plain text.
+     */
+    public BlockingRespClient(String host, int port, String user, String password, SSLSocketFactory tls)
+            throws IOException {
         Socket plain = new Socket();
         Socket s = plain;
         try {
             plain.connect(new InetSocketAddress(host, port), 5000);
             plain.setSoTimeout(60_000);
-            if (tls) {
-                SSLSocket ssl = TlsHandlers.newSocket((SSLSocketFactory) SSLSocketFactory.getDefault(), plain, host,
-                        port, true);
+            if (tls != null) {
+                SSLSocket ssl = TlsHandlers.newSocket(tls, plain, host, port, true);
                 ssl.startHandshake();
                 s = ssl;
             }

@@ -377,7 +377,6 @@ final class FlowPipeline {
     private void settleCompleted() {
         Pending p;
         while ((p = inflight.peek()) != null && p.stage().isDone()) {
-            inflight.poll();
             if (p.stage().isCompletedExceptionally()) {
                 Throwable cause;
                 try {
@@ -386,9 +385,11 @@ final class FlowPipeline {
                 } catch (RuntimeException e) {
                     cause = e;
                 }
-                // throws unless the policy skipped it; then the event counts as applied
+                // throws unless the policy skipped it (the failed stage then stays at the head, so
+                // nothing after it is counted when the session settles); skipped: counts as applied
                 guard.stageFailed(flow, Math.max(p.lsn(), 0), p.event(), cause, stopping);
             }
+            inflight.poll();
             if (p.lsn() > 0) {
                 applied = p.lsn() + 1;
                 long n = appliedEntries + 1;

@@ -287,6 +287,13 @@ public final class Session implements SessionContext, FlowConnection.Events {
         barrier = new GlobalCommandBarrier(n);
         boolean askPartial = options.partialSync() && resume != null && resume.masterId().equals(m.masterId())
                 && resume.flows() == n && resume.nextLsns() != null && supportsRawPartialSync();
+        if (askPartial && sink != null) {
+            java.util.Optional<String> refusal = sink.resumeRefusal();
+            if (refusal.isPresent()) {
+                LOG.warn("not resuming with a partial sync: {}; a full sync follows", refusal.get());
+                askPartial = false;
+            }
+        }
         List<FlowPipeline> ps = new ArrayList<>();
         List<FlowConnection> fcs = new ArrayList<>();
         for (int i = 0; i < n; i++) {

@@ -48,11 +48,14 @@ public interface DragonflyUnderTest extends AutoCloseable {
     /** The embedded master, for hooks that only it has (fault injection); empty for a real one. */
     Optional<EmbeddedDragonflyMaster> embedded();
 
-    /** A new client connection, authenticated as the admin (the spec's password), TLS when the spec says so. */
+    /**
+     * A new client connection, authenticated as the admin (the spec's password); over TLS, trusting
+     * the spec's certificate, when the spec says so.
+     */
     default BlockingRespClient client() throws IOException {
         DragonflySpec s = spec();
-        BlockingRespClient c = new BlockingRespClient(host(), port(), null, s.password(), s.tls());
-        return c;
+        return new BlockingRespClient(host(), port(), null, s.password(),
+                s.tls() ? io.df2redis.testkit.tls.TestCertificates.trusting(s.tlsCert()) : null);
     }
 
     /** The master's next LSN per flow, as {@code DFLY REPLICAOFFSET} reports it. */
