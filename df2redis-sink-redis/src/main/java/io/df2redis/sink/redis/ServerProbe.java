@@ -264,8 +264,11 @@ public final class ServerProbe implements AutoCloseable {
             try {
                 c = RespConnection.connect(own != null ? own : group, host, port, ssl, verifyHostname, timeout,
                         timeout.plusSeconds(30), 16, "probe@" + address);
-            } catch (ConnectionException e) {
+            } catch (RuntimeException e) {
                 shutdown(own);
+                if (!(e instanceof ConnectionException)) {
+                    throw e;
+                }
                 Throwable cause = e.getCause();
                 String why = cause == null ? "no answer within " + timeout.toMillis() + " ms"
                         : cause.getMessage() != null ? cause.getMessage() : cause.toString();

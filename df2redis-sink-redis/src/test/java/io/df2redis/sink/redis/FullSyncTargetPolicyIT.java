@@ -210,6 +210,26 @@ class FullSyncTargetPolicyIT {
         assertThat(dbsize(0)).isEqualTo(4);
     }
 
+    /**
+     * Two source dbs merged into one target db, both holding a list "shared": the second snapshot
+     * entry replaces the first (DEL first) even though the target was empty, rather than appending
+     * to it.
+     */
+    @Test
+    void aKeyInTwoMergedDbsIsReplacedNotAppendedTo() throws Exception {
+        try (EmbeddedDragonflyMaster m = EmbeddedDragonflyMaster.builder().shards(1).start();
+             Replicator r = Replicator.builder().source(m.host(), m.port())
+                     .ownedSink(sink().mapDatabase(1, 0).build()).build()) {
+            m.put(0, RdbKeyValue.of("shared", RdbValue.list("a", "b")));
+            m.put(1, RdbKeyValue.of("shared", RdbValue.list("c")));
+            r.start();
+            assertThat(r.awaitStableSync(Duration.ofSeconds(30))).as("failure " + r.failure()).isTrue();
+            awaitApplied(r, m);
+            assertThat(((IntegerReply) redis.call("LLEN", "shared")).value()).as("one list, not both")
+                    .isIn(1L, 2L);
+        }
+    }
+
     /** The target is the source under its own address: refused before anything is written or flushed. */
     @Test
     void aTargetThatIsTheSourceIsRefused() throws Exception {

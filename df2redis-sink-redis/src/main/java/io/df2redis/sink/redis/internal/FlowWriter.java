@@ -156,8 +156,8 @@ public final class FlowWriter {
             }
             String text = r instanceof BulkString bs ? bs.asString() : String.valueOf(r);
             Map<Integer, long[]> ks = ServerIdentity.keyspace(text).orElseThrow(() ->
-                    new SinkException("the target's INFO keyspace has no Keyspace section: "
-                            + "cannot tell whether it holds keys"));
+                    new TargetCheckException("the target's INFO keyspace has no Keyspace section: cannot tell "
+                            + "whether it holds keys, so the full-sync target policy cannot be applied"));
             ks.forEach((db, n) -> out.merge(db, n[0], Long::sum));
         }
         return out;
