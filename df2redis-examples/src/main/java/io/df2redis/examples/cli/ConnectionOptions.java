@@ -2,67 +2,157 @@ package io.df2redis.examples.cli;
 
 import io.df2redis.replica.DragonflyEndpoint;
 import io.df2redis.sink.redis.RedisSink;
+import io.df2redis.sink.redis.ServerProbe;
+import io.df2redis.sink.redis.verify.VerifyEndpoint;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-import javax.net.ssl.SSLException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * The source (Dragonfly) and target (Redis) connection options shared by the commands that talk to
- * both: {@code --source}, {@code --target}, credentials (from options or from the environment
- * variables {@code DF2REDIS_SOURCE_PASSWORD} / {@code DF2REDIS_TARGET_PASSWORD}), TLS and Cluster.
- * A picocli mixin: {@code @Mixin ConnectionOptions connection;}. Passwords are never printed.
+ * both: credentials (options, password files, or the environment variables
+ * {@code DF2REDIS_SOURCE_PASSWORD} / {@code DF2REDIS_TARGET_PASSWORD}), TLS (CA file, client
+ * certificate and key, an explicit and loudly logged opt-out of verification) and Cluster. The
+ * address options themselves ({@code --source}, {@code --target}) are declared by the two mixins
+ * {@link ForSync} and {@link ForVerify}, whose help texts differ.
+ *
+ * <p><b>Secrets.</b> Passwords are never printed: {@link #describe()} says "password set", every
+ * error names the option or the file, never the value, and every password is registered with the
+ * {@link Redactor}. A {@code redis://user:password@host} URI in {@code --source}/{@code --target} is
+ * refused as a usage error (exit 2) without echoing the password: a password on the command line is
+ * visible to every user in the process list and kept in shell history, so the CLI takes passwords
+ * from files ({@code --source-password-file}), the environment, or (discouraged) the password options.
+ *
+ * <p><b>TLS.</b> One {@link SslContext} per side, built once from the options, is used by the
+ * pre-flight checks and by the replication alike, with host-name verification unless
+ * {@code --source-tls-insecure}/{@code --target-tls-insecure} turns every verification off.
  */
-public final class ConnectionOptions {
-    /** Environment variable read when {@code --source-password} is not given. */
+abstract class ConnectionOptions {
+    /** Environment variable read when neither {@code --source-password} nor {@code --source-password-file} is given. */
     public static final String SOURCE_PASSWORD_ENV = "DF2REDIS_SOURCE_PASSWORD";
-    /** Environment variable read when {@code --target-password} is not given. */
+    /** Environment variable read when neither {@code --target-password} nor {@code --target-password-file} is given. */
     public static final String TARGET_PASSWORD_ENV = "DF2REDIS_TARGET_PASSWORD";
+
+    private static final String URI_HELP = "HOST:PORT, or redis://HOST:PORT (rediss:// for TLS); credentials in the "
+            + "URI are refused (exit 2): use the password options";
 
     @Spec(Spec.Target.MIXEE)
     CommandSpec spec;
 
-    @Option(names = "--source", required = true, paramLabel = "HOST:PORT",
-            description = "the Dragonfly master to replicate")
-    String source;
-
-    @Option(names = "--source-user", paramLabel = "USER", description = "ACL user of the source (needs a password)")
+    @Option(names = "--source-user", order = 2,
+            paramLabel = "USER", description = "ACL user of the source (needs a password)")
     String sourceUser;
 
-    @Option(names = "--source-password", paramLabel = "PASSWORD", arity = "1",
-            description = "AUTH password of the source (default: env " + SOURCE_PASSWORD_ENV + ")")
+    @Option(names = "--source-password", order = 3, paramLabel = "PASSWORD", arity = "1",
+            description = "AUTH password of the source; visible in the process list, prefer --source-password-file "
+                    + "or env " + SOURCE_PASSWORD_ENV)
     String sourcePassword;
 
-    @Option(names = "--source-tls", description = "connect to the source with TLS (JVM trust store)")
+    @Option(names = "--source-password-file", order = 4, paramLabel = "FILE",
+            description = "read the source's password from FILE (its content; a trailing newline is ignored)")
+    Path sourcePasswordFile;
+
+    @Option(names = "--source-tls", order = 5,
+            description = "connect to the source with TLS (implied by rediss:// and the "
+            + "other --source-tls/ca/cert options); certificates checked against the JVM trust store or --source-ca")
     boolean sourceTls;
 
-    @Option(names = "--target", required = true, paramLabel = "HOST:PORT",
-            description = "the Redis to write into; with --target-cluster, one or more seed nodes, comma-separated")
-    String target;
+    @Option(names = "--source-ca", order = 6,
+            paramLabel = "PEM", description = "trust the source's certificate if a CA in "
+            + "this PEM file signed it (instead of the JVM trust store); implies TLS")
+    Path sourceCa;
 
-    @Option(names = "--target-cluster", description = "the target is a Redis Cluster (--target names seed nodes)")
+    @Option(names = "--source-cert", order = 7,
+            paramLabel = "PEM", description = "client certificate for mutual TLS with "
+            + "the source (PEM; with --source-key); implies TLS")
+    Path sourceCert;
+
+    @Option(names = "--source-key", order = 8,
+            paramLabel = "PEM", description = "private key of --source-cert (PEM, PKCS#8, "
+            + "unencrypted)")
+    Path sourceKey;
+
+    @Option(names = "--source-tls-insecure", order = 9,
+            description = "TLS to the source WITHOUT any verification: every "
+            + "certificate and host name is accepted (logged as a warning); only for tests")
+    boolean sourceTlsInsecure;
+
+    @Option(names = "--target-cluster", order = 11,
+            description = "the target is a Redis Cluster (--target names seed nodes)")
     boolean targetCluster;
 
-    @Option(names = "--map-db", paramLabel = "SRC:DST",
-            description = "write source db SRC into target db DST (repeatable); a Redis Cluster holds db 0 only, "
-                    + "so data of other dbs needs e.g. --map-db 3:0 (merged into db 0) or the run fails")
-    List<String> mapDb = new ArrayList<>();
-
-    @Option(names = "--target-user", paramLabel = "USER", description = "ACL user of the target (needs a password)")
+    @Option(names = "--target-user", order = 13,
+            paramLabel = "USER", description = "ACL user of the target (needs a password)")
     String targetUser;
 
-    @Option(names = "--target-password", paramLabel = "PASSWORD", arity = "1",
-            description = "AUTH password of the target (default: env " + TARGET_PASSWORD_ENV + ")")
+    @Option(names = "--target-password", order = 14, paramLabel = "PASSWORD", arity = "1",
+            description = "AUTH password of the target; visible in the process list, prefer --target-password-file "
+                    + "or env " + TARGET_PASSWORD_ENV)
     String targetPassword;
 
-    @Option(names = "--target-tls", description = "connect to the target with TLS (JVM trust store)")
+    @Option(names = "--target-password-file", order = 15, paramLabel = "FILE",
+            description = "read the target's password from FILE (its content; a trailing newline is ignored)")
+    Path targetPasswordFile;
+
+    @Option(names = "--target-tls", order = 16,
+            description = "connect to the target with TLS (implied by rediss:// and the "
+            + "other --target-tls/ca/cert options); certificates checked against the JVM trust store or --target-ca")
     boolean targetTls;
+
+    @Option(names = "--target-ca", order = 17,
+            paramLabel = "PEM", description = "trust the target's certificate if a CA in "
+            + "this PEM file signed it (instead of the JVM trust store); implies TLS")
+    Path targetCa;
+
+    @Option(names = "--target-cert", order = 18,
+            paramLabel = "PEM", description = "client certificate for mutual TLS with "
+            + "the target (PEM; with --target-key); implies TLS")
+    Path targetCert;
+
+    @Option(names = "--target-key", order = 19,
+            paramLabel = "PEM", description = "private key of --target-cert (PEM, PKCS#8, "
+            + "unencrypted)")
+    Path targetKey;
+
+    @Option(names = "--target-tls-insecure", order = 20,
+            description = "TLS to the target WITHOUT any verification: every "
+            + "certificate and host name is accepted (logged as a warning); only for tests")
+    boolean targetTlsInsecure;
+
+    private boolean sourceSchemeTls;
+    private boolean targetSchemeTls;
+    private String resolvedSourcePassword;
+    private String resolvedTargetPassword;
+    private boolean passwordsResolved;
+    private SslContext sourceSsl;
+    private SslContext targetSsl;
+    private boolean tlsBuilt;
+
+    /** The {@code --source} value. */
+    abstract String sourceSpec();
+
+    /** The {@code --target} value. */
+    abstract String targetSpec();
+
+    /** The {@code --map-db} values (none for {@code verify}). */
+    List<String> mapDbSpecs() {
+        return List.of();
+    }
 
     /** A parsed {@code host:port}. */
     record HostPort(String host, int port) {
@@ -74,15 +164,15 @@ public final class ConnectionOptions {
 
     /** The source address; a malformed one is a usage error. */
     HostPort sourceAddress() {
-        return parse("--source", source);
+        return address("--source", sourceSpec(), true);
     }
 
     /** The target addresses (one unless {@code --target-cluster}); a malformed one is a usage error. */
     List<HostPort> targetAddresses() {
         List<HostPort> out = new ArrayList<>();
-        for (String s : target.split(",")) {
+        for (String s : targetSpec().split(",")) {
             if (!s.isBlank()) {
-                out.add(parse("--target", s.trim()));
+                out.add(address("--target", s.trim(), false));
             }
         }
         if (out.isEmpty()) {
@@ -94,25 +184,79 @@ public final class ConnectionOptions {
         return out;
     }
 
+    /** The source's password (option, file or environment), or null. */
     String sourcePassword() {
-        return sourcePassword != null ? sourcePassword : System.getenv(SOURCE_PASSWORD_ENV);
+        resolvePasswords();
+        return resolvedSourcePassword;
     }
 
+    /** The target's password (option, file or environment), or null. */
     String targetPassword() {
-        return targetPassword != null ? targetPassword : System.getenv(TARGET_PASSWORD_ENV);
+        resolvePasswords();
+        return resolvedTargetPassword;
     }
 
-    /** Checks the options that picocli cannot check alone (throws a usage error). */
+    /** Where the source's password came from, for messages: {@code --source-password-file /run/pw}. */
+    String sourcePasswordOrigin() {
+        return origin(sourcePassword, sourcePasswordFile, SOURCE_PASSWORD_ENV);
+    }
+
+    /** Where the target's password came from, for messages. */
+    String targetPasswordOrigin() {
+        return origin(targetPassword, targetPasswordFile, TARGET_PASSWORD_ENV);
+    }
+
+    private static String origin(String option, Path file, String env) {
+        return option != null ? "--" + (env.equals(SOURCE_PASSWORD_ENV) ? "source" : "target") + "-password"
+                : file != null ? "--" + (env.equals(SOURCE_PASSWORD_ENV) ? "source" : "target") + "-password-file "
+                + file : "env " + env;
+    }
+
+    /** Checks the options that picocli cannot check alone (throws a usage error); builds the TLS contexts. */
     void validate() {
         sourceAddress();
         targetAddresses();
         dbMapping();
+        resolvePasswords();
         if (sourceUser != null && sourcePassword() == null) {
-            throw usage("--source-user needs --source-password or env " + SOURCE_PASSWORD_ENV);
+            throw usage("--source-user needs --source-password, --source-password-file or env " + SOURCE_PASSWORD_ENV);
         }
         if (targetUser != null && targetPassword() == null) {
-            throw usage("--target-user needs --target-password or env " + TARGET_PASSWORD_ENV);
+            throw usage("--target-user needs --target-password, --target-password-file or env " + TARGET_PASSWORD_ENV);
         }
+        buildTls();
+    }
+
+    /** Whether the source is reached with TLS. */
+    boolean sourceUsesTls() {
+        return sourceTls || sourceSchemeTls || sourceCa != null || sourceCert != null || sourceTlsInsecure;
+    }
+
+    /** Whether the target is reached with TLS. */
+    boolean targetUsesTls() {
+        return targetTls || targetSchemeTls || targetCa != null || targetCert != null || targetTlsInsecure;
+    }
+
+    /** The source's TLS context, or null for plain TCP. */
+    SslContext sourceSsl() {
+        buildTls();
+        return sourceSsl;
+    }
+
+    /** The target's TLS context, or null for plain TCP. */
+    SslContext targetSsl() {
+        buildTls();
+        return targetSsl;
+    }
+
+    /** Whether the source's certificate must name its host (TLS on and not {@code --source-tls-insecure}). */
+    boolean sourceVerifyHostname() {
+        return !sourceTlsInsecure;
+    }
+
+    /** Whether the target's certificate must name its host. */
+    boolean targetVerifyHostname() {
+        return !targetTlsInsecure;
     }
 
     /** The source as a replication endpoint, with credentials and TLS. */
@@ -123,10 +267,27 @@ public final class ConnectionOptions {
         if (pw != null) {
             ep = sourceUser != null ? ep.withUser(sourceUser, pw) : ep.withPassword(pw);
         }
-        if (sourceTls) {
-            ep = ep.withTls(clientTls());
+        if (sourceUsesTls()) {
+            ep = ep.withTls(sourceSsl());
+            // MERGE(issue 9, replica branch): DragonflyEndpoint.verifyHostname(boolean) comes with the replica-side
+            // TLS work and defaults to true; once both branches are merged, enable this line so that
+            // --source-tls-insecure also switches the replicator's own host-name check off:
+            // ep = ep.verifyHostname(sourceVerifyHostname());
         }
         return ep;
+    }
+
+    /** A pre-flight probe of the source with the replication's credentials and TLS settings. */
+    ServerProbe.Builder sourceProbe() {
+        HostPort hp = sourceAddress();
+        return ServerProbe.to(hp.host(), hp.port()).auth(sourceUser, sourcePassword())
+                .tls(sourceUsesTls() ? sourceSsl() : null, sourceVerifyHostname());
+    }
+
+    /** A pre-flight probe of one target node with the sink's credentials and TLS settings. */
+    ServerProbe.Builder targetProbe(HostPort node) {
+        return ServerProbe.to(node.host(), node.port()).auth(targetUser, targetPassword())
+                .tls(targetUsesTls() ? targetSsl() : null, targetVerifyHostname());
     }
 
     /**
@@ -148,16 +309,39 @@ public final class ConnectionOptions {
         if (pw != null) {
             b = targetUser != null ? b.user(targetUser, pw) : b.password(pw);
         }
-        if (targetTls) {
-            b = b.ssl(clientTls());
+        if (targetUsesTls()) {
+            b = b.ssl(targetSsl()).verifyHostname(targetVerifyHostname());
         }
         return b;
+    }
+
+    /** The source as a verification endpoint. */
+    VerifyEndpoint sourceVerifyEndpoint() {
+        HostPort s = sourceAddress();
+        VerifyEndpoint ep = VerifyEndpoint.of(s.host(), s.port());
+        if (sourceUsesTls()) {
+            ep = ep.withSsl(sourceSsl()).withVerifyHostname(sourceVerifyHostname());
+        }
+        return sourcePassword() != null ? ep.withUser(sourceUser, sourcePassword()) : ep;
+    }
+
+    /** The target as a verification endpoint (a cluster with {@code --target-cluster}). */
+    VerifyEndpoint targetVerifyEndpoint() {
+        HostPort t = targetAddresses().get(0);
+        VerifyEndpoint ep = VerifyEndpoint.of(t.host(), t.port());
+        if (targetUsesTls()) {
+            ep = ep.withSsl(targetSsl()).withVerifyHostname(targetVerifyHostname());
+        }
+        if (targetPassword() != null) {
+            ep = ep.withUser(targetUser, targetPassword());
+        }
+        return targetCluster ? ep.asCluster() : ep;
     }
 
     /** The {@code --map-db} pairs as {source db, target db}; a malformed one is a usage error. */
     List<int[]> dbMapping() {
         List<int[]> out = new ArrayList<>();
-        for (String m : mapDb) {
+        for (String m : mapDbSpecs()) {
             String[] p = m.split(":");
             try {
                 if (p.length == 2) {
@@ -178,34 +362,218 @@ public final class ConnectionOptions {
 
     /** A one-line description of source and target, without secrets. */
     String describe() {
-        return "source " + (sourceTls ? "tls://" : "") + (sourceUser != null ? sourceUser + "@" : "") + sourceAddress()
-                + (sourcePassword() != null ? " (password set)" : "") + ", target "
-                + (targetCluster ? "Redis Cluster " : "Redis ") + (targetTls ? "tls://" : "")
-                + (targetUser != null ? targetUser + "@" : "") + String.join(",",
-                targetAddresses().stream().map(HostPort::toString).toList())
-                + (targetPassword() != null ? " (password set)" : "");
+        return "source " + sourceKind() + " " + sourceAddress() + notes(sourceUser, sourcePassword(), sourceUsesTls(),
+                sourceTlsInsecure, sourceCa, sourceCert) + ", target " + (targetCluster ? "Redis Cluster " : "Redis ")
+                + String.join(",", targetAddresses().stream().map(HostPort::toString).toList())
+                + notes(targetUser, targetPassword(), targetUsesTls(), targetTlsInsecure, targetCa, targetCert);
     }
 
-    private static SslContext clientTls() {
+    /** What the source is, in messages: {@code Dragonfly} (replicate/migrate) or {@code server} (verify). */
+    String sourceKind() {
+        return "Dragonfly";
+    }
+
+    private static String notes(String user, String password, boolean tls, boolean insecure, Path ca, Path cert) {
+        List<String> n = new ArrayList<>();
+        if (tls) {
+            n.add(insecure ? "TLS WITHOUT verification" : "TLS" + (ca != null ? " with CA file" : "")
+                    + (cert != null ? " and client certificate" : ""));
+        }
+        if (user != null) {
+            n.add("user " + user);
+        }
+        if (password != null) {
+            n.add("password set");
+        }
+        return n.isEmpty() ? "" : " (" + String.join(", ", n) + ")";
+    }
+
+    // ------------------------------------------------------------------ passwords
+
+    private void resolvePasswords() {
+        if (passwordsResolved) {
+            return;
+        }
+        resolvedSourcePassword = password("--source-password", sourcePassword, sourcePasswordFile, SOURCE_PASSWORD_ENV);
+        resolvedTargetPassword = password("--target-password", targetPassword, targetPasswordFile, TARGET_PASSWORD_ENV);
+        passwordsResolved = true;
+    }
+
+    private String password(String option, String value, Path file, String env) {
+        Redactor.register(value);
+        if (value != null && file != null) {
+            throw usage(option + " and " + option + "-file: give only one");
+        }
+        if (value != null) {
+            return value;
+        }
+        if (file != null) {
+            String pw = readPasswordFile(option + "-file", file);
+            Redactor.register(pw);
+            return pw;
+        }
+        String fromEnv = System.getenv(env);
+        Redactor.register(fromEnv);
+        return fromEnv == null || fromEnv.isEmpty() ? null : fromEnv;
+    }
+
+    /** The file's content without its trailing newline(s); errors name the path, never the content. */
+    private String readPasswordFile(String option, Path file) {
+        if (Files.isDirectory(file)) {
+            throw usage(option + " " + file + ": is a directory, not a password file");
+        }
+        byte[] bytes;
         try {
-            return SslContextBuilder.forClient().build();
-        } catch (SSLException e) {
-            throw new IllegalStateException("cannot build a TLS context: " + e.getMessage(), e);
+            bytes = Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            throw usage(option + " " + file + ": no such file");
+        } catch (AccessDeniedException e) {
+            throw usage(option + " " + file + ": not readable (permission denied)");
+        } catch (IOException e) {
+            throw usage(option + " " + file + ": cannot be read (" + e.getClass().getSimpleName() + ")");
+        }
+        String pw = new String(bytes, StandardCharsets.UTF_8);
+        int end = pw.length();
+        while (end > 0 && (pw.charAt(end - 1) == '\n' || pw.charAt(end - 1) == '\r')) {
+            end--;
+        }
+        pw = pw.substring(0, end);
+        Redactor.register(pw);
+        if (pw.isEmpty()) {
+            throw usage(option + " " + file + ": the file is empty");
+        }
+        if (pw.indexOf('\n') >= 0) {
+            throw usage(option + " " + file + ": holds several lines; a password file holds the password only");
+        }
+        return pw;
+    }
+
+    // ------------------------------------------------------------------ TLS
+
+    private void buildTls() {
+        if (tlsBuilt) {
+            return;
+        }
+        sourceSsl = sourceUsesTls() ? tls("--source", sourceCa, sourceCert, sourceKey, sourceTlsInsecure) : null;
+        if (sourceSsl == null && sourceKey != null) {
+            throw usage("--source-key needs --source-cert");
+        }
+        targetSsl = targetUsesTls() ? tls("--target", targetCa, targetCert, targetKey, targetTlsInsecure) : null;
+        if (targetSsl == null && targetKey != null) {
+            throw usage("--target-key needs --target-cert");
+        }
+        tlsBuilt = true;
+    }
+
+    private SslContext tls(String side, Path ca, Path cert, Path key, boolean insecure) {
+        if (cert != null && key == null || cert == null && key != null) {
+            throw usage(side + "-cert and " + side + "-key go together (the client certificate and its key)");
+        }
+        if (insecure && ca != null) {
+            throw usage(side + "-tls-insecure turns certificate checks off: it contradicts " + side + "-ca");
+        }
+        SslContextBuilder b = SslContextBuilder.forClient();
+        if (insecure) {
+            // the logger is looked up here, not in a static field: this class is loaded while the command line is
+            // parsed, before --log-level takes effect (the simple logger reads its level once, at the first logger)
+            Logger log = LoggerFactory.getLogger(ConnectionOptions.class);
+            log.warn("{}-tls-insecure: TLS to the {} WITHOUT verification. Any certificate and any host name is "
+                    + "accepted: a man in the middle can read and change the data and the password. Use {}-ca instead.",
+                    side, side.substring(2), side);
+            b.trustManager(InsecureTrustManagerFactory.INSTANCE);
+        } else if (ca != null) {
+            readable(side + "-ca", ca);
+            try {
+                b.trustManager(ca.toFile());
+            } catch (IllegalArgumentException e) {
+                throw usage(side + "-ca " + ca + ": not a PEM file of CA certificates");
+            }
+        }
+        if (cert != null) {
+            readable(side + "-cert", cert);
+            readable(side + "-key", key);
+            try {
+                b.keyManager(cert.toFile(), key.toFile());
+            } catch (IllegalArgumentException e) {
+                throw usage(side + "-cert " + cert + " / " + side + "-key " + key + ": not a PEM certificate and an "
+                        + "unencrypted PKCS#8 PEM private key (" + e.getMessage() + ")");
+            }
+        }
+        try {
+            return b.build();
+        } catch (javax.net.ssl.SSLException | RuntimeException e) {
+            throw usage(side + ": cannot set up TLS from the given files: " + e.getMessage());
         }
     }
 
-    private HostPort parse(String option, String value) {
-        int colon = value.lastIndexOf(':');
-        if (colon <= 0 || colon == value.length() - 1) {
-            throw usage(option + ": expected HOST:PORT, got '" + value + "'");
+    private void readable(String option, Path file) {
+        if (Files.isDirectory(file)) {
+            throw usage(option + " " + file + ": is a directory, not a PEM file");
         }
-        String host = value.substring(0, colon);
+        if (!Files.isRegularFile(file)) {
+            throw usage(option + " " + file + ": no such file");
+        }
+        if (!Files.isReadable(file)) {
+            throw usage(option + " " + file + ": not readable (permission denied)");
+        }
+    }
+
+    // ------------------------------------------------------------------ addresses
+
+    /**
+     * {@code HOST:PORT}, {@code redis://HOST:PORT[/]} or {@code rediss://HOST:PORT[/]} (TLS). A URI
+     * with credentials is a usage error whose message shows the URI with its user info hidden.
+     */
+    private HostPort address(String option, String value, boolean source) {
+        String v = value;
+        int scheme = v.indexOf("://");
+        if (scheme >= 0) {
+            String s = v.substring(0, scheme);
+            String rest = v.substring(scheme + 3);
+            int at = rest.lastIndexOf('@');
+            if (at >= 0) {
+                Redactor.register(rest.substring(0, at));
+                int colon = rest.indexOf(':');
+                if (colon >= 0 && colon < at) {
+                    Redactor.register(rest.substring(colon + 1, at));
+                }
+                throw usage(option + ": credentials in the URI are not accepted (" + s + "://***@"
+                        + rest.substring(at + 1) + "): a password on the command line is visible in the process list "
+                        + "and shell history. Give it with " + option + "-password-file FILE (or env "
+                        + (source ? SOURCE_PASSWORD_ENV : TARGET_PASSWORD_ENV) + "), the user with " + option + "-user");
+            }
+            if (!s.equals("redis") && !s.equals("rediss")) {
+                throw usage(option + ": expected " + URI_HELP + ", got '" + value + "'");
+            }
+            if (rest.endsWith("/")) {
+                rest = rest.substring(0, rest.length() - 1);
+            }
+            if (rest.indexOf('/') >= 0) {
+                throw usage(option + ": a db in the URI is not supported ('" + value + "')"
+                        + (source ? "" : "; use --map-db SRC:DST"));
+            }
+            if (s.equals("rediss")) {
+                if (source) {
+                    sourceSchemeTls = true;
+                } else {
+                    targetSchemeTls = true;
+                }
+            }
+            v = rest;
+        } else if (v.indexOf('@') >= 0) {
+            throw usage(option + ": expected " + URI_HELP + " (credentials are not accepted in addresses)");
+        }
+        int colon = v.lastIndexOf(':');
+        if (colon <= 0 || colon == v.length() - 1) {
+            throw usage(option + ": expected " + URI_HELP + ", got '" + value + "'");
+        }
+        String host = v.substring(0, colon);
         if (host.startsWith("[") && host.endsWith("]")) {
             host = host.substring(1, host.length() - 1);
         }
         int port;
         try {
-            port = Integer.parseInt(value.substring(colon + 1));
+            port = Integer.parseInt(v.substring(colon + 1));
         } catch (NumberFormatException e) {
             throw usage(option + ": bad port in '" + value + "'");
         }
@@ -215,7 +583,66 @@ public final class ConnectionOptions {
         return new HostPort(host, port);
     }
 
-    private CommandLine.ParameterException usage(String message) {
+    CommandLine.ParameterException usage(String message) {
         return new CommandLine.ParameterException(spec.commandLine(), message);
+    }
+
+    /** The addresses of {@code replicate} and {@code migrate}: a Dragonfly master into Redis. A picocli mixin. */
+    static final class ForSync extends ConnectionOptions {
+        @Option(names = "--source", order = 1, required = true, paramLabel = "HOST:PORT",
+                description = "the Dragonfly master to replicate: " + URI_HELP)
+        String source;
+
+        @Option(names = "--target", order = 10, required = true, paramLabel = "HOST:PORT",
+                description = "the Redis to write into: " + URI_HELP + "; with --target-cluster, one or more seed "
+                        + "nodes, comma-separated")
+        String target;
+
+        @Option(names = "--map-db", order = 12, paramLabel = "SRC:DST",
+                description = "write source db SRC into target db DST (repeatable); a Redis Cluster holds db 0 only, "
+                        + "so data of other dbs needs e.g. --map-db 3:0 (merged into db 0) or the run fails")
+        List<String> mapDb = new ArrayList<>();
+
+        @Override
+        String sourceSpec() {
+            return source;
+        }
+
+        @Override
+        String targetSpec() {
+            return target;
+        }
+
+        @Override
+        List<String> mapDbSpecs() {
+            return mapDb;
+        }
+    }
+
+    /** The addresses of {@code verify}: any two Redis-protocol servers to compare. A picocli mixin. */
+    static final class ForVerify extends ConnectionOptions {
+        @Option(names = "--source", order = 1, required = true, paramLabel = "HOST:PORT",
+                description = "the server whose keys are the reference (Dragonfly or Redis): " + URI_HELP)
+        String source;
+
+        @Option(names = "--target", order = 10, required = true, paramLabel = "HOST:PORT",
+                description = "the server compared with it (Redis, Dragonfly, or with --target-cluster a Redis "
+                        + "Cluster through one of its nodes): " + URI_HELP)
+        String target;
+
+        @Override
+        String sourceSpec() {
+            return source;
+        }
+
+        @Override
+        String targetSpec() {
+            return target;
+        }
+
+        @Override
+        String sourceKind() {
+            return "server";
+        }
     }
 }

@@ -12,10 +12,12 @@ import io.df2redis.replica.JournalEvent;
 import io.df2redis.replica.MasterInfo;
 import io.df2redis.replica.ReplicationListener;
 import io.df2redis.replica.Replicator;
+import io.df2redis.sink.redis.FullSyncTargetPolicy;
 import io.df2redis.sink.redis.RedisSink;
 import io.df2redis.sink.redis.UnsupportedDataPolicy;
 import io.df2redis.testkit.EmbeddedDragonflyMaster;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.InputStream;
@@ -34,8 +36,9 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * {@code df2redis demo}: runs the whole pipeline on one machine. An embedded Dragonfly-protocol
  * master (the test kit's) holds sample data of every Redis type; a {@link Replicator} follows it
- * as a replica — full sync, then a burst of live writes — into a local Redis when one answers,
- * else into an in-memory keyspace; a summary is printed.
+ * as a replica — full sync, then a burst of live writes — into a local Redis when one answers and
+ * holds no key (or with {@code --force}), else into an in-memory keyspace; a summary is printed.
+ * The demo's sink flushes its target explicitly ({@link FullSyncTargetPolicy#FLUSH}, logged).
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = {"Replicate an embedded Dragonfly-protocol master with sample data into a local Redis "
@@ -48,8 +51,12 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--no-redis", description = "replicate into memory even if a Redis answers")
     boolean noRedis;
 
-    @Option(names = "--force", description = "use the Redis even if it holds keys (it is flushed first!)")
+    @Option(names = "--force", description = "use the Redis even if it holds keys: they are DELETED first "
+            + "(FullSyncTargetPolicy.FLUSH, logged)")
     boolean force;
+
+    @Mixin
+    LoggingOptions logging;
 
     @Option(names = "--keys", defaultValue = "20000", description = "sample keys (default ${DEFAULT-VALUE})")
     int keys;
@@ -59,6 +66,7 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        logging.apply();
         String why = noRedis ? "--no-redis" : "no Redis answered at " + redis;
         boolean useRedis = false;
         if (!noRedis && answers(redis)) {
@@ -124,9 +132,13 @@ final class DemoCommand implements Callable<Integer> {
             Replicator.Builder b = Replicator.builder().source(master.host(), master.port()).listener(listener);
             RedisSink sink = null;
             if (toRedis) {
-                sink = RedisSink.standalone(redis).unsupportedDataPolicy(UnsupportedDataPolicy.SKIP_AND_COUNT).build();
+                // the demo's own choice, made explicitly: its target is flushed (an empty one, unless --force)
+                sink = RedisSink.standalone(redis).fullSyncTargetPolicy(FullSyncTargetPolicy.FLUSH)
+                        .unsupportedDataPolicy(UnsupportedDataPolicy.SKIP_AND_COUNT).build();
                 b.ownedSink(sink);
-                System.out.println("target: Redis at " + redis + " (it is flushed first)");
+                System.out.println("target: Redis at " + redis + " (FullSyncTargetPolicy.FLUSH: flushed at the full "
+                        + "sync start" + (force ? "; --force: the keys it holds are deleted" : ", it holds no key")
+                        + ")");
             } else {
                 System.out.println("target: in memory (" + why + ")");
             }

@@ -15,6 +15,7 @@ import io.df2redis.protocol.rdb.RdbDecoderOptions;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -58,9 +59,21 @@ final class InspectCommand implements Callable<Integer> {
     @Option(names = "--compact", description = "print JSON on one line")
     boolean compact;
 
+    @Mixin
+    LoggingOptions logging;
+
     @Override
     public Integer call() throws IOException {
-        Object doc = flow ? inspectFlow() : inspectFile();
+        logging.apply();
+        checkFile();
+        Object doc;
+        try {
+            doc = flow ? inspectFlow() : inspectFile();
+        } catch (io.df2redis.protocol.ProtocolException e) {
+            throw new CliException(Df2RedisCli.CORRUPT_INPUT, file + ": " + e.getMessage());
+        } catch (IOException e) {
+            throw new CliException(Df2RedisCli.FAILURE, file + ": cannot be read (" + e.getMessage() + ")");
+        }
         ObjectMapper mapper = mapper(!compact);
         try (OutputStream out = new BufferedOutputStream(System.out, 1 << 16) {
             @Override
@@ -72,6 +85,57 @@ final class InspectCommand implements Callable<Integer> {
             out.write('\n');
         }
         return Df2RedisCli.OK;
+    }
+
+    /**
+     * Plain answers for what is not a snapshot at all: no such file, a directory, an unreadable or
+     * empty file, and (without {@code --flow}) a file that does not start with {@code REDIS}.
+     */
+    private void checkFile() throws IOException {
+        if (Files.isDirectory(file)) {
+            throw new CliException(Df2RedisCli.FAILURE, file + ": is a directory, not an RDB file");
+        }
+        if (!Files.exists(file)) {
+            throw new CliException(Df2RedisCli.FAILURE, file + ": no such file");
+        }
+        if (!Files.isReadable(file)) {
+            throw new CliException(Df2RedisCli.FAILURE, file + ": not readable (permission denied)");
+        }
+        if (Files.size(file) == 0) {
+            throw new CliException(Df2RedisCli.CORRUPT_INPUT, file + ": the file is empty; "
+                    + (flow ? "a captured flow starts with REDIS or a journal record" : "not an RDB file: expected "
+                    + "REDIS followed by a 4-digit version at the start"));
+        }
+        if (!flow) {
+            byte[] head;
+            try (InputStream in = Files.newInputStream(file)) {
+                head = in.readNBytes(9);
+            }
+            String magic = new String(head, java.nio.charset.StandardCharsets.ISO_8859_1);
+            if (!magic.startsWith("REDIS")) {
+                throw new CliException(Df2RedisCli.CORRUPT_INPUT, file + ": not an RDB file: expected REDIS followed by "
+                        + "a 4-digit version at the start, found " + printable(head)
+                        + (head.length >= 4 && (head[0] & 0xFF) == 0x28 && (head[1] & 0xFF) == 0xB5
+                        ? " (a zstd frame: decompress the file first)" : head.length >= 2 && (head[0] & 0xFF) == 0x1F
+                        && (head[1] & 0xFF) == 0x8B ? " (a gzip file: decompress it first)" : ""));
+            }
+        }
+    }
+
+    /** The first bytes as text where printable, else as hex: {@code 'hello gar'} or {@code 0x1f8b0800}. */
+    private static String printable(byte[] head) {
+        boolean text = true;
+        for (byte b : head) {
+            text &= b >= 0x20 && b < 0x7F;
+        }
+        if (text) {
+            return "'" + new String(head, java.nio.charset.StandardCharsets.US_ASCII) + "'";
+        }
+        StringBuilder sb = new StringBuilder("0x");
+        for (byte b : head) {
+            sb.append(String.format("%02x", b & 0xFF));
+        }
+        return sb.toString();
     }
 
     private Object inspectFile() throws IOException {

@@ -11,13 +11,16 @@ import picocli.CommandLine.Command;
 @Command(name = "replicate", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Replicate a Dragonfly master into Redis: full sync, then every write live, until stopped "
                 + "(Ctrl-C / SIGTERM stop cleanly).",
-            "Progress (full sync) and status (stable sync) go to stderr, the final summary to stdout. "
-                + "Passwords can come from the environment (DF2REDIS_SOURCE_PASSWORD, DF2REDIS_TARGET_PASSWORD)."},
+            "A target that holds keys is refused unless --target-policy says what to do with them (flush or upsert); "
+                + "a target that is the source itself is always refused.",
+            "Progress (full sync) and status (stable sync) go to stderr, the final summary to stdout. Passwords: "
+                + "--source-password-file/--target-password-file, or the environment (DF2REDIS_SOURCE_PASSWORD, "
+                + "DF2REDIS_TARGET_PASSWORD); never printed."},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:stopped on request (SIGINT/SIGTERM)",
             "1:replication failed (e.g. data Redis cannot hold with --unsupported fail)",
-            "2:usage error, or a target that holds keys without --force",
-            "5:source or target unreachable, or credentials rejected"})
+            "2:usage error, or a refusal: a target that holds keys (see --target-policy), a target that is the source",
+            "5:source or target unreachable, TLS refused, or credentials missing or rejected"})
 final class ReplicateCommand extends SyncCommand {
     ReplicateCommand() {
         super(SyncRun.Mode.REPLICATE);

@@ -7,18 +7,22 @@ import picocli.CommandLine.Spec;
 import java.util.concurrent.Callable;
 
 /**
- * Common part of {@code replicate} and {@code migrate}: the connection and sync options, one
- * {@link SyncRun} per invocation, and the stop path the shutdown hook uses.
+ * Common part of {@code replicate} and {@code migrate}: the connection, sync and logging options,
+ * one {@link SyncRun} per invocation, and the stop path the shutdown hook uses. Output goes through
+ * the {@link Redactor}.
  */
 abstract class SyncCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
     @Mixin
-    ConnectionOptions connection;
+    ConnectionOptions.ForSync connection;
 
     @Mixin
     SyncOptions sync;
+
+    @Mixin
+    LoggingOptions logging;
 
     private final SyncRun.Mode mode;
     private volatile SyncRun run;
@@ -30,7 +34,9 @@ abstract class SyncCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        SyncRun r = new SyncRun(mode, connection, sync, spec.commandLine().getOut(), spec.commandLine().getErr(),
+        logging.apply();
+        SyncRun r = new SyncRun(mode, connection, sync, sync.targetPolicy(spec.commandLine()), logging.quiet,
+                Redactor.wrap(spec.commandLine().getOut()), Redactor.wrap(spec.commandLine().getErr()),
                 System.console() != null);
         run = r;
         if (stopEarly) {

@@ -1,5 +1,6 @@
 package io.df2redis.examples.cli;
 
+import io.df2redis.sink.redis.FullSyncTargetPolicy;
 import io.df2redis.sink.redis.UnsupportedDataPolicy;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
@@ -13,24 +14,60 @@ import java.util.Locale;
  * what to do with data Redis cannot hold, and how progress is shown. A picocli mixin.
  */
 public final class SyncOptions {
-    @Option(names = "--unsupported", paramLabel = "fail|skip", defaultValue = "fail",
+    @Option(names = "--unsupported", order = 32, paramLabel = "fail|skip", defaultValue = "fail",
             converter = PolicyConverter.class,
             description = "data Redis cannot hold (JSON/Bloom without modules, member TTLs …): fail stops with an "
                     + "error naming the key, skip skips and counts it (default ${DEFAULT-VALUE})")
     UnsupportedDataPolicy unsupported;
 
-    @Option(names = "--status-interval", paramLabel = "DURATION", defaultValue = "5s",
+    @Option(names = "--status-interval", order = 33, paramLabel = "DURATION", defaultValue = "5s",
             converter = DurationConverter.class,
             description = "period of the progress/status line when stderr is not a terminal, and of the status "
                     + "figures (e.g. 500ms, 5s, 1m; default ${DEFAULT-VALUE})")
     Duration statusInterval;
 
-    @Option(names = "--force", description = "write into a target that holds keys: the full sync flushes it "
-            + "(FLUSHALL) first; without this option a non-empty target is refused (exit 2)")
+    @Option(names = "--target-policy", order = 30,
+            paramLabel = "refuse|flush|upsert", converter = TargetPolicyConverter.class,
+            description = "what the full sync does with keys the target already holds (in the dbs it writes): "
+                    + "refuse (the default) stops before writing anything, exit 2; flush deletes them first "
+                    + "(FLUSHDB of those dbs, announced on stderr); upsert keeps them, the source's keys overwrite "
+                    + "those of the same name")
+    FullSyncTargetPolicy targetPolicy;
+
+    @Option(names = "--force", order = 31, description = "the same as --target-policy flush (kept for compatibility)")
     boolean force;
 
-    @Option(names = "--no-progress", description = "print no progress or status lines (the summary still)")
+    @Option(names = "--no-progress", order = 34, description = "print no progress or status lines (the summary still)")
     boolean noProgress;
+
+    /**
+     * The chosen {@link FullSyncTargetPolicy}: {@code --target-policy}, {@code --force} (= flush), or
+     * {@link FullSyncTargetPolicy#REFUSE_NON_EMPTY}; both options with different choices is a usage error.
+     */
+    FullSyncTargetPolicy targetPolicy(CommandLine commandLine) {
+        if (force && targetPolicy != null && targetPolicy != FullSyncTargetPolicy.FLUSH) {
+            throw new CommandLine.ParameterException(commandLine, "--force means --target-policy flush: it "
+                    + "contradicts --target-policy " + targetPolicy.name().toLowerCase(Locale.ROOT));
+        }
+        if (force) {
+            return FullSyncTargetPolicy.FLUSH;
+        }
+        return targetPolicy == null ? FullSyncTargetPolicy.REFUSE_NON_EMPTY : targetPolicy;
+    }
+
+    /** {@code refuse} / {@code flush} / {@code upsert} → {@link FullSyncTargetPolicy}. */
+    static final class TargetPolicyConverter implements CommandLine.ITypeConverter<FullSyncTargetPolicy> {
+        @Override
+        public FullSyncTargetPolicy convert(String value) {
+            return switch (value.toLowerCase(Locale.ROOT)) {
+                case "refuse" -> FullSyncTargetPolicy.REFUSE_NON_EMPTY;
+                case "flush" -> FullSyncTargetPolicy.FLUSH;
+                case "upsert" -> FullSyncTargetPolicy.UPSERT;
+                default -> throw new CommandLine.TypeConversionException("expected refuse, flush or upsert, got '"
+                        + value + "'");
+            };
+        }
+    }
 
     /** {@code fail} / {@code skip} → {@link UnsupportedDataPolicy}. */
     static final class PolicyConverter implements CommandLine.ITypeConverter<UnsupportedDataPolicy> {

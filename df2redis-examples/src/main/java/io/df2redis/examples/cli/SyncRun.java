@@ -1,11 +1,5 @@
 package io.df2redis.examples.cli;
 
-import io.df2redis.examples.cli.ConnectionOptions.HostPort;
-import io.df2redis.protocol.inspect.BlockingRespClient;
-import io.df2redis.protocol.resp.BulkString;
-import io.df2redis.protocol.resp.ErrorReply;
-import io.df2redis.protocol.resp.IntegerReply;
-import io.df2redis.protocol.resp.RespReply;
 import io.df2redis.replica.AuthenticationException;
 import io.df2redis.replica.FlowStats;
 import io.df2redis.replica.MasterInfo;
@@ -14,12 +8,14 @@ import io.df2redis.replica.ReplicationListener;
 import io.df2redis.replica.ReplicationState;
 import io.df2redis.replica.ReplicationStats;
 import io.df2redis.replica.Replicator;
+import io.df2redis.sink.redis.FullSyncTargetPolicy;
 import io.df2redis.sink.redis.RedisSink;
 import io.df2redis.sink.redis.RedisSinkStats;
+import io.df2redis.sink.redis.SameServerException;
+import io.df2redis.sink.redis.TargetNotEmptyException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -31,21 +27,19 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
- * One run of {@code replicate} or {@code migrate}: checks that source and target answer, counts
- * the source's keys (for the progress percentage), runs a {@link Replicator} into a
- * {@link RedisSink}, shows progress (full sync) and status (stable sync) on stderr, and stops
- * cleanly on {@link #requestStop()} — which the JVM shutdown hook (SIGINT/SIGTERM) calls, waiting
- * until the replicator and the sink are closed and the summary is printed.
+ * One run of {@code replicate} or {@code migrate}: the {@link Preflight} checks (both sides answer
+ * and accept the credentials, the target is not the source, what the target holds against the
+ * {@link FullSyncTargetPolicy}; the source's key count for the progress percentage), then a
+ * {@link Replicator} into a {@link RedisSink}, progress (full sync) and status (stable sync) on
+ * stderr, and a clean stop on {@link #requestStop()} — which the JVM shutdown hook (SIGINT/SIGTERM)
+ * calls, waiting until the replicator and the sink are closed and the summary is printed. A
+ * {@code migrate} whose snapshot delivered fewer keys than the source held is a failure.
  */
 final class SyncRun {
     private static final Logger LOG = LoggerFactory.getLogger(SyncRun.class);
-    private static final Pattern KEYS = Pattern.compile("^db(\\d+):keys=(\\d+)", Pattern.MULTILINE);
-    private static final int MAX_DBS = 16;
 
     /** Whether the run ends at stable sync ({@code migrate}) or follows the master until stopped. */
     enum Mode { MIGRATE, REPLICATE }
@@ -53,6 +47,8 @@ final class SyncRun {
     private final Mode mode;
     private final ConnectionOptions conn;
     private final SyncOptions opts;
+    private final FullSyncTargetPolicy policy;
+    private final boolean quiet;
     private final PrintWriter out;
     private final PrintWriter err;
     private final boolean tty;
@@ -66,6 +62,9 @@ final class SyncRun {
     private volatile Replicator replicator;
     private volatile RedisSink sink;
     private volatile long sourceKeys = -1;
+    private volatile long sourceKeysWithoutTtl = -1;
+    /** Why a migrate that reached stable sync still failed (fewer keys than the source held), or null. */
+    private volatile String incomplete;
     private volatile long startNanos;
     private volatile long fullSyncStartNanos;
     private volatile long fullSyncEndNanos;
@@ -77,10 +76,17 @@ final class SyncRun {
     private boolean stableAnnounced;
     private ReplicationState lastShownState;
 
-    SyncRun(Mode mode, ConnectionOptions conn, SyncOptions opts, PrintWriter out, PrintWriter err, boolean tty) {
+    /**
+     * @param policy what the full sync does with keys already in the target
+     * @param quiet no progress, status or informational lines (warnings, errors and the summary only)
+     */
+    SyncRun(Mode mode, ConnectionOptions conn, SyncOptions opts, FullSyncTargetPolicy policy, boolean quiet,
+            PrintWriter out, PrintWriter err, boolean tty) {
         this.mode = mode;
         this.conn = conn;
         this.opts = opts;
+        this.policy = policy;
+        this.quiet = quiet;
         this.out = out;
         this.err = err;
         this.tty = tty;
@@ -114,15 +120,18 @@ final class SyncRun {
 
     private int execute() {
         startNanos = System.nanoTime();
-        Integer failed = preflight();
-        if (failed != null) {
-            return failed;
+        try {
+            preflight();
+        } catch (CliException e) {
+            err.println("df2redis: " + e.getMessage());
+            err.flush();
+            return e.exitCode();
         }
         if (stop.getCount() == 0) {
             err.println("df2redis: stopped before replication started");
             return mode == Mode.REPLICATE ? Df2RedisCli.OK : Df2RedisCli.FAILURE;
         }
-        RedisSink s = conn.sinkBuilder().unsupportedDataPolicy(opts.unsupported).build();
+        RedisSink s = conn.sinkBuilder().unsupportedDataPolicy(opts.unsupported).fullSyncTargetPolicy(policy).build();
         sink = s;
         Replicator r;
         try {
@@ -136,7 +145,7 @@ final class SyncRun {
         boolean reached = false;
         try {
             r.start();
-            if (!opts.noProgress) {
+            if (!opts.noProgress && !quiet) {
                 progress = Executors.newSingleThreadScheduledExecutor(task -> {
                     Thread t = new Thread(task, "df2redis-progress");
                     t.setDaemon(true);
@@ -165,17 +174,48 @@ final class SyncRun {
         endLine();
         ReplicationException failure = r.failure();
         int code;
-        if (failure != null) {
+        if (failure instanceof TargetNotEmptyException t) {
+            err.println("df2redis: the " + t.target() + " holds keys in the dbs the full sync writes: "
+                    + Preflight.describe(new java.util.TreeMap<>(t.keysByDb())) + ". Nothing was written there. Choose "
+                    + "--target-policy flush (delete them first) or --target-policy upsert (keep them)");
+            code = Df2RedisCli.USAGE;
+        } else if (failure instanceof SameServerException) {
+            err.println("df2redis: " + failure.getMessage().replace("point the sink at", "point --target at"));
+            code = Df2RedisCli.USAGE;
+        } else if (failure != null) {
             err.println("df2redis: replication failed: " + failure.getMessage());
             code = failure instanceof AuthenticationException ? Df2RedisCli.CONNECT : Df2RedisCli.FAILURE;
         } else if (mode == Mode.MIGRATE && !reached) {
             err.println("df2redis: stopped before the target held the snapshot");
             code = Df2RedisCli.FAILURE;
+        } else if (mode == Mode.MIGRATE && (incomplete = incompleteSnapshot()) != null) {
+            err.println("df2redis: " + incomplete);
+            code = Df2RedisCli.FAILURE;
         } else {
             code = Df2RedisCli.OK;
         }
-        summary(r, s);
+        summary(r, s, code);
         return code;
+    }
+
+    /**
+     * Why the snapshot cannot be the source's whole keyspace, or null: it delivered fewer keys than
+     * the source held without a TTL at the start (keys with a TTL may expire meanwhile). Keys the
+     * target cannot hold count as delivered: they are reported as skipped.
+     */
+    private String incompleteSnapshot() {
+        ReplicationStats st = snapshotStats;
+        if (st == null || sourceKeysWithoutTtl < 0) {
+            return null;
+        }
+        long delivered = st.flows().stream().mapToLong(FlowStats::entries).sum();
+        if (delivered >= sourceKeysWithoutTtl) {
+            return null;
+        }
+        return "migrate incomplete: the snapshot delivered " + count(delivered) + " keys but the source held "
+                + count(sourceKeys) + " (" + count(sourceKeysWithoutTtl) + " without a TTL) when the run started. "
+                + "Keys deleted on the source meanwhile explain a difference; anything else was not copied. Compare "
+                + "the two sides with 'df2redis verify'";
     }
 
     /**
@@ -220,101 +260,16 @@ final class SyncRun {
 
     // ------------------------------------------------------------------ preflight
 
-    /** Connects to both ends once (fast, clear failures); counts the source's keys. Null when fine. */
-    private Integer preflight() {
-        HostPort src = conn.sourceAddress();
-        try (BlockingRespClient c = new BlockingRespClient(src.host(), src.port(),
-                conn.sourceUser, conn.sourcePassword(), conn.sourceTls)) {
-            sourceKeys = countKeys(c);
-        } catch (IOException e) {
-            err.println("df2redis: cannot connect to the source " + src + ": " + e.getMessage());
-            return Df2RedisCli.CONNECT;
-        }
-        String lastFailure = null;
-        for (HostPort t : conn.targetAddresses()) {
-            try (BlockingRespClient c = new BlockingRespClient(t.host(), t.port(),
-                    conn.targetUser, conn.targetPassword(), conn.targetTls)) {
-                RespReply pong = c.call("PING");
-                if (pong instanceof ErrorReply e) {
-                    lastFailure = t + ": " + e.message();
-                    continue;
-                }
-                lastFailure = null;
-                long held = opts.force ? 0 : conn.targetCluster ? countClusterKeys(c, t) : countKeys(c);
-                if (held > 0) {
-                    err.println("df2redis: the target " + t + " holds " + count(held) + " keys and the full sync "
-                            + "flushes it: pass --force to use it anyway");
-                    return Df2RedisCli.USAGE;
-                }
-                break;
-            } catch (IOException e) {
-                lastFailure = t + ": " + e.getMessage();
-            }
-        }
-        if (lastFailure != null) {
-            err.println("df2redis: cannot connect to the target " + lastFailure);
-            return Df2RedisCli.CONNECT;
-        }
-        if (!opts.noProgress) {
+    /** The {@link Preflight} checks; announces the run on stderr unless quiet. */
+    private void preflight() {
+        Preflight.Outcome o = new Preflight(conn, conn.sinkBuilder(), policy, err, quiet).run();
+        sourceKeys = o.sourceKeys();
+        sourceKeysWithoutTtl = o.sourceKeysWithoutTtl();
+        if (!opts.noProgress && !quiet) {
             err.println("df2redis " + mode.name().toLowerCase(Locale.ROOT) + ": " + conn.describe()
                     + (sourceKeys >= 0 ? "; the source holds " + count(sourceKeys) + " keys" : ""));
             err.flush();
         }
-        return null;
-    }
-
-    /**
-     * The source's key count: {@code INFO keyspace} when it has a Keyspace section, else
-     * {@code DBSIZE} in dbs 0–15; -1 when neither answers.
-     */
-    /**
-     * Keys held by every master of the cluster {@code seed} belongs to (each master answers only for
-     * its own slots), from {@code CLUSTER NODES}: {@code id host:port@bus flags master …}.
-     */
-    private long countClusterKeys(BlockingRespClient seed, HostPort seedAddress) throws IOException {
-        RespReply nodes = seed.call("CLUSTER", "NODES");
-        if (!(nodes instanceof BulkString b)) {
-            throw new IOException("CLUSTER NODES answered " + nodes + " (is the target a cluster?)");
-        }
-        long total = 0;
-        for (String line : b.asString().split("\r?\n")) {
-            String[] f = line.trim().split(" ");
-            if (f.length < 3 || !(("," + f[2] + ",").contains(",master,")) || f[2].contains("fail")) {
-                continue;
-            }
-            String addr = f[1].contains("@") ? f[1].substring(0, f[1].indexOf('@')) : f[1];
-            int colon = addr.lastIndexOf(':');
-            String host = colon <= 0 ? seedAddress.host() : addr.substring(0, colon);
-            int port = Integer.parseInt(addr.substring(colon + 1));
-            try (BlockingRespClient m = new BlockingRespClient(host, port, conn.targetUser, conn.targetPassword(),
-                    conn.targetTls)) {
-                total += Math.max(0, countKeys(m));
-            }
-        }
-        return total;
-    }
-
-    static long countKeys(BlockingRespClient c) throws IOException {
-        RespReply info = c.call("INFO", "keyspace");
-        if (info instanceof BulkString b && b.asString().contains("# Keyspace")) {
-            long total = 0;
-            Matcher m = KEYS.matcher(b.asString().replace("\r", ""));
-            while (m.find()) {
-                total += Long.parseLong(m.group(2));
-            }
-            return total;
-        }
-        long total = -1;
-        for (int db = 0; db < MAX_DBS; db++) {
-            if (c.call("SELECT", Integer.toString(db)) instanceof ErrorReply) {
-                break;
-            }
-            if (!(c.call("DBSIZE") instanceof IntegerReply n)) {
-                break;
-            }
-            total = Math.max(total, 0) + n.value();
-        }
-        return total;
     }
 
     // ------------------------------------------------------------------ progress and status
@@ -488,7 +443,8 @@ final class SyncRun {
 
     // ------------------------------------------------------------------ summary
 
-    private void summary(Replicator r, RedisSink s) {
+    /** The summary on stdout; a failed run says so instead of "migrated …" / "replicated for …". */
+    private void summary(Replicator r, RedisSink s, int code) {
         ReplicationStats st = r.stats();
         if (st.flows().isEmpty() && snapshotStats != null) {
             st = snapshotStats;
@@ -498,7 +454,11 @@ final class SyncRun {
         long bytes = st.totalBytesReceived();
         long totalMs = Math.max(1, (System.nanoTime() - startNanos) / 1_000_000);
         RedisSinkStats ss = s.stats();
-        if (mode == Mode.MIGRATE) {
+        if (code != Df2RedisCli.OK) {
+            out.printf(Locale.ROOT, "%s FAILED after %s: the snapshot delivered %s keys%s, %s journal entries, %s "
+                            + "received%n", mode == Mode.MIGRATE ? "migrate" : "replicate", duration(totalMs), count(keys),
+                    sourceKeys >= 0 ? " of the source's " + count(sourceKeys) : "", count(journal), bytes(bytes));
+        } else if (mode == Mode.MIGRATE) {
             long end = fullSyncEndNanos != 0 ? fullSyncEndNanos : System.nanoTime();
             long ms = fullSyncStartNanos == 0 ? totalMs : Math.max(1, (end - fullSyncStartNanos) / 1_000_000);
             out.printf(Locale.ROOT, "migrated %s keys (%s received) in %s, %s keys/s%n", count(keys), bytes(bytes),

@@ -23,38 +23,45 @@ import java.util.concurrent.Callable;
 @Command(name = "verify", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Compare a source (Dragonfly or Redis) and a target (Redis, Redis Cluster or Dragonfly) key by "
                 + "key: type, value (streams with groups, consumers and pending entries), TTL. Memory stays "
-                + "bounded whatever the size; keys that differ are re-checked once before they are reported."},
+                + "bounded whatever the size; keys that differ are re-checked once before they are reported.",
+            "Differences go to stdout, the summary last. Passwords: --source-password-file/--target-password-file, "
+                + "or the environment (DF2REDIS_SOURCE_PASSWORD, DF2REDIS_TARGET_PASSWORD); never printed."},
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:no difference", "1:verification failed (connection, timeout)", "2:usage error",
-            "4:differences found"})
+        exitCodeList = {"0:no difference", "1:verification failed (connection, TLS, credentials, timeout)",
+            "2:usage error", "4:differences found"})
 final class VerifyCommand implements Callable<Integer> {
     @Mixin
-    ConnectionOptions connection;
+    ConnectionOptions.ForVerify connection;
 
-    @Option(names = "--ttl-tolerance", paramLabel = "MS", defaultValue = "2000",
+    @Mixin
+    LoggingOptions logging;
+
+    @Option(names = "--ttl-tolerance", order = 40, paramLabel = "MS", defaultValue = "2000",
             description = "how far remaining TTLs may differ, in ms (default ${DEFAULT-VALUE})")
     long tolerance;
 
-    @Option(names = "--max-differences", paramLabel = "N", defaultValue = "1000",
+    @Option(names = "--max-differences", order = 41, paramLabel = "N", defaultValue = "1000",
             description = "stop after N differences (default ${DEFAULT-VALUE})")
     int maxDifferences;
 
-    @Option(names = "--db", paramLabel = "N", description = "a db to compare (repeatable; default: every db either "
+    @Option(names = "--db", order = 42,
+            paramLabel = "N", description = "a db to compare (repeatable; default: every db either "
             + "side has keys in)")
     List<Integer> dbs;
 
-    @Option(names = "--unsupported", paramLabel = "fail|skip", defaultValue = "fail",
+    @Option(names = "--unsupported", order = 43, paramLabel = "fail|skip", defaultValue = "fail",
             description = "source keys of a type the target cannot hold (JSON without ReJSON, Bloom without "
                     + "RedisBloom…): fail = report them MISSING (default); skip = count them as not compared, as "
                     + "after migrate/replicate --unsupported skip")
     String unsupported;
 
-    @Option(names = "--recheck-delay", paramLabel = "MS", defaultValue = "500",
+    @Option(names = "--recheck-delay", order = 44, paramLabel = "MS", defaultValue = "500",
             description = "wait before re-checking a differing key, in ms (default ${DEFAULT-VALUE})")
     long recheckDelay;
 
     @Override
     public Integer call() {
+        logging.apply();
         connection.validate();
         if (maxDifferences < 1 || tolerance < 0 || recheckDelay < 0) {
             throw new picocli.CommandLine.ParameterException(connection.spec.commandLine(),
@@ -70,27 +77,16 @@ final class VerifyCommand implements Callable<Integer> {
         VerifyOptions options = VerifyOptions.builder().ttlToleranceMs(tolerance).maxDifferences(maxDifferences)
                 .dbs(dbs == null ? List.of() : dbs).recheckDelay(java.time.Duration.ofMillis(recheckDelay))
                 .skipUnholdable(unsupported.equals("skip")).build();
-        java.io.PrintWriter out = connection.spec.commandLine().getOut();
-        java.io.PrintWriter err = connection.spec.commandLine().getErr();
-        ConnectionOptions.HostPort s = connection.sourceAddress();
-        VerifyEndpoint source = VerifyEndpoint.of(s.host(), s.port()).withTls(connection.sourceTls);
-        String sp = connection.sourcePassword();
-        if (sp != null) {
-            source = source.withUser(connection.sourceUser, sp);
-        }
-        ConnectionOptions.HostPort t = connection.targetAddresses().get(0);
-        VerifyEndpoint target = VerifyEndpoint.of(t.host(), t.port()).withTls(connection.targetTls);
-        String tp = connection.targetPassword();
-        if (tp != null) {
-            target = target.withUser(connection.targetUser, tp);
-        }
-        if (connection.targetCluster) {
-            target = target.asCluster();
-        }
+        java.io.PrintWriter out = Redactor.wrap(connection.spec.commandLine().getOut());
+        java.io.PrintWriter err = Redactor.wrap(connection.spec.commandLine().getErr());
+        VerifyEndpoint source = connection.sourceVerifyEndpoint();
+        VerifyEndpoint target = connection.targetVerifyEndpoint();
         Report report;
         try (Verifier verifier = Verifier.connect(source, target, options)) {
-            err.println("verifying " + verifier.describe());
-            err.flush();
+            if (!logging.quiet) {
+                err.println("verifying " + verifier.describe());
+                err.flush();
+            }
             report = verifier.verify();
         } catch (VerifyException e) {
             err.println("df2redis verify: " + e.getMessage());

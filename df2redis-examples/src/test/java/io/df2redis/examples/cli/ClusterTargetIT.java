@@ -88,7 +88,7 @@ class ClusterTargetIT {
             Result r = run("migrate", "--source", address(m), "--target-cluster", "--target", cluster.seed(),
                     "--no-progress");
             assertThat(r.code()).as(r.err()).isEqualTo(Df2RedisCli.USAGE);
-            assertThat(r.err()).contains("holds 1 keys").contains("--force");
+            assertThat(r.err()).contains("db0: 1 key").contains("--target-policy flush").contains("--force");
             assertThat(((BulkString) cluster.call(key, "GET", key)).asString()).isEqualTo("precious");
         }
     }

@@ -34,7 +34,7 @@ class MigrateCommandIT extends TargetAndReference {
 
             Result refused = run("migrate", "--source", address(m), "--target", target.address());
             assertThat(refused.code()).isEqualTo(Df2RedisCli.USAGE);
-            assertThat(refused.err()).contains("holds 1 keys").contains("--force");
+            assertThat(refused.err()).contains("db0: 1 key").contains("--target-policy flush").contains("--force");
             assertThat(((BulkString) target.call("GET", "stale")).asString()).startsWith("not on the master");
 
             Result r = run("migrate", "--source", address(m), "--target", target.address(), "--unsupported", "skip",
@@ -98,11 +98,11 @@ class MigrateCommandIT extends TargetAndReference {
         int nobody = closedPort();
         Result r = run("migrate", "--source", "127.0.0.1:" + nobody, "--target", target.address());
         assertThat(r.code()).isEqualTo(Df2RedisCli.CONNECT);
-        assertThat(r.err()).contains("cannot connect to the source 127.0.0.1:" + nobody);
+        assertThat(r.err()).contains("cannot connect to the source Dragonfly at 127.0.0.1:" + nobody);
         try (EmbeddedDragonflyMaster m = EmbeddedDragonflyMaster.builder().shards(1).start()) {
             Result t = run("migrate", "--source", address(m), "--target", "127.0.0.1:" + nobody);
             assertThat(t.code()).isEqualTo(Df2RedisCli.CONNECT);
-            assertThat(t.err()).contains("cannot connect to the target 127.0.0.1:" + nobody);
+            assertThat(t.err()).contains("cannot connect to the target Redis at 127.0.0.1:" + nobody);
         }
     }
 

@@ -24,6 +24,8 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -36,6 +38,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -60,12 +63,32 @@ import java.util.concurrent.atomic.LongAdder;
  * current db differs. A {@link SinkEvent.GlobalCommand} (FLUSHALL/FLUSHDB) runs once, on the
  * control connection, after the replicator drained every flow.
  *
- * <p><b>Full sync.</b> {@link SinkEvent.FullSyncStart} runs {@code FLUSHALL} on the target when
- * {@link Builder#flushOnFullSync} is true (the default): the target then holds exactly the
- * master's keyspace, and snapshot values are written without a {@code DEL} first (the key cannot
- * exist yet: its snapshot entry precedes every journal write to it). With the option off, every
- * snapshot key is an upsert ({@code DEL} then native writes, or {@code SET} for strings), and keys
- * the master does not hold survive.
+ * <p><b>Full sync and keys already in the target.</b> What happens to them is the explicit
+ * {@link FullSyncTargetPolicy} ({@link Builder#fullSyncTargetPolicy}), checked at
+ * {@link SinkEvent.FullSyncStart} with {@code INFO keyspace} on the target (every master of a
+ * cluster), in the dbs the sink may write ({@link Builder#writesTo}):
+ * {@link FullSyncTargetPolicy#REFUSE_NON_EMPTY} (the default) fails with a non-retryable
+ * {@link TargetNotEmptyException} naming the dbs and their key counts, writing nothing;
+ * {@link FullSyncTargetPolicy#FLUSH} runs {@code FLUSHDB} on each of them that holds keys, logged at
+ * WARN with the key count per db and the target's address; {@link FullSyncTargetPolicy#UPSERT} keeps
+ * them. A full sync that comes again in this sink's lifetime (the replicator reconnected and could not
+ * resume) flushes the dbs this sink wrote, logged at WARN, under {@code REFUSE_NON_EMPTY} as under
+ * {@code FLUSH}, so that keys the source deleted meanwhile do not survive. When the dbs were empty or
+ * flushed, snapshot values are written without a {@code DEL} first (the key cannot exist yet: its
+ * snapshot entry precedes every journal write to it); under {@code UPSERT}, and in a db several
+ * source dbs are {@linkplain Builder#mapDatabase merged} into, every snapshot key is an upsert
+ * ({@code DEL} then native writes, or {@code SET} for strings).
+ *
+ * <p><b>The target must not be the source.</b> At {@link #open} the sink reads {@code INFO server}
+ * and {@code INFO replication} of the target (each master of a cluster); a target whose
+ * {@code master_replid} is the source's replication id ({@link MasterInfo#masterId()}) is the source
+ * itself under another address, and the session fails with a non-retryable
+ * {@link SameServerException} before anything is written. There is no override: replicating a
+ * server into itself can only destroy its data.
+ *
+ * <p><b>Secrets.</b> The password is sent in {@code AUTH} only: {@link #toString()},
+ * {@link Builder#toString()}, exceptions and log lines name the target by address, never with
+ * credentials.
  *
  * <p><b>Translation.</b> Snapshot values are written with native commands: strings {@code SET}
  * (+ {@code APPEND} for chunks of big strings), lists {@code RPUSH}, sets {@code SADD}, hashes
@@ -104,9 +127,15 @@ import java.util.concurrent.atomic.LongAdder;
  * to the master before Redis confirmed it. A multi-key transaction the master split across flows
  * is applied per flow, not atomically.
  *
- * <p>Thread-safety: {@link #apply} may be called concurrently for different flows.
+ * <p>Thread-safety: {@link #apply} may be called concurrently for different flows. Threads: the
+ * full-sync state ({@code claimed}, {@code snapshotIntoEmpty}) is written only by the thread that
+ * applies {@link SinkEvent.FullSyncStart} (the replicator's session thread, while no flow applies
+ * anything) and read by the flow appliers (volatile); {@code writtenDbs} is filled by every applier
+ * (a concurrent set); {@link #open}/{@link #close} are synchronized.
  */
 public final class RedisSink implements ReplicationSink {
+    private static final Logger LOG = LoggerFactory.getLogger(RedisSink.class);
+
     private final Builder options;
     private final EventLoopGroup group;
     private final boolean ownsGroup;
@@ -121,6 +150,12 @@ public final class RedisSink implements ReplicationSink {
     private volatile FlowWriter[] flows = new FlowWriter[0];
     private volatile TargetInfo target;
     private volatile boolean closed;
+    /** Target dbs this sink sent commands into during its lifetime (filled by every applier). */
+    private final Set<Integer> writtenDbs = ConcurrentHashMap.newKeySet();
+    /** Whether a full sync passed the target policy once in this sink's lifetime (session thread). */
+    private volatile boolean claimed;
+    /** Whether the current full sync writes into empty (or flushed) dbs: no DEL before snapshot keys. */
+    private volatile boolean snapshotIntoEmpty;
 
     private RedisSink(Builder b) {
         this.options = b;
@@ -129,8 +164,9 @@ public final class RedisSink implements ReplicationSink {
     }
 
     /**
-     * A sink for one Redis server: {@code host:port}, {@code redis://[user:password@]host[:port]} or
-     * {@code rediss://…} (TLS with the JVM's trust store unless {@link Builder#ssl} is set).
+     * A sink for one Redis server: {@code host:port}, {@code redis://[user:password@]host[:port][/db]}
+     * or {@code rediss://…} (TLS with the JVM's trust store unless {@link Builder#ssl} is set). The
+     * password never appears in messages, logs or {@code toString()}.
      */
     public static Builder standalone(String uri) {
         return new Builder(uri);
@@ -190,7 +226,11 @@ public final class RedisSink implements ReplicationSink {
 
     /**
      * Connects (again, on every session): control connection, {@code AUTH}, {@code INFO server},
-     * {@code MODULE LIST}, then one connection per flow. Connections of an earlier session are closed.
+     * {@code INFO replication}, {@code MODULE LIST}, then one connection per flow. Connections of an
+     * earlier session are closed.
+     *
+     * @throws SameServerException when the target (any master of a cluster) is the source itself
+     * @throws AuthenticationException when the target requires a password or rejects the credentials
      */
     @Override
     public synchronized void open(MasterInfo master) {
@@ -208,14 +248,19 @@ public final class RedisSink implements ReplicationSink {
             ClusterRouter r = router;
             r.refresh();
             NodeAddress first = r.topology().masters().get(0);
-            TargetInfo t = probe(first.host(), first.port());
+            TargetInfo t = probe(first.host(), first.port(), master);
+            for (NodeAddress other : r.topology().masters()) {
+                if (!other.equals(first)) {
+                    probe(other.host(), other.port(), master);
+                }
+            }
             target = t;
-            control = new FlowWriter(new ClusterLane(r, "control", commands), t, host, dbs, options.flushOnFullSync);
+            control = new FlowWriter(new ClusterLane(r, "control", commands), t, host, dbs);
             for (int i = 0; i < fs.length; i++) {
-                fs[i] = new FlowWriter(new ClusterLane(r, "flow-" + i, commands), t, host, dbs, options.flushOnFullSync);
+                fs[i] = new FlowWriter(new ClusterLane(r, "flow-" + i, commands), t, host, dbs);
             }
         } else {
-            TargetInfo t = probe(options.host, options.port);
+            TargetInfo t = probe(options.host, options.port, master);
             target = t;
             Duration replyTimeout = options.connectTimeout.plusSeconds(30);
             List<Lane> made = new ArrayList<>();
@@ -223,12 +268,12 @@ public final class RedisSink implements ReplicationSink {
                 Lane c = new StandaloneLane(connect(options.host, options.port, "control"), options.database,
                         commands, replyTimeout);
                 made.add(c);
-                control = new FlowWriter(c, t, host, dbs, options.flushOnFullSync);
+                control = new FlowWriter(c, t, host, dbs);
                 for (int i = 0; i < fs.length; i++) {
                     Lane l = new StandaloneLane(connect(options.host, options.port, "flow-" + i), options.database,
                             commands, replyTimeout);
                     made.add(l);
-                    fs[i] = new FlowWriter(l, t, host, dbs, options.flushOnFullSync);
+                    fs[i] = new FlowWriter(l, t, host, dbs);
                 }
             } catch (RuntimeException e) {
                 made.forEach(Lane::close); // a half-opened session must not leak connections
@@ -239,11 +284,24 @@ public final class RedisSink implements ReplicationSink {
         flows = fs;
     }
 
-    /** INFO server and MODULE LIST on a short-lived connection. */
-    private TargetInfo probe(String h, int p) {
+    /**
+     * INFO server, INFO replication and MODULE LIST on a short-lived connection; refuses a server
+     * that is the source itself.
+     */
+    private TargetInfo probe(String h, int p, MasterInfo master) {
         RespConnection c = connect(h, p, "probe");
         try {
             String info = text(call(c, "INFO", "server"));
+            RespReply repl = call0(c, "INFO", "replication");
+            ServerIdentity id = ServerIdentity.parse(info + "\n" + (repl instanceof ErrorReply ? "" : text(repl)));
+            String address = new NodeAddress(h, p).toString();
+            if (master != null && id.hasReplicationId(master.masterId())) {
+                throw new SameServerException(address, "the target " + address + " is the source itself: its INFO "
+                        + "shows " + id.describe() + ", the replication id of the source"
+                        + (master.release().isEmpty() ? "" : " (" + master.release() + ")")
+                        + "; writing the source's data into it would destroy it. Nothing was written: point the "
+                        + "sink at another server");
+            }
             return TargetInfo.parse(info, TargetInfo.moduleNames(call0(c, "MODULE", "LIST")));
         } finally {
             c.close();
@@ -257,7 +315,11 @@ public final class RedisSink implements ReplicationSink {
             return CompletableFuture.failedFuture(new SinkException("Redis sink not open"));
         }
         if (event instanceof SinkEvent.FullSyncStart) {
-            return options.flushOnFullSync ? ctl.apply(event) : CompletableFuture.completedFuture(null);
+            try {
+                return prepareFullSync(ctl);
+            } catch (RuntimeException e) {
+                return CompletableFuture.failedFuture(e);
+            }
         }
         if (event instanceof SinkEvent.GlobalCommand) {
             return ctl.apply(event);
@@ -266,6 +328,76 @@ public final class RedisSink implements ReplicationSink {
         int f = event.flow();
         FlowWriter w = f >= 0 && f < fs.length ? fs[f] : ctl;
         return w.apply(event);
+    }
+
+    /**
+     * Applies the {@link FullSyncTargetPolicy} at a full-sync start: reads the target's keyspace
+     * (blocking the calling thread, the replicator's session thread, for at most the reply timeout),
+     * then refuses, flushes or keeps as the policy says; the stage completes when any flush was
+     * answered.
+     */
+    private CompletableFuture<Void> prepareFullSync(FlowWriter ctl) {
+        DbMapping map = new DbMapping(options.dbMap);
+        boolean cluster = isCluster();
+        Map<Integer, Long> held = ctl.keyspace(options.replyTimeout);
+        Map<Integer, Long> inScope = new TreeMap<>();
+        Map<Integer, Long> elsewhere = new TreeMap<>();
+        held.forEach((db, n) -> (map.writes(db, cluster) ? inScope : elsewhere).put(db, n));
+        String where = options.describeTarget();
+        String kept = elsewhere.isEmpty() ? "" : "; keys in dbs the sink never writes are kept ("
+                + TargetNotEmptyException.describe(elsewhere) + ")";
+        boolean again = claimed;
+        switch (options.fullSyncPolicy) {
+            case UPSERT -> {
+                snapshotIntoEmpty = false;
+                claimed = true;
+                if (!inScope.isEmpty()) {
+                    LOG.info("full sync into {} with FullSyncTargetPolicy.UPSERT: the keys it holds are kept unless "
+                            + "the source has them ({}){}", where, TargetNotEmptyException.describe(inScope), kept);
+                }
+                return CompletableFuture.completedFuture(null);
+            }
+            case FLUSH -> {
+                snapshotIntoEmpty = true;
+                claimed = true;
+                if (inScope.isEmpty()) {
+                    LOG.info("full sync into {} with FullSyncTargetPolicy.FLUSH: the target holds no key in the dbs "
+                            + "the sink writes, nothing to flush{}", where, kept);
+                    return CompletableFuture.completedFuture(null);
+                }
+                LOG.warn("full sync into {} with FullSyncTargetPolicy.FLUSH: flushing (FLUSHDB) {}{}", where,
+                        TargetNotEmptyException.describe(inScope), kept);
+                return ctl.flush(inScope.keySet());
+            }
+            default -> {
+                Map<Integer, Long> ours = new TreeMap<>();
+                Map<Integer, Long> foreign = new TreeMap<>();
+                inScope.forEach((db, n) -> (again && writtenDbs.contains(db) ? ours : foreign).put(db, n));
+                if (!foreign.isEmpty()) {
+                    throw new TargetNotEmptyException(where, foreign, again
+                            ? "full sync again into " + where + " refused (FullSyncTargetPolicy.REFUSE_NON_EMPTY): "
+                                + "since this sink's first full sync, keys appeared in dbs it never wrote:"
+                            : "full sync into " + where + " refused (FullSyncTargetPolicy.REFUSE_NON_EMPTY, the "
+                                + "default): the target is not empty:");
+                }
+                snapshotIntoEmpty = true;
+                claimed = true;
+                if (ours.isEmpty()) {
+                    return CompletableFuture.completedFuture(null);
+                }
+                LOG.warn("full sync again into {} (the replicator could not resume and syncs from scratch): "
+                        + "flushing (FLUSHDB) what this sink wrote there since its first full sync, so that no key "
+                        + "the source deleted meanwhile survives: {}", where, TargetNotEmptyException.describe(ours));
+                return ctl.flush(ours.keySet());
+            }
+        }
+    }
+
+    /** {@code RedisSink{Redis 127.0.0.1:6379 (auth), policy REFUSE_NON_EMPTY, open}}; never the password. */
+    @Override
+    public String toString() {
+        return "RedisSink{" + options.describeTarget() + ", policy " + options.fullSyncPolicy
+                + (closed ? ", closed" : control != null ? ", open" : "") + "}";
     }
 
     @Override
@@ -296,18 +428,27 @@ public final class RedisSink implements ReplicationSink {
     private RespConnection connect(String h, int p, String name) {
         RespConnection c = RespConnection.connect(group, h, p, options.sslContext(), options.verifyHostname,
                 options.connectTimeout, options.replyTimeout, options.maxInFlight, name);
+        String address = new NodeAddress(h, p).toString();
         try {
             if (options.password != null) {
                 RespReply r = options.user != null ? call0(c, "AUTH", options.user, options.password)
                         : call0(c, "AUTH", options.password);
                 if (r instanceof ErrorReply e) {
-                    throw new AuthenticationException("Redis AUTH failed: " + e.message());
+                    throw new AuthenticationException("the target Redis at " + address + " rejected the credentials"
+                            + (options.user != null ? " of user '" + options.user + "'" : "") + ": " + e.message());
                 }
+            }
+            RespReply pong = call0(c, "PING");
+            if (pong instanceof ErrorReply e && e.message().startsWith("NOAUTH")) {
+                throw new AuthenticationException("the target Redis at " + address + " requires a password ("
+                        + e.message() + "): set it with RedisSink.Builder.password(…) or user(…, …)");
+            } else if (pong instanceof ErrorReply e) {
+                errors.increment();
+                throw new RedisCommandException("PING", null, 0, e.message());
             }
             if (options.database != 0 && !isCluster()) {
                 call(c, "SELECT", Integer.toString(options.database));
             }
-            call(c, "PING");
         } catch (RuntimeException e) {
             c.close();
             throw e;
@@ -384,6 +525,18 @@ public final class RedisSink implements ReplicationSink {
         public void commandFailed(Throwable t) {
             errors.increment();
         }
+
+        @Override
+        public boolean snapshotIntoEmpty() {
+            return snapshotIntoEmpty;
+        }
+
+        @Override
+        public void wrote(int targetDb) {
+            if (!writtenDbs.contains(targetDb)) {
+                writtenDbs.add(targetDb);
+            }
+        }
     }
 
     /**
@@ -406,7 +559,7 @@ public final class RedisSink implements ReplicationSink {
         private UnsupportedDataCallback callback;
         private EventLoopGroup group;
         private int ioThreads = 2;
-        private boolean flushOnFullSync = true;
+        private FullSyncTargetPolicy fullSyncPolicy = FullSyncTargetPolicy.REFUSE_NON_EMPTY;
         private int maxRecordedSkips = 10_000;
         private List<NodeAddress> seeds;
         private Map<Integer, Integer> dbMap = Map.of();
@@ -440,21 +593,44 @@ public final class RedisSink implements ReplicationSink {
                 }
                 String path = u.getPath();
                 if (path != null && path.length() > 1) {
-                    database = Integer.parseInt(path.substring(1));
+                    try {
+                        database = Integer.parseInt(path.substring(1));
+                    } catch (NumberFormatException e) {
+                        throw new IllegalArgumentException("not a db number after the port: " + redact(uri));
+                    }
                 }
             } else {
+                if (uri.indexOf('@') >= 0) {
+                    throw new IllegalArgumentException("credentials need a redis:// or rediss:// URI (or password(…)): "
+                            + redact(uri));
+                }
                 int colon = uri.lastIndexOf(':');
                 host = colon < 0 ? uri : uri.substring(0, colon);
-                port = colon < 0 ? 6379 : Integer.parseInt(uri.substring(colon + 1));
+                try {
+                    port = colon < 0 ? 6379 : Integer.parseInt(uri.substring(colon + 1));
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException("not HOST:PORT: " + uri);
+                }
             }
             if (host == null || host.isEmpty()) {
                 throw new IllegalArgumentException("no host in " + redact(uri));
             }
         }
 
-        /** The URI without its user info (passwords never reach messages or logs). */
+        /**
+         * The URI without its user info (passwords never reach messages or logs): everything between
+         * {@code ://} and the last {@code @} (a password may itself hold {@code @} or {@code /}).
+         */
         static String redact(String uri) {
-            return uri.replaceAll("://[^@/]*@", "://***@");
+            int scheme = uri.indexOf("://");
+            int at = uri.lastIndexOf('@');
+            if (scheme >= 0 && at > scheme) {
+                return uri.substring(0, scheme + 3) + "***" + uri.substring(at);
+            }
+            if (scheme < 0 && at >= 0) {
+                return "***" + uri.substring(at); // user:password@host:port without a scheme
+            }
+            return uri;
         }
 
         private Builder copy() {
@@ -562,10 +738,14 @@ public final class RedisSink implements ReplicationSink {
             return b;
         }
 
-        /** Whether a full sync starts with FLUSHALL on the target; default true. */
-        public Builder flushOnFullSync(boolean on) {
+        /**
+         * What a full sync does with keys the target already holds in the dbs it writes; default
+         * {@link FullSyncTargetPolicy#REFUSE_NON_EMPTY} (a non-empty target fails the session with a
+         * {@link TargetNotEmptyException}). See {@link FullSyncTargetPolicy}.
+         */
+        public Builder fullSyncTargetPolicy(FullSyncTargetPolicy policy) {
             Builder b = copy();
-            b.flushOnFullSync = on;
+            b.fullSyncPolicy = Objects.requireNonNull(policy, "policy");
             return b;
         }
 
@@ -635,8 +815,46 @@ public final class RedisSink implements ReplicationSink {
             return policy;
         }
 
-        public boolean flushOnFullSync() {
-            return flushOnFullSync;
+        /** The {@link FullSyncTargetPolicy} ({@link #fullSyncTargetPolicy(FullSyncTargetPolicy)}). */
+        public FullSyncTargetPolicy fullSyncTargetPolicy() {
+            return fullSyncPolicy;
+        }
+
+        /**
+         * Whether a sync may write into target db {@code targetDb}: the dbs the
+         * {@link FullSyncTargetPolicy} checks and flushes. On a cluster db 0 only; on a standalone
+         * target every db except those {@linkplain #mapDatabase mapped away} (a source db mapped
+         * elsewhere whose number no other source db maps to).
+         */
+        public boolean writesTo(int targetDb) {
+            return new DbMapping(dbMap).writes(targetDb, seeds != null);
+        }
+
+        /**
+         * The target for messages and logs, never with credentials: {@code Redis 10.0.0.1:6379 db 2
+         * (tls, user app, password set)} or {@code Redis Cluster a:7000,b:7000 (…)}.
+         */
+        public String describeTarget() {
+            List<String> notes = new ArrayList<>();
+            if (tls) {
+                notes.add(verifyHostname ? "tls" : "tls without host-name check");
+            }
+            if (user != null) {
+                notes.add("user " + user);
+            }
+            if (password != null) {
+                notes.add("password set");
+            }
+            String where = seeds != null ? "Redis Cluster " + String.join(",", seeds())
+                    : "Redis " + new NodeAddress(host, port) + (database != 0 ? " db " + database : "");
+            return where + (notes.isEmpty() ? "" : " (" + String.join(", ", notes) + ")");
+        }
+
+        /** The options, never the password. */
+        @Override
+        public String toString() {
+            return "RedisSink.Builder{" + describeTarget() + ", fullSyncTargetPolicy " + fullSyncPolicy
+                    + ", unsupportedDataPolicy " + policy + (dbMap.isEmpty() ? "" : ", mapDatabase " + dbMap) + "}";
         }
 
         public int maxInFlight() {

@@ -222,6 +222,47 @@ class ClusterRedisSinkIT {
     }
 
     /**
+     * Keys on several masters: the default policy counts them on every master and refuses; FLUSH
+     * flushes every master, logged with the count; the refused run wrote nothing.
+     */
+    @Test
+    void aNonEmptyClusterIsRefusedByDefaultAndFlushedOnEveryMasterWithFlush() throws Exception {
+        for (int i = 0; i < 30; i++) {
+            cluster.call("old" + i, "SET", "old" + i, "x");
+        }
+        long mastersWithKeys = cluster.nodes().stream()
+                .filter(n -> ((IntegerReply) n.call("DBSIZE")).value() > 0).count();
+        assertThat(mastersWithKeys).isGreaterThan(1);
+        try (EmbeddedDragonflyMaster m = EmbeddedDragonflyMaster.builder().shards(2).start()) {
+            for (int i = 0; i < 20; i++) {
+                m.put(0, RdbKeyValue.of("new" + i, RdbValue.string("n")));
+            }
+            try (Replicator r = Replicator.builder().source(m.host(), m.port())
+                    .ownedSink(RedisSink.cluster(cluster.seed()).build()).build()) {
+                r.start();
+                awaitTrue(() -> r.failure() != null, "the refusal");
+                assertThat(r.failure()).isInstanceOf(TargetNotEmptyException.class)
+                        .hasMessageContaining("Redis Cluster").hasMessageContaining("db0: 30 keys");
+                assertThat(get("old7")).isEqualTo("x");
+                assertThat(get("new7")).isNull();
+            }
+            try (LogCapture log = new LogCapture();
+                 Replicator r = Replicator.builder().source(m.host(), m.port())
+                         .ownedSink(RedisSink.cluster(cluster.seed()).fullSyncTargetPolicy(FullSyncTargetPolicy.FLUSH)
+                                 .build()).build()) {
+                r.start();
+                assertThat(r.awaitStableSync(Duration.ofSeconds(30))).as("failure " + r.failure()).isTrue();
+                awaitApplied(r, m);
+                assertThat(log.text()).containsPattern("WARN .*FullSyncTargetPolicy.FLUSH: flushing \\(FLUSHDB\\) db0: 30 keys");
+            }
+            assertThat(get("old7")).isNull();
+            assertThat(get("new7")).isEqualTo("n");
+            assertThat(cluster.nodes().stream().mapToLong(n -> ((IntegerReply) n.call("DBSIZE")).value()).sum())
+                    .isEqualTo(20);
+        }
+    }
+
+    /**
      * A slot moves to another master while replication runs: writes to keys of the slot that were
      * already migrated are {@code ASK}-redirected (ASKING + retry on the importing node), and once
      * the slot is reassigned the sink's stale map gets {@code MOVED}. Every write lands, in order.

@@ -245,7 +245,7 @@ class EmbeddedMasterRedisSinkIT {
     }
 
     /**
-     * Without the FLUSHALL at full-sync start, every snapshot key still replaces what the target held
+     * With FullSyncTargetPolicy.UPSERT (no flush at full-sync start), every snapshot key replaces what the target held
      * under that name (upsert, whatever the old type), and keys the master does not hold survive.
      */
     @Test
@@ -255,7 +255,7 @@ class EmbeddedMasterRedisSinkIT {
         redis.call("SET", "hash", "was a string");
         redis.call("SADD", "zset", "was", "a", "set");
         redis.call("SET", "stray", "not on the master");
-        RedisSink sink = RedisSink.standalone(redis.address()).flushOnFullSync(false).build();
+        RedisSink sink = RedisSink.standalone(redis.address()).fullSyncTargetPolicy(FullSyncTargetPolicy.UPSERT).build();
         try (EmbeddedDragonflyMaster m = EmbeddedDragonflyMaster.builder().shards(2).start();
              Replicator r = Replicator.builder().source(m.host(), m.port()).ownedSink(sink).build()) {
             m.put(0, RdbKeyValue.of("list", RdbValue.list("a", "b")));

@@ -39,6 +39,18 @@ public final class DbMapping {
         return t;
     }
 
+    /**
+     * Whether some source db may be written into target db {@code targetDb}: on a cluster db 0
+     * only; on a standalone target every db but those mapped away (a source db mapped elsewhere
+     * whose number no other source db maps to).
+     */
+    public boolean writes(int targetDb, boolean cluster) {
+        if (cluster) {
+            return targetDb == 0;
+        }
+        return !map.containsKey(targetDb) || map.containsValue(targetDb);
+    }
+
     /** Whether other source dbs write into the same target db as {@code db}. */
     public boolean merged(int db) {
         return sourcesPerTarget.getOrDefault(map.getOrDefault(db, db), 0) > 1;

@@ -7,9 +7,16 @@ import io.df2redis.protocol.rdb.RdbHandler;
 import io.df2redis.protocol.rdb.RdbType;
 import io.df2redis.protocol.rdb.StreamId;
 import io.df2redis.protocol.rdb.ValueBatch;
-import io.df2redis.replica.JournalEvent;
-import io.df2redis.replica.SinkEvent;
+import io.df2redis.protocol.resp.BulkString;
+import io.df2redis.protocol.resp.ErrorReply;
 import io.df2redis.protocol.resp.RespReply;
+import io.df2redis.replica.ConnectionException;
+import io.df2redis.replica.JournalEvent;
+import io.df2redis.replica.ReplicationException;
+import io.df2redis.replica.SinkEvent;
+import io.df2redis.replica.SinkException;
+import io.df2redis.sink.redis.RedisCommandException;
+import io.df2redis.sink.redis.ServerIdentity;
 import io.df2redis.sink.redis.UnsupportedData;
 import io.df2redis.sink.redis.internal.cluster.CommandKeys;
 import io.df2redis.sink.redis.internal.cluster.SlotHash;
@@ -17,12 +24,18 @@ import io.df2redis.sink.redis.internal.cluster.SlotHash;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * One ordered command stream into Redis: the writer of one replication flow, or
@@ -45,6 +58,16 @@ public final class FlowWriter {
         void dfMaskIgnored();
 
         void commandFailed(Throwable t);
+
+        /**
+         * Whether the current full sync writes into dbs known to be empty (the target was empty or
+         * flushed at its start): snapshot keys then need no {@code DEL} first (a key's snapshot entry
+         * precedes every journal write to it, spec §3, and a key is in one flow only).
+         */
+        boolean snapshotIntoEmpty();
+
+        /** A command is about to be sent into target db {@code targetDb} (0 on a cluster). */
+        void wrote(int targetDb);
     }
 
     private static final byte[] TMP_GROUP = b("__df2redis_tmp__");
@@ -59,24 +82,18 @@ public final class FlowWriter {
     private final TargetInfo target;
     private final Host host;
     private final DbMapping dbs;
-    private final boolean snapshotIntoEmpty;
     /** Set while a journal RESTORE is being written natively: that key may exist, so it is deleted first. */
     private boolean restoring;
     /** Entries between start and end: by identity (the decoder hands the same entry to every callback). */
     private final Map<RdbEntry, EntryState> open = new java.util.IdentityHashMap<>();
     private Ack ack;
 
-    /**
-     * @param snapshotIntoEmpty whether every full sync starts with FLUSHALL on the target: snapshot
-     *     keys then need no {@code DEL} first (a key's snapshot entry precedes every journal write to
-     *     it, spec §3, and a key is in one flow only)
-     */
-    public FlowWriter(Lane lane, TargetInfo target, Host host, DbMapping dbs, boolean snapshotIntoEmpty) {
+    /** A writer of one command stream through {@code lane}; {@code host} receives what it reports. */
+    public FlowWriter(Lane lane, TargetInfo target, Host host, DbMapping dbs) {
         this.lane = lane;
         this.target = target;
         this.host = host;
         this.dbs = dbs;
-        this.snapshotIntoEmpty = snapshotIntoEmpty;
     }
 
     public Lane lane() {
@@ -99,10 +116,6 @@ public final class FlowWriter {
                 journal(j.event());
             } else if (event instanceof SinkEvent.GlobalCommand g) {
                 global(g.event());
-            } else if (event instanceof SinkEvent.FullSyncStart) {
-                for (CompletableFuture<RespReply> f : lane.broadcast(0, List.of(b("FLUSHALL")))) {
-                    ack.register(f, "FLUSHALL", null, 0);
-                }
             }
         } catch (RuntimeException e) {
             ack.fail(e);
@@ -110,6 +123,58 @@ public final class FlowWriter {
         CompletableFuture<Void> f = ack.seal();
         ack = null;
         return f;
+    }
+
+    /**
+     * Key counts of the target's non-empty dbs, summed over every master of a cluster:
+     * {@code INFO keyspace} on each, answered before this returns (blocks the calling thread, which
+     * must not be an event loop).
+     *
+     * @throws SinkException when a master cannot tell (error reply, no Keyspace
+     *     section) or does not answer within {@code timeout}
+     */
+    public synchronized Map<Integer, Long> keyspace(Duration timeout) {
+        Map<Integer, Long> out = new TreeMap<>();
+        for (CompletableFuture<RespReply> f : lane.broadcast(0, List.of(b("INFO"), b("keyspace")))) {
+            RespReply r;
+            try {
+                r = f.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new SinkException("interrupted reading the target's INFO keyspace");
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof ReplicationException re) {
+                    throw re;
+                }
+                throw new SinkException("INFO keyspace failed: " + e.getCause(), e.getCause());
+            } catch (TimeoutException e) {
+                throw new ConnectionException("no reply to INFO keyspace within "
+                        + timeout.toSeconds() + " s");
+            }
+            if (r instanceof ErrorReply e) {
+                throw new RedisCommandException("INFO", null, 0, e.message());
+            }
+            String text = r instanceof BulkString bs ? bs.asString() : String.valueOf(r);
+            Map<Integer, long[]> ks = ServerIdentity.keyspace(text).orElseThrow(() ->
+                    new TargetCheckException("the target's INFO keyspace has no Keyspace section: cannot tell "
+                            + "whether it holds keys, so the full-sync target policy cannot be applied"));
+            ks.forEach((db, n) -> out.merge(db, n[0], Long::sum));
+        }
+        return out;
+    }
+
+    /**
+     * {@code FLUSHDB} of each of these target dbs (on every master of a cluster); the future
+     * completes when every one was answered.
+     */
+    public synchronized CompletableFuture<Void> flush(Collection<Integer> targetDbs) {
+        Ack a = new Ack(host::commandFailed);
+        for (int d : targetDbs) {
+            for (CompletableFuture<RespReply> f : lane.broadcast(lane.cluster() ? 0 : d, List.of(b("FLUSHDB")))) {
+                a.register(f, "FLUSHDB", null, d);
+            }
+        }
+        return a.seal();
     }
 
     private void cmd(int onDb, byte[] key, byte[]... args) {
@@ -122,6 +187,7 @@ public final class FlowWriter {
             return; // the event already failed: send nothing more for it
         }
         int d = dbs.target(onDb, key, lane.cluster());
+        host.wrote(d);
         ack.register(lane.send(d, key, args), new String(args.get(0), StandardCharsets.UTF_8).toUpperCase(Locale.ROOT),
                 key == null ? null : new String(key, StandardCharsets.UTF_8), d);
     }
@@ -172,6 +238,7 @@ public final class FlowWriter {
     }
 
     private void broadcastTo(int d, String name, List<byte[]> args) {
+        host.wrote(d);
         for (CompletableFuture<RespReply> f : lane.broadcast(d, args)) {
             ack.register(f, name, null, d);
         }
@@ -197,8 +264,10 @@ public final class FlowWriter {
         if (lt == RdbType.LogicalType.STRING) {
             return; // the first chunk's SET replaces the key and its TTL
         }
-        if (restoring || !snapshotIntoEmpty) {
-            cmd(entry.db(), key, b("DEL"), key); // upsert: the entry replaces whatever the key held
+        if (restoring || !host.snapshotIntoEmpty() || dbs.merged(entry.db())) {
+            // upsert: the entry replaces whatever the key held (in a merged db, another source db's
+            // key of the same name may already be there)
+            cmd(entry.db(), key, b("DEL"), key);
         }
         if (lt == RdbType.LogicalType.JSON) {
             if (!target.json()) {

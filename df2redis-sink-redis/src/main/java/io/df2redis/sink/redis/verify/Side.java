@@ -102,7 +102,8 @@ final class Side implements AutoCloseable {
     }
 
     private Node open(EventLoopGroup group, SslContext ssl, String host, int port) {
-        RespConnection c = RespConnection.connect(group, host, port, ssl, timeout, WINDOW, role + "@" + host + ":" + port);
+        RespConnection c = RespConnection.connect(group, host, port, ssl, endpoint.verifyHostname(), timeout, WINDOW,
+                role + "@" + host + ":" + port);
         Node n = new Node(host + ":" + port, c);
         opened.add(n);
         if (endpoint.password() != null) {

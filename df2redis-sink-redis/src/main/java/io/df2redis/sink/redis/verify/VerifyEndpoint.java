@@ -18,9 +18,15 @@ public final class VerifyEndpoint {
     private final boolean tls;
     private final SslContext sslContext;
     private final boolean cluster;
+    private final boolean verifyHostname;
 
     private VerifyEndpoint(String host, int port, String user, String password, boolean tls, SslContext ssl,
                            boolean cluster) {
+        this(host, port, user, password, tls, ssl, cluster, true);
+    }
+
+    private VerifyEndpoint(String host, int port, String user, String password, boolean tls, SslContext ssl,
+                           boolean cluster, boolean verifyHostname) {
         this.host = Objects.requireNonNull(host, "host");
         if (port <= 0 || port > 65535) {
             throw new IllegalArgumentException("port out of range: " + port);
@@ -31,6 +37,7 @@ public final class VerifyEndpoint {
         this.tls = tls;
         this.sslContext = ssl;
         this.cluster = cluster;
+        this.verifyHostname = verifyHostname;
     }
 
     public static VerifyEndpoint of(String host, int port) {
@@ -45,27 +52,40 @@ public final class VerifyEndpoint {
 
     /** {@code AUTH password}. */
     public VerifyEndpoint withPassword(String password) {
-        return new VerifyEndpoint(host, port, null, password, tls, sslContext, cluster);
+        return new VerifyEndpoint(host, port, null, password, tls, sslContext, cluster, verifyHostname);
     }
 
     /** {@code AUTH user password} (ACL); a null user means {@code AUTH password}. */
     public VerifyEndpoint withUser(String user, String password) {
-        return new VerifyEndpoint(host, port, user, password, tls, sslContext, cluster);
+        return new VerifyEndpoint(host, port, user, password, tls, sslContext, cluster, verifyHostname);
     }
 
     /** TLS with the JVM's trust store. */
     public VerifyEndpoint withTls(boolean tls) {
-        return new VerifyEndpoint(host, port, user, password, tls, tls ? sslContext : null, cluster);
+        return new VerifyEndpoint(host, port, user, password, tls, tls ? sslContext : null, cluster, verifyHostname);
     }
 
     /** TLS with a given context (client certificates, private trust store). */
     public VerifyEndpoint withSsl(SslContext context) {
-        return new VerifyEndpoint(host, port, user, password, context != null, context, cluster);
+        return new VerifyEndpoint(host, port, user, password, context != null, context, cluster, verifyHostname);
+    }
+
+    /**
+     * Whether a TLS server certificate must name the host connected to (default true); turn it off
+     * only for certificates without the right names, on trusted networks.
+     */
+    public VerifyEndpoint withVerifyHostname(boolean on) {
+        return new VerifyEndpoint(host, port, user, password, tls, sslContext, cluster, on);
+    }
+
+    /** Whether the TLS server certificate must name the host ({@link #withVerifyHostname}). */
+    public boolean verifyHostname() {
+        return verifyHostname;
     }
 
     /** The endpoint is a node of a Redis Cluster: every master is scanned, keys are read from their slot's owner. */
     public VerifyEndpoint asCluster() {
-        return new VerifyEndpoint(host, port, user, password, tls, sslContext, true);
+        return new VerifyEndpoint(host, port, user, password, tls, sslContext, true, verifyHostname);
     }
 
     public String host() {
@@ -98,12 +118,13 @@ public final class VerifyEndpoint {
 
     /** A copy that reaches another node of the same deployment with the same credentials and TLS settings. */
     VerifyEndpoint node(String otherHost, int otherPort) {
-        return new VerifyEndpoint(otherHost, otherPort, user, password, tls, sslContext, cluster);
+        return new VerifyEndpoint(otherHost, otherPort, user, password, tls, sslContext, cluster, verifyHostname);
     }
 
     @Override
     public String toString() {
         return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port + (cluster ? " (cluster)" : "")
-                + (tls ? " (tls)" : "") + (user != null ? " as " + user : "");
+                + (tls ? verifyHostname ? " (tls)" : " (tls without host-name check)" : "")
+                + (user != null ? " as " + user : "") + (password != null ? " (password set)" : "");
     }
 }

@@ -1,5 +1,6 @@
 package io.df2redis.sink.redis.internal;
 
+import io.df2redis.sink.redis.FullSyncTargetPolicy;
 import io.df2redis.sink.redis.RedisSink;
 import io.df2redis.sink.redis.UnsupportedDataPolicy;
 import org.junit.jupiter.api.Test;
@@ -48,7 +49,7 @@ class SinkOptionsTest {
         assertThat(b.maxInFlight()).isEqualTo(8);
         assertThat(RedisSink.standalone("10.0.0.1:7000").port()).isEqualTo(7000);
         assertThat(RedisSink.standalone("localhost").port()).isEqualTo(6379);
-        assertThat(a.flushOnFullSync()).isTrue();
+        assertThat(a.fullSyncTargetPolicy()).isEqualTo(FullSyncTargetPolicy.REFUSE_NON_EMPTY);
         assertThatThrownBy(() -> a.unsupportedDataPolicy(UnsupportedDataPolicy.CALLBACK))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> RedisSink.standalone("http://x:1")).isInstanceOf(IllegalArgumentException.class);

@@ -1,0 +1,205 @@
+package io.df2redis.examples.cli;
+
+import io.df2redis.examples.cli.ConnectionOptions.HostPort;
+import io.df2redis.replica.AuthenticationException;
+import io.df2redis.replica.ConnectionException;
+import io.df2redis.replica.ReplicationException;
+import io.df2redis.sink.redis.FullSyncTargetPolicy;
+import io.df2redis.sink.redis.RedisSink;
+import io.df2redis.sink.redis.ServerIdentity;
+import io.df2redis.sink.redis.ServerProbe;
+
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+
+/**
+ * The checks {@code replicate} and {@code migrate} run before replicating, with the same
+ * credentials and TLS settings as the replication: the source answers and accepts the
+ * credentials, is a Dragonfly, and how many keys it holds; every target node answers, is not the
+ * source itself (same {@code master_replid}/{@code run_id} in {@code INFO}), and what it holds in
+ * the dbs the sync writes, judged by the {@link FullSyncTargetPolicy}. A failure is a
+ * {@link CliException} naming the side and what to do; nothing is written to either side.
+ */
+final class Preflight {
+    /**
+     * What the checks found.
+     *
+     * @param sourceKeys keys the source holds (all dbs), -1 when it cannot tell
+     * @param sourceKeysWithoutTtl of those, keys without an expiry (they cannot vanish on their own)
+     * @param targetKeys keys per db the target holds in the dbs the sync writes (summed over a cluster's masters)
+     */
+    record Outcome(long sourceKeys, long sourceKeysWithoutTtl, Map<Integer, Long> targetKeys) {
+    }
+
+    private final ConnectionOptions conn;
+    private final RedisSink.Builder sink;
+    private final FullSyncTargetPolicy policy;
+    private final PrintWriter err;
+    private final boolean quiet;
+
+    Preflight(ConnectionOptions conn, RedisSink.Builder sink, FullSyncTargetPolicy policy, PrintWriter err,
+              boolean quiet) {
+        this.conn = conn;
+        this.sink = sink;
+        this.policy = policy;
+        this.err = err;
+        this.quiet = quiet;
+    }
+
+    /** Runs the checks; throws a {@link CliException} on the first that fails. */
+    Outcome run() {
+        HostPort src = conn.sourceAddress();
+        ServerIdentity source;
+        long keys = 0;
+        long persistent = 0;
+        boolean counted = false;
+        try (ServerProbe p = conn.sourceProbe().connect()) {
+            source = p.identity();
+            if (!source.isDragonfly()) {
+                throw new CliException(Df2RedisCli.USAGE, "the source " + src + " is not a Dragonfly (its INFO shows "
+                        + source.describe() + " and no dragonfly_version): df2redis replicates from Dragonfly only. "
+                        + "Check --source (were --source and --target swapped?)");
+            }
+            for (long[] n : p.keyspace().values()) {
+                keys += n[0];
+                persistent += n[0] - n[1];
+                counted = true;
+            }
+        } catch (ReplicationException e) {
+            throw failure("source", "Dragonfly", src, e);
+        }
+        Map<Integer, Long> held = new TreeMap<>();
+        for (HostPort node : targetNodes()) {
+            try (ServerProbe p = conn.targetProbe(node).connect()) {
+                ServerIdentity target = p.identity();
+                if (source.sameServerAs(target)) {
+                    throw new CliException(Df2RedisCli.USAGE, "the target " + node + " is the source Dragonfly " + src
+                            + " itself (both report " + (source.hasReplicationId(target.replicationId())
+                            ? "master_replid " + target.replicationId() : "run_id " + target.runId())
+                            + "): replicating a server into itself would destroy its data. Nothing was written: "
+                            + "point --target at another server");
+                }
+                p.keyspace().forEach((db, n) -> {
+                    if (sink.writesTo(db)) {
+                        held.merge(db, n[0], Long::sum);
+                    }
+                });
+            } catch (ReplicationException e) {
+                throw failure("target", conn.targetCluster ? "Redis Cluster node" : "Redis", node, e);
+            }
+        }
+        String where = (conn.targetCluster ? "target Redis Cluster " : "target Redis ")
+                + conn.targetAddresses().stream().map(HostPort::toString).collect(Collectors.joining(","));
+        if (!held.isEmpty()) {
+            switch (policy) {
+                case REFUSE_NON_EMPTY -> throw new CliException(Df2RedisCli.USAGE, "the " + where + " holds keys in "
+                        + "the dbs the full sync writes: " + describe(held) + ". Nothing was written. Choose what to do "
+                        + "with them: --target-policy flush deletes them first (FLUSHDB of those dbs; --force is the "
+                        + "same), --target-policy upsert keeps them (the source's keys overwrite those of the same "
+                        + "name); or empty the target, or use another one");
+                case FLUSH -> {
+                    err.println("df2redis: --target-policy flush: the full sync deletes (FLUSHDB) " + describe(held)
+                            + " of the " + where);
+                    err.flush();
+                }
+                default -> {
+                    if (!quiet) {
+                        err.println("df2redis: --target-policy upsert: the " + where + " keeps its keys ("
+                                + describe(held) + "); the source's keys overwrite those of the same name");
+                        err.flush();
+                    }
+                }
+            }
+        }
+        return new Outcome(counted ? keys : -1, counted ? persistent : -1, held);
+    }
+
+    /** The target nodes to check: the one server, or every master of the cluster (found through a seed). */
+    private List<HostPort> targetNodes() {
+        List<HostPort> seeds = conn.targetAddresses();
+        if (!conn.targetCluster) {
+            return seeds;
+        }
+        ReplicationException last = null;
+        HostPort lastSeed = null;
+        for (HostPort seed : seeds) {
+            try (ServerProbe p = conn.targetProbe(seed).connect()) {
+                List<HostPort> out = new ArrayList<>();
+                for (String m : p.clusterMasters(conn.targetUsesTls())) {
+                    int colon = m.lastIndexOf(':');
+                    String h = m.substring(0, colon);
+                    out.add(new HostPort(h.startsWith("[") ? h.substring(1, h.length() - 1) : h,
+                            Integer.parseInt(m.substring(colon + 1))));
+                }
+                if (out.isEmpty()) {
+                    throw new CliException(Df2RedisCli.FAILURE, "the target Redis Cluster node " + seed
+                            + " knows no master serving slots: is the cluster set up?");
+                }
+                return out;
+            } catch (ReplicationException e) {
+                last = e;
+                lastSeed = seed;
+            }
+        }
+        throw failure("target", "Redis Cluster node", lastSeed, last);
+    }
+
+    /** {@code db0: 1 key, db3: 12 keys}. */
+    static String describe(Map<Integer, Long> keysByDb) {
+        return keysByDb.entrySet().stream()
+                .map(e -> "db" + e.getKey() + ": " + SyncRun.count(e.getValue()) + (e.getValue() == 1 ? " key" : " keys"))
+                .collect(Collectors.joining(", "));
+    }
+
+    /**
+     * A failure of one side as the user reads it: which side, what happened, which option to fix.
+     *
+     * @param side {@code source} or {@code target}
+     * @param kind {@code Dragonfly}, {@code Redis}, {@code Redis Cluster node}
+     */
+    private CliException failure(String side, String kind, HostPort at, ReplicationException e) {
+        boolean source = side.equals("source");
+        String opt = "--" + side;
+        String pw = source ? conn.sourcePassword() : conn.targetPassword();
+        String user = source ? conn.sourceUser : conn.targetUser;
+        String env = source ? ConnectionOptions.SOURCE_PASSWORD_ENV : ConnectionOptions.TARGET_PASSWORD_ENV;
+        String who = side + " " + kind + " at " + at;
+        if (e instanceof AuthenticationException) {
+            if (pw == null) {
+                return new CliException(Df2RedisCli.CONNECT, who + " requires a password: pass " + opt + "-password or "
+                        + opt + "-password-file (or set env " + env + ")");
+            }
+            return new CliException(Df2RedisCli.CONNECT, "cannot connect to the " + who + ": it rejected "
+                    + (user != null ? "user '" + user + "' with " : "") + "the password given with "
+                    + (source ? conn.sourcePasswordOrigin() : conn.targetPasswordOrigin()) + " (" + serverError(e)
+                    + "): check it" + (user != null ? " and " + opt + "-user" : ""));
+        }
+        if (e instanceof ConnectionException) {
+            boolean tls = e.getMessage().startsWith("TLS");
+            boolean usesTls = source ? conn.sourceUsesTls() : conn.targetUsesTls();
+            Throwable c = e.getCause();
+            String why = c != null && c.getMessage() != null ? c.getMessage() : e.getMessage();
+            String hint = tls ? "; check " + opt + "-ca (the CA that signed its certificate) and the host name in "
+                    + opt + " (it must be in the certificate), and whether it requires a client certificate ("
+                    + opt + "-cert/" + opt + "-key)"
+                    : usesTls ? "; check " + opt + ", that it speaks TLS there, and whether it requires a client "
+                    + "certificate (" + opt + "-cert/" + opt + "-key)"
+                    : "; check " + opt + " and that the server runs";
+            return new CliException(Df2RedisCli.CONNECT, "cannot connect to the " + who + ": "
+                    + (tls ? "the TLS handshake failed: " : "") + why + hint);
+        }
+        return new CliException(Df2RedisCli.FAILURE, "the " + who + " failed a check: " + e.getMessage());
+    }
+
+    /** The server's error reply quoted in an authentication failure (the part in parentheses). */
+    private static String serverError(ReplicationException e) {
+        String m = e.getMessage();
+        int open = m.lastIndexOf('(');
+        return open >= 0 && m.endsWith(")") ? m.substring(open + 1, m.length() - 1) : m.toLowerCase(Locale.ROOT);
+    }
+}

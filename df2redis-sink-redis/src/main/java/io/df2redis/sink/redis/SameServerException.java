@@ -1,0 +1,33 @@
+package io.df2redis.sink.redis;
+
+import io.df2redis.replica.SinkException;
+
+/**
+ * The target is the source itself (its {@code INFO} shows the source's replication id): writing
+ * the source's data into it — flushing it first, or upserting — would destroy or corrupt the
+ * source. Nothing was written. Not retryable: point the target at another server.
+ */
+public final class SameServerException extends SinkException {
+    private static final long serialVersionUID = 1L;
+
+    private final String target;
+
+    /**
+     * @param target the target's address (never with credentials)
+     * @param message what identifies the target as the source
+     */
+    public SameServerException(String target, String message) {
+        super(message);
+        this.target = target;
+    }
+
+    /** The target's address, without credentials. */
+    public String target() {
+        return target;
+    }
+
+    @Override
+    public boolean isRetryable() {
+        return false;
+    }
+}

@@ -1,0 +1,314 @@
+package io.df2redis.sink.redis;
+
+import io.df2redis.protocol.resp.ArrayReply;
+import io.df2redis.protocol.resp.BulkString;
+import io.df2redis.protocol.resp.ErrorReply;
+import io.df2redis.protocol.resp.IntegerReply;
+import io.df2redis.protocol.resp.RespReply;
+import io.df2redis.protocol.resp.SimpleString;
+import io.df2redis.replica.AuthenticationException;
+import io.df2redis.replica.ConnectionException;
+import io.df2redis.replica.ReplicationException;
+import io.df2redis.sink.redis.internal.RespConnection;
+import io.df2redis.sink.redis.internal.cluster.ClusterTopology;
+import io.df2redis.sink.redis.internal.cluster.NodeAddress;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.handler.ssl.SslContext;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * A short-lived, blocking connection to a Redis-protocol server (Redis or Dragonfly) for checks
+ * before a replication starts — reachable, credentials accepted, who it is
+ * ({@link ServerIdentity}), how many keys it holds, its cluster masters — over the same Netty and
+ * TLS set-up the sink uses: the given {@link SslContext}, and host-name verification unless turned
+ * off. One command at a time; not thread-safe; never call it from an event loop.
+ *
+ * <pre>{@code
+ * try (ServerProbe p = ServerProbe.to("redis.internal", 6379).auth(null, password).connect()) {
+ *     Map<Integer, long[]> keys = p.keyspace();
+ * }
+ * }</pre>
+ *
+ * <p>Failures are typed: {@link ConnectionException} (unreachable, TLS handshake refused, no
+ * reply in time) and {@link AuthenticationException} (the server requires a password that was not
+ * given, or rejected the credentials). Messages name the address, never the password.
+ */
+public final class ServerProbe implements AutoCloseable {
+    private final String address;
+    private final RespConnection conn;
+    private final EventLoopGroup ownGroup;
+    private final Duration timeout;
+
+    private ServerProbe(String address, RespConnection conn, EventLoopGroup ownGroup, Duration timeout) {
+        this.address = address;
+        this.conn = conn;
+        this.ownGroup = ownGroup;
+        this.timeout = timeout;
+    }
+
+    /** Options for a probe of {@code host:port}; {@link Builder#connect()} opens it. */
+    public static Builder to(String host, int port) {
+        return new Builder(host, port);
+    }
+
+    /** {@code host:port} of the server. */
+    public String address() {
+        return address;
+    }
+
+    /**
+     * Sends one command and returns its reply (an error reply is returned, not thrown).
+     *
+     * @throws ConnectionException when the connection fails or no reply arrives in time
+     */
+    public RespReply call(String... args) {
+        List<byte[]> a = new ArrayList<>(args.length);
+        for (String s : args) {
+            a.add(s.getBytes(StandardCharsets.UTF_8));
+        }
+        try {
+            return conn.send(a).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ConnectionException(address + ": interrupted waiting for the reply to " + args[0]);
+        } catch (TimeoutException e) {
+            throw new ConnectionException(address + ": no reply to " + args[0] + " within " + timeout.toMillis()
+                    + " ms");
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof ReplicationException r) {
+                throw r;
+            }
+            throw new ConnectionException(address + ": " + args[0] + " failed: " + e.getCause(), e.getCause());
+        }
+    }
+
+    /** {@code INFO section} as text; an error reply becomes a {@link RedisCommandException}. */
+    public String info(String section) {
+        RespReply r = call("INFO", section);
+        if (r instanceof ErrorReply e) {
+            if (e.message().startsWith("NOAUTH")) {
+                throw new AuthenticationException(address + " requires a password (" + e.message() + ")");
+            }
+            throw new RedisCommandException("INFO", null, 0, e.message());
+        }
+        return text(r);
+    }
+
+    /** Who the server is: {@code INFO server} and {@code INFO replication}. */
+    public ServerIdentity identity() {
+        return ServerIdentity.parse(info("server") + "\n" + info("replication"));
+    }
+
+    /**
+     * Keys per non-empty db as {@code {keys, keys with a TTL}}: from {@code INFO keyspace}, or, on a
+     * server without a Keyspace section, {@code DBSIZE} in dbs 0–15 (TTL count 0).
+     */
+    public Map<Integer, long[]> keyspace() {
+        var parsed = ServerIdentity.keyspace(info("keyspace"));
+        if (parsed.isPresent()) {
+            return parsed.get();
+        }
+        Map<Integer, long[]> out = new LinkedHashMap<>();
+        for (int db = 0; db < 16; db++) {
+            if (call("SELECT", Integer.toString(db)) instanceof ErrorReply) {
+                break;
+            }
+            if (!(call("DBSIZE") instanceof IntegerReply n)) {
+                break;
+            }
+            if (n.value() > 0) {
+                out.put(db, new long[] {n.value(), 0});
+            }
+        }
+        call("SELECT", "0");
+        return out;
+    }
+
+    /**
+     * The masters of the Redis Cluster this node belongs to, as {@code host:port}, from
+     * {@code CLUSTER SHARDS} ({@code CLUSTER SLOTS} on servers without it), as the sink reads them.
+     *
+     * @param tls whether the cluster is reached with TLS (its nodes' TLS ports are used)
+     */
+    public List<String> clusterMasters(boolean tls) {
+        NodeAddress self = NodeAddress.parse(address);
+        RespReply shards = call("CLUSTER", "SHARDS");
+        ClusterTopology t;
+        if (shards instanceof ErrorReply) {
+            RespReply slots = call("CLUSTER", "SLOTS");
+            if (slots instanceof ErrorReply e) {
+                throw new RedisCommandException("CLUSTER SLOTS", null, 0, e.message() + " (is " + address
+                        + " a Redis Cluster node?)");
+            }
+            t = ClusterTopology.fromSlots(slots, self);
+        } else {
+            t = ClusterTopology.fromShards(shards, self, tls);
+        }
+        return t.masters().stream().map(NodeAddress::toString).toList();
+    }
+
+    @Override
+    public void close() {
+        conn.close();
+        if (ownGroup != null) {
+            ownGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "ServerProbe{" + address + "}";
+    }
+
+    static String text(RespReply r) {
+        if (r instanceof BulkString b) {
+            return b.asString();
+        }
+        if (r instanceof SimpleString s) {
+            return s.value();
+        }
+        if (r instanceof ArrayReply a) {
+            return a.toString();
+        }
+        return String.valueOf(r);
+    }
+
+    /** How to reach the server. Immutable: each setter returns a copy; {@link #toString()} hides the password. */
+    public static final class Builder {
+        private final String host;
+        private final int port;
+        private String user;
+        private String password;
+        private SslContext ssl;
+        private boolean verifyHostname = true;
+        private Duration timeout = Duration.ofSeconds(10);
+        private EventLoopGroup group;
+
+        private Builder(String host, int port) {
+            this.host = Objects.requireNonNull(host, "host");
+            if (port <= 0 || port > 65535) {
+                throw new IllegalArgumentException("port out of range: " + port);
+            }
+            this.port = port;
+        }
+
+        private Builder copy() {
+            Builder b = new Builder(host, port);
+            b.user = user;
+            b.password = password;
+            b.ssl = ssl;
+            b.verifyHostname = verifyHostname;
+            b.timeout = timeout;
+            b.group = group;
+            return b;
+        }
+
+        /** {@code AUTH [user] password} after connecting; a null password sends no AUTH. */
+        public Builder auth(String user, String password) {
+            Builder b = copy();
+            b.user = user;
+            b.password = password;
+            return b;
+        }
+
+        /**
+         * TLS with this client context (null: plain TCP).
+         *
+         * @param verifyHostname whether the server certificate must name the host (default true)
+         */
+        public Builder tls(SslContext ssl, boolean verifyHostname) {
+            Builder b = copy();
+            b.ssl = ssl;
+            b.verifyHostname = verifyHostname;
+            return b;
+        }
+
+        /** Connect and reply timeout; default 10 s. */
+        public Builder timeout(Duration d) {
+            if (d.isNegative() || d.isZero()) {
+                throw new IllegalArgumentException("timeout must be positive");
+            }
+            Builder b = copy();
+            b.timeout = d;
+            return b;
+        }
+
+        /** Runs the connection on this event loop group (not shut down by the probe); default: its own. */
+        public Builder eventLoopGroup(EventLoopGroup g) {
+            Builder b = copy();
+            b.group = g;
+            return b;
+        }
+
+        /**
+         * Connects, authenticates and checks with {@code PING} that the server accepts commands.
+         *
+         * @throws ConnectionException unreachable, TLS refused, no reply in time
+         * @throws AuthenticationException a password is required and none was given, or it was rejected
+         */
+        public ServerProbe connect() {
+            String address = new NodeAddress(host, port).toString();
+            EventLoopGroup own = group == null ? new NioEventLoopGroup(1) : null;
+            RespConnection c;
+            try {
+                c = RespConnection.connect(own != null ? own : group, host, port, ssl, verifyHostname, timeout,
+                        timeout.plusSeconds(30), 16, "probe@" + address);
+            } catch (RuntimeException e) {
+                shutdown(own);
+                if (!(e instanceof ConnectionException)) {
+                    throw e;
+                }
+                Throwable cause = e.getCause();
+                String why = cause == null ? "no answer within " + timeout.toMillis() + " ms"
+                        : cause.getMessage() != null ? cause.getMessage() : cause.toString();
+                throw new ConnectionException((e.getMessage().startsWith("TLS") ? "TLS handshake with " + address
+                        + " failed: " : "cannot connect to " + address + ": ") + why, cause);
+            }
+            ServerProbe p = new ServerProbe(address, c, own, timeout);
+            try {
+                if (password != null) {
+                    RespReply r = user != null ? p.call("AUTH", user, password) : p.call("AUTH", password);
+                    if (r instanceof ErrorReply e) {
+                        throw new AuthenticationException(address + " rejected the credentials"
+                                + (user != null ? " of user '" + user + "'" : "") + " (" + e.message() + ")");
+                    }
+                }
+                RespReply pong = p.call("PING");
+                if (pong instanceof ErrorReply e) {
+                    if (e.message().startsWith("NOAUTH")) {
+                        throw new AuthenticationException(address + " requires a password (" + e.message() + ")");
+                    }
+                    throw new RedisCommandException("PING", null, 0, e.message());
+                }
+            } catch (RuntimeException e) {
+                p.close();
+                throw e;
+            }
+            return p;
+        }
+
+        private static void shutdown(EventLoopGroup g) {
+            if (g != null) {
+                g.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "ServerProbe.Builder{" + new NodeAddress(host, port) + (ssl != null ? ", tls" : "")
+                    + (ssl != null && !verifyHostname ? " (no host-name check)" : "")
+                    + (user != null ? ", user " + user : "") + (password != null ? ", password set" : "") + "}";
+        }
+    }
+}
