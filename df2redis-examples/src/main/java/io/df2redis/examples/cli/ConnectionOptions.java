@@ -268,11 +268,8 @@ abstract class ConnectionOptions {
             ep = sourceUser != null ? ep.withUser(sourceUser, pw) : ep.withPassword(pw);
         }
         if (sourceUsesTls()) {
-            ep = ep.withTls(sourceSsl());
-            // MERGE(issue 9, replica branch): DragonflyEndpoint.verifyHostname(boolean) comes with the replica-side
-            // TLS work and defaults to true; once both branches are merged, enable this line so that
-            // --source-tls-insecure also switches the replicator's own host-name check off:
-            // ep = ep.verifyHostname(sourceVerifyHostname());
+            // --source-tls-insecure also switches the replicator's own host-name check off
+            ep = ep.withTls(sourceSsl()).verifyHostname(sourceVerifyHostname());
         }
         return ep;
     }
