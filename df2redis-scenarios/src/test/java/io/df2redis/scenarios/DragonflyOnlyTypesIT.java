@@ -94,7 +94,7 @@ class DragonflyOnlyTypesIT {
             }).start()) {
                 if (policy == UnsupportedDataPolicy.FAIL) {
                     assertThatThrownBy(() -> s.replicator.awaitStableSync(Duration.ofSeconds(60)))
-                            .hasRootCauseInstanceOf(UnsupportedDataException.class);
+                            .isInstanceOf(UnsupportedDataException.class);
                     assertThat(s.replicator.state()).isEqualTo(ReplicationState.FAILED);
                     Throwable root = s.replicator.failure();
                     while (!(root instanceof UnsupportedDataException) && root.getCause() != null) {

@@ -64,7 +64,8 @@ public final class HandlerGuard {
      *     and propagates as a plain {@link ReplicationException}
      * @return what {@code body} returned, or {@code skipped} when the failure was dead-lettered
      * @throws HandlerException when the policy gives up
-     * @throws ConnectionException when a sink lost its connection (not a handler failure)
+     * @throws ReplicationException the sink's own typed exception as it is (a lost connection, a
+     *     refused target …): a sink's verdict, not a handler failure
      * @throws InterruptedException when interrupted during a back-off
      */
     <T> T call(HandlerFailure.Kind kind, String callback, int flow, long lsn, Supplier<String> subject,
@@ -90,8 +91,11 @@ public final class HandlerGuard {
                 if (stopping.getAsBoolean()) {
                     throw new ReplicationException("session ending: " + callback + " failed: " + cause, cause);
                 }
-                if (kind == HandlerFailure.Kind.SINK && cause instanceof ConnectionException ce) {
-                    throw ce;
+                if (kind == HandlerFailure.Kind.SINK && cause instanceof ReplicationException re) {
+                    // the sink's own typed verdict (a lost connection, a refused target, unsupported data
+                    // under its FAIL policy …): not a bug in host code, so as it is — a retryable one ends
+                    // the session and reconnects, any other stops the replicator with it
+                    throw re;
                 }
                 HandlerFailure f = new HandlerFailure(kind, callback, flow, lsn, subject.get(), event, cause, attempt);
                 switch (policy.action()) {
@@ -140,8 +144,8 @@ public final class HandlerGuard {
         if (stopping.getAsBoolean()) {
             throw new ReplicationException("session ending: a sink stage failed: " + cause, cause);
         }
-        if (cause instanceof ConnectionException ce) {
-            throw ce;
+        if (cause instanceof ReplicationException re) {
+            throw re; // the sink's own typed verdict, as in call()
         }
         HandlerFailure f = new HandlerFailure(HandlerFailure.Kind.SINK, "ReplicationSink.apply", flow, lsn,
                 HandlerFailure.describe(event), event, cause, 1);

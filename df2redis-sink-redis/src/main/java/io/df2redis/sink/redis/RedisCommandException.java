@@ -2,7 +2,14 @@ package io.df2redis.sink.redis;
 
 import io.df2redis.replica.SinkException;
 
-/** Redis answered a command of the sink with an error reply. */
+/**
+ * Redis answered a command of the sink with an error reply. Retryable (the session ends and the
+ * replicator reconnects, resuming after the last confirmed write) only for the transient replies a
+ * server gives while it cannot serve for a while — {@code LOADING}, {@code BUSY},
+ * {@code MASTERDOWN}, {@code TRYAGAIN}, {@code CLUSTERDOWN}, {@code READONLY}; any other error
+ * ({@code WRONGTYPE}, {@code OOM}, an out-of-range db …) would be answered again to the same
+ * write, so it stops the replicator with this exception instead of looping.
+ */
 public class RedisCommandException extends SinkException {
     private static final long serialVersionUID = 1L;
     private final String command;
@@ -31,6 +38,16 @@ public class RedisCommandException extends SinkException {
 
     public int db() {
         return db;
+    }
+
+    /** Whether the error is one a server gives only for a while (see the class description). */
+    @Override
+    public boolean isRetryable() {
+        String code = error == null ? "" : error.split(" ", 2)[0];
+        return switch (code) {
+            case "LOADING", "BUSY", "MASTERDOWN", "TRYAGAIN", "CLUSTERDOWN", "READONLY" -> true;
+            default -> false;
+        };
     }
 
     /** The error reply text (e.g. {@code WRONGTYPE Operation against a key holding the wrong kind of value}). */

@@ -35,7 +35,9 @@ import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
@@ -150,6 +152,10 @@ public final class RedisSink implements ReplicationSink {
     private volatile FlowWriter[] flows = new FlowWriter[0];
     private volatile TargetInfo target;
     private volatile boolean closed;
+    /** {@code run_id} of every target node as last seen, by address (guarded by this sink's lock). */
+    private final Map<String, String> runIds = new HashMap<>();
+    /** Why the current session must not resume, or null (guarded by this sink's lock). */
+    private String resumeRefusal;
     /** Target dbs this sink sent commands into during its lifetime (filled by every applier). */
     private final Set<Integer> writtenDbs = ConcurrentHashMap.newKeySet();
     /** Whether a full sync passed the target policy once in this sink's lifetime (session thread). */
@@ -237,6 +243,7 @@ public final class RedisSink implements ReplicationSink {
         if (closed) {
             throw new SinkException("Redis sink closed");
         }
+        resumeRefusal = null;
         closeConnections();
         DbMapping dbs = new DbMapping(options.dbMap);
         FlowWriter[] fs = new FlowWriter[Math.max(1, master.flowCount())];
@@ -295,6 +302,7 @@ public final class RedisSink implements ReplicationSink {
             RespReply repl = call0(c, "INFO", "replication");
             ServerIdentity id = ServerIdentity.parse(info + "\n" + (repl instanceof ErrorReply ? "" : text(repl)));
             String address = new NodeAddress(h, p).toString();
+            noteRunId(address, id.runId());
             if (master != null && id.hasReplicationId(master.masterId())) {
                 throw new SameServerException(address, "the target " + address + " is the source itself: its INFO "
                         + "shows " + id.describe() + ", the replication id of the source"
@@ -306,6 +314,33 @@ public final class RedisSink implements ReplicationSink {
         } finally {
             c.close();
         }
+    }
+
+    /**
+     * Remembers the {@code run_id} of a target node; a node whose {@code run_id} changed since an
+     * earlier session restarted in between, and may have lost writes it had confirmed (without
+     * persistence it lost all of them), so a resume from the confirmed positions is refused.
+     */
+    private void noteRunId(String address, String runId) {
+        if (runId == null || runId.isEmpty()) {
+            return;
+        }
+        String before = runIds.put(address, runId);
+        if (before != null && !before.equals(runId) && resumeRefusal == null) {
+            resumeRefusal = "the target Redis " + address + " restarted since the sink's previous session (run_id "
+                    + before + " is now " + runId + "), so it may no longer hold the writes it confirmed";
+        }
+    }
+
+    /**
+     * Refuses a resume when a target node restarted since the previous session (its
+     * {@code run_id} changed): even with persistence it may have lost confirmed writes (an RDB
+     * snapshot is older than the last write; without persistence it is empty), so the replicator
+     * runs a full sync, under this sink's full-sync target policy for keys it wrote itself.
+     */
+    @Override
+    public synchronized Optional<String> resumeRefusal() {
+        return Optional.ofNullable(resumeRefusal);
     }
 
     @Override

@@ -1,0 +1,59 @@
+package io.df2redis.scenarios;
+
+import io.df2redis.protocol.inspect.BlockingRespClient;
+import io.df2redis.testkit.dragonfly.DragonflySpec;
+import io.df2redis.testkit.dragonfly.DragonflyUnderTest;
+import io.df2redis.testkit.dragonfly.DragonflyUnderTest.Kind;
+import io.df2redis.testkit.redis.RedisServerProcess;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The target restarts empty (no persistence) while the replicator follows the master: the
+ * replicator must not resume with a partial sync from positions the target no longer holds (that
+ * left the keys written before the restart missing); it detects the restart (the target's
+ * {@code run_id} changed) and runs a full sync, after which the target equals the master.
+ */
+@Timeout(300)
+class TargetRestartIT {
+
+    static List<Kind> kinds() {
+        return DragonflyUnderTest.kinds();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("kinds")
+    void targetRestartedEmptyGetsAFullSync(Kind kind) throws Exception {
+        DragonflySpec spec = DragonflySpec.builder().shards(2).build();
+        try (DragonflyUnderTest m = DragonflyUnderTest.start(kind, spec);
+             Target.Standalone target = Target.standalone();
+             BlockingRespClient c = m.client()) {
+            Data.allTypes(c, "r:", 300, 2000);
+            try (Scenario s = Scenario.of(m, target, b -> b).start()) {
+                s.awaitStable();
+                Data.mixedWrites(c, "r:", 200, 1);
+                s.awaitCaughtUp();
+                RedisServerProcess redis = target.redis();
+                redis.kill();
+                Data.mixedWrites(c, "r:", 100, 2);
+                redis.launch(); // empty: no RDB, no AOF
+                long deadline = System.nanoTime() + Scenario.WAIT.toNanos();
+                while (s.replicator.stats().fullSyncs() < 2) {
+                    assertThat(s.replicator.failure()).as("replication failed").isNull();
+                    assertThat(System.nanoTime()).as("a second full sync after the target restarted")
+                            .isLessThan(deadline);
+                    TimeUnit.MILLISECONDS.sleep(20);
+                }
+                s.awaitStable();
+                Data.mixedWrites(c, "r:", 100, 3);
+                s.assertConverged();
+            }
+        }
+    }
+}
