@@ -20,6 +20,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The emulated Dragonfly master: handshake (protocol spec §1, §2A, §3), sessions and their state
@@ -31,13 +34,22 @@ import java.util.Set;
 public final class LiveBackend extends DflyBackend {
     private static final Logger LOG = LoggerFactory.getLogger(LiveBackend.class);
     private static final long NEVER = Long.MIN_VALUE;
-    private static final Set<String> NETWORK_WRITES = Set.of("SET", "SETEX", "PSETEX", "MSET", "MSETNX", "DEL",
-            "UNLINK", "FLUSHDB", "FLUSHALL", "EXPIRE", "PEXPIRE", "EXPIREAT", "PEXPIREAT", "PERSIST", "INCR", "DECR",
-            "INCRBY", "DECRBY", "APPEND", "LPUSH", "RPUSH", "SADD", "SREM", "HSET", "HDEL", "ZADD");
+    /** Keys active expiry removes per heartbeat at most (the rest wait for the next one). */
+    private static final int EXPIRE_PER_BEAT = 1000;
 
-    /** Settings of a live master. */
+    /**
+     * Settings of a live master.
+     *
+     * @param hz Dragonfly's {@code --hz}: heartbeats per second; active expiry runs on them (0: no
+     *           heartbeat, keys only expire lazily when touched)
+     */
     public record Config(ReleaseProfile profile, int shards, CompressionMode compression, int chunkSize,
-                         boolean tagged, int backlogLength, long lsnIntervalNanos) {
+                         boolean tagged, int backlogLength, long lsnIntervalNanos, int hz) {
+        /** A configuration with Dragonfly's default {@code --hz} of 100. */
+        public Config(ReleaseProfile profile, int shards, CompressionMode compression, int chunkSize, boolean tagged,
+                      int backlogLength, long lsnIntervalNanos) {
+            this(profile, shards, compression, chunkSize, tagged, backlogLength, lsnIntervalNanos, 100);
+        }
     }
 
     final class Flow {
@@ -95,6 +107,8 @@ public final class LiveBackend extends DflyBackend {
     private final RdbEncoder plain = RdbEncoder.dragonfly();
     private final Map<Integer, Session> sessions = new LinkedHashMap<>();
     private final List<String> scripts = new ArrayList<>();
+    /** The heartbeat thread running active expiry; null with {@code hz} 0. */
+    private final ScheduledExecutorService heartbeat;
     private volatile long paceBytesPerSecond;
     private volatile String masterId;
     private volatile int port;
@@ -108,8 +122,9 @@ public final class LiveBackend extends DflyBackend {
         this.masterId = masterId;
         this.paceBytesPerSecond = paceBytesPerSecond;
         this.sharding = new Sharding(cfg.shards());
-        this.commands = new Commands(ds, sharding, cfg.profile());
-        this.reads = new Reads(ds, (db, key) -> journal(commands.expireNow(db, key), db));
+        Dumps dumps = new Dumps(cfg.profile(), cfg.compression() != CompressionMode.NONE);
+        this.reads = new Reads(ds, this::expireLazily, dumps);
+        this.commands = new Commands(ds, sharding, cfg.profile(), dumps, scripts, reads::execute);
         this.journals = new ShardJournal[cfg.shards()];
         for (int i = 0; i < journals.length; i++) {
             journals[i] = new ShardJournal(cfg.backlogLength());
@@ -122,6 +137,39 @@ public final class LiveBackend extends DflyBackend {
             default -> null;
         };
         this.settings = new SnapshotSerializer.Settings(cfg.profile(), entries, blobs, cfg.chunkSize(), cfg.tagged());
+        if (cfg.hz() > 0) {
+            heartbeat = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "embedded-dragonfly-heartbeat");
+                t.setDaemon(true);
+                return t;
+            });
+            long period = Math.max(1, 1000 / cfg.hz());
+            heartbeat.scheduleAtFixedRate(this::expireActively, period, period, TimeUnit.MILLISECONDS);
+        } else {
+            heartbeat = null;
+        }
+    }
+
+    /** Lazy expiry: a read found {@code key} past its deadline (under the lock). */
+    private void expireLazily(int db, byte[] key) {
+        journal(commands.expireNow(db, key));
+    }
+
+    /**
+     * Active expiry (the heartbeat's {@code DeleteExpiredStep}): removes keys past their deadline
+     * and journals each removal as the release does (EXPIRED or COMMAND {@code DEL key}, txid 0).
+     * Runs on the heartbeat thread, never on an event loop.
+     */
+    private void expireActively() {
+        try {
+            synchronized (lock) {
+                for (Dataset.Expiry e : ds.expired(System.currentTimeMillis(), EXPIRE_PER_BEAT)) {
+                    journal(commands.expireNow(e.db(), e.key().bytes()));
+                }
+            }
+        } catch (RuntimeException ex) {
+            LOG.warn("active expiry failed", ex);
+        }
     }
 
     public void port(int port) {
@@ -186,27 +234,38 @@ public final class LiveBackend extends DflyBackend {
 
     // ------------------------------------------------------------------ writes
 
-    /** Executes a write command: applies it to the dataset and journals it. Returns the txid. */
+    /**
+     * Executes a write command: applies it to the dataset and journals it. Returns the txid.
+     *
+     * @throws IllegalArgumentException or IllegalStateException (WRONGTYPE) when the command
+     *                                  fails; what it journaled before failing (a lazy expiry) stays
+     */
     public long write(int db, List<byte[]> args) {
         synchronized (lock) {
-            Commands.Plan plan = commands.execute(db, args, System.currentTimeMillis());
-            return journal(plan, db);
+            Plan plan = Scripts.NAMES.contains(Commands.upper(args.get(0)))
+                    ? commands.script(db, args, System.currentTimeMillis())
+                    : commands.execute(db, args, System.currentTimeMillis());
+            long txid = journal(plan);
+            if (plan.error() != null) {
+                throw plan.error();
+            }
+            return txid;
         }
     }
 
-    /** As {@link #write} but returns the RESP reply a client would get. */
+    /** As {@link #write} but returns the RESP reply a client would get (an error reply on failure). */
     byte[] writeForReply(int db, List<byte[]> args) {
         synchronized (lock) {
-            Commands.Plan plan = commands.execute(db, args, System.currentTimeMillis());
-            journal(plan, db);
+            Plan plan = commands.execute(db, args, System.currentTimeMillis());
+            journal(plan);
             return plan.reply();
         }
     }
 
     public boolean expire(int db, byte[] key) {
         synchronized (lock) {
-            Commands.Plan plan = commands.expireNow(db, key);
-            journal(plan, db);
+            Plan plan = commands.expireNow(db, key);
+            journal(plan);
             return !plan.parts().isEmpty();
         }
     }
@@ -223,20 +282,20 @@ public final class LiveBackend extends DflyBackend {
         }
     }
 
-    private long journal(Commands.Plan plan, int db) {
+    /** Journals a plan's entries: one txid for all (0 unless a transaction), expiry entries txid 0. */
+    private long journal(Plan plan) {
         if (plan.parts().isEmpty()) {
             return 0;
         }
-        long txid = plan.multi() ? ++txidCounter : 0;
-        for (Commands.Part p : plan.parts()) {
+        long txid = plan.tx() ? ++txidCounter : 0;
+        for (Plan.Part p : plan.parts()) {
             ShardJournal j = journals[p.shard()];
             if (!j.started()) {
                 continue;
             }
-            long shardCnt = cfg.profile() == ReleaseProfile.V1_30
-                    ? (plan.global() ? cfg.shards() : plan.parts().size()) : 1;
-            byte[] item = JournalEncoder.item(db, p.op(), txid, shardCnt, p.args());
-            deliver(p.shard(), j.append(item), db, p.keys(), p.allDbs());
+            long shardCnt = cfg.profile() == ReleaseProfile.V1_30 ? p.shardCnt() : 1;
+            byte[] item = JournalEncoder.item(p.db(), p.op(), p.expiry() ? 0 : txid, shardCnt, p.args());
+            deliver(p.shard(), j.append(item), p.db(), p.keys(), p.allDbs());
         }
         return txid;
     }
@@ -331,6 +390,9 @@ public final class LiveBackend extends DflyBackend {
 
     @Override
     public void shutdown() {
+        if (heartbeat != null) {
+            heartbeat.shutdownNow();
+        }
         synchronized (lock) {
             cancelAll();
         }
@@ -372,17 +434,19 @@ public final class LiveBackend extends DflyBackend {
 
     @Override
     protected void otherCommand(Conn c, String name, List<byte[]> args) {
+        synchronized (lock) {
+            if (c.queued != null && !List.of("EXEC", "DISCARD", "MULTI", "WATCH").contains(name)) {
+                queue(c, name, args);
+                return;
+            }
+        }
         switch (name) {
             case "SELECT": {
-                if (args.size() != 2) {
-                    c.replyError("ERR wrong number of arguments for 'select' command");
-                    return;
-                }
                 try {
-                    c.db = (int) Commands.number(args.get(1));
+                    c.db = Commands.select(args);
                     c.reply(Resp.OK);
                 } catch (IllegalArgumentException e) {
-                    c.replyError(Resp.NOT_INTEGER);
+                    c.replyError(e.getMessage());
                 }
                 return;
             }
@@ -392,8 +456,16 @@ public final class LiveBackend extends DflyBackend {
                 }
                 return;
             case "WAIT":
-                ping();
-                c.reply(Resp.integer(stableFlows()));
+                if (cfg.profile() == ReleaseProfile.V1_40) {
+                    ping();
+                    c.reply(Resp.integer(stableFlows()));
+                    return;
+                }
+                break;
+            case "MULTI":
+            case "EXEC":
+            case "DISCARD":
+                transaction(c, name);
                 return;
             default:
                 break;
@@ -411,15 +483,73 @@ public final class LiveBackend extends DflyBackend {
             c.reply(reply);
             return;
         }
-        if (NETWORK_WRITES.contains(name)) {
-            try {
-                c.reply(writeForReply(c.db, args));
-            } catch (IllegalArgumentException | IllegalStateException e) {
-                c.replyError(e.getMessage());
+        if (Scripts.NAMES.contains(name)) {
+            synchronized (lock) {
+                Plan plan = commands.script(c.db, args, System.currentTimeMillis());
+                journal(plan);
+                c.reply(plan.reply());
             }
             return;
         }
+        if (Commands.isWrite(name, cfg.profile())) {
+            c.reply(writeForReply(c.db, args));
+            return;
+        }
         c.replyError("ERR unknown command `" + name + "`");
+    }
+
+    /** Queues a command inside MULTI (under the lock); an unknown command makes EXEC fail. */
+    private void queue(Conn c, String name, List<byte[]> args) {
+        boolean known = Commands.isWrite(name, cfg.profile()) || Reads.NAMES.contains(name) || name.equals("SELECT");
+        if (!known) {
+            c.queueError = true;
+            c.replyError("ERR unknown command `" + name + "`");
+            return;
+        }
+        c.queued.add(List.copyOf(args));
+        c.reply(Resp.simple("QUEUED"));
+    }
+
+    /** MULTI / EXEC / DISCARD: EXEC runs the queued commands as one transaction (one txid). */
+    private void transaction(Conn c, String name) {
+        synchronized (lock) {
+            switch (name) {
+                case "MULTI" -> {
+                    if (c.queued != null) {
+                        c.replyError("ERR MULTI calls can not be nested");
+                        return;
+                    }
+                    c.queued = new ArrayList<>();
+                    c.queueError = false;
+                    c.reply(Resp.OK);
+                }
+                case "DISCARD" -> {
+                    if (c.queued == null) {
+                        c.replyError("ERR DISCARD without MULTI");
+                        return;
+                    }
+                    c.queued = null;
+                    c.reply(Resp.OK);
+                }
+                default -> {
+                    if (c.queued == null) {
+                        c.replyError("ERR EXEC without MULTI");
+                        return;
+                    }
+                    List<List<byte[]>> queued = c.queued;
+                    boolean failed = c.queueError;
+                    c.queued = null;
+                    if (failed) {
+                        c.replyError("EXECABORT Transaction discarded because of previous errors.");
+                        return;
+                    }
+                    Commands.Batch batch = commands.exec(c.db, queued, System.currentTimeMillis());
+                    journal(batch.plan());
+                    c.db = batch.db();
+                    c.reply(batch.plan().reply());
+                }
+            }
+        }
     }
 
     private int stableFlows() {
