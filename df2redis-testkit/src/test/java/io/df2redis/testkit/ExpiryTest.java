@@ -71,9 +71,16 @@ class ExpiryTest {
             m.write("SET", "c", "v");
             m.write("EXPIREAT", "c", "1");
             m.write("EXPIRE", "missing", "10");
-            FlowReader f = r.awaitLsn(0, 7);
-            assertThat(entries(f)).containsExactly("COMMAND SET a v", "COMMAND DEL a", "COMMAND SET b v",
-                    "COMMAND DEL b", "COMMAND SET c v", "COMMAND DEL c");
+            if (profile == ReleaseProfile.V1_30) {
+                // v1.30.3 journals nothing for a SET whose deadline passed (a master-side defect)
+                FlowReader f = r.awaitLsn(0, 6);
+                assertThat(entries(f)).containsExactly("COMMAND SET a v", "COMMAND DEL a", "COMMAND SET b v",
+                        "COMMAND SET c v", "COMMAND DEL c");
+            } else {
+                FlowReader f = r.awaitLsn(0, 7);
+                assertThat(entries(f)).containsExactly("COMMAND SET a v", "COMMAND DEL a", "COMMAND SET b v",
+                        "COMMAND DEL b", "COMMAND SET c v", "COMMAND DEL c");
+            }
             assertThat(m.dbs()).isEmpty();
         }
     }

@@ -185,6 +185,29 @@ final class Exec {
         record(shard, j, keys, span);
     }
 
+    /**
+     * Auto-journal of a multi-key command spanning {@code keys}: the command as received when they
+     * live on one shard; else, on each shard, the command name with that shard's keys only (what
+     * Dragonfly's auto-journal writes for commands whose other arguments are not per key, e.g.
+     * v1.30's {@code ZUNIONSTORE}: an entry a replica cannot execute).
+     */
+    void autoKeys(List<byte[]> keys) {
+        if (span == 1) {
+            auto(keys.toArray(new byte[0][]));
+            return;
+        }
+        java.util.Map<Integer, List<byte[]>> perShard = new java.util.LinkedHashMap<>();
+        java.util.Map<Integer, Set<ByteKey>> touched = new java.util.LinkedHashMap<>();
+        for (byte[] k : keys) {
+            int s = sharding.shardOf(k);
+            perShard.computeIfAbsent(s, z -> new ArrayList<>()).add(k);
+            touched.computeIfAbsent(s, z -> new LinkedHashSet<>()).add(new ByteKey(k));
+        }
+        for (java.util.Map.Entry<Integer, List<byte[]>> e : perShard.entrySet()) {
+            autoPart(e.getKey(), e.getValue(), touched.get(e.getKey()));
+        }
+    }
+
     /** An explicit journal entry (Dragonfly's {@code RecordJournal}) on the shard of {@code key}. */
     void journal(byte[] key, int shardCnt, String cmd, List<byte[]> cmdArgs) {
         List<byte[]> j = new ArrayList<>(cmdArgs.size() + 1);

@@ -223,7 +223,11 @@ final class ListCommands {
                 popped.add(head ? elems.remove(0) : elems.remove(elems.size() - 1));
             }
             store(x, key, old, elems);
-            x.journal(key, 2, head ? "LPOP" : "RPOP", key);
+            if (x.v130()) {
+                x.autoKeys(keys); // v1.30 auto-journals LMPOP
+            } else {
+                x.journal(key, 2, head ? "LPOP" : "RPOP", key);
+            }
             return concat(new Out().array(2).bulk(key).bytes(), Reads.bulks(popped));
         }
         return new Out().nullArray().bytes();

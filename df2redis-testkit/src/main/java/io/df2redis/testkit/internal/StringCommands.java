@@ -119,10 +119,13 @@ final class StringCommands {
             throw Exec.syntax();
         }
         if (p.expireAt == 0) {
-            // a deadline in the past deletes the key (journaled as DEL when it existed)
+            // a deadline in the past deletes the key: journaled as DEL on v1.40; v1.30 journals
+            // nothing (its SET is not auto-journaled and its OpDel records no DEL), so a replica keeps it
             if (x.get(key) != null) {
                 x.delete(key);
-                x.journal(key, 1, "DEL", key);
+                if (!x.v130()) {
+                    x.journal(key, 1, "DEL", key);
+                }
             }
             return Resp.OK;
         }

@@ -9,10 +9,8 @@ import java.math.RoundingMode;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Sorted-set commands as Dragonfly executes and journals them ({@code zset_family.cc}):
@@ -296,7 +294,11 @@ final class ZSetCommands {
             if (popped == null) {
                 continue;
             }
-            x.journal(key, 1, max ? "ZPOPMAX" : "ZPOPMIN", key, count);
+            if (x.v130()) {
+                x.autoKeys(keys); // v1.30 auto-journals ZMPOP
+            } else {
+                x.journal(key, 1, max ? "ZPOPMAX" : "ZPOPMIN", key, count);
+            }
             Out o = new Out().array(2).bulk(key).array(popped.size() / 2);
             for (int i = 0; i < popped.size(); i += 2) {
                 o.array(2).bulk(popped.get(i)).bulk(popped.get(i + 1));
@@ -397,7 +399,7 @@ final class ZSetCommands {
             save(x, dst, null, result);
         }
         if (x.v130()) {
-            journalAsReceived(x, all);
+            x.autoKeys(all);
         } else if (result.isEmpty()) {
             if (old != null) {
                 x.journal(dst, 1, "DEL", dst);
@@ -413,24 +415,6 @@ final class ZSetCommands {
             x.journal(dst, 1, "ZADD", j);
         }
         return Resp.integer(result.size());
-    }
-
-    /** v1.30 auto-journals *STORE: verbatim on one shard, else each shard's keys (dst first) only. */
-    private static void journalAsReceived(Exec x, List<byte[]> keys) {
-        if (x.span() == 1) {
-            x.auto(keys.toArray(new byte[0][]));
-            return;
-        }
-        Map<Integer, List<byte[]>> perShard = new LinkedHashMap<>();
-        Map<Integer, Set<ByteKey>> touched = new LinkedHashMap<>();
-        for (byte[] k : keys) {
-            int s = x.shardOf(k);
-            perShard.computeIfAbsent(s, z -> new ArrayList<>()).add(k);
-            touched.computeIfAbsent(s, z -> new LinkedHashSet<>()).add(new ByteKey(k));
-        }
-        for (Map.Entry<Integer, List<byte[]>> e : perShard.entrySet()) {
-            x.autoPart(e.getKey(), e.getValue(), touched.get(e.getKey()));
-        }
     }
 
     /** A source of a *STORE: a sorted set, or a set (every member scoring 1). */
