@@ -35,11 +35,10 @@ final class HllCommands {
         byte[] key = x.arg(1);
         RdbKeyValue old = x.get(key);
         Hll h = load(x, key);
-        boolean changed = false;
         if (h == null) {
             h = Hll.create();
-            changed = true;
         }
+        boolean changed = false; // Dragonfly answers 0 for a new, empty HLL (Redis answers 1)
         for (int i = 2; i < x.argc(); i++) {
             changed |= h.add(x.arg(i));
         }
