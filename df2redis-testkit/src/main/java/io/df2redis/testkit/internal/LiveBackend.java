@@ -20,16 +20,18 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The emulated Dragonfly master: handshake (protocol spec §1, §2A, §3), sessions and their state
  * machine, the per-shard journals with LSNs and backlog (§5, §6), full sync through
  * {@link SnapshotSerializer}s (§4) and the stable-sync journal with LSN records. Client
- * connections also run write commands ({@link Commands}) and read commands ({@link Reads}), and
- * {@code INFO} has a Keyspace section. Every piece of state is guarded by the master's lock.
+ * connections also run write commands ({@link Commands}, with MULTI/EXEC and scripts) and read
+ * commands ({@link Reads}), and {@code INFO} has a Keyspace section.
+ *
+ * <p>Threads: commands run on the connections' event loops, active expiry on the
+ * {@code embedded-dragonfly-heartbeat} thread ({@code --hz} times a second); every piece of state
+ * is guarded by the master's lock, which neither holds for longer than one command or one
+ * heartbeat's expiries.
  */
 public final class LiveBackend extends DflyBackend {
     private static final Logger LOG = LoggerFactory.getLogger(LiveBackend.class);
@@ -107,8 +109,9 @@ public final class LiveBackend extends DflyBackend {
     private final RdbEncoder plain = RdbEncoder.dragonfly();
     private final Map<Integer, Session> sessions = new LinkedHashMap<>();
     private final List<String> scripts = new ArrayList<>();
-    /** The heartbeat thread running active expiry; null with {@code hz} 0. */
-    private final ScheduledExecutorService heartbeat;
+    /** Runs active expiry; null with {@code hz} 0. */
+    private final Heartbeat heartbeat;
+    private final ClientCommands clients;
     private volatile long paceBytesPerSecond;
     private volatile String masterId;
     private volatile int port;
@@ -137,17 +140,8 @@ public final class LiveBackend extends DflyBackend {
             default -> null;
         };
         this.settings = new SnapshotSerializer.Settings(cfg.profile(), entries, blobs, cfg.chunkSize(), cfg.tagged());
-        if (cfg.hz() > 0) {
-            heartbeat = Executors.newSingleThreadScheduledExecutor(r -> {
-                Thread t = new Thread(r, "embedded-dragonfly-heartbeat");
-                t.setDaemon(true);
-                return t;
-            });
-            long period = Math.max(1, 1000 / cfg.hz());
-            heartbeat.scheduleAtFixedRate(this::expireActively, period, period, TimeUnit.MILLISECONDS);
-        } else {
-            heartbeat = null;
-        }
+        this.clients = new ClientCommands(this, lock, ds, reads, commands, cfg.profile());
+        this.heartbeat = cfg.hz() > 0 ? new Heartbeat(cfg.hz(), this::expireActively) : null;
     }
 
     /** Lazy expiry: a read found {@code key} past its deadline (under the lock). */
@@ -283,7 +277,7 @@ public final class LiveBackend extends DflyBackend {
     }
 
     /** Journals a plan's entries: one txid for all (0 unless a transaction), expiry entries txid 0. */
-    private long journal(Plan plan) {
+    long journal(Plan plan) {
         if (plan.parts().isEmpty()) {
             return 0;
         }
@@ -391,7 +385,7 @@ public final class LiveBackend extends DflyBackend {
     @Override
     public void shutdown() {
         if (heartbeat != null) {
-            heartbeat.shutdownNow();
+            heartbeat.close();
         }
         synchronized (lock) {
             cancelAll();
@@ -434,125 +428,10 @@ public final class LiveBackend extends DflyBackend {
 
     @Override
     protected void otherCommand(Conn c, String name, List<byte[]> args) {
-        synchronized (lock) {
-            if (c.queued != null && !List.of("EXEC", "DISCARD", "MULTI", "WATCH").contains(name)) {
-                queue(c, name, args);
-                return;
-            }
-        }
-        switch (name) {
-            case "SELECT": {
-                try {
-                    c.db = Commands.select(args);
-                    c.reply(Resp.OK);
-                } catch (IllegalArgumentException e) {
-                    c.replyError(e.getMessage());
-                }
-                return;
-            }
-            case "DBSIZE":
-                synchronized (lock) {
-                    c.reply(Resp.integer(ds.size(c.db)));
-                }
-                return;
-            case "WAIT":
-                if (cfg.profile() == ReleaseProfile.V1_40) {
-                    ping();
-                    c.reply(Resp.integer(stableFlows()));
-                    return;
-                }
-                break;
-            case "MULTI":
-            case "EXEC":
-            case "DISCARD":
-                transaction(c, name);
-                return;
-            default:
-                break;
-        }
-        if (Reads.NAMES.contains(name)) {
-            byte[] reply;
-            try {
-                synchronized (lock) {
-                    reply = reads.execute(c.db, args, System.currentTimeMillis());
-                }
-            } catch (IllegalArgumentException | IllegalStateException e) {
-                c.replyError(e.getMessage());
-                return;
-            }
-            c.reply(reply);
-            return;
-        }
-        if (Scripts.NAMES.contains(name)) {
-            synchronized (lock) {
-                Plan plan = commands.script(c.db, args, System.currentTimeMillis());
-                journal(plan);
-                c.reply(plan.reply());
-            }
-            return;
-        }
-        if (Commands.isWrite(name, cfg.profile())) {
-            c.reply(writeForReply(c.db, args));
-            return;
-        }
-        c.replyError("ERR unknown command `" + name + "`");
+        clients.handle(c, name, args);
     }
 
-    /** Queues a command inside MULTI (under the lock); an unknown command makes EXEC fail. */
-    private void queue(Conn c, String name, List<byte[]> args) {
-        boolean known = Commands.isWrite(name, cfg.profile()) || Reads.NAMES.contains(name) || name.equals("SELECT");
-        if (!known) {
-            c.queueError = true;
-            c.replyError("ERR unknown command `" + name + "`");
-            return;
-        }
-        c.queued.add(List.copyOf(args));
-        c.reply(Resp.simple("QUEUED"));
-    }
-
-    /** MULTI / EXEC / DISCARD: EXEC runs the queued commands as one transaction (one txid). */
-    private void transaction(Conn c, String name) {
-        synchronized (lock) {
-            switch (name) {
-                case "MULTI" -> {
-                    if (c.queued != null) {
-                        c.replyError("ERR MULTI calls can not be nested");
-                        return;
-                    }
-                    c.queued = new ArrayList<>();
-                    c.queueError = false;
-                    c.reply(Resp.OK);
-                }
-                case "DISCARD" -> {
-                    if (c.queued == null) {
-                        c.replyError("ERR DISCARD without MULTI");
-                        return;
-                    }
-                    c.queued = null;
-                    c.reply(Resp.OK);
-                }
-                default -> {
-                    if (c.queued == null) {
-                        c.replyError("ERR EXEC without MULTI");
-                        return;
-                    }
-                    List<List<byte[]>> queued = c.queued;
-                    boolean failed = c.queueError;
-                    c.queued = null;
-                    if (failed) {
-                        c.replyError("EXECABORT Transaction discarded because of previous errors.");
-                        return;
-                    }
-                    Commands.Batch batch = commands.exec(c.db, queued, System.currentTimeMillis());
-                    journal(batch.plan());
-                    c.db = batch.db();
-                    c.reply(batch.plan().reply());
-                }
-            }
-        }
-    }
-
-    private int stableFlows() {
+    int stableFlows() {
         synchronized (lock) {
             int n = 0;
             for (Session s : sessions.values()) {
@@ -883,32 +762,9 @@ public final class LiveBackend extends DflyBackend {
                 sb.append("\r\n");
             }
             sb.append("# Keyspace\r\n");
-            keyspace(sb);
+            clients.keyspace(sb);
         }
         return sb.toString();
-    }
-
-    /** {@code dbN:keys=…,expires=…,avg_ttl=-1} for every db holding keys that have not expired. */
-    private void keyspace(StringBuilder sb) {
-        long now = System.currentTimeMillis();
-        synchronized (lock) {
-            for (int db : ds.dbs()) {
-                long keys = 0;
-                long expires = 0;
-                for (RdbKeyValue kv : ds.entries(db)) {
-                    if (kv.expireAtMs() < 0) {
-                        keys++;
-                    } else if (kv.expireAtMs() > now) {
-                        keys++;
-                        expires++;
-                    }
-                }
-                if (keys > 0) {
-                    sb.append("db").append(db).append(":keys=").append(keys).append(",expires=").append(expires)
-                            .append(",avg_ttl=-1\r\n");
-                }
-            }
-        }
     }
 
     private static boolean isInteger(byte[] b) {
