@@ -54,51 +54,6 @@ public final class LiveBackend extends DflyBackend {
         }
     }
 
-    final class Flow {
-        final int id;
-        final FlowOutput out;
-        final String token;
-        final boolean partial;
-        final long requestedLsn;
-        SnapshotSerializer serializer;
-        boolean stable;
-        long lastLsnRecordNanos = NEVER;
-
-        Flow(int id, FlowOutput out, String token, boolean partial, long requestedLsn) {
-            this.id = id;
-            this.out = out;
-            this.token = token;
-            this.partial = partial;
-            this.requestedLsn = requestedLsn;
-        }
-    }
-
-    final class Session {
-        final int number;
-        final String syncId;
-        final Conn main;
-        final Flow[] flows;
-        SessionState state = SessionState.PREPARATION;
-        String clientId;
-        long clientVersion = -1;
-
-        Session(int number, Conn main, int shards) {
-            this.number = number;
-            this.syncId = "SYNC" + number;
-            this.main = main;
-            this.flows = new Flow[shards];
-        }
-
-        boolean allFlows() {
-            for (Flow f : flows) {
-                if (f == null) {
-                    return false;
-                }
-            }
-            return true;
-        }
-    }
-
     private final Config cfg;
     private final Sharding sharding;
     private final Dataset ds = new Dataset();
@@ -107,7 +62,7 @@ public final class LiveBackend extends DflyBackend {
     private final ShardJournal[] journals;
     private final SnapshotSerializer.Settings settings;
     private final RdbEncoder plain = RdbEncoder.dragonfly();
-    private final Map<Integer, Session> sessions = new LinkedHashMap<>();
+    private final Map<Integer, LiveSession.Session> sessions = new LinkedHashMap<>();
     private final List<String> scripts = new ArrayList<>();
     /** Runs active expiry; null with {@code hz} 0. */
     private final Heartbeat heartbeat;
@@ -117,7 +72,7 @@ public final class LiveBackend extends DflyBackend {
     private volatile int port;
     private int syncCounter;
     private long txidCounter;
-    private Session lastSession;
+    private LiveSession.Session lastSession;
 
     public LiveBackend(MasterServer server, Config cfg, String masterId, long paceBytesPerSecond) {
         super(server);
@@ -295,8 +250,8 @@ public final class LiveBackend extends DflyBackend {
     }
 
     private void deliver(int shard, ShardJournal.Item item, int db, Set<ByteKey> keys, boolean allDbs) {
-        for (Session s : sessions.values()) {
-            Flow f = s.flows[shard];
+        for (LiveSession.Session s : sessions.values()) {
+            LiveSession.Flow f = s.flows[shard];
             if (f == null) {
                 continue;
             }
@@ -310,7 +265,7 @@ public final class LiveBackend extends DflyBackend {
         }
     }
 
-    private void sendStable(Flow f, ShardJournal.Item item) {
+    private void sendStable(LiveSession.Flow f, ShardJournal.Item item) {
         long now = System.nanoTime();
         if (f.lastLsnRecordNanos == NEVER || now - f.lastLsnRecordNanos >= cfg.lsnIntervalNanos()) {
             ByteBuf b = Unpooled.buffer(item.bytes().length + 10);
@@ -341,7 +296,7 @@ public final class LiveBackend extends DflyBackend {
 
     public SessionState sessionState(String syncId) {
         synchronized (lock) {
-            for (Session s : sessions.values()) {
+            for (LiveSession.Session s : sessions.values()) {
                 if (s.syncId.equals(syncId)) {
                     return s.state;
                 }
@@ -357,7 +312,7 @@ public final class LiveBackend extends DflyBackend {
     public FlowOutput flowOutput(int id) {
         synchronized (lock) {
             FlowOutput found = null;
-            for (Session s : sessions.values()) {
+            for (LiveSession.Session s : sessions.values()) {
                 if (s.flows[id] != null) {
                     found = s.flows[id].out;
                 }
@@ -393,7 +348,7 @@ public final class LiveBackend extends DflyBackend {
     }
 
     private void cancelAll() {
-        for (Session s : new ArrayList<>(sessions.values())) {
+        for (LiveSession.Session s : new ArrayList<>(sessions.values())) {
             cancel(s);
         }
     }
@@ -402,22 +357,22 @@ public final class LiveBackend extends DflyBackend {
     public void onClose(Conn c) {
         synchronized (lock) {
             for (Object o : c.ownedSessions) {
-                cancel((Session) o);
+                cancel((LiveSession.Session) o);
             }
             if (c.flowSession != null) {
-                cancel((Session) c.flowSession);
+                cancel((LiveSession.Session) c.flowSession);
             }
         }
     }
 
-    private void cancel(Session s) {
+    private void cancel(LiveSession.Session s) {
         if (s.state == SessionState.CANCELLED) {
             return;
         }
         LOG.debug("cancelling session {}", s.syncId);
         s.state = SessionState.CANCELLED;
         sessions.remove(s.number);
-        for (Flow f : s.flows) {
+        for (LiveSession.Flow f : s.flows) {
             if (f != null) {
                 f.out.close();
             }
@@ -434,7 +389,7 @@ public final class LiveBackend extends DflyBackend {
     int stableFlows() {
         synchronized (lock) {
             int n = 0;
-            for (Session s : sessions.values()) {
+            for (LiveSession.Session s : sessions.values()) {
                 if (s.state == SessionState.STABLE_SYNC) {
                     n++;
                 }
@@ -483,7 +438,7 @@ public final class LiveBackend extends DflyBackend {
                         return;
                     }
                     synchronized (lock) {
-                        Session s = (Session) c.session;
+                        LiveSession.Session s = (LiveSession.Session) c.session;
                         if (s == null) {
                             // the real master dereferences a null session here (spec §1.1)
                             c.replyError(Resp.SYNTAX);
@@ -522,7 +477,7 @@ public final class LiveBackend extends DflyBackend {
         }
         byte[] reply;
         synchronized (lock) {
-            Session s = new Session(++syncCounter, c, cfg.shards());
+            LiveSession.Session s = new LiveSession.Session(++syncCounter, c, cfg.shards());
             sessions.put(s.number, s);
             lastSession = s;
             c.ownedSessions.add(s);
@@ -566,13 +521,13 @@ public final class LiveBackend extends DflyBackend {
         return n > Integer.MAX_VALUE ? -1 : (int) n;
     }
 
-    private Session lookup(Conn c, byte[] syncArg) {
+    private LiveSession.Session lookup(Conn c, byte[] syncArg) {
         int n = syncNumber(syncArg);
         if (n < 0) {
             c.replyError(Resp.BAD_SYNC_ID);
             return null;
         }
-        Session s = sessions.get(n);
+        LiveSession.Session s = sessions.get(n);
         if (s == null) {
             c.replyError(Resp.SYNC_ID_NOT_FOUND);
         }
@@ -611,7 +566,7 @@ public final class LiveBackend extends DflyBackend {
                 }
                 // never a replica of that other master: always FULL
             }
-            Session s = lookup(c, args.get(3));
+            LiveSession.Session s = lookup(c, args.get(3));
             if (s == null) {
                 return;
             }
@@ -631,14 +586,14 @@ public final class LiveBackend extends DflyBackend {
             String token = Ids.hex40();
             c.reply(Resp.array(Resp.simple(partial ? "PARTIAL" : "FULL"), Resp.simple(token)));
             FlowOutput out = bindFlow(c, id, s, s.syncId);
-            s.flows[id] = new Flow(id, out, token, partial, lsn);
+            s.flows[id] = new LiveSession.Flow(id, out, token, partial, lsn);
         }
     }
 
     @Override
     protected void sync(Conn c, List<byte[]> args) {
         synchronized (lock) {
-            Session s = lookup(c, args.get(2));
+            LiveSession.Session s = lookup(c, args.get(2));
             if (s == null) {
                 return;
             }
@@ -646,13 +601,13 @@ public final class LiveBackend extends DflyBackend {
                 c.replyError(Resp.INVALID_STATE);
                 return;
             }
-            for (Flow f : s.flows) {
+            for (LiveSession.Flow f : s.flows) {
                 if (f.partial) {
                     c.replyError(Resp.INVALID_STATE);
                     return;
                 }
             }
-            for (Flow f : s.flows) {
+            for (LiveSession.Flow f : s.flows) {
                 f.out.enqueue(header(f.id));
                 f.serializer = new SnapshotSerializer(settings, f.out, lock, () -> paceBytesPerSecond,
                         ds.snapshot(sharding, f.id));
@@ -666,13 +621,13 @@ public final class LiveBackend extends DflyBackend {
     @Override
     protected void startStable(Conn c, List<byte[]> args) {
         synchronized (lock) {
-            Session s = lookup(c, args.get(2));
+            LiveSession.Session s = lookup(c, args.get(2));
             if (s == null) {
                 return;
             }
             boolean allPartial = s.allFlows();
             if (allPartial) {
-                for (Flow f : s.flows) {
+                for (LiveSession.Flow f : s.flows) {
                     allPartial &= f.partial;
                 }
             }
@@ -682,7 +637,7 @@ public final class LiveBackend extends DflyBackend {
                 c.replyError(Resp.INVALID_STATE);
                 return;
             }
-            for (Flow f : s.flows) {
+            for (LiveSession.Flow f : s.flows) {
                 if (f.serializer != null) {
                     f.serializer.finish(journals[f.id].nextLsn(), f.token);
                     f.out.producer(null);
@@ -709,62 +664,14 @@ public final class LiveBackend extends DflyBackend {
 
     /** The RDB header and AUX fields of flow {@code flow} (spec §4.3), never compressed. */
     private byte[] header(int flow) {
-        ByteBuf b = Unpooled.buffer(256);
-        plain.writeHeader(b);
-        plain.writeAux(b, "redis-ver", "6.2.11");
-        plain.writeAux(b, "df-ver", cfg.profile().dragonflyVersion());
-        plain.writeAux(b, "redis-bits", "64");
-        plain.writeAux(b, "ctime", Long.toString(System.currentTimeMillis() / 1000));
-        plain.writeAux(b, "used-mem", Long.toString(282_728 + ds.approxBytes()));
-        plain.writeAux(b, "aof-preamble", "0");
-        if (flow == 0) {
-            for (String script : scripts) {
-                plain.writeAux(b, "lua", script);
-            }
-        }
-        if (cfg.profile() == ReleaseProfile.V1_40) {
-            if (flow == 0) {
-                plain.writeAux(b, "shard-count", Integer.toString(cfg.shards()));
-                plain.writeAux(b, "table-mem", Integer.toString(258_432));
-            }
-            plain.writeAux(b, "shard-id", Integer.toString(flow));
-        }
-        byte[] a = new byte[b.readableBytes()];
-        b.readBytes(a);
-        return a;
+        return ServerInfo.header(plain, cfg.profile(), cfg.shards(), flow, scripts, ds.approxBytes());
     }
 
     @Override
     protected String info(String section) {
-        StringBuilder sb = new StringBuilder();
-        boolean all = section.isEmpty() || section.equals("ALL") || section.equals("EVERYTHING")
-                || section.equals("DEFAULT");
-        if (all || section.equals("SERVER")) {
-            sb.append("# Server\r\n")
-                    .append("redis_version:7.4.0\r\n")
-                    .append("dragonfly_version:").append(cfg.profile().dragonflyVersion()).append("\r\n")
-                    .append("redis_mode:standalone\r\n")
-                    .append("arch_bits:64\r\n")
-                    .append("thread_count:").append(cfg.shards()).append("\r\n")
-                    .append("tcp_port:").append(port).append("\r\n");
-        }
-        if (all || section.equals("REPLICATION")) {
-            if (sb.length() > 0) {
-                sb.append("\r\n");
-            }
-            sb.append("# Replication\r\n")
-                    .append("role:master\r\n")
-                    .append("connected_slaves:").append(stableFlows()).append("\r\n")
-                    .append("master_replid:").append(masterId).append("\r\n");
-        }
-        if (all || section.equals("KEYSPACE")) {
-            if (sb.length() > 0) {
-                sb.append("\r\n");
-            }
-            sb.append("# Keyspace\r\n");
-            clients.keyspace(sb);
-        }
-        return sb.toString();
+        StringBuilder keyspace = new StringBuilder();
+        clients.keyspace(keyspace);
+        return ServerInfo.info(section, cfg.profile(), cfg.shards(), port, stableFlows(), masterId, keyspace);
     }
 
     private static boolean isInteger(byte[] b) {
