@@ -71,7 +71,7 @@ public final class EmbeddedDragonflyMaster implements AutoCloseable {
             boolean tagged = b.taggedChunks != null ? b.taggedChunks : b.profile.supportsTaggedChunks();
             LiveBackend.Config cfg = new LiveBackend.Config(b.profile, b.shards, b.compression, b.chunkSize, tagged,
                     b.backlogLength >= 0 ? b.backlogLength : b.profile.defaultBacklogLength(),
-                    b.lsnInterval.toNanos());
+                    b.lsnInterval.toNanos(), b.hz);
             this.live = new LiveBackend(server, cfg, b.masterId != null ? b.masterId : Ids.hex40(), b.paceBytesPerSecond);
             for (String s : b.scripts) {
                 live.loadScript(s);
@@ -190,7 +190,10 @@ public final class EmbeddedDragonflyMaster implements AutoCloseable {
         live().loadScript(body);
     }
 
-    /** The shard (= flow) a key lives on; keys with the same {@code {hash tag}} share a shard. */
+    /**
+     * The shard (= flow) a key lives on: XXH64 of the whole key modulo the shard count, as
+     * Dragonfly outside cluster mode ({@code {hash tags}} do not count).
+     */
     public int shardOf(byte[] key) {
         return live().sharding().shardOf(key);
     }
@@ -202,16 +205,20 @@ public final class EmbeddedDragonflyMaster implements AutoCloseable {
     // ------------------------------------------------------------------ live writes
 
     /**
-     * Executes a write command in {@code db} as a client would: applies it to the dataset (SET and
-     * its variants, MSET(NX), DEL/UNLINK, FLUSHDB/FLUSHALL, EXPIRE family, PERSIST, INCR/DECR(BY),
-     * APPEND, LPUSH/RPUSH, SADD/SREM, HSET/HDEL, ZADD) and journals it per shard as Dragonfly does
-     * (multi-key commands split per shard with one shared txid, global commands on every shard,
-     * rewrites of spec §12). Other commands are journaled verbatim on the shard of their first
-     * argument without changing the dataset. Shards whose journal has not started (no
-     * {@code DFLY FLOW} since start/restart) journal nothing.
+     * Executes a write command in {@code db} as a client would and journals it per shard the way
+     * the profile's Dragonfly release does: the string, key, list, set, hash, sorted-set, stream,
+     * consumer-group, HyperLogLog, JSON, Bloom/CMS/Top-K/Cuckoo commands with their rewrites
+     * (protocol spec §5.7, §12; e.g. {@code SET … EX} → {@code SET … PXAT}, {@code SPOP} →
+     * {@code SREM}, cross-shard {@code RENAME} → {@code DEL} + {@code RESTORE}, {@code PFMERGE} →
+     * {@code SET}, {@code XREADGROUP} → {@code XCLAIM}s), multi-key commands split per shard with
+     * one shared txid, global commands on every shard, and {@code EVAL}/{@code EVALSHA} as the
+     * script's writes under one txid. A command this master does not know is journaled verbatim
+     * on the shard of its first argument without changing the dataset. Shards whose journal has
+     * not started (no {@code DFLY FLOW} since start/restart) journal nothing.
      *
-     * @return the txid given to the journal entries (0 for single-key commands)
-     * @throws IllegalArgumentException for a malformed command (message = Redis error text)
+     * @return the txid given to the journal entries (0 for single-shard single-hop commands)
+     * @throws IllegalArgumentException for a malformed or failing command (message = the error
+     *                                  text); an expiry it caused is journaled all the same
      * @throws IllegalStateException for WRONGTYPE
      */
     public long write(int db, List<byte[]> args) {
@@ -433,6 +440,7 @@ public final class EmbeddedDragonflyMaster implements AutoCloseable {
         private SslContext sslContext;
         private int backlogLength = -1;
         private Duration lsnInterval = Duration.ofSeconds(3);
+        private int hz = 100;
         private long paceBytesPerSecond;
         private String host = "127.0.0.1";
         private int port;
@@ -507,6 +515,20 @@ public final class EmbeddedDragonflyMaster implements AutoCloseable {
                 throw new IllegalArgumentException("backlog length must be >= 0");
             }
             this.backlogLength = items;
+            return this;
+        }
+
+        /**
+         * {@code --hz}: heartbeats per second (default 100, Dragonfly's). Active expiry runs on the
+         * heartbeat: a key past its deadline is deleted and its DEL journaled within about
+         * {@code 1000 / hz} ms even if nothing touches it. 0 turns the heartbeat off, as in
+         * Dragonfly: keys then expire only lazily, when a command touches them.
+         */
+        public Builder hz(int perSecond) {
+            if (perSecond < 0) {
+                throw new IllegalArgumentException("hz must be >= 0");
+            }
+            this.hz = perSecond;
             return this;
         }
 

@@ -41,7 +41,8 @@ class ReadCommandsTest {
 
     @Test
     void anExpiredKeyIsInvisibleAndDeletedWhenRead() throws Exception {
-        try (EmbeddedDragonflyMaster m = EmbeddedDragonflyMaster.builder().shards(2).start(); Wire w = wire(m)) {
+        // --hz=0: no heartbeat, so no active expiry; the key goes when it is read
+        try (EmbeddedDragonflyMaster m = EmbeddedDragonflyMaster.builder().shards(2).hz(0).start(); Wire w = wire(m)) {
             long at = System.currentTimeMillis() + 300;
             m.put(0, RdbKeyValue.of("soon", RdbValue.string("v")).withExpireAtMs(at));
             m.put(0, RdbKeyValue.of("stays", RdbValue.list("a")));
@@ -68,7 +69,7 @@ class ReadCommandsTest {
 
     @Test
     void theLazyDeletionIsJournaledToAReplica() throws Exception {
-        try (EmbeddedDragonflyMaster m = EmbeddedDragonflyMaster.builder().shards(1).start(); Wire w = wire(m);
+        try (EmbeddedDragonflyMaster m = EmbeddedDragonflyMaster.builder().shards(1).hz(0).start(); Wire w = wire(m);
              TestReplica r = TestReplica.connect(m)) {
             r.fullSync();
             m.write(0, "SET", "gone", "v", "PX", "100");

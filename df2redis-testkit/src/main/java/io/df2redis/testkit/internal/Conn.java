@@ -25,6 +25,10 @@ public final class Conn {
     /** The session this flow connection belongs to. */
     Object flowSession;
     int db;
+    /** Commands queued since MULTI (null outside MULTI); guarded by the master's lock. */
+    List<List<byte[]>> queued;
+    /** Whether a command queued since MULTI was refused (EXEC then aborts). */
+    boolean queueError;
 
     public Conn(long id, Channel channel) {
         this.id = id;

@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * The master's keyspace: db → key → entry, in insertion order. Entries are immutable; every
@@ -23,7 +24,21 @@ final class Dataset {
     private final TreeMap<Integer, LinkedHashMap<ByteKey, RdbKeyValue>> dbs = new TreeMap<>();
     private final Map<Integer, TreeMap<Long, ByteKey>> bySeq = new HashMap<>();
     private final Map<Integer, Map<ByteKey, Long>> seqOf = new HashMap<>();
+    /** Keys with a TTL by deadline: what active expiry walks. */
+    private final TreeSet<Expiry> expiries = new TreeSet<>();
     private long nextSeq = 1;
+
+    /** A key's deadline in the expiry index. */
+    record Expiry(long at, int db, ByteKey key) implements Comparable<Expiry> {
+        @Override
+        public int compareTo(Expiry o) {
+            int c = Long.compare(at, o.at);
+            if (c == 0) {
+                c = Integer.compare(db, o.db);
+            }
+            return c != 0 ? c : key.compareTo(o.key);
+        }
+    }
 
     RdbKeyValue get(int db, ByteKey key) {
         Map<ByteKey, RdbKeyValue> m = dbs.get(db);
@@ -32,11 +47,29 @@ final class Dataset {
 
     void put(int db, RdbKeyValue kv) {
         ByteKey k = new ByteKey(kv.key());
-        if (dbs.computeIfAbsent(db, d -> new LinkedHashMap<>()).put(k, kv) == null) {
+        RdbKeyValue old = dbs.computeIfAbsent(db, d -> new LinkedHashMap<>()).put(k, kv);
+        if (old == null) {
             long seq = nextSeq++;
             seqOf.computeIfAbsent(db, d -> new HashMap<>()).put(k, seq);
             bySeq.computeIfAbsent(db, d -> new TreeMap<>()).put(seq, k);
+        } else if (old.expireAtMs() >= 0) {
+            expiries.remove(new Expiry(old.expireAtMs(), db, k));
         }
+        if (kv.expireAtMs() >= 0) {
+            expiries.add(new Expiry(kv.expireAtMs(), db, k));
+        }
+    }
+
+    /** Up to {@code limit} keys whose deadline is at or before {@code nowMs}, earliest first. */
+    List<Expiry> expired(long nowMs, int limit) {
+        List<Expiry> out = new ArrayList<>();
+        for (Expiry e : expiries) {
+            if (e.at() > nowMs || out.size() >= limit) {
+                break;
+            }
+            out.add(e);
+        }
+        return out;
     }
 
     RdbKeyValue remove(int db, ByteKey key) {
@@ -48,6 +81,9 @@ final class Dataset {
         if (old != null) {
             Long seq = seqOf.get(db).remove(key);
             bySeq.get(db).remove(seq);
+            if (old.expireAtMs() >= 0) {
+                expiries.remove(new Expiry(old.expireAtMs(), db, key));
+            }
         }
         if (m.isEmpty()) {
             clearDb(db);
@@ -56,12 +92,14 @@ final class Dataset {
     }
 
     void clearDb(int db) {
+        expiries.removeIf(e -> e.db() == db);
         dbs.remove(db);
         seqOf.remove(db);
         bySeq.remove(db);
     }
 
     void clear() {
+        expiries.clear();
         dbs.clear();
         seqOf.clear();
         bySeq.clear();

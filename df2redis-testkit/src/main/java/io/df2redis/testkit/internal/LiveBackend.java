@@ -25,63 +25,32 @@ import java.util.Set;
  * The emulated Dragonfly master: handshake (protocol spec §1, §2A, §3), sessions and their state
  * machine, the per-shard journals with LSNs and backlog (§5, §6), full sync through
  * {@link SnapshotSerializer}s (§4) and the stable-sync journal with LSN records. Client
- * connections also run write commands ({@link Commands}) and read commands ({@link Reads}), and
- * {@code INFO} has a Keyspace section. Every piece of state is guarded by the master's lock.
+ * connections also run write commands ({@link Commands}, with MULTI/EXEC and scripts) and read
+ * commands ({@link Reads}), and {@code INFO} has a Keyspace section.
+ *
+ * <p>Threads: commands run on the connections' event loops, active expiry on the
+ * {@code embedded-dragonfly-heartbeat} thread ({@code --hz} times a second); every piece of state
+ * is guarded by the master's lock, which neither holds for longer than one command or one
+ * heartbeat's expiries.
  */
 public final class LiveBackend extends DflyBackend {
     private static final Logger LOG = LoggerFactory.getLogger(LiveBackend.class);
     private static final long NEVER = Long.MIN_VALUE;
-    private static final Set<String> NETWORK_WRITES = Set.of("SET", "SETEX", "PSETEX", "MSET", "MSETNX", "DEL",
-            "UNLINK", "FLUSHDB", "FLUSHALL", "EXPIRE", "PEXPIRE", "EXPIREAT", "PEXPIREAT", "PERSIST", "INCR", "DECR",
-            "INCRBY", "DECRBY", "APPEND", "LPUSH", "RPUSH", "SADD", "SREM", "HSET", "HDEL", "ZADD");
+    /** Keys active expiry removes per heartbeat at most (the rest wait for the next one). */
+    private static final int EXPIRE_PER_BEAT = 1000;
 
-    /** Settings of a live master. */
+    /**
+     * Settings of a live master.
+     *
+     * @param hz Dragonfly's {@code --hz}: heartbeats per second; active expiry runs on them (0: no
+     *           heartbeat, keys only expire lazily when touched)
+     */
     public record Config(ReleaseProfile profile, int shards, CompressionMode compression, int chunkSize,
-                         boolean tagged, int backlogLength, long lsnIntervalNanos) {
-    }
-
-    final class Flow {
-        final int id;
-        final FlowOutput out;
-        final String token;
-        final boolean partial;
-        final long requestedLsn;
-        SnapshotSerializer serializer;
-        boolean stable;
-        long lastLsnRecordNanos = NEVER;
-
-        Flow(int id, FlowOutput out, String token, boolean partial, long requestedLsn) {
-            this.id = id;
-            this.out = out;
-            this.token = token;
-            this.partial = partial;
-            this.requestedLsn = requestedLsn;
-        }
-    }
-
-    final class Session {
-        final int number;
-        final String syncId;
-        final Conn main;
-        final Flow[] flows;
-        SessionState state = SessionState.PREPARATION;
-        String clientId;
-        long clientVersion = -1;
-
-        Session(int number, Conn main, int shards) {
-            this.number = number;
-            this.syncId = "SYNC" + number;
-            this.main = main;
-            this.flows = new Flow[shards];
-        }
-
-        boolean allFlows() {
-            for (Flow f : flows) {
-                if (f == null) {
-                    return false;
-                }
-            }
-            return true;
+                         boolean tagged, int backlogLength, long lsnIntervalNanos, int hz) {
+        /** A configuration with Dragonfly's default {@code --hz} of 100. */
+        public Config(ReleaseProfile profile, int shards, CompressionMode compression, int chunkSize, boolean tagged,
+                      int backlogLength, long lsnIntervalNanos) {
+            this(profile, shards, compression, chunkSize, tagged, backlogLength, lsnIntervalNanos, 100);
         }
     }
 
@@ -93,14 +62,17 @@ public final class LiveBackend extends DflyBackend {
     private final ShardJournal[] journals;
     private final SnapshotSerializer.Settings settings;
     private final RdbEncoder plain = RdbEncoder.dragonfly();
-    private final Map<Integer, Session> sessions = new LinkedHashMap<>();
+    private final Map<Integer, LiveSession.Session> sessions = new LinkedHashMap<>();
     private final List<String> scripts = new ArrayList<>();
+    /** Runs active expiry; null with {@code hz} 0. */
+    private final Heartbeat heartbeat;
+    private final ClientCommands clients;
     private volatile long paceBytesPerSecond;
     private volatile String masterId;
     private volatile int port;
     private int syncCounter;
     private long txidCounter;
-    private Session lastSession;
+    private LiveSession.Session lastSession;
 
     public LiveBackend(MasterServer server, Config cfg, String masterId, long paceBytesPerSecond) {
         super(server);
@@ -108,8 +80,9 @@ public final class LiveBackend extends DflyBackend {
         this.masterId = masterId;
         this.paceBytesPerSecond = paceBytesPerSecond;
         this.sharding = new Sharding(cfg.shards());
-        this.commands = new Commands(ds, sharding, cfg.profile());
-        this.reads = new Reads(ds, (db, key) -> journal(commands.expireNow(db, key), db));
+        Dumps dumps = new Dumps(cfg.profile(), cfg.compression() != CompressionMode.NONE);
+        this.reads = new Reads(ds, this::expireLazily, dumps);
+        this.commands = new Commands(ds, sharding, cfg.profile(), dumps, scripts, reads::execute);
         this.journals = new ShardJournal[cfg.shards()];
         for (int i = 0; i < journals.length; i++) {
             journals[i] = new ShardJournal(cfg.backlogLength());
@@ -122,6 +95,30 @@ public final class LiveBackend extends DflyBackend {
             default -> null;
         };
         this.settings = new SnapshotSerializer.Settings(cfg.profile(), entries, blobs, cfg.chunkSize(), cfg.tagged());
+        this.clients = new ClientCommands(this, lock, ds, reads, commands, cfg.profile());
+        this.heartbeat = cfg.hz() > 0 ? new Heartbeat(cfg.hz(), this::expireActively) : null;
+    }
+
+    /** Lazy expiry: a read found {@code key} past its deadline (under the lock). */
+    private void expireLazily(int db, byte[] key) {
+        journal(commands.expireNow(db, key));
+    }
+
+    /**
+     * Active expiry (the heartbeat's {@code DeleteExpiredStep}): removes keys past their deadline
+     * and journals each removal as the release does (EXPIRED or COMMAND {@code DEL key}, txid 0).
+     * Runs on the heartbeat thread, never on an event loop.
+     */
+    private void expireActively() {
+        try {
+            synchronized (lock) {
+                for (Dataset.Expiry e : ds.expired(System.currentTimeMillis(), EXPIRE_PER_BEAT)) {
+                    journal(commands.expireNow(e.db(), e.key().bytes()));
+                }
+            }
+        } catch (RuntimeException ex) {
+            LOG.warn("active expiry failed", ex);
+        }
     }
 
     public void port(int port) {
@@ -186,27 +183,38 @@ public final class LiveBackend extends DflyBackend {
 
     // ------------------------------------------------------------------ writes
 
-    /** Executes a write command: applies it to the dataset and journals it. Returns the txid. */
+    /**
+     * Executes a write command: applies it to the dataset and journals it. Returns the txid.
+     *
+     * @throws IllegalArgumentException or IllegalStateException (WRONGTYPE) when the command
+     *                                  fails; what it journaled before failing (a lazy expiry) stays
+     */
     public long write(int db, List<byte[]> args) {
         synchronized (lock) {
-            Commands.Plan plan = commands.execute(db, args, System.currentTimeMillis());
-            return journal(plan, db);
+            Plan plan = Scripts.NAMES.contains(Commands.upper(args.get(0)))
+                    ? commands.script(db, args, System.currentTimeMillis())
+                    : commands.execute(db, args, System.currentTimeMillis());
+            long txid = journal(plan);
+            if (plan.error() != null) {
+                throw plan.error();
+            }
+            return txid;
         }
     }
 
-    /** As {@link #write} but returns the RESP reply a client would get. */
+    /** As {@link #write} but returns the RESP reply a client would get (an error reply on failure). */
     byte[] writeForReply(int db, List<byte[]> args) {
         synchronized (lock) {
-            Commands.Plan plan = commands.execute(db, args, System.currentTimeMillis());
-            journal(plan, db);
+            Plan plan = commands.execute(db, args, System.currentTimeMillis());
+            journal(plan);
             return plan.reply();
         }
     }
 
     public boolean expire(int db, byte[] key) {
         synchronized (lock) {
-            Commands.Plan plan = commands.expireNow(db, key);
-            journal(plan, db);
+            Plan plan = commands.expireNow(db, key);
+            journal(plan);
             return !plan.parts().isEmpty();
         }
     }
@@ -223,27 +231,27 @@ public final class LiveBackend extends DflyBackend {
         }
     }
 
-    private long journal(Commands.Plan plan, int db) {
+    /** Journals a plan's entries: one txid for all (0 unless a transaction), expiry entries txid 0. */
+    long journal(Plan plan) {
         if (plan.parts().isEmpty()) {
             return 0;
         }
-        long txid = plan.multi() ? ++txidCounter : 0;
-        for (Commands.Part p : plan.parts()) {
+        long txid = plan.tx() ? ++txidCounter : 0;
+        for (Plan.Part p : plan.parts()) {
             ShardJournal j = journals[p.shard()];
             if (!j.started()) {
                 continue;
             }
-            long shardCnt = cfg.profile() == ReleaseProfile.V1_30
-                    ? (plan.global() ? cfg.shards() : plan.parts().size()) : 1;
-            byte[] item = JournalEncoder.item(db, p.op(), txid, shardCnt, p.args());
-            deliver(p.shard(), j.append(item), db, p.keys(), p.allDbs());
+            long shardCnt = cfg.profile() == ReleaseProfile.V1_30 ? p.shardCnt() : 1;
+            byte[] item = JournalEncoder.item(p.db(), p.op(), p.expiry() ? 0 : txid, shardCnt, p.args());
+            deliver(p.shard(), j.append(item), p.db(), p.keys(), p.allDbs());
         }
         return txid;
     }
 
     private void deliver(int shard, ShardJournal.Item item, int db, Set<ByteKey> keys, boolean allDbs) {
-        for (Session s : sessions.values()) {
-            Flow f = s.flows[shard];
+        for (LiveSession.Session s : sessions.values()) {
+            LiveSession.Flow f = s.flows[shard];
             if (f == null) {
                 continue;
             }
@@ -257,7 +265,7 @@ public final class LiveBackend extends DflyBackend {
         }
     }
 
-    private void sendStable(Flow f, ShardJournal.Item item) {
+    private void sendStable(LiveSession.Flow f, ShardJournal.Item item) {
         long now = System.nanoTime();
         if (f.lastLsnRecordNanos == NEVER || now - f.lastLsnRecordNanos >= cfg.lsnIntervalNanos()) {
             ByteBuf b = Unpooled.buffer(item.bytes().length + 10);
@@ -288,7 +296,7 @@ public final class LiveBackend extends DflyBackend {
 
     public SessionState sessionState(String syncId) {
         synchronized (lock) {
-            for (Session s : sessions.values()) {
+            for (LiveSession.Session s : sessions.values()) {
                 if (s.syncId.equals(syncId)) {
                     return s.state;
                 }
@@ -304,7 +312,7 @@ public final class LiveBackend extends DflyBackend {
     public FlowOutput flowOutput(int id) {
         synchronized (lock) {
             FlowOutput found = null;
-            for (Session s : sessions.values()) {
+            for (LiveSession.Session s : sessions.values()) {
                 if (s.flows[id] != null) {
                     found = s.flows[id].out;
                 }
@@ -331,13 +339,16 @@ public final class LiveBackend extends DflyBackend {
 
     @Override
     public void shutdown() {
+        if (heartbeat != null) {
+            heartbeat.close();
+        }
         synchronized (lock) {
             cancelAll();
         }
     }
 
     private void cancelAll() {
-        for (Session s : new ArrayList<>(sessions.values())) {
+        for (LiveSession.Session s : new ArrayList<>(sessions.values())) {
             cancel(s);
         }
     }
@@ -346,22 +357,22 @@ public final class LiveBackend extends DflyBackend {
     public void onClose(Conn c) {
         synchronized (lock) {
             for (Object o : c.ownedSessions) {
-                cancel((Session) o);
+                cancel((LiveSession.Session) o);
             }
             if (c.flowSession != null) {
-                cancel((Session) c.flowSession);
+                cancel((LiveSession.Session) c.flowSession);
             }
         }
     }
 
-    private void cancel(Session s) {
+    private void cancel(LiveSession.Session s) {
         if (s.state == SessionState.CANCELLED) {
             return;
         }
         LOG.debug("cancelling session {}", s.syncId);
         s.state = SessionState.CANCELLED;
         sessions.remove(s.number);
-        for (Flow f : s.flows) {
+        for (LiveSession.Flow f : s.flows) {
             if (f != null) {
                 f.out.close();
             }
@@ -372,60 +383,13 @@ public final class LiveBackend extends DflyBackend {
 
     @Override
     protected void otherCommand(Conn c, String name, List<byte[]> args) {
-        switch (name) {
-            case "SELECT": {
-                if (args.size() != 2) {
-                    c.replyError("ERR wrong number of arguments for 'select' command");
-                    return;
-                }
-                try {
-                    c.db = (int) Commands.number(args.get(1));
-                    c.reply(Resp.OK);
-                } catch (IllegalArgumentException e) {
-                    c.replyError(Resp.NOT_INTEGER);
-                }
-                return;
-            }
-            case "DBSIZE":
-                synchronized (lock) {
-                    c.reply(Resp.integer(ds.size(c.db)));
-                }
-                return;
-            case "WAIT":
-                ping();
-                c.reply(Resp.integer(stableFlows()));
-                return;
-            default:
-                break;
-        }
-        if (Reads.NAMES.contains(name)) {
-            byte[] reply;
-            try {
-                synchronized (lock) {
-                    reply = reads.execute(c.db, args, System.currentTimeMillis());
-                }
-            } catch (IllegalArgumentException | IllegalStateException e) {
-                c.replyError(e.getMessage());
-                return;
-            }
-            c.reply(reply);
-            return;
-        }
-        if (NETWORK_WRITES.contains(name)) {
-            try {
-                c.reply(writeForReply(c.db, args));
-            } catch (IllegalArgumentException | IllegalStateException e) {
-                c.replyError(e.getMessage());
-            }
-            return;
-        }
-        c.replyError("ERR unknown command `" + name + "`");
+        clients.handle(c, name, args);
     }
 
-    private int stableFlows() {
+    int stableFlows() {
         synchronized (lock) {
             int n = 0;
-            for (Session s : sessions.values()) {
+            for (LiveSession.Session s : sessions.values()) {
                 if (s.state == SessionState.STABLE_SYNC) {
                     n++;
                 }
@@ -474,7 +438,7 @@ public final class LiveBackend extends DflyBackend {
                         return;
                     }
                     synchronized (lock) {
-                        Session s = (Session) c.session;
+                        LiveSession.Session s = (LiveSession.Session) c.session;
                         if (s == null) {
                             // the real master dereferences a null session here (spec §1.1)
                             c.replyError(Resp.SYNTAX);
@@ -513,7 +477,7 @@ public final class LiveBackend extends DflyBackend {
         }
         byte[] reply;
         synchronized (lock) {
-            Session s = new Session(++syncCounter, c, cfg.shards());
+            LiveSession.Session s = new LiveSession.Session(++syncCounter, c, cfg.shards());
             sessions.put(s.number, s);
             lastSession = s;
             c.ownedSessions.add(s);
@@ -557,13 +521,13 @@ public final class LiveBackend extends DflyBackend {
         return n > Integer.MAX_VALUE ? -1 : (int) n;
     }
 
-    private Session lookup(Conn c, byte[] syncArg) {
+    private LiveSession.Session lookup(Conn c, byte[] syncArg) {
         int n = syncNumber(syncArg);
         if (n < 0) {
             c.replyError(Resp.BAD_SYNC_ID);
             return null;
         }
-        Session s = sessions.get(n);
+        LiveSession.Session s = sessions.get(n);
         if (s == null) {
             c.replyError(Resp.SYNC_ID_NOT_FOUND);
         }
@@ -602,7 +566,7 @@ public final class LiveBackend extends DflyBackend {
                 }
                 // never a replica of that other master: always FULL
             }
-            Session s = lookup(c, args.get(3));
+            LiveSession.Session s = lookup(c, args.get(3));
             if (s == null) {
                 return;
             }
@@ -622,14 +586,14 @@ public final class LiveBackend extends DflyBackend {
             String token = Ids.hex40();
             c.reply(Resp.array(Resp.simple(partial ? "PARTIAL" : "FULL"), Resp.simple(token)));
             FlowOutput out = bindFlow(c, id, s, s.syncId);
-            s.flows[id] = new Flow(id, out, token, partial, lsn);
+            s.flows[id] = new LiveSession.Flow(id, out, token, partial, lsn);
         }
     }
 
     @Override
     protected void sync(Conn c, List<byte[]> args) {
         synchronized (lock) {
-            Session s = lookup(c, args.get(2));
+            LiveSession.Session s = lookup(c, args.get(2));
             if (s == null) {
                 return;
             }
@@ -637,13 +601,13 @@ public final class LiveBackend extends DflyBackend {
                 c.replyError(Resp.INVALID_STATE);
                 return;
             }
-            for (Flow f : s.flows) {
+            for (LiveSession.Flow f : s.flows) {
                 if (f.partial) {
                     c.replyError(Resp.INVALID_STATE);
                     return;
                 }
             }
-            for (Flow f : s.flows) {
+            for (LiveSession.Flow f : s.flows) {
                 f.out.enqueue(header(f.id));
                 f.serializer = new SnapshotSerializer(settings, f.out, lock, () -> paceBytesPerSecond,
                         ds.snapshot(sharding, f.id));
@@ -657,13 +621,13 @@ public final class LiveBackend extends DflyBackend {
     @Override
     protected void startStable(Conn c, List<byte[]> args) {
         synchronized (lock) {
-            Session s = lookup(c, args.get(2));
+            LiveSession.Session s = lookup(c, args.get(2));
             if (s == null) {
                 return;
             }
             boolean allPartial = s.allFlows();
             if (allPartial) {
-                for (Flow f : s.flows) {
+                for (LiveSession.Flow f : s.flows) {
                     allPartial &= f.partial;
                 }
             }
@@ -673,7 +637,7 @@ public final class LiveBackend extends DflyBackend {
                 c.replyError(Resp.INVALID_STATE);
                 return;
             }
-            for (Flow f : s.flows) {
+            for (LiveSession.Flow f : s.flows) {
                 if (f.serializer != null) {
                     f.serializer.finish(journals[f.id].nextLsn(), f.token);
                     f.out.producer(null);
@@ -700,85 +664,14 @@ public final class LiveBackend extends DflyBackend {
 
     /** The RDB header and AUX fields of flow {@code flow} (spec §4.3), never compressed. */
     private byte[] header(int flow) {
-        ByteBuf b = Unpooled.buffer(256);
-        plain.writeHeader(b);
-        plain.writeAux(b, "redis-ver", "6.2.11");
-        plain.writeAux(b, "df-ver", cfg.profile().dragonflyVersion());
-        plain.writeAux(b, "redis-bits", "64");
-        plain.writeAux(b, "ctime", Long.toString(System.currentTimeMillis() / 1000));
-        plain.writeAux(b, "used-mem", Long.toString(282_728 + ds.approxBytes()));
-        plain.writeAux(b, "aof-preamble", "0");
-        if (flow == 0) {
-            for (String script : scripts) {
-                plain.writeAux(b, "lua", script);
-            }
-        }
-        if (cfg.profile() == ReleaseProfile.V1_40) {
-            if (flow == 0) {
-                plain.writeAux(b, "shard-count", Integer.toString(cfg.shards()));
-                plain.writeAux(b, "table-mem", Integer.toString(258_432));
-            }
-            plain.writeAux(b, "shard-id", Integer.toString(flow));
-        }
-        byte[] a = new byte[b.readableBytes()];
-        b.readBytes(a);
-        return a;
+        return ServerInfo.header(plain, cfg.profile(), cfg.shards(), flow, scripts, ds.approxBytes());
     }
 
     @Override
     protected String info(String section) {
-        StringBuilder sb = new StringBuilder();
-        boolean all = section.isEmpty() || section.equals("ALL") || section.equals("EVERYTHING")
-                || section.equals("DEFAULT");
-        if (all || section.equals("SERVER")) {
-            sb.append("# Server\r\n")
-                    .append("redis_version:7.4.0\r\n")
-                    .append("dragonfly_version:").append(cfg.profile().dragonflyVersion()).append("\r\n")
-                    .append("redis_mode:standalone\r\n")
-                    .append("arch_bits:64\r\n")
-                    .append("thread_count:").append(cfg.shards()).append("\r\n")
-                    .append("tcp_port:").append(port).append("\r\n");
-        }
-        if (all || section.equals("REPLICATION")) {
-            if (sb.length() > 0) {
-                sb.append("\r\n");
-            }
-            sb.append("# Replication\r\n")
-                    .append("role:master\r\n")
-                    .append("connected_slaves:").append(stableFlows()).append("\r\n")
-                    .append("master_replid:").append(masterId).append("\r\n");
-        }
-        if (all || section.equals("KEYSPACE")) {
-            if (sb.length() > 0) {
-                sb.append("\r\n");
-            }
-            sb.append("# Keyspace\r\n");
-            keyspace(sb);
-        }
-        return sb.toString();
-    }
-
-    /** {@code dbN:keys=…,expires=…,avg_ttl=-1} for every db holding keys that have not expired. */
-    private void keyspace(StringBuilder sb) {
-        long now = System.currentTimeMillis();
-        synchronized (lock) {
-            for (int db : ds.dbs()) {
-                long keys = 0;
-                long expires = 0;
-                for (RdbKeyValue kv : ds.entries(db)) {
-                    if (kv.expireAtMs() < 0) {
-                        keys++;
-                    } else if (kv.expireAtMs() > now) {
-                        keys++;
-                        expires++;
-                    }
-                }
-                if (keys > 0) {
-                    sb.append("db").append(db).append(":keys=").append(keys).append(",expires=").append(expires)
-                            .append(",avg_ttl=-1\r\n");
-                }
-            }
-        }
+        StringBuilder keyspace = new StringBuilder();
+        clients.keyspace(keyspace);
+        return ServerInfo.info(section, cfg.profile(), cfg.shards(), port, stableFlows(), masterId, keyspace);
     }
 
     private static boolean isInteger(byte[] b) {

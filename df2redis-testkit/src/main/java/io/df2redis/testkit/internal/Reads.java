@@ -1,11 +1,8 @@
 package io.df2redis.testkit.internal;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.df2redis.protocol.rdb.RdbEncoder;
 import io.df2redis.protocol.rdb.RdbKeyValue;
 import io.df2redis.protocol.rdb.RdbValue;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -75,13 +72,14 @@ final class Reads {
 
     private final Dataset ds;
     private final Expirer expirer;
-    private final RdbEncoder encoder = RdbEncoder.dragonfly();
+    private final Dumps dumps;
     private int db;
     private long now;
 
-    Reads(Dataset ds, Expirer expirer) {
+    Reads(Dataset ds, Expirer expirer, Dumps dumps) {
         this.ds = ds;
         this.expirer = expirer;
+        this.dumps = dumps;
     }
 
     /** The reply to {@code args} (a command of {@link #NAMES}) in {@code db} at {@code nowMs}. */
@@ -226,7 +224,7 @@ final class Reads {
             case "ZSCAN":
                 return elementScan(name, args);
             case "DUMP":
-                return new Out().bulk(dump(live(args.get(1)))).bytes();
+                return new Out().bulk(dumps.dump(live(args.get(1)))).bytes();
             case "JSON.GET":
                 return jsonGet(args);
             case "MODULE":
@@ -429,40 +427,6 @@ final class Reads {
         h ^= h >>> 33;
         h &= Long.MAX_VALUE;
         return h == 0 ? 1 : h;
-    }
-
-    /**
-     * A Dragonfly DUMP payload: type byte, value (a sorted set in score order), RDB version 9 and
-     * CRC-64, little endian; null when absent.
-     */
-    private byte[] dump(RdbKeyValue kv) {
-        if (kv == null) {
-            return null;
-        }
-        RdbValue value = kv.value();
-        if (value instanceof RdbValue.ZSetValue z) {
-            // a sorted set is held in score order; entries put through the API may not be
-            Integer[] order = ZRange.order(z);
-            List<byte[]> members = new ArrayList<>(order.length);
-            double[] scores = new double[order.length];
-            for (int i = 0; i < order.length; i++) {
-                members.add(z.members().get(order[i]));
-                scores[i] = z.scores()[order[i]];
-            }
-            value = RdbValue.zset(members, scores);
-        }
-        ByteBuf buf = Unpooled.buffer();
-        try {
-            buf.writeByte(kv.type().code());
-            encoder.writeValue(buf, kv.type(), value);
-            buf.writeShortLE(9);
-            buf.writeLongLE(RdbEncoder.crc64(0, buf, 0, buf.readableBytes()));
-            byte[] out = new byte[buf.readableBytes()];
-            buf.readBytes(out);
-            return out;
-        } finally {
-            buf.release();
-        }
     }
 
     /**

@@ -1,10 +1,19 @@
 package io.df2redis.testkit.internal;
 
+import net.jpountz.xxhash.XXHash64;
+import net.jpountz.xxhash.XXHashFactory;
+
 /**
- * Maps a key to its shard: FNV-1a over the key, or over its hash tag (the text between the first
- * '{' and the next '}' when non-empty, as in Redis Cluster), modulo the shard count.
+ * Maps a key to its shard as Dragonfly does outside cluster mode: XXH64 of the whole key with
+ * Dragonfly's seed, modulo the shard count. Hash tags do not count (Dragonfly honours them only
+ * in cluster mode or with {@code --lock_on_hashtags}), so {@code {t}a} and {@code {t}b} may live
+ * on different shards.
  */
 public final class Sharding {
+    /** The seed of {@code Shard()} in Dragonfly's {@code sharding.cc}. */
+    private static final long SEED = 120_577_240_643L;
+    private static final XXHash64 XXH64 = XXHashFactory.fastestJavaInstance().hash64();
+
     private final int shards;
 
     public Sharding(int shards) {
@@ -19,27 +28,6 @@ public final class Sharding {
         if (shards == 1) {
             return 0;
         }
-        int from = 0;
-        int to = key.length;
-        for (int i = 0; i < key.length; i++) {
-            if (key[i] == '{') {
-                for (int j = i + 1; j < key.length; j++) {
-                    if (key[j] == '}') {
-                        if (j > i + 1) {
-                            from = i + 1;
-                            to = j;
-                        }
-                        break;
-                    }
-                }
-                break;
-            }
-        }
-        long h = 0xcbf29ce484222325L;
-        for (int i = from; i < to; i++) {
-            h ^= key[i] & 0xFF;
-            h *= 0x100000001b3L;
-        }
-        return (int) Long.remainderUnsigned(h, shards);
+        return (int) Long.remainderUnsigned(XXH64.hash(key, 0, key.length, SEED), shards);
     }
 }
