@@ -85,13 +85,9 @@ class DragonflyOnlyTypesIT {
              Target target = Target.standalone();
              BlockingRespClient c = m.client()) {
             snapshotData(c);
-            try (Scenario s = Scenario.of(m, target, b -> {
-                b.unsupportedDataPolicy(policy);
-                if (policy == UnsupportedDataPolicy.CALLBACK) {
-                    b.onUnsupported((key, db, type, reason) -> called.add(new String(key)));
-                }
-                return b;
-            }).start()) {
+            try (Scenario s = Scenario.of(m, target, b -> policy == UnsupportedDataPolicy.CALLBACK
+                    ? b.onUnsupported((key, db, type, reason) -> called.add(new String(key)))
+                    : b.unsupportedDataPolicy(policy)).start()) {
                 if (policy == UnsupportedDataPolicy.FAIL) {
                     assertThatThrownBy(() -> s.replicator.awaitStableSync(Duration.ofSeconds(60)))
                             .isInstanceOf(UnsupportedDataException.class);
