@@ -42,8 +42,8 @@ public interface ReplicationSink extends AutoCloseable {
      * only if the identity then is the same (both empty counts as the same): a different identity
      * means a different target, which does not hold what the checkpoint says was applied, and a
      * full sync follows. It should change exactly when the target no longer holds what it confirmed
-     * (e.g. a new data set id), and never contain a secret (it is logged and stored in clear). The
-     * default is empty: no identity.
+     * (e.g. a new data set id), and never contain a secret (it is logged and stored in clear). An
+     * exception is handled like one from {@link #open}. The default is empty: no identity.
      *
      * @return the target's identity, or empty
      */
