@@ -35,6 +35,22 @@ public interface ReplicationSink extends AutoCloseable {
         return java.util.Optional.empty();
     }
 
+    /**
+     * Who this sink's target is, for {@link Checkpoint}s: asked once per session after
+     * {@link #open}, on the replicator's supervisor thread, and saved with every checkpoint of that
+     * session. A replicator started later with a {@link CheckpointStore} resumes from a checkpoint
+     * only if the identity then is the same (both empty counts as the same): a different identity
+     * means a different target, which does not hold what the checkpoint says was applied, and a
+     * full sync follows. It should change exactly when the target no longer holds what it confirmed
+     * (e.g. a new data set id), and never contain a secret (it is logged and stored in clear). An
+     * exception is handled like one from {@link #open}. The default is empty: no identity.
+     *
+     * @return the target's identity, or empty
+     */
+    default java.util.Optional<String> targetIdentity() {
+        return java.util.Optional.empty();
+    }
+
     /** Applies one event; the stage completes when the target confirmed it. */
     CompletionStage<Void> apply(SinkEvent event);
 

@@ -1,5 +1,6 @@
 package io.df2redis.replica;
 
+import io.df2redis.replica.internal.Checkpointer;
 import io.df2redis.replica.internal.HandlerGuard;
 import io.df2redis.replica.internal.Session;
 import io.netty.channel.EventLoopGroup;
@@ -8,11 +9,13 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -34,6 +37,13 @@ import java.util.function.Predicate;
  * {@link ReplicatorOptions#maxReconnectDelay()} and starts over once a session made progress in
  * stable sync. Errors that a new session cannot fix (bad credentials, a certificate that is
  * refused, a master that is not Dragonfly) stop the replicator at once and are reported once.
+ *
+ * <p>Without a {@link CheckpointStore} the position to resume from lives only in memory: a new
+ * replicator starts with a full sync. With one ({@link Builder#checkpointStore}), the confirmed
+ * position is saved as the store's contract describes, and the first session of a new replicator
+ * asks the master for a partial sync from it when the master is the same (replication id and flow
+ * count), its release supports it (v1.35 and later) and the sink's target is the same; otherwise,
+ * or when the master answers FULL, a full sync follows, logged with the reason.
  *
  * <pre>{@code
  * try (Replicator r = Replicator.builder()
@@ -57,6 +67,7 @@ public final class Replicator implements AutoCloseable {
     private final HandlerGuard guard;
     private final EventLoopGroup group;
     private final boolean ownsGroup;
+    private final Checkpointer checkpointer;
     private final AtomicReference<ReplicationState> state = new AtomicReference<>(ReplicationState.NEW);
     private final CompletableFuture<Void> fullSync = new CompletableFuture<>();
     private final CompletableFuture<Void> stableSync = new CompletableFuture<>();
@@ -79,6 +90,8 @@ public final class Replicator implements AutoCloseable {
         this.ownsSink = b.ownsSink;
         this.handlers = List.copyOf(b.handlers);
         this.guard = new HandlerGuard(options.handlerFailurePolicy());
+        this.checkpointer = options.checkpointStore()
+                .map(st -> new Checkpointer(st, options.checkpointInterval(), Clock.systemUTC())).orElse(null);
         this.ownsGroup = b.group == null;
         this.group = b.group != null ? b.group
                 : new NioEventLoopGroup(options.eventLoopThreads(), new DefaultThreadFactory("df2redis-io", true));
@@ -115,6 +128,15 @@ public final class Replicator implements AutoCloseable {
     /** The error that stopped the replicator, when {@link #state()} is FAILED; else null. */
     public ReplicationException failure() {
         return failure;
+    }
+
+    /**
+     * The checkpoint last read from or written to the {@link ReplicatorOptions#checkpointStore()}.
+     *
+     * @return the checkpoint, or empty without a store or before one was read or saved
+     */
+    public Optional<Checkpoint> lastCheckpoint() {
+        return checkpointer == null ? Optional.empty() : checkpointer.last();
     }
 
     /** The master of the current or last session, or null before the first handshake. */
@@ -162,7 +184,10 @@ public final class Replicator implements AutoCloseable {
         throw new ReplicationException("the replicator was stopped");
     }
 
-    /** Stops: applies what was already received, sends the final ACKs, closes every connection. Idempotent. */
+    /**
+     * Stops: applies what was already received, sends the final ACKs, saves the final checkpoint (with
+     * a {@link CheckpointStore}), closes every connection. Idempotent.
+     */
     public void stop() {
         closeAsync().join();
     }
@@ -196,6 +221,15 @@ public final class Replicator implements AutoCloseable {
                     sup.interrupt();
                     sup.join(options.drainTimeout().toMillis() + 5000);
                 }
+                if (checkpointer != null) {
+                    checkpointer.stop();
+                    Session last = session;
+                    if (sup != null && sup.isAlive()) {
+                        LOG.warn("close: the supervisor did not end; no final checkpoint");
+                    } else if (last != null) {
+                        checkpointer.save(last); // after the drain: the position covers everything applied
+                    }
+                }
                 if (ownsSink && sink != null) {
                     try {
                         sink.close();
@@ -228,6 +262,16 @@ public final class Replicator implements AutoCloseable {
         HandlerFailure lastHandlerFailure = null;
         int handlerAttempts = 0; // sessions ended by the same asynchronous sink failure (retry policy)
         Session.Resume resume = null;
+        if (checkpointer != null) {
+            try {
+                resume = checkpointer.load();
+            } catch (CheckpointStoreException e) {
+                guard.notify("onError", () -> listener.onError(e));
+                fail(e);
+                return;
+            }
+            checkpointer.start(() -> session);
+        }
         while (!stopRequested) {
             sessions.incrementAndGet();
             Session s = new Session(options, group, listener, sink, handlers, guard, resume, new Session.Host() {
@@ -242,8 +286,11 @@ public final class Replicator implements AutoCloseable {
                 }
 
                 @Override
-                public void fullSyncStarted() {
+                public void fullSyncStarted(MasterInfo m, Optional<String> targetIdentity) {
                     fullSyncs.incrementAndGet();
+                    if (checkpointer != null) {
+                        checkpointer.fullSyncStarting(m, targetIdentity);
+                    }
                 }
 
                 @Override
@@ -268,6 +315,9 @@ public final class Replicator implements AutoCloseable {
             } catch (ReplicationException e) {
                 s.close(false); // first: settles the sink's outstanding writes, so the applied LSNs are final
                 resume = e instanceof FullSyncRestartException ? null : s.resumeState();
+                if (checkpointer != null) {
+                    checkpointer.save(s); // only a confirmed position of a session in stable (or partial) sync
+                }
                 if (stopRequested) {
                     break;
                 }
@@ -320,6 +370,9 @@ public final class Replicator implements AutoCloseable {
                 }
             } catch (RuntimeException e) {
                 s.close(false);
+                if (checkpointer != null) {
+                    checkpointer.save(s);
+                }
                 ReplicationException re = new ReplicationException("unexpected error in the replicator: " + e, e) {
                     private static final long serialVersionUID = 1L;
 
@@ -468,6 +521,20 @@ public final class Replicator implements AutoCloseable {
         public Builder handlerFailurePolicy(HandlerFailurePolicy policy) {
             Objects.requireNonNull(options, "set the source first");
             options.handlerFailurePolicy(policy);
+            return this;
+        }
+
+        /**
+         * Keeps checkpoints in {@code store}, so that a replicator started later resumes with a
+         * partial sync (shortcut for {@code options(o -> o.checkpointStore(store))}; default none).
+         * The replicator neither closes nor clears it.
+         *
+         * @param store the store, e.g. a {@link FileCheckpointStore}, or null for none
+         * @return this builder
+         */
+        public Builder checkpointStore(CheckpointStore store) {
+            Objects.requireNonNull(options, "set the source first");
+            options.checkpointStore(store);
             return this;
         }
 

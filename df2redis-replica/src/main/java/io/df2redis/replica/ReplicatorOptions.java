@@ -33,6 +33,8 @@ public final class ReplicatorOptions {
     private final Duration drainTimeout;
     private final int eventLoopThreads;
     private final HandlerFailurePolicy handlerFailurePolicy;
+    private final CheckpointStore checkpointStore;
+    private final Duration checkpointInterval;
 
     private ReplicatorOptions(Builder b) {
         this.source = Objects.requireNonNull(b.source, "source");
@@ -58,6 +60,8 @@ public final class ReplicatorOptions {
         this.drainTimeout = b.drainTimeout;
         this.eventLoopThreads = b.eventLoopThreads;
         this.handlerFailurePolicy = b.handlerFailurePolicy;
+        this.checkpointStore = b.checkpointStore;
+        this.checkpointInterval = b.checkpointInterval;
     }
 
     public static Builder builder(DragonflyEndpoint source) {
@@ -88,6 +92,8 @@ public final class ReplicatorOptions {
         b.drainTimeout = drainTimeout;
         b.eventLoopThreads = eventLoopThreads;
         b.handlerFailurePolicy = handlerFailurePolicy;
+        b.checkpointStore = checkpointStore;
+        b.checkpointInterval = checkpointInterval;
         return b;
     }
 
@@ -198,7 +204,10 @@ public final class ReplicatorOptions {
         return failOnLsnMismatch;
     }
 
-    /** Whether a reconnect to the same master asks for a partial sync (v1.35+ masters; default true). */
+    /**
+     * Whether a reconnect to the same master — and the first session resuming from a
+     * {@link #checkpointStore()} checkpoint — asks for a partial sync (v1.35+ masters; default true).
+     */
     public boolean partialSync() {
         return partialSync;
     }
@@ -213,6 +222,28 @@ public final class ReplicatorOptions {
         return eventLoopThreads;
     }
 
+    /**
+     * Where checkpoints are kept so that a replicator started later resumes with a partial sync
+     * (see {@link CheckpointStore}); empty (the default) keeps positions only in memory: a new
+     * replicator then starts with a full sync.
+     *
+     * @return the checkpoint store, or empty
+     */
+    public java.util.Optional<CheckpointStore> checkpointStore() {
+        return java.util.Optional.ofNullable(checkpointStore);
+    }
+
+    /**
+     * How often the position is saved to the {@link #checkpointStore()} while in stable sync (only
+     * when it changed; default 1 s). It bounds what a crash delivers again with a
+     * {@link FileCheckpointStore}: the entries applied in the last interval.
+     *
+     * @return the interval
+     */
+    public Duration checkpointInterval() {
+        return checkpointInterval;
+    }
+
     /** @return the main settings, with the source as {@link DragonflyEndpoint#toString()} shows it (never a password) */
     @Override
     public String toString() {
@@ -221,7 +252,10 @@ public final class ReplicatorOptions {
                 + ", slowConsumerPolicy=" + slowConsumerPolicy + ", ackInterval=" + ackInterval
                 + ", ackEveryEntries=" + ackEveryEntries + ", reconnect=" + reconnect + " (" + reconnectDelay + " .. "
                 + maxReconnectDelay + ", max attempts " + maxReconnectAttempts + "), partialSync=" + partialSync
-                + ", handlerFailurePolicy=" + handlerFailurePolicy + "]";
+                + ", handlerFailurePolicy=" + handlerFailurePolicy
+                + (checkpointStore != null ? ", checkpointStore=" + checkpointStore + " every " + checkpointInterval
+                : "")
+                + "]";
     }
 
     /** Builder of {@link ReplicatorOptions}. */
@@ -248,6 +282,8 @@ public final class ReplicatorOptions {
         private Duration drainTimeout = Duration.ofSeconds(30);
         private int eventLoopThreads = 2;
         private HandlerFailurePolicy handlerFailurePolicy = HandlerFailurePolicy.fail();
+        private CheckpointStore checkpointStore;
+        private Duration checkpointInterval = Duration.ofSeconds(1);
 
         private Builder() {
         }
@@ -366,6 +402,31 @@ public final class ReplicatorOptions {
          */
         public Builder handlerFailurePolicy(HandlerFailurePolicy policy) {
             this.handlerFailurePolicy = Objects.requireNonNull(policy, "policy");
+            return this;
+        }
+
+        /**
+         * Keeps checkpoints in {@code store} (default none): the first session resumes from the
+         * stored checkpoint when it can, and the position is saved as described in
+         * {@link CheckpointStore}. The replicator does not close or clear the store.
+         *
+         * @param store the store, or null for none
+         * @return this builder
+         */
+        public Builder checkpointStore(CheckpointStore store) {
+            this.checkpointStore = store;
+            return this;
+        }
+
+        /**
+         * How often the position is saved in stable sync (default 1 s); saves run on the
+         * replicator's own checkpoint thread, never on a network thread.
+         *
+         * @param d a positive interval
+         * @return this builder
+         */
+        public Builder checkpointInterval(Duration d) {
+            this.checkpointInterval = positive(d);
             return this;
         }
 

@@ -11,6 +11,7 @@ import io.df2redis.replica.AuthenticationException;
 import io.df2redis.replica.ConnectionException;
 import io.df2redis.replica.DragonflyEndpoint;
 import io.df2redis.replica.FlowStats;
+import io.df2redis.replica.FullSyncRestartException;
 import io.df2redis.replica.HandlerFailure;
 import io.df2redis.replica.HandshakeException;
 import io.df2redis.replica.JournalCommandHandler;
@@ -49,10 +50,11 @@ import java.util.function.Supplier;
  * per-flow appliers.
  *
  * <p>Thread ownership. The supervisor thread runs {@link #run()} and owns {@code master},
- * {@code barrier} and {@code partial} (written before the flows start, read by appliers after
- * {@link Thread#start()}). {@link #close(boolean)} runs on the supervisor or on the replicator's
- * close thread, concurrently with {@link #run()}: everything the two share — {@code closed},
- * {@code pipelines}, {@code flows}, {@code ackTasks}, {@code connecting}, {@code controlOpening},
+ * {@code barrier}, {@code partial}, {@code fullSyncBegun} and {@code targetIdentity} (written before
+ * the flows start, read by appliers after {@link Thread#start()}; all volatile, since
+ * {@link #resumeState()} also reads them from the replicator's checkpoint and close threads).
+ * {@link #close(boolean)} runs on the supervisor or on the replicator's close thread, concurrently
+ * with {@link #run()}: everything the two share — {@code closed}, {@code pipelines}, {@code flows}, {@code ackTasks}, {@code connecting}, {@code controlOpening},
  * {@code control} — is guarded by {@code this}; the supervisor adds to those lists only while
  * the session is not closed, and close() works on a snapshot taken when it set {@code closed}, so
  * nothing opened by the supervisor escapes it. Event-loop and applier callbacks
@@ -71,15 +73,32 @@ public final class Session implements SessionContext, FlowConnection.Events {
 
         void handshake(MasterInfo master);
 
-        void fullSyncStarted();
+        /**
+         * A full sync is about to start: called before the listener and the sink hear of it (the sink
+         * then empties its target). May throw to stop the session.
+         *
+         * @param master the master
+         * @param targetIdentity the sink's target identity in this session
+         */
+        void fullSyncStarted(MasterInfo master, java.util.Optional<String> targetIdentity);
 
         void fullSyncApplied();
 
         void stableReached();
     }
 
-    /** Where a previous session stopped, for a partial sync. */
-    public record Resume(String masterId, int flows, long[] nextLsns) {
+    /**
+     * Where a previous session (or a checkpoint) stopped, for a partial sync.
+     *
+     * @param masterId the master's replication id
+     * @param flows its flow count
+     * @param nextLsns per flow, the next LSN to ask for; null when a full sync is needed
+     * @param target the sink's target identity the position belongs to
+     * @param origin where the position comes from, for log messages ("the previous session", "the
+     *     checkpoint saved at …")
+     */
+    public record Resume(String masterId, int flows, long[] nextLsns, java.util.Optional<String> target,
+                         String origin) {
     }
 
     /**
@@ -121,6 +140,7 @@ public final class Session implements SessionContext, FlowConnection.Events {
     private volatile GlobalCommandBarrier barrier;
     private volatile boolean partial;
     private volatile boolean fullSyncBegun;
+    private volatile java.util.Optional<String> targetIdentity = java.util.Optional.empty();
 
     public Session(ReplicatorOptions options, EventLoopGroup group, ReplicationListener listener, ReplicationSink sink,
                    List<HandlerRegistration> handlers, HandlerGuard guard, Resume resume, Host host) {
@@ -149,7 +169,7 @@ public final class Session implements SessionContext, FlowConnection.Events {
             await(allStable, "partial sync start");
         } else {
             fullSyncBegun = true;
-            host.fullSyncStarted();
+            host.fullSyncStarted(master, targetIdentity);
             host.state(ReplicationState.FULL_SYNC);
             MasterInfo m = master;
             sessionCallback(HandlerFailure.Kind.LISTENER, "ReplicationListener.onFullSyncStart", null,
@@ -230,7 +250,11 @@ public final class Session implements SessionContext, FlowConnection.Events {
                 () -> "handshake with master " + mi.masterId(), () -> listener.onHandshake(mi));
         if (sink != null) {
             sessionCallback(HandlerFailure.Kind.SINK, "ReplicationSink.open", null,
-                    () -> "opening the sink for master " + mi.masterId(), () -> sink.open(mi), false);
+                    () -> "opening the sink for master " + mi.masterId(), () -> {
+                        sink.open(mi);
+                        java.util.Optional<String> id = sink.targetIdentity();
+                        targetIdentity = id != null ? id : java.util.Optional.empty();
+                    }, false);
         }
     }
 
@@ -285,15 +309,7 @@ public final class Session implements SessionContext, FlowConnection.Events {
         MasterInfo m = master;
         int n = m.flowCount();
         barrier = new GlobalCommandBarrier(n);
-        boolean askPartial = options.partialSync() && resume != null && resume.masterId().equals(m.masterId())
-                && resume.flows() == n && resume.nextLsns() != null && supportsRawPartialSync();
-        if (askPartial && sink != null) {
-            java.util.Optional<String> refusal = sink.resumeRefusal();
-            if (refusal.isPresent()) {
-                LOG.warn("not resuming with a partial sync: {}; a full sync follows", refusal.get());
-                askPartial = false;
-            }
-        }
+        boolean askPartial = askPartial(m);
         List<FlowPipeline> ps = new ArrayList<>();
         List<FlowConnection> fcs = new ArrayList<>();
         for (int i = 0; i < n; i++) {
@@ -350,12 +366,23 @@ public final class Session implements SessionContext, FlowConnection.Events {
             }
         }
         if (full > 0 && part > 0) {
-            throw new HandshakeException("the master answered FULL on " + full + " and PARTIAL on " + part
-                    + " flows: reconnecting for a full sync");
+            // the PARTIAL flows cannot be turned into FULL ones in this session (spec §6.2: Dragonfly's
+            // replica aborts and reconnects without LSNs); FullSyncRestartException: no position to resume
+            // from, a new session with a full sync at once
+            throw new FullSyncRestartException("the Dragonfly source answered the partial sync request from "
+                    + resume.origin() + " (next LSNs " + java.util.Arrays.toString(resume.nextLsns())
+                    + ") with FULL on " + full + " and PARTIAL on " + part + " flows (some positions are no longer in its backlog, "
+                    + "--shard_repl_backlog_len): a new session starts with a full sync");
         }
         partial = part == n;
         if (partial) {
-            LOG.info("partial sync from LSNs {}", java.util.Arrays.toString(resume.nextLsns()));
+            LOG.info("partial sync from {}: next LSNs {}", resume.origin(),
+                    java.util.Arrays.toString(resume.nextLsns()));
+        } else if (askPartial) {
+            LOG.warn("the Dragonfly source answered FULL on every flow to the partial sync request from {} (next LSNs "
+                    + "{}): the positions are no longer in its backlog (--shard_repl_backlog_len) or it does not offer "
+                    + "partial sync; a full sync follows", resume.origin(),
+                    java.util.Arrays.toString(resume.nextLsns()));
         }
         synchronized (this) {
             if (closed) {
@@ -371,10 +398,68 @@ public final class Session implements SessionContext, FlowConnection.Events {
         }
     }
 
+    /**
+     * Whether to ask for a partial sync from {@link #resume}: a position exists, partial sync is on,
+     * the master is the same (replication id, flow count), its release supports the raw-journal form,
+     * the sink's target is the same and the sink does not refuse. Every "no" but the first is logged
+     * with its reason (a full sync follows).
+     */
+    private boolean askPartial(MasterInfo m) {
+        if (resume == null || resume.nextLsns() == null) {
+            return false;
+        }
+        String why = null;
+        if (!options.partialSync()) {
+            LOG.info("not resuming from {}: partial sync is off (ReplicatorOptions.partialSync(false)); a full sync "
+                    + "follows", resume.origin());
+            return false;
+        } else if (!resume.masterId().equals(m.masterId())) {
+            why = "the master's replication id changed from " + resume.masterId() + " to " + m.masterId()
+                    + " (the master restarted, or is another server): its LSNs do not continue the saved ones";
+        } else if (resume.flows() != m.flowCount()) {
+            why = "the master has " + m.flowCount() + " flows, the saved position has " + resume.flows();
+        } else if (!supportsRawPartialSync()) {
+            why = unsupportedReleaseReason(m.release());
+        } else if (!resume.target().equals(targetIdentity)) {
+            why = "the sink's target is " + targetIdentity.map(t -> "'" + t + "'").orElse("unidentified")
+                    + ", the saved position belongs to " + resume.target().map(t -> "'" + t + "'").orElse("an "
+                    + "unidentified target") + ": a different target does not hold what was applied";
+        }
+        if (why != null) {
+            LOG.warn("not resuming from {} with a partial sync: {}; a full sync follows", resume.origin(), why);
+            return false;
+        }
+        if (sink != null) {
+            java.util.Optional<String> refusal = sink.resumeRefusal();
+            if (refusal.isPresent()) {
+                LOG.warn("not resuming from {} with a partial sync: {}; a full sync follows", resume.origin(),
+                        refusal.get());
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Raw-journal partial sync without DFLY SYNC exists from v1.35 (spec §6.2). */
     private boolean supportsRawPartialSync() {
         int[] v = master.releaseVersion();
         return v[0] > 1 || (v[0] == 1 && v[1] >= 35);
+    }
+
+    /** Why a master of {@code release} is not asked for a partial sync (spec §6.2). */
+    static String unsupportedReleaseReason(String release) {
+        int[] v = new MasterInfo("", "", 1, -1, "", release).releaseVersion();
+        String r = release.isEmpty() ? "an unknown release (INFO SERVER has no dragonfly_version)"
+                : "release " + release;
+        if (v[0] == 1 && ((v[1] >= 16 && v[1] <= 20) || (v[1] >= 31 && v[1] <= 34))) {
+            return "the master runs " + r + ", whose partial sync is an incremental snapshot after DFLY SYNC, "
+                    + "which this library does not implement (it resumes from v1.35 on)";
+        }
+        if (v[0] == 1 && v[1] >= 21 && v[1] <= 30) {
+            return "the master runs " + r + ", which has no partial sync (v1.21 to v1.30 always answer FULL)";
+        }
+        return "the master runs " + r + ", for which this library does not ask for a partial sync (it does from "
+                + "v1.35 on)";
     }
 
     private synchronized ControlConnection control() {
@@ -485,12 +570,12 @@ public final class Session implements SessionContext, FlowConnection.Events {
                 FlowPipeline p = ps.get(i);
                 lsns[i] = p.isStable() ? p.applied() : resume.nextLsns()[i];
             }
-            return new Resume(m.masterId(), m.flowCount(), lsns);
+            return new Resume(m.masterId(), m.flowCount(), lsns, targetIdentity, "the previous session");
         }
         if (!fullSyncBegun && resume != null && resume.masterId().equals(m.masterId())) {
             return resume;
         }
-        return new Resume(m.masterId(), m.flowCount(), null);
+        return new Resume(m.masterId(), m.flowCount(), null, targetIdentity, "the previous session");
     }
 
     /**
