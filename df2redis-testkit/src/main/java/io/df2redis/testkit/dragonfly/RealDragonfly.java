@@ -104,19 +104,41 @@ public final class RealDragonfly implements DragonflyUnderTest {
         try {
             d.awaitPing(Duration.ofSeconds(30));
             if (!startsFresh()) {
+                d.requireMatching(spec);
                 try (BlockingRespClient c = d.client()) {
                     c.ok("FLUSHALL");
                 }
             }
             if (spec.aclUser() != null) {
                 try (BlockingRespClient c = d.client()) {
-                    c.ok("ACL", "SETUSER", spec.aclUser(), "on", ">" + spec.aclPassword(), "~*", "&*", "+@all");
+                    c.ok("ACL", "SETUSER", spec.aclUser(), "on", ">" + spec.aclPassword(), "~*", "+@all");
                 }
             }
             return d;
         } catch (Exception e) {
             d.close();
             throw e;
+        }
+    }
+
+    /**
+     * A running master ({@value #ADDR_ENV}) was started with flags this code cannot set: a
+     * scenario that needs other flags is aborted (a JUnit assumption, reported as skipped with
+     * the reason) rather than run against a master it does not describe.
+     */
+    private void requireMatching(DragonflySpec spec) throws IOException {
+        String why = null;
+        if (spec.tls() || spec.password() != null) {
+            why = "TLS or a password";
+        } else if (spec.backlogLength() >= 0 || spec.chunkSize() > 0 || spec.snapshotEgressLimit() > 0
+                || spec.compression() != io.df2redis.testkit.CompressionMode.LZ4) {
+            why = "master flags (" + spec + ")";
+        } else if (flows() != spec.shards()) {
+            why = spec.shards() + " shards (the running master has " + flows() + ")";
+        }
+        if (why != null) {
+            org.junit.jupiter.api.Assumptions.abort("this scenario needs " + why + ", which the running master at "
+                    + ADDR_ENV + " was not started with: set " + BIN_ENV + " to run it against a real Dragonfly");
         }
     }
 
