@@ -2,6 +2,7 @@ package io.df2redis.examples.cli;
 
 import io.df2redis.examples.cli.ConnectionOptions.HostPort;
 import io.df2redis.replica.AuthenticationException;
+import io.df2redis.replica.Checkpoint;
 import io.df2redis.replica.ConnectionException;
 import io.df2redis.replica.ReplicationException;
 import io.df2redis.sink.redis.FullSyncTargetPolicy;
@@ -11,9 +12,11 @@ import io.df2redis.sink.redis.ServerProbe;
 
 import java.io.PrintWriter;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 
@@ -24,6 +27,18 @@ import java.util.stream.Collectors;
  * source itself (same {@code master_replid}/{@code run_id} in {@code INFO}), and what it holds in
  * the dbs the sync writes, judged by the {@link FullSyncTargetPolicy}. A failure is a
  * {@link CliException} naming the side and what to do; nothing is written to either side.
+ *
+ * <p><b>With {@code replicate --checkpoint FILE}</b> the keys a target holds are not judged when
+ * the run is expected to resume: the checkpoint ({@link CheckpointFile#initial()}) holds positions
+ * (it was not saved during a full sync), names the source's current {@code master_replid}, comes
+ * from a source release that resumes (v1.35 on) and names the target's current
+ * {@link TargetIdentity} (same {@code run_id}s, same {@code --map-db}) — then those keys are what
+ * earlier runs wrote. The replicator still decides: when it cannot resume after all (another flow
+ * count, positions no longer in Dragonfly's backlog), its full sync applies the target policy, as
+ * without a checkpoint. A checkpoint that would resume into a target holding no keys (in the dbs
+ * written) while the source holds some is set aside: that target lost what the checkpoint says was
+ * applied, and a full sync follows. In every other case the target is judged as without a
+ * checkpoint, and a refusal says why the checkpoint does not spare the full sync.
  */
 final class Preflight {
     /**
@@ -32,8 +47,11 @@ final class Preflight {
      * @param sourceKeys keys the source holds (all dbs), -1 when it cannot tell
      * @param sourceKeysWithoutTtl of those, keys without an expiry (they cannot vanish on their own)
      * @param targetKeys keys per db the target holds in the dbs the sync writes (summed over a cluster's masters)
+     * @param resume whether the run is expected to resume from the checkpoint (with {@code --checkpoint})
+     * @param fullSyncCause with {@code --checkpoint} and not {@code resume}: why a full sync follows; else null
      */
-    record Outcome(long sourceKeys, long sourceKeysWithoutTtl, Map<Integer, Long> targetKeys) {
+    record Outcome(long sourceKeys, long sourceKeysWithoutTtl, Map<Integer, Long> targetKeys, boolean resume,
+                   String fullSyncCause) {
     }
 
     private final ConnectionOptions conn;
@@ -41,14 +59,19 @@ final class Preflight {
     private final FullSyncTargetPolicy policy;
     private final PrintWriter err;
     private final boolean quiet;
+    private final CheckpointFile checkpoint;
 
+    /**
+     * @param checkpoint the {@code --checkpoint} file, or null without one
+     */
     Preflight(ConnectionOptions conn, RedisSink.Builder sink, FullSyncTargetPolicy policy, PrintWriter err,
-              boolean quiet) {
+              boolean quiet, CheckpointFile checkpoint) {
         this.conn = conn;
         this.sink = sink;
         this.policy = policy;
         this.err = err;
         this.quiet = quiet;
+        this.checkpoint = checkpoint;
     }
 
     /** Runs the checks; throws a {@link CliException} on the first that fails. */
@@ -74,9 +97,11 @@ final class Preflight {
             throw failure("source", "Dragonfly", src, e);
         }
         Map<Integer, Long> held = new TreeMap<>();
+        Map<HostPort, String> runIds = new LinkedHashMap<>();
         for (HostPort node : targetNodes()) {
             try (ServerProbe p = conn.targetProbe(node).connect()) {
                 ServerIdentity target = p.identity();
+                runIds.put(node, target.runId());
                 if (source.sameServerAs(target)) {
                     throw new CliException(Df2RedisCli.USAGE, "the target " + node + " is the source Dragonfly " + src
                             + " itself (both report " + (source.hasReplicationId(target.replicationId())
@@ -95,12 +120,28 @@ final class Preflight {
         }
         String where = (conn.targetCluster ? "target Redis Cluster " : "target Redis ")
                 + conn.targetAddresses().stream().map(HostPort::toString).collect(Collectors.joining(","));
-        if (!held.isEmpty()) {
+        boolean resume = false;
+        String cause = null;
+        if (checkpoint != null) {
+            cause = fullSyncCause(source, TargetIdentity.of(conn, runIds), held, counted ? keys : -1);
+            resume = cause == null;
+        }
+        if (resume && !held.isEmpty()) {
+            Checkpoint c = checkpoint.initial().orElseThrow();
+            if (!quiet) {
+                err.println("df2redis: --checkpoint " + checkpoint.file() + " (saved at " + c.savedAt() + ", next LSNs "
+                        + ResumeCheck.lsns(c) + ") names this source and this target: the " + where + " keeps its "
+                        + "keys (" + describe(held) + ", written by earlier runs). Should the source refuse the partial "
+                        + "sync, the full sync applies --target-policy " + policyName());
+                err.flush();
+            }
+        } else if (!held.isEmpty()) {
+            String because = cause == null ? "" : cause + "; a full sync follows, and ";
             switch (policy) {
-                case REFUSE_NON_EMPTY -> throw new CliException(Df2RedisCli.USAGE, "the " + where + " holds keys in "
-                        + "the dbs the full sync writes: " + describe(held) + ". Nothing was written. Choose what to do "
-                        + "with them: --target-policy flush deletes them first (FLUSHDB of those dbs; --force is the "
-                        + "same), --target-policy upsert keeps them (the source's keys overwrite those of the same "
+                case REFUSE_NON_EMPTY -> throw new CliException(Df2RedisCli.USAGE, because + "the " + where + " holds "
+                        + "keys in the dbs the full sync writes: " + describe(held) + ". Nothing was written. Choose "
+                        + "what to do with them: --target-policy flush deletes them first (FLUSHDB of those dbs; --force "
+                        + "is the same), --target-policy upsert keeps them (the source's keys overwrite those of the same "
                         + "name); or empty the target, or use another one");
                 case FLUSH -> {
                     err.println("df2redis: --target-policy flush: the full sync deletes (FLUSHDB) " + describe(held)
@@ -116,7 +157,42 @@ final class Preflight {
                 }
             }
         }
-        return new Outcome(counted ? keys : -1, counted ? persistent : -1, held);
+        return new Outcome(counted ? keys : -1, counted ? persistent : -1, held, resume, cause);
+    }
+
+    /**
+     * With {@code --checkpoint}: why this run does a full sync — {@code --fresh}, no checkpoint, one
+     * that {@link ResumeCheck} finds unusable against the source and target now, or one that would
+     * resume into a target that holds no keys while the source holds some (then set aside) — or null
+     * when it is expected to resume.
+     */
+    private String fullSyncCause(ServerIdentity source, String targetIdentity, Map<Integer, Long> held,
+                                 long sourceKeys) {
+        String file = checkpoint.file().toString();
+        if (checkpoint.fresh()) {
+            return "--fresh sets the checkpoint " + file + " aside";
+        }
+        Checkpoint c = checkpoint.initial().orElse(null);
+        if (c == null) {
+            return "there is no checkpoint in " + file + " yet";
+        }
+        String why = ResumeCheck.whyNot(c, source.replicationId(), -1, source.dragonflyVersion(),
+                Optional.of(targetIdentity));
+        if (why == null && held.isEmpty() && sourceKeys > 0) {
+            why = "it says the target holds what earlier runs applied, but the target holds no keys in the dbs the "
+                    + "sync writes while the source holds " + SyncRun.count(sourceKeys) + " (was it emptied?)";
+            checkpoint.setAside(why);
+        }
+        return why == null ? null : "the checkpoint " + file + " cannot be resumed: " + why;
+    }
+
+    /** {@code refuse (the run stops, …)}: the policy and what it does to the target's keys. */
+    private String policyName() {
+        return SyncOptions.optionValue(policy) + switch (policy) {
+            case REFUSE_NON_EMPTY -> " (the run stops, exit 2, nothing written)";
+            case FLUSH -> " (those keys are deleted first)";
+            case UPSERT -> " (those keys are kept)";
+        };
     }
 
     /** The target nodes to check: the one server, or every master of the cluster (found through a seed). */

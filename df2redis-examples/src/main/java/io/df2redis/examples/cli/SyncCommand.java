@@ -37,12 +37,22 @@ abstract class SyncCommand implements Callable<Integer> {
         logging.apply();
         SyncRun r = new SyncRun(mode, connection, sync, sync.targetPolicy(spec.commandLine()), logging.quiet,
                 Redactor.wrap(spec.commandLine().getOut()), Redactor.wrap(spec.commandLine().getErr()),
-                System.console() != null);
+                System.console() != null, checkpoint());
         run = r;
         if (stopEarly) {
             r.requestStop();
         }
         return r.run();
+    }
+
+    /**
+     * The checkpoint file of this run ({@code replicate --checkpoint}); none by default.
+     *
+     * @return the checkpoint file, or null
+     * @throws picocli.CommandLine.ParameterException or {@link CliException} for unusable options
+     */
+    CheckpointFile checkpoint() {
+        return null;
     }
 
     /** Stops the run as SIGINT/SIGTERM do (the shutdown hook's path); returns at once. */

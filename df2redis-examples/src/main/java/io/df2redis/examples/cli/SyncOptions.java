@@ -55,6 +55,20 @@ public final class SyncOptions {
         return targetPolicy == null ? FullSyncTargetPolicy.REFUSE_NON_EMPTY : targetPolicy;
     }
 
+    /**
+     * The {@code --target-policy} word of a policy.
+     *
+     * @param policy the policy
+     * @return {@code refuse}, {@code flush} or {@code upsert}
+     */
+    static String optionValue(FullSyncTargetPolicy policy) {
+        return switch (policy) {
+            case REFUSE_NON_EMPTY -> "refuse";
+            case FLUSH -> "flush";
+            case UPSERT -> "upsert";
+        };
+    }
+
     /** {@code refuse} / {@code flush} / {@code upsert} → {@link FullSyncTargetPolicy}. */
     static final class TargetPolicyConverter implements CommandLine.ITypeConverter<FullSyncTargetPolicy> {
         @Override

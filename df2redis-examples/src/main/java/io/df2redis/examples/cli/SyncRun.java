@@ -1,7 +1,9 @@
 package io.df2redis.examples.cli;
 
 import io.df2redis.replica.AuthenticationException;
+import io.df2redis.replica.Checkpoint;
 import io.df2redis.replica.FlowStats;
+import io.df2redis.replica.FullSyncRestartException;
 import io.df2redis.replica.MasterInfo;
 import io.df2redis.replica.ReplicationException;
 import io.df2redis.replica.ReplicationListener;
@@ -21,10 +23,12 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
@@ -37,6 +41,14 @@ import java.util.stream.Collectors;
  * stderr, and a clean stop on {@link #requestStop()} — which the JVM shutdown hook (SIGINT/SIGTERM)
  * calls, waiting until the replicator and the sink are closed and the summary is printed. A
  * {@code migrate} whose snapshot delivered fewer keys than the source held is a failure.
+ *
+ * <p>With a {@link CheckpointFile} ({@code replicate --checkpoint}) the replicator keeps its position
+ * there and the Redis sink is wrapped in an {@link IdentifiedSink}; the run says on stderr whether it
+ * resumed (partial sync from the checkpoint's LSNs) or ran a full sync and why, and the summary
+ * names the checkpoint saved after the final drain.
+ *
+ * <p>Threads: {@link #run()} on the command's thread; listener callbacks on the replicator's threads;
+ * {@link #tick()} on {@code df2redis-progress}; lines on stderr are printed under {@code print}.
  */
 final class SyncRun {
     private static final Logger LOG = LoggerFactory.getLogger(SyncRun.class);
@@ -52,6 +64,7 @@ final class SyncRun {
     private final PrintWriter out;
     private final PrintWriter err;
     private final boolean tty;
+    private final CheckpointFile checkpoint;
     private final CountDownLatch stop = new CountDownLatch(1);
     private final CountDownLatch finished = new CountDownLatch(1);
     private final AtomicInteger exitCode = new AtomicInteger(Df2RedisCli.FAILURE);
@@ -61,6 +74,17 @@ final class SyncRun {
     private final ArrayDeque<long[]> samples = new ArrayDeque<>();
     private volatile Replicator replicator;
     private volatile RedisSink sink;
+    private volatile IdentifiedSink identified;
+    private volatile Preflight.Outcome preflight;
+    /** With a checkpoint: how the first session that synced started ("resumed …" / "full sync: …"), or null. */
+    private volatile String startReport;
+    /** With a checkpoint: why the first session ran a full sync, or null. */
+    private volatile String fullSyncReason;
+    private final AtomicBoolean startReported = new AtomicBoolean();
+    /** Whether the current session began a full sync (replicator threads). */
+    private volatile boolean sessionFullSync;
+    /** The message of a full-sync restart (a mixed FULL/PARTIAL answer), or null. */
+    private volatile String restartMessage;
     private volatile long sourceKeys = -1;
     private volatile long sourceKeysWithoutTtl = -1;
     /** Why a migrate that reached stable sync still failed (fewer keys than the source held), or null. */
@@ -79,9 +103,10 @@ final class SyncRun {
     /**
      * @param policy what the full sync does with keys already in the target
      * @param quiet no progress, status or informational lines (warnings, errors and the summary only)
+     * @param checkpoint the {@code --checkpoint} file of {@code replicate}, or null
      */
     SyncRun(Mode mode, ConnectionOptions conn, SyncOptions opts, FullSyncTargetPolicy policy, boolean quiet,
-            PrintWriter out, PrintWriter err, boolean tty) {
+            PrintWriter out, PrintWriter err, boolean tty, CheckpointFile checkpoint) {
         this.mode = mode;
         this.conn = conn;
         this.opts = opts;
@@ -90,6 +115,7 @@ final class SyncRun {
         this.out = out;
         this.err = err;
         this.tty = tty;
+        this.checkpoint = checkpoint;
     }
 
     /** Asks the run to stop (what SIGINT/SIGTERM do). Returns at once; idempotent. */
@@ -131,11 +157,28 @@ final class SyncRun {
             err.println("df2redis: stopped before replication started");
             return mode == Mode.REPLICATE ? Df2RedisCli.OK : Df2RedisCli.FAILURE;
         }
+        if (checkpoint != null) {
+            try {
+                prepareCheckpoint();
+            } catch (CliException e) {
+                err.println("df2redis: " + e.getMessage());
+                err.flush();
+                return e.exitCode();
+            }
+        }
         RedisSink s = conn.sinkBuilder().unsupportedDataPolicy(opts.unsupported).fullSyncTargetPolicy(policy).build();
         sink = s;
         Replicator r;
         try {
-            r = Replicator.builder().source(conn.sourceEndpoint()).listener(new Listener()).ownedSink(s).build();
+            Replicator.Builder b = Replicator.builder().source(conn.sourceEndpoint()).listener(new Listener());
+            if (checkpoint != null) {
+                IdentifiedSink is = new IdentifiedSink(s, () -> TargetIdentity.probe(conn));
+                identified = is;
+                b.ownedSink(is).checkpointStore(checkpoint);
+            } else {
+                b.ownedSink(s);
+            }
+            r = b.build();
         } catch (RuntimeException e) {
             s.close();
             throw e;
@@ -175,7 +218,12 @@ final class SyncRun {
         ReplicationException failure = r.failure();
         int code;
         if (failure instanceof TargetNotEmptyException t) {
-            err.println("df2redis: the " + t.target() + " holds keys in the dbs the full sync writes: "
+            String why = fullSyncReason;
+            String before = why != null ? "a full sync was needed: " + why + ". But "
+                    : checkpoint != null && startReport != null ? "this run resumed from the checkpoint, then needed a "
+                    + "full sync (see the log lines above for why). But " : "";
+            err.println("df2redis: " + before + "the "
+                    + t.target() + " holds keys in the dbs the full sync writes: "
                     + Preflight.describe(new java.util.TreeMap<>(t.keysByDb())) + ". Nothing was written there. Choose "
                     + "--target-policy flush (delete them first) or --target-policy upsert (keep them)");
             code = Df2RedisCli.USAGE;
@@ -262,7 +310,8 @@ final class SyncRun {
 
     /** The {@link Preflight} checks; announces the run on stderr unless quiet. */
     private void preflight() {
-        Preflight.Outcome o = new Preflight(conn, conn.sinkBuilder(), policy, err, quiet).run();
+        Preflight.Outcome o = new Preflight(conn, conn.sinkBuilder(), policy, err, quiet, checkpoint).run();
+        preflight = o;
         sourceKeys = o.sourceKeys();
         sourceKeysWithoutTtl = o.sourceKeysWithoutTtl();
         if (!opts.noProgress && !quiet) {
@@ -272,17 +321,139 @@ final class SyncRun {
         }
     }
 
+    // ------------------------------------------------------------------ checkpoint
+
+    /**
+     * After the pre-flight checks passed (so that a refused run keeps its checkpoint):
+     * {@code --fresh} removes the checkpoint; a checkpoint the checks set aside is announced (a full
+     * sync follows). Both are printed even with {@code --quiet}.
+     */
+    private void prepareCheckpoint() {
+        if (checkpoint.fresh()) {
+            boolean removed = checkpoint.clearForFresh();
+            if (removed || !quiet) { // a removal is always announced
+                err.println("df2redis: --fresh: " + (removed ? "removed the checkpoint " + checkpoint.file()
+                        : "there was no checkpoint in " + checkpoint.file()) + "; a full sync follows (--target-policy "
+                        + SyncOptions.optionValue(policy) + ")");
+                err.flush();
+            }
+        } else if (checkpoint.setAsideReason() != null) {
+            err.println("df2redis: the checkpoint " + checkpoint.file() + " is not used: "
+                    + checkpoint.setAsideReason() + "; a full sync follows");
+            err.flush();
+        }
+    }
+
+    /**
+     * With a checkpoint, once: how the run started — resumed with a partial sync from the
+     * checkpoint's LSNs, or a full sync and why (replicator thread).
+     *
+     * @param master the master of the full sync, or null for a partial sync
+     */
+    private void reportStart(MasterInfo master) {
+        if (checkpoint == null || !startReported.compareAndSet(false, true)) {
+            return;
+        }
+        if (master == null) {
+            Checkpoint c = checkpoint.initial().orElse(null);
+            String from = c == null ? "" : " from next LSNs " + ResumeCheck.lsns(c);
+            startReport = "partial sync" + from + " (resumed from the checkpoint; no full sync)";
+            if (!quiet) {
+                announce("df2redis: resumed from the checkpoint " + checkpoint.file() + ": partial sync" + from
+                        + "; no full sync, the target keeps its keys");
+            }
+            return;
+        }
+        String why = fullSyncReason(master);
+        fullSyncReason = why;
+        startReport = "full sync: " + why;
+        if (!quiet || checkpoint.initial().isPresent()) {
+            announce("df2redis: full sync: " + why);
+        }
+    }
+
+    /** Why the first session runs a full sync although there is a checkpoint option. */
+    private String fullSyncReason(MasterInfo m) {
+        Preflight.Outcome o = preflight;
+        if (o != null && o.fullSyncCause() != null) {
+            return o.fullSyncCause();
+        }
+        Checkpoint c = checkpoint.initial().orElse(null);
+        if (c == null) {
+            return "there is no checkpoint in " + checkpoint.file();
+        }
+        IdentifiedSink is = identified;
+        String id = is == null ? null : is.lastIdentity();
+        String why = ResumeCheck.whyNot(c, m.masterId(), m.flowCount(), m.release(),
+                id == null ? null : Optional.of(id));
+        if (why != null) {
+            return "the checkpoint " + checkpoint.file() + " cannot be resumed: " + why;
+        }
+        String restart = restartMessage;
+        if (restart != null) {
+            return restart;
+        }
+        String refusal = is == null ? null : is.lastRefusal();
+        if (refusal != null) {
+            return "the checkpoint " + checkpoint.file() + " cannot be resumed: " + refusal;
+        }
+        // every condition the replicator checks before asking held: it asked, and the source said FULL
+        return "the source answered FULL to the partial sync from the checkpoint " + checkpoint.file() + " (next LSNs "
+                + ResumeCheck.lsns(c) + "): it no longer holds those positions in its backlog "
+                + "(Dragonfly's --shard_repl_backlog_len)";
+    }
+
+    /** A line of its own on stderr (ends a redrawn progress line first). */
+    private void announce(String line) {
+        synchronized (print) {
+            if (lineOpen) {
+                err.println();
+                lineOpen = false;
+                lastLineLength = 0;
+            }
+            err.println(line);
+            err.flush();
+        }
+    }
+
+    /** The summary's checkpoint line: the file and what it holds after the final save. */
+    private String checkpointLine(Replicator r) {
+        StringBuilder sb = new StringBuilder("checkpoint ").append(checkpoint.file()).append(": ");
+        Checkpoint c = r.lastCheckpoint().orElse(null);
+        if (c == null) {
+            sb.append("none saved (the next run with it does a full sync)");
+        } else if (!c.resumable()) {
+            sb.append("records a full sync that did not finish (saved at ").append(c.savedAt())
+                    .append("): the next run with it does a full sync");
+        } else {
+            sb.append("next LSNs ").append(ResumeCheck.lsns(c)).append(", saved at ").append(c.savedAt());
+        }
+        String failed = checkpoint.lastSaveFailure();
+        if (failed != null) {
+            sb.append("; the last save FAILED (").append(failed).append("): it holds an older position, so the next "
+                    + "run delivers some entries again");
+        }
+        return sb.toString();
+    }
+
     // ------------------------------------------------------------------ progress and status
 
     private final class Listener implements ReplicationListener {
         @Override
+        public void onHandshake(MasterInfo master) {
+            sessionFullSync = false;
+        }
+
+        @Override
         public void onFullSyncStart(MasterInfo master) {
+            sessionFullSync = true;
             fullSyncs.incrementAndGet();
             fullSyncStartNanos = System.nanoTime();
             fullSyncEndNanos = 0;
             synchronized (print) {
                 stableAnnounced = false;
             }
+            reportStart(master);
         }
 
         @Override
@@ -290,12 +461,18 @@ final class SyncRun {
             if (to == ReplicationState.STABLE_SYNC && fullSyncEndNanos == 0) {
                 fullSyncEndNanos = System.nanoTime();
             }
+            if (to == ReplicationState.STABLE_SYNC && !sessionFullSync) {
+                reportStart(null);
+            }
         }
 
         @Override
         public void onError(ReplicationException error) {
             sessionErrors.incrementAndGet();
             lastError = error.getMessage();
+            if (error instanceof FullSyncRestartException) {
+                restartMessage = error.getMessage();
+            }
         }
     }
 
@@ -311,9 +488,13 @@ final class SyncRun {
                 switch (st.state()) {
                     case FULL_SYNC -> show(fullSyncLine(st, now), false);
                     case STABLE_SYNC -> {
-                        if (!stableAnnounced) {
+                        if (!stableAnnounced && fullSyncs.get() == 0 && startReport == null) {
+                            // a partial sync from the checkpoint: the listener announces it first
+                        } else if (!stableAnnounced) {
                             stableAnnounced = true;
-                            show(fullSyncDoneLine(st), true);
+                            if (fullSyncs.get() > 0) {
+                                show(fullSyncDoneLine(st), true);
+                            }
                             lastStatusNanos = now;
                             sample(st, now);
                         } else if (tty || now - lastStatusNanos >= opts.statusInterval.toNanos() - 50_000_000L) {
@@ -473,6 +654,12 @@ final class SyncRun {
                         : " " + ss.skippedByReason(), count(fullSyncs.get()), fullSyncs.get() == 1 ? "" : "s",
                 sessionErrors.get(), count(ss.commands()), ss.errors(), conn.targetCluster
                         ? ", " + ss.movedRedirects() + " MOVED / " + ss.askRedirects() + " ASK redirects" : "");
+        if (checkpoint != null) {
+            if (startReport != null) {
+                out.println("started with a " + startReport);
+            }
+            out.println(checkpointLine(r));
+        }
         out.flush();
     }
 
