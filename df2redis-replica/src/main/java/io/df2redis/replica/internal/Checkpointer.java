@@ -144,6 +144,12 @@ public final class Checkpointer {
                 }
                 LOG.debug("checkpoint saved: {}", c);
             } catch (RuntimeException e) {
+                if (Thread.currentThread().isInterrupted()) {
+                    // the replicator is closing (its close thread interrupted this save): the final save
+                    // after the drain follows, and the store kept its previous checkpoint
+                    LOG.debug("checkpoint save interrupted by close; the final save follows: {}", e.toString());
+                    return;
+                }
                 String msg = String.valueOf(e.getMessage());
                 if (!msg.equals(failing)) {
                     LOG.warn("could not save the checkpoint (next LSNs {}) to {}: {}; the previous checkpoint stays, "
