@@ -44,27 +44,45 @@ import java.util.NoSuchElementException;
 public final class RdbEncoder {
     /** Unix seconds of Dragonfly's member/field expiry base (2023-02-01T00:00:00Z). */
     public static final long MEMBER_EXPIRY_BASE = 1675209600L;
-    /** Length of the eof token after a flow's EOF. */
-    public static final int EOF_TOKEN_LENGTH = 40;
+    /** Length of the eof token after a flow's EOF ({@link RdbOpcodes#EOF_TOKEN_LENGTH}). */
+    public static final int EOF_TOKEN_LENGTH = RdbOpcodes.EOF_TOKEN_LENGTH;
 
-    public static final int OP_FULLSYNC_END = 0xC8;
-    public static final int OP_ZSTD_BLOB = 0xC9;
-    public static final int OP_LZ4_BLOB = 0xCA;
-    public static final int OP_JOURNAL_BLOB = 0xD2;
-    public static final int OP_JOURNAL_OFFSET = 0xD3;
-    public static final int OP_DF_MASK = 0xDC;
-    public static final int OP_TAGGED_CHUNK = 0xE0;
-    public static final int OP_SLOT_INFO = 0xF4;
-    public static final int OP_FUNCTION2 = 0xF5;
-    public static final int OP_MODULE_AUX = 0xF7;
-    public static final int OP_IDLE = 0xF8;
-    public static final int OP_FREQ = 0xF9;
-    public static final int OP_AUX = 0xFA;
-    public static final int OP_RESIZEDB = 0xFB;
-    public static final int OP_EXPIRETIME_MS = 0xFC;
-    public static final int OP_EXPIRETIME = 0xFD;
-    public static final int OP_SELECTDB = 0xFE;
-    public static final int OP_EOF = 0xFF;
+    /** Alias of {@link RdbOpcodes#FULLSYNC_END}, kept for existing callers. */
+    public static final int OP_FULLSYNC_END = RdbOpcodes.FULLSYNC_END;
+    /** Alias of {@link RdbOpcodes#ZSTD_BLOB}, kept for existing callers. */
+    public static final int OP_ZSTD_BLOB = RdbOpcodes.ZSTD_BLOB;
+    /** Alias of {@link RdbOpcodes#LZ4_BLOB}, kept for existing callers. */
+    public static final int OP_LZ4_BLOB = RdbOpcodes.LZ4_BLOB;
+    /** Alias of {@link RdbOpcodes#JOURNAL_BLOB}, kept for existing callers. */
+    public static final int OP_JOURNAL_BLOB = RdbOpcodes.JOURNAL_BLOB;
+    /** Alias of {@link RdbOpcodes#JOURNAL_OFFSET}, kept for existing callers. */
+    public static final int OP_JOURNAL_OFFSET = RdbOpcodes.JOURNAL_OFFSET;
+    /** Alias of {@link RdbOpcodes#DF_MASK}, kept for existing callers. */
+    public static final int OP_DF_MASK = RdbOpcodes.DF_MASK;
+    /** Alias of {@link RdbOpcodes#TAGGED_CHUNK}, kept for existing callers. */
+    public static final int OP_TAGGED_CHUNK = RdbOpcodes.TAGGED_CHUNK;
+    /** Alias of {@link RdbOpcodes#SLOT_INFO}, kept for existing callers. */
+    public static final int OP_SLOT_INFO = RdbOpcodes.SLOT_INFO;
+    /** Alias of {@link RdbOpcodes#FUNCTION2}, kept for existing callers. */
+    public static final int OP_FUNCTION2 = RdbOpcodes.FUNCTION2;
+    /** Alias of {@link RdbOpcodes#MODULE_AUX}, kept for existing callers. */
+    public static final int OP_MODULE_AUX = RdbOpcodes.MODULE_AUX;
+    /** Alias of {@link RdbOpcodes#IDLE}, kept for existing callers. */
+    public static final int OP_IDLE = RdbOpcodes.IDLE;
+    /** Alias of {@link RdbOpcodes#FREQ}, kept for existing callers. */
+    public static final int OP_FREQ = RdbOpcodes.FREQ;
+    /** Alias of {@link RdbOpcodes#AUX}, kept for existing callers. */
+    public static final int OP_AUX = RdbOpcodes.AUX;
+    /** Alias of {@link RdbOpcodes#RESIZEDB}, kept for existing callers. */
+    public static final int OP_RESIZEDB = RdbOpcodes.RESIZEDB;
+    /** Alias of {@link RdbOpcodes#EXPIRETIME_MS}, kept for existing callers. */
+    public static final int OP_EXPIRETIME_MS = RdbOpcodes.EXPIRETIME_MS;
+    /** Alias of {@link RdbOpcodes#EXPIRETIME}, kept for existing callers. */
+    public static final int OP_EXPIRETIME = RdbOpcodes.EXPIRETIME;
+    /** Alias of {@link RdbOpcodes#SELECTDB}, kept for existing callers. */
+    public static final int OP_SELECTDB = RdbOpcodes.SELECTDB;
+    /** Alias of {@link RdbOpcodes#EOF}, kept for existing callers. */
+    public static final int OP_EOF = RdbOpcodes.EOF;
 
     private static final RdbEncoder DRAGONFLY = builder().build();
 
@@ -182,7 +200,7 @@ public final class RdbEncoder {
         if (v >= 0) {
             Bytes.writeRdbLength(out, v);
         } else {
-            out.writeByte(0x81);
+            out.writeByte(RdbOpcodes.LENGTH_64);
             out.writeLong(v);
         }
     }
@@ -223,13 +241,13 @@ public final class RdbEncoder {
         }
         long x = v;
         if (x >= Byte.MIN_VALUE && x <= Byte.MAX_VALUE) {
-            out.writeByte(0xC0);
+            out.writeByte(RdbOpcodes.STRING_INT8);
             out.writeByte((int) x);
         } else if (x >= Short.MIN_VALUE && x <= Short.MAX_VALUE) {
-            out.writeByte(0xC1);
+            out.writeByte(RdbOpcodes.STRING_INT16);
             out.writeShortLE((int) x);
         } else if (x >= Integer.MIN_VALUE && x <= Integer.MAX_VALUE) {
-            out.writeByte(0xC2);
+            out.writeByte(RdbOpcodes.STRING_INT32);
             out.writeIntLE((int) x);
         } else {
             return false;
@@ -255,7 +273,7 @@ public final class RdbEncoder {
         if (dragonflyRule && (s.length - c.length < 8 || c.length * 100L >= s.length * 85L)) {
             return false;
         }
-        out.writeByte(0xC3);
+        out.writeByte(RdbOpcodes.STRING_LZF);
         writeLength(out, c.length);
         writeLength(out, s.length);
         out.writeBytes(c);
@@ -304,7 +322,7 @@ public final class RdbEncoder {
     }
 
     public void writeAux(ByteBuf out, byte[] key, byte[] value) {
-        out.writeByte(OP_AUX);
+        out.writeByte(RdbOpcodes.AUX);
         writeString(out, key);
         writeString(out, value);
     }
@@ -314,31 +332,31 @@ public final class RdbEncoder {
     }
 
     public static void writeSelectDb(ByteBuf out, int db) {
-        out.writeByte(OP_SELECTDB);
+        out.writeByte(RdbOpcodes.SELECTDB);
         writeLength(out, db);
     }
 
     public static void writeResizeDb(ByteBuf out, long dbSize, long expiresSize) {
-        out.writeByte(OP_RESIZEDB);
+        out.writeByte(RdbOpcodes.RESIZEDB);
         writeLength(out, dbSize);
         writeLength(out, expiresSize);
     }
 
     /** EXPIRETIME_MS: the next entry's absolute expiry in Unix milliseconds. */
     public static void writeExpireTimeMs(ByteBuf out, long unixMs) {
-        out.writeByte(OP_EXPIRETIME_MS);
+        out.writeByte(RdbOpcodes.EXPIRETIME_MS);
         out.writeLongLE(unixMs);
     }
 
     /** EXPIRETIME (old Redis, seconds as int32 LE). */
     public static void writeExpireTimeSeconds(ByteBuf out, int unixSeconds) {
-        out.writeByte(OP_EXPIRETIME);
+        out.writeByte(RdbOpcodes.EXPIRETIME);
         out.writeIntLE(unixSeconds);
     }
 
     /** DF_MASK: flags, and the memcached flags when {@code mask} has {@link RdbEntry#DF_MASK_MC_FLAGS}. */
     public static void writeDfMask(ByteBuf out, int mask, long mcFlags) {
-        out.writeByte(OP_DF_MASK);
+        out.writeByte(RdbOpcodes.DF_MASK);
         out.writeIntLE(mask);
         if ((mask & RdbEntry.DF_MASK_MC_FLAGS) != 0) {
             out.writeIntLE((int) mcFlags);
@@ -346,17 +364,17 @@ public final class RdbEncoder {
     }
 
     public static void writeIdle(ByteBuf out, long idleSeconds) {
-        out.writeByte(OP_IDLE);
+        out.writeByte(RdbOpcodes.IDLE);
         writeLength(out, idleSeconds);
     }
 
     public static void writeFreq(ByteBuf out, int lfuFrequency) {
-        out.writeByte(OP_FREQ);
+        out.writeByte(RdbOpcodes.FREQ);
         out.writeByte(lfuFrequency);
     }
 
     public static void writeSlotInfo(ByteBuf out, long slot, long slotSize, long expiresSlotSize) {
-        out.writeByte(OP_SLOT_INFO);
+        out.writeByte(RdbOpcodes.SLOT_INFO);
         writeLength(out, slot);
         writeLength(out, slotSize);
         writeLength(out, expiresSlotSize);
@@ -364,7 +382,7 @@ public final class RdbEncoder {
 
     /** FUNCTION2: a function library's code. */
     public void writeFunction(ByteBuf out, byte[] code) {
-        out.writeByte(OP_FUNCTION2);
+        out.writeByte(RdbOpcodes.FUNCTION2);
         writeString(out, code);
     }
 
@@ -373,23 +391,23 @@ public final class RdbEncoder {
      * ({@link RdbValue.ModuleValue#opcodes()}) and the EOF opcode.
      */
     public static void writeModuleAux(ByteBuf out, long moduleId, long when, byte[] opcodeStream) {
-        out.writeByte(OP_MODULE_AUX);
+        out.writeByte(RdbOpcodes.MODULE_AUX);
         writeLengthUnsigned(out, moduleId);
-        writeLength(out, 2);
+        writeLength(out, RdbOpcodes.MODULE_UINT);
         writeLength(out, when);
         out.writeBytes(opcodeStream);
-        out.writeByte(0);
+        out.writeByte(RdbOpcodes.MODULE_EOF);
     }
 
     /** FULLSYNC_END and its 8 zero bytes. */
     public static void writeFullSyncEnd(ByteBuf out) {
-        out.writeByte(OP_FULLSYNC_END);
+        out.writeByte(RdbOpcodes.FULLSYNC_END);
         out.writeLongLE(0);
     }
 
     /** JOURNAL_OFFSET: the next LSN of the flow's journal, 8 bytes LE. */
     public static void writeJournalOffset(ByteBuf out, long nextLsn) {
-        out.writeByte(OP_JOURNAL_OFFSET);
+        out.writeByte(RdbOpcodes.JOURNAL_OFFSET);
         out.writeLongLE(nextLsn);
     }
 
@@ -400,7 +418,7 @@ public final class RdbEncoder {
 
     /** A JOURNAL_BLOB holding {@code count} journal entries (a leading SELECT belongs to its entry). */
     public void writeJournalBlob(ByteBuf out, long count, byte[] items) {
-        out.writeByte(OP_JOURNAL_BLOB);
+        out.writeByte(RdbOpcodes.JOURNAL_BLOB);
         writeLength(out, count);
         writeString(out, items);
     }
@@ -408,7 +426,7 @@ public final class RdbEncoder {
     /** A compressed blob (0xCA LZ4 in Dragonfly's frame format, 0xC9 ZSTD) wrapping already-encoded records. */
     public void writeCompressedBlob(ByteBuf out, Compression compression, byte[] records) {
         byte[] c = compress(compression, records);
-        out.writeByte(compression == Compression.LZ4 ? OP_LZ4_BLOB : OP_ZSTD_BLOB);
+        out.writeByte(compression == Compression.LZ4 ? RdbOpcodes.LZ4_BLOB : RdbOpcodes.ZSTD_BLOB);
         writeLength(out, c.length);
         out.writeBytes(c);
     }
@@ -424,7 +442,7 @@ public final class RdbEncoder {
         if (compression != null && records.length >= 256 && records.length <= (1 << 20)) {
             byte[] c = compress(compression, records);
             if (c.length * 100L <= records.length * 95L) {
-                out.writeByte(compression == Compression.LZ4 ? OP_LZ4_BLOB : OP_ZSTD_BLOB);
+                out.writeByte(compression == Compression.LZ4 ? RdbOpcodes.LZ4_BLOB : RdbOpcodes.ZSTD_BLOB);
                 writeLength(out, c.length);
                 out.writeBytes(c);
                 return true;
@@ -452,7 +470,7 @@ public final class RdbEncoder {
         if (!payload.isReadable()) {
             throw new IllegalArgumentException("TAGGED_CHUNK payload must not be empty");
         }
-        out.writeByte(OP_TAGGED_CHUNK);
+        out.writeByte(RdbOpcodes.TAGGED_CHUNK);
         out.writeIntLE(id);
         out.writeIntLE(payload.readableBytes());
         out.writeBytes(payload, payload.readerIndex(), payload.readableBytes());
@@ -465,7 +483,7 @@ public final class RdbEncoder {
 
     /** EOF and, for RDB version ≥ 5, the given checksum (8 bytes LE). */
     public void writeEof(ByteBuf out, long checksum) {
-        out.writeByte(OP_EOF);
+        out.writeByte(RdbOpcodes.EOF);
         if (rdbVersion >= 5) {
             out.writeLongLE(checksum);
         }
@@ -489,7 +507,7 @@ public final class RdbEncoder {
      * @return the checksum written
      */
     public long writeFileEofContinuing(ByteBuf out, long crcOfPrecedingBytes) {
-        long crc = Crc64.update(crcOfPrecedingBytes, new byte[] {(byte) OP_EOF}, 0, 1);
+        long crc = Crc64.update(crcOfPrecedingBytes, new byte[] {(byte) RdbOpcodes.EOF}, 0, 1);
         writeEof(out, crc);
         return crc;
     }

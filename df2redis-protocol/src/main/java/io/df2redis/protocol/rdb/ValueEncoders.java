@@ -249,7 +249,7 @@ final class ValueEncoders {
                 return new Single(out -> {
                     RdbEncoder.writeLengthUnsigned(out, m.moduleId());
                     out.writeBytes(m.payload());
-                    out.writeByte(0); // module EOF opcode
+                    out.writeByte(RdbOpcodes.MODULE_EOF);
                 });
             }
             default:
