@@ -12,7 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.NoSuchElementException;
 
 /**
  * Writes Dragonfly replication streams (spec §4) and Redis RDB files into Netty
@@ -40,6 +39,14 @@ import java.util.NoSuchElementException;
  * enc.writeEof(out);
  * RdbEncoder.writeEofToken(out, token);
  * }</pre>
+ *
+ * <p><b>Why one class.</b> This is the writer's public surface: one method per RDB record and
+ * primitive, the counterpart of {@link RdbHandler} on the decoding side, with its public nested
+ * {@link Builder} and {@link EntryWriter}. Everything behind it lives elsewhere: the byte values
+ * in {@link RdbOpcodes}, the per-type value layouts in {@code ValueEncoders},
+ * {@code QuicklistUnits}, {@code StreamUnits} and {@code FilterUnits}, piece cutting in
+ * {@code EntryPieceIterator}, compression and CRC in the internal codecs. What remains is the
+ * record table itself, which a reader wants in one place.
  */
 public final class RdbEncoder {
     /** Unix seconds of Dragonfly's member/field expiry base (2023-02-01T00:00:00Z). */
@@ -119,10 +126,12 @@ public final class RdbEncoder {
         return DRAGONFLY;
     }
 
+    /** A builder with Dragonfly's defaults. */
     public static Builder builder() {
         return new Builder();
     }
 
+    /** A builder initialised with this encoder's settings. */
     public Builder toBuilder() {
         Builder b = new Builder();
         b.rdbVersion = rdbVersion;
@@ -140,50 +149,62 @@ public final class RdbEncoder {
         return b;
     }
 
+    /** RDB version of the magic. */
     public int rdbVersion() {
         return rdbVersion;
     }
 
+    /** Whether RDB strings are LZF-compressed when that pays (Dragonfly's rule). */
     public boolean lzfStrings() {
         return lzfStrings;
     }
 
+    /** Whether list nodes are LZF-compressed whenever that makes them smaller. */
     public boolean lzfListNodes() {
         return lzfListNodes;
     }
 
+    /** Most elements in one quicklist node. */
     public int listNodeMaxElements() {
         return listNodeMaxElements;
     }
 
+    /** Element bytes at which a quicklist node is closed. */
     public int listNodeMaxBytes() {
         return listNodeMaxBytes;
     }
 
+    /** Element size from which LIST_QUICKLIST_2 writes a PLAIN node. */
     public int listPlainThreshold() {
         return listPlainThreshold;
     }
 
+    /** Most entries in one stream node. */
     public int streamNodeMaxEntries() {
         return streamNodeMaxEntries;
     }
 
+    /** Entry bytes at which a stream node is closed. */
     public int streamNodeMaxBytes() {
         return streamNodeMaxBytes;
     }
 
+    /** Chunk size of SBF2 and Cuckoo filter bytes. */
     public int filterChunkBytes() {
         return filterChunkBytes;
     }
 
+    /** Smallest intset width in bytes. */
     public int intsetMinWidth() {
         return intsetMinWidth;
     }
 
+    /** Unused bytes written after each zipmap value. */
     public int zipmapFreeBytes() {
         return zipmapFreeBytes;
     }
 
+    /** ZSTD level of compressed blobs. */
     public int zstdLevel() {
         return zstdLevel;
     }
@@ -226,6 +247,7 @@ public final class RdbEncoder {
         writeRawString(out, s);
     }
 
+    /** {@link #writeString(ByteBuf, byte[])} of the UTF-8 bytes of {@code s}. */
     public void writeString(ByteBuf out, String s) {
         writeString(out, s.getBytes(StandardCharsets.UTF_8));
     }
@@ -302,7 +324,7 @@ public final class RdbEncoder {
         } else if (d == Double.NEGATIVE_INFINITY) {
             out.writeByte(255);
         } else {
-            byte[] s = (d == 0 ? (Double.doubleToRawLongBits(d) < 0 ? "-0" : "0") : ValueEncoders.shortestDouble(d))
+            byte[] s = (d == 0 ? (Double.doubleToRawLongBits(d) < 0 ? "-0" : "0") : ScoreText.shortestDouble(d))
                     .getBytes(StandardCharsets.US_ASCII);
             out.writeByte(s.length);
             out.writeBytes(s);
@@ -321,21 +343,25 @@ public final class RdbEncoder {
         out.writeBytes(String.format("REDIS%04d", rdbVersion).getBytes(StandardCharsets.US_ASCII));
     }
 
+    /** AUX: a metadata key/value pair. */
     public void writeAux(ByteBuf out, byte[] key, byte[] value) {
         out.writeByte(RdbOpcodes.AUX);
         writeString(out, key);
         writeString(out, value);
     }
 
+    /** AUX with UTF-8 key and value. */
     public void writeAux(ByteBuf out, String key, String value) {
         writeAux(out, key.getBytes(StandardCharsets.UTF_8), value.getBytes(StandardCharsets.UTF_8));
     }
 
+    /** SELECTDB: the database of the following entries. */
     public static void writeSelectDb(ByteBuf out, int db) {
         out.writeByte(RdbOpcodes.SELECTDB);
         writeLength(out, db);
     }
 
+    /** RESIZEDB: database size hints. */
     public static void writeResizeDb(ByteBuf out, long dbSize, long expiresSize) {
         out.writeByte(RdbOpcodes.RESIZEDB);
         writeLength(out, dbSize);
@@ -363,16 +389,19 @@ public final class RdbEncoder {
         }
     }
 
+    /** IDLE: the next entry's LRU idle time in seconds. */
     public static void writeIdle(ByteBuf out, long idleSeconds) {
         out.writeByte(RdbOpcodes.IDLE);
         writeLength(out, idleSeconds);
     }
 
+    /** FREQ: the next entry's LFU frequency (one byte). */
     public static void writeFreq(ByteBuf out, int lfuFrequency) {
         out.writeByte(RdbOpcodes.FREQ);
         out.writeByte(lfuFrequency);
     }
 
+    /** SLOT_INFO: a cluster slot and its sizes. */
     public static void writeSlotInfo(ByteBuf out, long slot, long slotSize, long expiresSlotSize) {
         out.writeByte(RdbOpcodes.SLOT_INFO);
         writeLength(out, slot);
@@ -520,6 +549,7 @@ public final class RdbEncoder {
         out.writeBytes(token);
     }
 
+    /** {@link #writeEofToken(ByteBuf, byte[])} of the ASCII bytes of {@code token}. */
     public static void writeEofToken(ByteBuf out, String token) {
         writeEofToken(out, token.getBytes(StandardCharsets.US_ASCII));
     }
@@ -565,7 +595,7 @@ public final class RdbEncoder {
     /** Only the value payload of {@code value} as {@code type} (what follows the key of an entry). */
     public void writeValue(ByteBuf out, RdbType type, RdbValue value) {
         checkType(type, value);
-        ValueEncoders.Units u = ValueEncoders.create(this, type, value);
+        ValueUnits u = ValueEncoders.create(this, type, value);
         while (u.next(out)) {
             // all units
         }
@@ -595,57 +625,7 @@ public final class RdbEncoder {
         if (maxPieceBytes <= 0) {
             throw new IllegalArgumentException("maxPieceBytes must be positive: " + maxPieceBytes);
         }
-        EntryWriter w = entryWriter(kv);
-        return new Iterator<>() {
-            private final ByteBuf piece = Unpooled.buffer();
-            private final ByteBuf unit = Unpooled.buffer();
-            private boolean unitPending;
-            private boolean exhausted;
-            private byte[] next;
-
-            @Override
-            public boolean hasNext() {
-                if (next == null && !exhausted) {
-                    next = advance();
-                }
-                return next != null;
-            }
-
-            @Override
-            public byte[] next() {
-                if (!hasNext()) {
-                    throw new NoSuchElementException();
-                }
-                byte[] n = next;
-                next = null;
-                return n;
-            }
-
-            private byte[] advance() {
-                while (true) {
-                    if (!unitPending) {
-                        unit.clear();
-                        if (!w.writeNext(unit)) {
-                            exhausted = true;
-                            return piece.isReadable() ? take() : null;
-                        }
-                        unitPending = true;
-                    }
-                    if (piece.isReadable() && piece.readableBytes() + unit.readableBytes() > maxPieceBytes) {
-                        return take();
-                    }
-                    piece.writeBytes(unit);
-                    unitPending = false;
-                }
-            }
-
-            private byte[] take() {
-                byte[] b = new byte[piece.readableBytes()];
-                piece.readBytes(b);
-                piece.clear();
-                return b;
-            }
-        };
+        return new EntryPieceIterator(entryWriter(kv), maxPieceBytes);
     }
 
     /**
@@ -684,11 +664,11 @@ public final class RdbEncoder {
      */
     public final class EntryWriter {
         private final RdbKeyValue kv;
-        private final ValueEncoders.Units units;
+        private final ValueUnits units;
         private boolean started;
         private boolean done;
 
-        private EntryWriter(RdbKeyValue kv, ValueEncoders.Units units) {
+        private EntryWriter(RdbKeyValue kv, ValueUnits units) {
             this.kv = kv;
             this.units = units;
         }
@@ -718,6 +698,7 @@ public final class RdbEncoder {
             return done;
         }
 
+        /** The entry being written. */
         public RdbKeyValue entry() {
             return kv;
         }
@@ -822,6 +803,7 @@ public final class RdbEncoder {
             return this;
         }
 
+        /** The encoder. */
         public RdbEncoder build() {
             return new RdbEncoder(this);
         }

@@ -17,6 +17,13 @@ import java.util.Set;
  * read sequentially and only while encoding, so a lazily generated {@link List} (e.g. an
  * {@code AbstractList} computing elements on demand) lets the encoder stream values far larger
  * than the heap. Byte arrays are not copied; do not modify them while encoding.
+ *
+ * <p><b>Why one file.</b> {@code RdbValue} is a sealed sum type: each variant is a small nested
+ * record ({@link StringValue}, {@link ListValue}, {@link SetValue}, {@link ZSetValue},
+ * {@link HashValue}, {@link StreamValue}, {@link JsonValue}, the filters, {@link ModuleValue}),
+ * with the factories beside them. The nested names ({@code RdbValue.HashValue}…) are public API,
+ * and the permitted variants are best read together; the variants hold data and validation
+ * only, the encoding lives in {@link RdbEncoder}.
  */
 public sealed interface RdbValue {
 
