@@ -4,8 +4,8 @@ import io.df2redis.protocol.resp.ArrayReply;
 import io.df2redis.protocol.resp.BulkString;
 import io.df2redis.protocol.resp.ErrorReply;
 import io.df2redis.protocol.resp.IntegerReply;
+import io.df2redis.protocol.resp.RespReplies;
 import io.df2redis.protocol.resp.RespReply;
-import io.df2redis.protocol.resp.SimpleString;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -39,7 +39,7 @@ public final class KeyspaceReader {
                 String cursor = "0";
                 do {
                     ArrayReply scan = (ArrayReply) c.ok("SCAN", cursor, "COUNT", "1000");
-                    cursor = text(scan.get(0));
+                    cursor = RespReplies.text(scan.get(0));
                     for (RespReply k : ((ArrayReply) scan.get(1)).elements()) {
                         byte[] key = ((BulkString) k).value();
                         Map<String, Object> v = readKey(c, key);
@@ -57,7 +57,7 @@ public final class KeyspaceReader {
     }
 
     private static Map<String, Object> readKey(BlockingRespClient c, byte[] key) throws IOException {
-        String type = text(c.ok("TYPE", key));
+        String type = RespReplies.text(c.ok("TYPE", key));
         Map<String, Object> k = new LinkedHashMap<>();
         k.put("type", type);
         switch (type) {
@@ -90,7 +90,7 @@ public final class KeyspaceReader {
                 List<Object> z = new ArrayList<>();
                 List<RespReply> l = ((ArrayReply) c.ok("ZRANGE", key, "0", "-1", "WITHSCORES")).elements();
                 for (int i = 0; i + 1 < l.size(); i += 2) {
-                    String s = text(l.get(i + 1));
+                    String s = RespReplies.text(l.get(i + 1));
                     double d = s.equalsIgnoreCase("inf") || s.equals("+inf") ? Double.POSITIVE_INFINITY
                             : s.equalsIgnoreCase("-inf") ? Double.NEGATIVE_INFINITY : Double.parseDouble(s);
                     z.add(List.of(JsonShapes.bytes(((BulkString) l.get(i)).value()), JsonShapes.score(d)));
@@ -122,15 +122,5 @@ public final class KeyspaceReader {
             out.add(JsonShapes.bytes(b));
         }
         return out;
-    }
-
-    private static String text(RespReply r) {
-        if (r instanceof BulkString b) {
-            return b.asString();
-        }
-        if (r instanceof SimpleString s) {
-            return s.value();
-        }
-        return String.valueOf(r);
     }
 }

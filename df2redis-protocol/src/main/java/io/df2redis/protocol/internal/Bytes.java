@@ -1,5 +1,6 @@
 package io.df2redis.protocol.internal;
 
+import io.df2redis.protocol.rdb.RdbOpcodes;
 import io.netty.buffer.ByteBuf;
 
 /**
@@ -83,11 +84,11 @@ public final class Bytes {
                 return ((long) (b0 & 0x3F) << 8) | in.readUnsignedByte();
             }
             case 2:
-                if (b0 == 0x80) {
+                if (b0 == RdbOpcodes.LENGTH_32) {
                     need(in, 5);
                     in.skipBytes(1);
                     return in.readUnsignedInt();
-                } else if (b0 == 0x81) {
+                } else if (b0 == RdbOpcodes.LENGTH_64) {
                     need(in, 9);
                     in.skipBytes(1);
                     return in.readLong(); // may be negative for values >= 2^63: callers bound-check
@@ -101,7 +102,7 @@ public final class Bytes {
 
     /** Whether the first byte of a length is malformed (10xxxxxx other than 0x80/0x81). */
     public static boolean isBadLengthPrefix(int b0) {
-        return (b0 >> 6) == 2 && b0 != 0x80 && b0 != 0x81;
+        return (b0 >> 6) == 2 && b0 != RdbOpcodes.LENGTH_32 && b0 != RdbOpcodes.LENGTH_64;
     }
 
     /** Writes an RDB length / packed uint in its shortest form (spec §2.2). */
@@ -115,10 +116,10 @@ public final class Bytes {
             out.writeByte(0x40 | (int) (v >>> 8));
             out.writeByte((int) v & 0xFF);
         } else if (v <= 0xFFFFFFFFL) {
-            out.writeByte(0x80);
+            out.writeByte(RdbOpcodes.LENGTH_32);
             out.writeInt((int) v);
         } else {
-            out.writeByte(0x81);
+            out.writeByte(RdbOpcodes.LENGTH_64);
             out.writeLong(v);
         }
     }

@@ -12,7 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.NoSuchElementException;
 
 /**
  * Writes Dragonfly replication streams (spec §4) and Redis RDB files into Netty
@@ -40,31 +39,57 @@ import java.util.NoSuchElementException;
  * enc.writeEof(out);
  * RdbEncoder.writeEofToken(out, token);
  * }</pre>
+ *
+ * <p><b>Why one class.</b> This is the writer's public surface: one method per RDB record and
+ * primitive, the counterpart of {@link RdbHandler} on the decoding side, with its public nested
+ * {@link Builder} and {@link EntryWriter}. Everything behind it lives elsewhere: the byte values
+ * in {@link RdbOpcodes}, the per-type value layouts in {@code ValueEncoders},
+ * {@code QuicklistUnits}, {@code StreamUnits} and {@code FilterUnits}, piece cutting in
+ * {@code EntryPieceIterator}, compression and CRC in the internal codecs. What remains is the
+ * record table itself, which a reader wants in one place.
  */
 public final class RdbEncoder {
     /** Unix seconds of Dragonfly's member/field expiry base (2023-02-01T00:00:00Z). */
     public static final long MEMBER_EXPIRY_BASE = 1675209600L;
-    /** Length of the eof token after a flow's EOF. */
-    public static final int EOF_TOKEN_LENGTH = 40;
+    /** Length of the eof token after a flow's EOF ({@link RdbOpcodes#EOF_TOKEN_LENGTH}). */
+    public static final int EOF_TOKEN_LENGTH = RdbOpcodes.EOF_TOKEN_LENGTH;
 
-    public static final int OP_FULLSYNC_END = 0xC8;
-    public static final int OP_ZSTD_BLOB = 0xC9;
-    public static final int OP_LZ4_BLOB = 0xCA;
-    public static final int OP_JOURNAL_BLOB = 0xD2;
-    public static final int OP_JOURNAL_OFFSET = 0xD3;
-    public static final int OP_DF_MASK = 0xDC;
-    public static final int OP_TAGGED_CHUNK = 0xE0;
-    public static final int OP_SLOT_INFO = 0xF4;
-    public static final int OP_FUNCTION2 = 0xF5;
-    public static final int OP_MODULE_AUX = 0xF7;
-    public static final int OP_IDLE = 0xF8;
-    public static final int OP_FREQ = 0xF9;
-    public static final int OP_AUX = 0xFA;
-    public static final int OP_RESIZEDB = 0xFB;
-    public static final int OP_EXPIRETIME_MS = 0xFC;
-    public static final int OP_EXPIRETIME = 0xFD;
-    public static final int OP_SELECTDB = 0xFE;
-    public static final int OP_EOF = 0xFF;
+    /** Alias of {@link RdbOpcodes#FULLSYNC_END}, kept for existing callers. */
+    public static final int OP_FULLSYNC_END = RdbOpcodes.FULLSYNC_END;
+    /** Alias of {@link RdbOpcodes#ZSTD_BLOB}, kept for existing callers. */
+    public static final int OP_ZSTD_BLOB = RdbOpcodes.ZSTD_BLOB;
+    /** Alias of {@link RdbOpcodes#LZ4_BLOB}, kept for existing callers. */
+    public static final int OP_LZ4_BLOB = RdbOpcodes.LZ4_BLOB;
+    /** Alias of {@link RdbOpcodes#JOURNAL_BLOB}, kept for existing callers. */
+    public static final int OP_JOURNAL_BLOB = RdbOpcodes.JOURNAL_BLOB;
+    /** Alias of {@link RdbOpcodes#JOURNAL_OFFSET}, kept for existing callers. */
+    public static final int OP_JOURNAL_OFFSET = RdbOpcodes.JOURNAL_OFFSET;
+    /** Alias of {@link RdbOpcodes#DF_MASK}, kept for existing callers. */
+    public static final int OP_DF_MASK = RdbOpcodes.DF_MASK;
+    /** Alias of {@link RdbOpcodes#TAGGED_CHUNK}, kept for existing callers. */
+    public static final int OP_TAGGED_CHUNK = RdbOpcodes.TAGGED_CHUNK;
+    /** Alias of {@link RdbOpcodes#SLOT_INFO}, kept for existing callers. */
+    public static final int OP_SLOT_INFO = RdbOpcodes.SLOT_INFO;
+    /** Alias of {@link RdbOpcodes#FUNCTION2}, kept for existing callers. */
+    public static final int OP_FUNCTION2 = RdbOpcodes.FUNCTION2;
+    /** Alias of {@link RdbOpcodes#MODULE_AUX}, kept for existing callers. */
+    public static final int OP_MODULE_AUX = RdbOpcodes.MODULE_AUX;
+    /** Alias of {@link RdbOpcodes#IDLE}, kept for existing callers. */
+    public static final int OP_IDLE = RdbOpcodes.IDLE;
+    /** Alias of {@link RdbOpcodes#FREQ}, kept for existing callers. */
+    public static final int OP_FREQ = RdbOpcodes.FREQ;
+    /** Alias of {@link RdbOpcodes#AUX}, kept for existing callers. */
+    public static final int OP_AUX = RdbOpcodes.AUX;
+    /** Alias of {@link RdbOpcodes#RESIZEDB}, kept for existing callers. */
+    public static final int OP_RESIZEDB = RdbOpcodes.RESIZEDB;
+    /** Alias of {@link RdbOpcodes#EXPIRETIME_MS}, kept for existing callers. */
+    public static final int OP_EXPIRETIME_MS = RdbOpcodes.EXPIRETIME_MS;
+    /** Alias of {@link RdbOpcodes#EXPIRETIME}, kept for existing callers. */
+    public static final int OP_EXPIRETIME = RdbOpcodes.EXPIRETIME;
+    /** Alias of {@link RdbOpcodes#SELECTDB}, kept for existing callers. */
+    public static final int OP_SELECTDB = RdbOpcodes.SELECTDB;
+    /** Alias of {@link RdbOpcodes#EOF}, kept for existing callers. */
+    public static final int OP_EOF = RdbOpcodes.EOF;
 
     private static final RdbEncoder DRAGONFLY = builder().build();
 
@@ -101,10 +126,12 @@ public final class RdbEncoder {
         return DRAGONFLY;
     }
 
+    /** A builder with Dragonfly's defaults. */
     public static Builder builder() {
         return new Builder();
     }
 
+    /** A builder initialised with this encoder's settings. */
     public Builder toBuilder() {
         Builder b = new Builder();
         b.rdbVersion = rdbVersion;
@@ -122,50 +149,62 @@ public final class RdbEncoder {
         return b;
     }
 
+    /** RDB version of the magic. */
     public int rdbVersion() {
         return rdbVersion;
     }
 
+    /** Whether RDB strings are LZF-compressed when that pays (Dragonfly's rule). */
     public boolean lzfStrings() {
         return lzfStrings;
     }
 
+    /** Whether list nodes are LZF-compressed whenever that makes them smaller. */
     public boolean lzfListNodes() {
         return lzfListNodes;
     }
 
+    /** Most elements in one quicklist node. */
     public int listNodeMaxElements() {
         return listNodeMaxElements;
     }
 
+    /** Element bytes at which a quicklist node is closed. */
     public int listNodeMaxBytes() {
         return listNodeMaxBytes;
     }
 
+    /** Element size from which LIST_QUICKLIST_2 writes a PLAIN node. */
     public int listPlainThreshold() {
         return listPlainThreshold;
     }
 
+    /** Most entries in one stream node. */
     public int streamNodeMaxEntries() {
         return streamNodeMaxEntries;
     }
 
+    /** Entry bytes at which a stream node is closed. */
     public int streamNodeMaxBytes() {
         return streamNodeMaxBytes;
     }
 
+    /** Chunk size of SBF2 and Cuckoo filter bytes. */
     public int filterChunkBytes() {
         return filterChunkBytes;
     }
 
+    /** Smallest intset width in bytes. */
     public int intsetMinWidth() {
         return intsetMinWidth;
     }
 
+    /** Unused bytes written after each zipmap value. */
     public int zipmapFreeBytes() {
         return zipmapFreeBytes;
     }
 
+    /** ZSTD level of compressed blobs. */
     public int zstdLevel() {
         return zstdLevel;
     }
@@ -182,7 +221,7 @@ public final class RdbEncoder {
         if (v >= 0) {
             Bytes.writeRdbLength(out, v);
         } else {
-            out.writeByte(0x81);
+            out.writeByte(RdbOpcodes.LENGTH_64);
             out.writeLong(v);
         }
     }
@@ -208,6 +247,7 @@ public final class RdbEncoder {
         writeRawString(out, s);
     }
 
+    /** {@link #writeString(ByteBuf, byte[])} of the UTF-8 bytes of {@code s}. */
     public void writeString(ByteBuf out, String s) {
         writeString(out, s.getBytes(StandardCharsets.UTF_8));
     }
@@ -223,13 +263,13 @@ public final class RdbEncoder {
         }
         long x = v;
         if (x >= Byte.MIN_VALUE && x <= Byte.MAX_VALUE) {
-            out.writeByte(0xC0);
+            out.writeByte(RdbOpcodes.STRING_INT8);
             out.writeByte((int) x);
         } else if (x >= Short.MIN_VALUE && x <= Short.MAX_VALUE) {
-            out.writeByte(0xC1);
+            out.writeByte(RdbOpcodes.STRING_INT16);
             out.writeShortLE((int) x);
         } else if (x >= Integer.MIN_VALUE && x <= Integer.MAX_VALUE) {
-            out.writeByte(0xC2);
+            out.writeByte(RdbOpcodes.STRING_INT32);
             out.writeIntLE((int) x);
         } else {
             return false;
@@ -255,7 +295,7 @@ public final class RdbEncoder {
         if (dragonflyRule && (s.length - c.length < 8 || c.length * 100L >= s.length * 85L)) {
             return false;
         }
-        out.writeByte(0xC3);
+        out.writeByte(RdbOpcodes.STRING_LZF);
         writeLength(out, c.length);
         writeLength(out, s.length);
         out.writeBytes(c);
@@ -284,7 +324,7 @@ public final class RdbEncoder {
         } else if (d == Double.NEGATIVE_INFINITY) {
             out.writeByte(255);
         } else {
-            byte[] s = (d == 0 ? (Double.doubleToRawLongBits(d) < 0 ? "-0" : "0") : ValueEncoders.shortestDouble(d))
+            byte[] s = (d == 0 ? (Double.doubleToRawLongBits(d) < 0 ? "-0" : "0") : ScoreText.shortestDouble(d))
                     .getBytes(StandardCharsets.US_ASCII);
             out.writeByte(s.length);
             out.writeBytes(s);
@@ -303,60 +343,67 @@ public final class RdbEncoder {
         out.writeBytes(String.format("REDIS%04d", rdbVersion).getBytes(StandardCharsets.US_ASCII));
     }
 
+    /** AUX: a metadata key/value pair. */
     public void writeAux(ByteBuf out, byte[] key, byte[] value) {
-        out.writeByte(OP_AUX);
+        out.writeByte(RdbOpcodes.AUX);
         writeString(out, key);
         writeString(out, value);
     }
 
+    /** AUX with UTF-8 key and value. */
     public void writeAux(ByteBuf out, String key, String value) {
         writeAux(out, key.getBytes(StandardCharsets.UTF_8), value.getBytes(StandardCharsets.UTF_8));
     }
 
+    /** SELECTDB: the database of the following entries. */
     public static void writeSelectDb(ByteBuf out, int db) {
-        out.writeByte(OP_SELECTDB);
+        out.writeByte(RdbOpcodes.SELECTDB);
         writeLength(out, db);
     }
 
+    /** RESIZEDB: database size hints. */
     public static void writeResizeDb(ByteBuf out, long dbSize, long expiresSize) {
-        out.writeByte(OP_RESIZEDB);
+        out.writeByte(RdbOpcodes.RESIZEDB);
         writeLength(out, dbSize);
         writeLength(out, expiresSize);
     }
 
     /** EXPIRETIME_MS: the next entry's absolute expiry in Unix milliseconds. */
     public static void writeExpireTimeMs(ByteBuf out, long unixMs) {
-        out.writeByte(OP_EXPIRETIME_MS);
+        out.writeByte(RdbOpcodes.EXPIRETIME_MS);
         out.writeLongLE(unixMs);
     }
 
     /** EXPIRETIME (old Redis, seconds as int32 LE). */
     public static void writeExpireTimeSeconds(ByteBuf out, int unixSeconds) {
-        out.writeByte(OP_EXPIRETIME);
+        out.writeByte(RdbOpcodes.EXPIRETIME);
         out.writeIntLE(unixSeconds);
     }
 
     /** DF_MASK: flags, and the memcached flags when {@code mask} has {@link RdbEntry#DF_MASK_MC_FLAGS}. */
     public static void writeDfMask(ByteBuf out, int mask, long mcFlags) {
-        out.writeByte(OP_DF_MASK);
+        out.writeByte(RdbOpcodes.DF_MASK);
         out.writeIntLE(mask);
         if ((mask & RdbEntry.DF_MASK_MC_FLAGS) != 0) {
             out.writeIntLE((int) mcFlags);
         }
     }
 
+    /** IDLE: the next entry's LRU idle time in seconds. */
     public static void writeIdle(ByteBuf out, long idleSeconds) {
-        out.writeByte(OP_IDLE);
+        out.writeByte(RdbOpcodes.IDLE);
         writeLength(out, idleSeconds);
     }
 
+    /** FREQ: the next entry's LFU frequency (one byte). */
     public static void writeFreq(ByteBuf out, int lfuFrequency) {
-        out.writeByte(OP_FREQ);
+        out.writeByte(RdbOpcodes.FREQ);
         out.writeByte(lfuFrequency);
     }
 
+    /** SLOT_INFO: a cluster slot and its sizes. */
     public static void writeSlotInfo(ByteBuf out, long slot, long slotSize, long expiresSlotSize) {
-        out.writeByte(OP_SLOT_INFO);
+        out.writeByte(RdbOpcodes.SLOT_INFO);
         writeLength(out, slot);
         writeLength(out, slotSize);
         writeLength(out, expiresSlotSize);
@@ -364,7 +411,7 @@ public final class RdbEncoder {
 
     /** FUNCTION2: a function library's code. */
     public void writeFunction(ByteBuf out, byte[] code) {
-        out.writeByte(OP_FUNCTION2);
+        out.writeByte(RdbOpcodes.FUNCTION2);
         writeString(out, code);
     }
 
@@ -373,23 +420,23 @@ public final class RdbEncoder {
      * ({@link RdbValue.ModuleValue#opcodes()}) and the EOF opcode.
      */
     public static void writeModuleAux(ByteBuf out, long moduleId, long when, byte[] opcodeStream) {
-        out.writeByte(OP_MODULE_AUX);
+        out.writeByte(RdbOpcodes.MODULE_AUX);
         writeLengthUnsigned(out, moduleId);
-        writeLength(out, 2);
+        writeLength(out, RdbOpcodes.MODULE_UINT);
         writeLength(out, when);
         out.writeBytes(opcodeStream);
-        out.writeByte(0);
+        out.writeByte(RdbOpcodes.MODULE_EOF);
     }
 
     /** FULLSYNC_END and its 8 zero bytes. */
     public static void writeFullSyncEnd(ByteBuf out) {
-        out.writeByte(OP_FULLSYNC_END);
+        out.writeByte(RdbOpcodes.FULLSYNC_END);
         out.writeLongLE(0);
     }
 
     /** JOURNAL_OFFSET: the next LSN of the flow's journal, 8 bytes LE. */
     public static void writeJournalOffset(ByteBuf out, long nextLsn) {
-        out.writeByte(OP_JOURNAL_OFFSET);
+        out.writeByte(RdbOpcodes.JOURNAL_OFFSET);
         out.writeLongLE(nextLsn);
     }
 
@@ -400,7 +447,7 @@ public final class RdbEncoder {
 
     /** A JOURNAL_BLOB holding {@code count} journal entries (a leading SELECT belongs to its entry). */
     public void writeJournalBlob(ByteBuf out, long count, byte[] items) {
-        out.writeByte(OP_JOURNAL_BLOB);
+        out.writeByte(RdbOpcodes.JOURNAL_BLOB);
         writeLength(out, count);
         writeString(out, items);
     }
@@ -408,7 +455,7 @@ public final class RdbEncoder {
     /** A compressed blob (0xCA LZ4 in Dragonfly's frame format, 0xC9 ZSTD) wrapping already-encoded records. */
     public void writeCompressedBlob(ByteBuf out, Compression compression, byte[] records) {
         byte[] c = compress(compression, records);
-        out.writeByte(compression == Compression.LZ4 ? OP_LZ4_BLOB : OP_ZSTD_BLOB);
+        out.writeByte(compression == Compression.LZ4 ? RdbOpcodes.LZ4_BLOB : RdbOpcodes.ZSTD_BLOB);
         writeLength(out, c.length);
         out.writeBytes(c);
     }
@@ -424,7 +471,7 @@ public final class RdbEncoder {
         if (compression != null && records.length >= 256 && records.length <= (1 << 20)) {
             byte[] c = compress(compression, records);
             if (c.length * 100L <= records.length * 95L) {
-                out.writeByte(compression == Compression.LZ4 ? OP_LZ4_BLOB : OP_ZSTD_BLOB);
+                out.writeByte(compression == Compression.LZ4 ? RdbOpcodes.LZ4_BLOB : RdbOpcodes.ZSTD_BLOB);
                 writeLength(out, c.length);
                 out.writeBytes(c);
                 return true;
@@ -452,7 +499,7 @@ public final class RdbEncoder {
         if (!payload.isReadable()) {
             throw new IllegalArgumentException("TAGGED_CHUNK payload must not be empty");
         }
-        out.writeByte(OP_TAGGED_CHUNK);
+        out.writeByte(RdbOpcodes.TAGGED_CHUNK);
         out.writeIntLE(id);
         out.writeIntLE(payload.readableBytes());
         out.writeBytes(payload, payload.readerIndex(), payload.readableBytes());
@@ -465,7 +512,7 @@ public final class RdbEncoder {
 
     /** EOF and, for RDB version ≥ 5, the given checksum (8 bytes LE). */
     public void writeEof(ByteBuf out, long checksum) {
-        out.writeByte(OP_EOF);
+        out.writeByte(RdbOpcodes.EOF);
         if (rdbVersion >= 5) {
             out.writeLongLE(checksum);
         }
@@ -489,7 +536,7 @@ public final class RdbEncoder {
      * @return the checksum written
      */
     public long writeFileEofContinuing(ByteBuf out, long crcOfPrecedingBytes) {
-        long crc = Crc64.update(crcOfPrecedingBytes, new byte[] {(byte) OP_EOF}, 0, 1);
+        long crc = Crc64.update(crcOfPrecedingBytes, new byte[] {(byte) RdbOpcodes.EOF}, 0, 1);
         writeEof(out, crc);
         return crc;
     }
@@ -502,6 +549,7 @@ public final class RdbEncoder {
         out.writeBytes(token);
     }
 
+    /** {@link #writeEofToken(ByteBuf, byte[])} of the ASCII bytes of {@code token}. */
     public static void writeEofToken(ByteBuf out, String token) {
         writeEofToken(out, token.getBytes(StandardCharsets.US_ASCII));
     }
@@ -547,7 +595,7 @@ public final class RdbEncoder {
     /** Only the value payload of {@code value} as {@code type} (what follows the key of an entry). */
     public void writeValue(ByteBuf out, RdbType type, RdbValue value) {
         checkType(type, value);
-        ValueEncoders.Units u = ValueEncoders.create(this, type, value);
+        ValueUnits u = ValueEncoders.create(this, type, value);
         while (u.next(out)) {
             // all units
         }
@@ -577,57 +625,7 @@ public final class RdbEncoder {
         if (maxPieceBytes <= 0) {
             throw new IllegalArgumentException("maxPieceBytes must be positive: " + maxPieceBytes);
         }
-        EntryWriter w = entryWriter(kv);
-        return new Iterator<>() {
-            private final ByteBuf piece = Unpooled.buffer();
-            private final ByteBuf unit = Unpooled.buffer();
-            private boolean unitPending;
-            private boolean exhausted;
-            private byte[] next;
-
-            @Override
-            public boolean hasNext() {
-                if (next == null && !exhausted) {
-                    next = advance();
-                }
-                return next != null;
-            }
-
-            @Override
-            public byte[] next() {
-                if (!hasNext()) {
-                    throw new NoSuchElementException();
-                }
-                byte[] n = next;
-                next = null;
-                return n;
-            }
-
-            private byte[] advance() {
-                while (true) {
-                    if (!unitPending) {
-                        unit.clear();
-                        if (!w.writeNext(unit)) {
-                            exhausted = true;
-                            return piece.isReadable() ? take() : null;
-                        }
-                        unitPending = true;
-                    }
-                    if (piece.isReadable() && piece.readableBytes() + unit.readableBytes() > maxPieceBytes) {
-                        return take();
-                    }
-                    piece.writeBytes(unit);
-                    unitPending = false;
-                }
-            }
-
-            private byte[] take() {
-                byte[] b = new byte[piece.readableBytes()];
-                piece.readBytes(b);
-                piece.clear();
-                return b;
-            }
-        };
+        return new EntryPieceIterator(entryWriter(kv), maxPieceBytes);
     }
 
     /**
@@ -666,11 +664,11 @@ public final class RdbEncoder {
      */
     public final class EntryWriter {
         private final RdbKeyValue kv;
-        private final ValueEncoders.Units units;
+        private final ValueUnits units;
         private boolean started;
         private boolean done;
 
-        private EntryWriter(RdbKeyValue kv, ValueEncoders.Units units) {
+        private EntryWriter(RdbKeyValue kv, ValueUnits units) {
             this.kv = kv;
             this.units = units;
         }
@@ -700,6 +698,7 @@ public final class RdbEncoder {
             return done;
         }
 
+        /** The entry being written. */
         public RdbKeyValue entry() {
             return kv;
         }
@@ -804,6 +803,7 @@ public final class RdbEncoder {
             return this;
         }
 
+        /** The encoder. */
         public RdbEncoder build() {
             return new RdbEncoder(this);
         }

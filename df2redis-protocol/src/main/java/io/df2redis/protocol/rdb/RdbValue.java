@@ -17,6 +17,13 @@ import java.util.Set;
  * read sequentially and only while encoding, so a lazily generated {@link List} (e.g. an
  * {@code AbstractList} computing elements on demand) lets the encoder stream values far larger
  * than the heap. Byte arrays are not copied; do not modify them while encoding.
+ *
+ * <p><b>Why one file.</b> {@code RdbValue} is a sealed sum type: each variant is a small nested
+ * record ({@link StringValue}, {@link ListValue}, {@link SetValue}, {@link ZSetValue},
+ * {@link HashValue}, {@link StreamValue}, {@link JsonValue}, the filters, {@link ModuleValue}),
+ * with the factories beside them. The nested names ({@code RdbValue.HashValue}…) are public API,
+ * and the permitted variants are best read together; the variants hold data and validation
+ * only, the encoding lives in {@link RdbEncoder}.
  */
 public sealed interface RdbValue {
 
@@ -490,9 +497,13 @@ public sealed interface RdbValue {
             Objects.requireNonNull(payload, "payload");
         }
 
+        /** The 64 characters of module names, indexed by their 6-bit code in a module id. */
+        private static final String MODULE_NAME_CHARSET =
+                "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
         /** The module id of a 9-character module name (charset A-Z a-z 0-9 - _) and encoding version (0..1023). */
         public static long moduleId(String name, int encodingVersion) {
-            final String charset = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+            final String charset = MODULE_NAME_CHARSET;
             if (name.length() != 9) {
                 throw new IllegalArgumentException("module names have 9 characters: " + name);
             }
@@ -508,6 +519,23 @@ public sealed interface RdbValue {
                 id = (id << 6) | c;
             }
             return (id << 10) | encodingVersion;
+        }
+
+        /**
+         * The 9-character module name encoded in the upper 54 bits of {@code moduleId} (the
+         * inverse of {@link #moduleId(String, int)} without the encoding version).
+         */
+        public static String moduleName(long moduleId) {
+            char[] name = new char[9];
+            for (int i = 0; i < 9; i++) {
+                name[i] = MODULE_NAME_CHARSET.charAt((int) ((moduleId >>> (64 - 6 * (i + 1))) & 63));
+            }
+            return new String(name);
+        }
+
+        /** The encoding version (0..1023) in the lower 10 bits of {@code moduleId}. */
+        public static int encodingVersion(long moduleId) {
+            return (int) (moduleId & 1023);
         }
 
         /** A builder of a module opcode stream. */
@@ -545,35 +573,35 @@ public sealed interface RdbValue {
 
         /** Opcode 1 (SINT) – written as an unsigned 64-bit length like Redis does. */
         public ModuleOpcodes signed(long v) {
-            buf.writeByte(1);
+            buf.writeByte(RdbOpcodes.MODULE_SINT);
             RdbEncoder.writeLengthUnsigned(buf, v);
             return this;
         }
 
         /** Opcode 2 (UINT). */
         public ModuleOpcodes unsigned(long v) {
-            buf.writeByte(2);
+            buf.writeByte(RdbOpcodes.MODULE_UINT);
             RdbEncoder.writeLengthUnsigned(buf, v);
             return this;
         }
 
         /** Opcode 3 (FLOAT): 4 bytes. */
         public ModuleOpcodes float32(float v) {
-            buf.writeByte(3);
+            buf.writeByte(RdbOpcodes.MODULE_FLOAT);
             buf.writeIntLE(Float.floatToRawIntBits(v));
             return this;
         }
 
         /** Opcode 4 (DOUBLE): 8 bytes binary double. */
         public ModuleOpcodes float64(double v) {
-            buf.writeByte(4);
+            buf.writeByte(RdbOpcodes.MODULE_DOUBLE);
             buf.writeLongLE(Double.doubleToRawLongBits(v));
             return this;
         }
 
         /** Opcode 5 (STRING): a plain RDB string. */
         public ModuleOpcodes string(byte[] s) {
-            buf.writeByte(5);
+            buf.writeByte(RdbOpcodes.MODULE_STRING);
             RdbEncoder.writeRawString(buf, s);
             return this;
         }

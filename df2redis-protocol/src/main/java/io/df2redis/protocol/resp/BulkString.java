@@ -15,8 +15,6 @@ import java.util.Objects;
  */
 public record BulkString(byte[] value) implements RespReply {
 
-    private static final int TO_STRING_LIMIT = 256;
-
     /** Wraps {@code value} without copying it. */
     public BulkString {
         Objects.requireNonNull(value, "value");
@@ -47,34 +45,12 @@ public record BulkString(byte[] value) implements RespReply {
         return Arrays.hashCode(value);
     }
 
-    /** The payload, escaped for printing; very long payloads are abbreviated. */
+    /** The payload, escaped for printing; very long payloads are abbreviated (see {@link RespReplies#describe}). */
     @Override
     public String toString() {
-        StringBuilder sb = new StringBuilder(Math.min(value.length, TO_STRING_LIMIT) + 24);
-        sb.append("BulkString[\"");
-        int shown = Math.min(value.length, TO_STRING_LIMIT);
-        for (int i = 0; i < shown; i++) {
-            int b = value[i] & 0xFF;
-            switch (b) {
-                case '"' -> sb.append("\\\"");
-                case '\\' -> sb.append("\\\\");
-                case '\r' -> sb.append("\\r");
-                case '\n' -> sb.append("\\n");
-                case '\t' -> sb.append("\\t");
-                default -> {
-                    if (b >= 0x20 && b < 0x7F) {
-                        sb.append((char) b);
-                    } else {
-                        sb.append("\\x").append(Character.forDigit(b >> 4, 16))
-                                .append(Character.forDigit(b & 0xF, 16));
-                    }
-                }
-            }
-        }
-        sb.append('"');
-        if (shown < value.length) {
-            sb.append("...(").append(value.length).append(" bytes)");
-        }
+        StringBuilder sb = new StringBuilder(Math.min(value.length, RespReplies.DESCRIBE_BULK_BYTES) + 24);
+        sb.append("BulkString[");
+        RespReplies.quote(value, sb);
         return sb.append(']').toString();
     }
 }

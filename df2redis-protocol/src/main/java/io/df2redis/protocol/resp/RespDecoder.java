@@ -39,7 +39,14 @@ import java.util.Objects;
  * attributes are decoded and dropped (the reply they annotate is returned). Streamed RESP3
  * strings and aggregates ({@code $?}, {@code *?}) are not supported.
  *
- * <p>Not thread-safe: use one instance per connection.
+ * <p>Not thread-safe: use one instance per connection. In a Netty pipeline use
+ * {@link io.df2redis.protocol.client.RespReplyDecoder}, which owns one and emits the replies.
+ *
+ * <p><b>Why one class.</b> The decoder is a single resumable state machine: the line scan, the
+ * number parsers, the bulk payload and the aggregate stack all read and advance the same
+ * position fields, and every error reports the same offset and aggregate path, so splitting it
+ * would mean passing that state between classes on the hot path. Its nested {@link Limits} is
+ * public API ({@code RespDecoder.Limits}) and stays here.
  */
 public final class RespDecoder {
 

@@ -4,6 +4,7 @@ import io.df2redis.protocol.LimitExceededException;
 import io.df2redis.protocol.internal.Bytes;
 import io.df2redis.protocol.internal.Lzf;
 import io.df2redis.protocol.rdb.RdbDecoderOptions;
+import io.df2redis.protocol.rdb.RdbOpcodes;
 import io.df2redis.protocol.rdb.RdbProtocolException;
 import io.df2redis.protocol.rdb.StringEncoding;
 import io.netty.buffer.ByteBuf;
@@ -125,21 +126,21 @@ final class Io {
             lastEncoding = StringEncoding.RAW;
             return Bytes.bytes(in, (int) v);
         }
-        int enc = (int) (v & 0x3F);
-        switch (enc) {
-            case 0:
+        int prefix = RdbOpcodes.STRING_INT8 | (int) (v & 0x3F);
+        switch (prefix) {
+            case RdbOpcodes.STRING_INT8:
                 lastEncoding = StringEncoding.INT8;
                 Bytes.need(in, 1);
                 return ascii(in.readByte());
-            case 1:
+            case RdbOpcodes.STRING_INT16:
                 lastEncoding = StringEncoding.INT16;
                 Bytes.need(in, 2);
                 return ascii(in.readShortLE());
-            case 2:
+            case RdbOpcodes.STRING_INT32:
                 lastEncoding = StringEncoding.INT32;
                 Bytes.need(in, 4);
                 return ascii(in.readIntLE());
-            case 3: {
+            case RdbOpcodes.STRING_LZF: {
                 long clen = length(in, "LZF compressed length");
                 long ulen = length(in, "LZF uncompressed length");
                 if (clen > options.maxElementBytes() || ulen > options.maxElementBytes()) {
@@ -160,7 +161,7 @@ final class Io {
                 }
             }
             default:
-                throw error("unknown string encoding 0x" + Integer.toHexString(0xC0 | enc));
+                throw error("unknown string encoding 0x" + Integer.toHexString(prefix));
         }
     }
 

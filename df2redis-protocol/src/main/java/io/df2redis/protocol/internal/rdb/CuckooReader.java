@@ -1,0 +1,59 @@
+package io.df2redis.protocol.internal.rdb;
+
+import io.df2redis.protocol.rdb.ValueBatch;
+import io.netty.buffer.ByteBuf;
+
+/** CUCKOO (37): header, then per filter its size and raw chunks. */
+final class CuckooReader extends FilterBytes {
+    private long filters;
+    private int phase;
+
+    CuckooReader(EntryState st, Io io) {
+        super(st, io);
+    }
+
+    @Override
+    boolean step(ByteBuf in) {
+        switch (phase) {
+            case 0: {
+                long spb = io.length(in, "slots per bucket");
+                long maxIt = io.length(in, "max iterations");
+                long exp = io.length(in, "expansion");
+                long buckets = io.length(in, "bucket count");
+                long items = io.length(in, "item count");
+                long deletes = io.length(in, "delete count");
+                long n = io.length(in, "filter count");
+                filters = n;
+                state.declaredCount = items;
+                state.emit(new ValueBatch.CuckooHeader(spb, maxIt, exp, buckets, items, deletes, n));
+                filterIndex = -1;
+                phase = 1;
+                return n == 0;
+            }
+            case 1: {
+                long total = io.length(in, "cuckoo filter size");
+                filterIndex++;
+                filterTotal = total;
+                filterPos = 0;
+                if (total == 0) {
+                    return filterIndex + 1 == filters;
+                }
+                phase = 2;
+                return false;
+            }
+            case 2:
+                chunkLeft = chunkLength(in);
+                phase = 3;
+                return false;
+            default:
+                if (piece(in, -1)) {
+                    if (filterPos == filterTotal) {
+                        phase = 1;
+                        return filterIndex + 1 == filters;
+                    }
+                    phase = 2;
+                }
+                return false;
+        }
+    }
+}

@@ -1,0 +1,107 @@
+package io.df2redis.protocol.rdb;
+
+import io.df2redis.protocol.rdb.ValueUnits.Sequence;
+import io.netty.buffer.ByteBuf;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * The probabilistic filters: scalable Bloom filters (types 33, 34) and Cuckoo filters (37), their
+ * bytes cut into chunks of {@link RdbEncoder#filterChunkBytes()} as Dragonfly writes them.
+ */
+final class FilterUnits {
+    private FilterUnits() {
+    }
+
+    /** Writes a filter's bytes as [len][bytes] chunks of at most {@code chunk} bytes, one unit each. */
+    private static final class ChunkedFilters extends ValueUnits {
+        private final Consumer<ByteBuf> header;
+        private final List<Consumer<ByteBuf>> heads;
+        private final List<byte[]> filters;
+        private final int chunk;
+        private boolean headerDone;
+        private int filter;
+        private int pos = -1; // -1: filter head not written yet
+
+        ChunkedFilters(Consumer<ByteBuf> header, List<Consumer<ByteBuf>> heads, List<byte[]> filters, int chunk) {
+            this.header = header;
+            this.heads = heads;
+            this.filters = filters;
+            this.chunk = chunk;
+        }
+
+        @Override
+        boolean next(ByteBuf out) {
+            if (!headerDone) {
+                headerDone = true;
+                header.accept(out);
+                return true;
+            }
+            if (filter == filters.size()) {
+                return false;
+            }
+            byte[] f = filters.get(filter);
+            if (pos < 0) {
+                heads.get(filter).accept(out);
+                RdbEncoder.writeLength(out, f.length);
+                pos = 0;
+            }
+            if (pos < f.length) {
+                int n = Math.min(chunk, f.length - pos);
+                RdbEncoder.writeLength(out, n);
+                out.writeBytes(f, pos, n);
+                pos += n;
+            }
+            if (pos == f.length) {
+                filter++;
+                pos = -1;
+            }
+            return true;
+        }
+    }
+
+    static ValueUnits bloom(RdbEncoder enc, boolean chunked, RdbValue.BloomValue b) {
+        Consumer<ByteBuf> header = out -> {
+            RdbEncoder.writeLength(out, b.options());
+            out.writeLongLE(Double.doubleToRawLongBits(b.growFactor()));
+            out.writeLongLE(Double.doubleToRawLongBits(b.fpProbability()));
+            RdbEncoder.writeLength(out, b.prevSize());
+            RdbEncoder.writeLength(out, b.currentSize());
+            RdbEncoder.writeLength(out, b.maxCapacity());
+            RdbEncoder.writeLength(out, b.filters().size());
+        };
+        if (!chunked) {
+            return new Sequence<>(header, b.filters().iterator(), (out, f, i) -> {
+                RdbEncoder.writeLength(out, f.hashCount());
+                enc.writeString(out, f.bits());
+            });
+        }
+        List<Consumer<ByteBuf>> heads = new ArrayList<>();
+        List<byte[]> bits = new ArrayList<>();
+        for (RdbValue.BloomFilter f : b.filters()) {
+            heads.add(out -> RdbEncoder.writeLength(out, f.hashCount()));
+            bits.add(f.bits());
+        }
+        return new ChunkedFilters(header, heads, bits, enc.filterChunkBytes());
+    }
+
+    static ValueUnits cuckoo(RdbEncoder enc, RdbValue.CuckooValue c) {
+        Consumer<ByteBuf> header = out -> {
+            RdbEncoder.writeLength(out, c.slotsPerBucket());
+            RdbEncoder.writeLength(out, c.maxIterations());
+            RdbEncoder.writeLength(out, c.expansion());
+            RdbEncoder.writeLength(out, c.bucketCount());
+            RdbEncoder.writeLength(out, c.itemCount());
+            RdbEncoder.writeLength(out, c.deleteCount());
+            RdbEncoder.writeLength(out, c.filters().size());
+        };
+        List<Consumer<ByteBuf>> heads = new ArrayList<>();
+        for (int i = 0; i < c.filters().size(); i++) {
+            heads.add(out -> {
+            });
+        }
+        return new ChunkedFilters(header, heads, c.filters(), enc.filterChunkBytes());
+    }
+}
