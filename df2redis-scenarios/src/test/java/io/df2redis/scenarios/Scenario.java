@@ -65,10 +65,19 @@ final class Scenario implements AutoCloseable {
      */
     static Scenario of(DragonflyUnderTest master, Target target, UnaryOperator<RedisSink.Builder> sinkSetup,
             SslContext sourceTls, InetSocketAddress via) {
+        return of(master, target, sinkSetup, sourceTls, via, null);
+    }
+
+    /** Same, keeping the position in {@code checkpoints} when not null. */
+    static Scenario of(DragonflyUnderTest master, Target target, UnaryOperator<RedisSink.Builder> sinkSetup,
+            SslContext sourceTls, InetSocketAddress via, io.df2redis.replica.CheckpointStore checkpoints) {
         RedisSink sink = sinkSetup.apply(target.sink()).build();
-        Replicator r = Replicator.builder().source(source(master, sourceTls, via)).ownedSink(sink)
-                .options(o -> o.reconnectDelay(Duration.ofMillis(100), Duration.ofSeconds(2))).build();
-        return new Scenario(master, target, sink, r, sourceTls);
+        Replicator.Builder b = Replicator.builder().source(source(master, sourceTls, via)).ownedSink(sink)
+                .options(o -> o.reconnectDelay(Duration.ofMillis(100), Duration.ofSeconds(2)));
+        if (checkpoints != null) {
+            b.checkpointStore(checkpoints);
+        }
+        return new Scenario(master, target, sink, b.build(), sourceTls);
     }
 
     /** The replicator's view of the master: its credentials and TLS as the spec says, at {@code via} if not null. */

@@ -56,4 +56,47 @@ class TargetRestartIT {
             }
         }
     }
+
+    /**
+     * A replicator started anew with the checkpoint of an earlier one (as after a deploy): when
+     * the target restarted empty in between, the checkpoint names another target ({@code run_id})
+     * and a full sync follows, instead of a partial sync that would leave the snapshot missing.
+     * With the same target it resumes without a full sync.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("kinds")
+    void aCheckpointIsNotResumedIntoARestartedTarget(Kind kind) throws Exception {
+        DragonflySpec spec = DragonflySpec.builder().shards(2).build();
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("df2redis-checkpoint");
+        io.df2redis.replica.FileCheckpointStore store = new io.df2redis.replica.FileCheckpointStore(
+                dir.resolve("checkpoint"));
+        try (DragonflyUnderTest m = DragonflyUnderTest.start(kind, spec);
+             Target.Standalone target = Target.standalone();
+             BlockingRespClient c = m.client()) {
+            Data.allTypes(c, "k:", 300, 2000);
+            try (Scenario s = Scenario.of(m, target, b -> b, null, null, store).start()) {
+                s.awaitStable();
+                Data.mixedWrites(c, "k:", 200, 1);
+                s.awaitCaughtUp();
+            }
+            Data.mixedWrites(c, "k:", 100, 2);
+            // the same target: resumed, nothing flushed, no full sync
+            try (Scenario s = Scenario.of(m, target, b -> b, null, null, store).start()) {
+                s.awaitStable();
+                assertThat(s.replicator.stats().fullSyncs()).as("resumed from the checkpoint").isZero();
+                Data.mixedWrites(c, "k:", 100, 3);
+                s.assertConverged();
+            }
+            RedisServerProcess redis = target.redis();
+            redis.kill();
+            redis.launch(); // empty: no RDB, no AOF
+            Data.mixedWrites(c, "k:", 100, 4);
+            try (Scenario s = Scenario.of(m, target, b -> b, null, null, store).start()) {
+                s.awaitStable();
+                assertThat(s.replicator.stats().fullSyncs()).as("a full sync into the restarted target").isEqualTo(1);
+                Data.mixedWrites(c, "k:", 100, 5);
+                s.assertConverged();
+            }
+        }
+    }
 }

@@ -154,6 +154,8 @@ public final class RedisSink implements ReplicationSink {
     private volatile boolean closed;
     /** {@code run_id} of every target node as last seen, by address (guarded by this sink's lock). */
     private final Map<String, String> runIds = new HashMap<>();
+    /** {@code run_id} (or address, when it reports none) of every node probed by the current session. */
+    private final List<String> sessionNodeIds = new ArrayList<>();
     /** Why the current session must not resume, or null (guarded by this sink's lock). */
     private String resumeRefusal;
     /** Target dbs this sink sent commands into during its lifetime (filled by every applier). */
@@ -244,6 +246,7 @@ public final class RedisSink implements ReplicationSink {
             throw new SinkException("Redis sink closed");
         }
         resumeRefusal = null;
+        sessionNodeIds.clear();
         closeConnections();
         DbMapping dbs = new DbMapping(options.dbMap);
         FlowWriter[] fs = new FlowWriter[Math.max(1, master.flowCount())];
@@ -303,6 +306,7 @@ public final class RedisSink implements ReplicationSink {
             ServerIdentity id = ServerIdentity.parse(info + "\n" + (repl instanceof ErrorReply ? "" : text(repl)));
             String address = new NodeAddress(h, p).toString();
             noteRunId(address, id.runId());
+            sessionNodeIds.add(id.runId() == null || id.runId().isEmpty() ? "address " + address : id.runId());
             if (master != null && id.hasReplicationId(master.masterId())) {
                 throw new SameServerException(address, "the target " + address + " is the source itself: its INFO "
                         + "shows " + id.describe() + ", the replication id of the source"
@@ -341,6 +345,29 @@ public final class RedisSink implements ReplicationSink {
     @Override
     public synchronized Optional<String> resumeRefusal() {
         return Optional.ofNullable(resumeRefusal);
+    }
+
+    /**
+     * The target as a checkpoint names it: the {@code run_id} of every node this session opened
+     * (the one server, or every master of the cluster; random per process start, so another server
+     * or a restarted one — which may have lost confirmed writes — has another) and the db mapping.
+     * A checkpoint saved with another identity is not resumed from: the replicator runs a full sync.
+     * For example {@code redis run_id 5f0c…} or {@code redis-cluster run_ids 1a…,9c… map-db 1:0};
+     * never a secret. Empty before the first {@link #open}.
+     */
+    @Override
+    public synchronized Optional<String> targetIdentity() {
+        if (sessionNodeIds.isEmpty()) {
+            return Optional.empty();
+        }
+        StringBuilder sb = new StringBuilder(isCluster() ? "redis-cluster run_ids " : "redis run_id ")
+                .append(String.join(",", sessionNodeIds.stream().sorted().toList()));
+        if (!options.dbMap.isEmpty()) {
+            sb.append(" map-db ").append(options.dbMap.entrySet().stream()
+                    .sorted(Map.Entry.<Integer, Integer>comparingByKey().thenComparing(Map.Entry.comparingByValue()))
+                    .map(e -> e.getKey() + ":" + e.getValue()).collect(java.util.stream.Collectors.joining(",")));
+        }
+        return Optional.of(sb.toString());
     }
 
     @Override
