@@ -39,7 +39,10 @@ class KeyspaceReaderIT {
     @Test
     void readsEveryTypeTtlAndDbFromALiveServer() throws Exception {
         String bin = redisServer();
-        int port = RealDragonfly.freePort();
+        int port;
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = free.getLocalPort();
+        }
         Path dir = Files.createTempDirectory("df2redis-redis");
         Process p = new ProcessBuilder(bin, "--port", Integer.toString(port), "--bind", "127.0.0.1", "--save", "",
                 "--appendonly", "no", "--dir", dir.toString()).redirectErrorStream(true)

@@ -6,6 +6,7 @@ import io.df2redis.protocol.resp.IntegerReply;
 import io.df2redis.protocol.resp.RespReply;
 import io.df2redis.testkit.CompressionMode;
 import io.df2redis.testkit.EmbeddedDragonflyMaster;
+import io.df2redis.testkit.dragonfly.RealDragonfly;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -74,17 +75,12 @@ public interface MasterUnderTest extends AutoCloseable {
             }
             return new Embedded(b.start(), password);
         }
-        int mode = switch (compression) {
-            case NONE -> 0;
-            case LZF -> 1;
-            case ZSTD -> 2;
-            case LZ4 -> 3;
-        };
-        List<String> flags = new ArrayList<>(List.of("--proactor_threads=" + shards, "--compression_mode=" + mode));
+        io.df2redis.testkit.dragonfly.DragonflySpec.Builder spec = io.df2redis.testkit.dragonfly.DragonflySpec.builder()
+                .shards(shards).compression(compression);
         if (password != null) {
-            flags.add("--requirepass=" + password);
+            spec.password(password);
         }
-        return new Real(RealDragonfly.start(flags), password);
+        return new Real(RealDragonfly.start(spec.build()), password);
     }
 
     /** The embedded master. */
