@@ -75,11 +75,16 @@ public interface ReplicationListener {
     }
 
     /**
-     * The session broke and a new one starts after {@code delayMillis}. {@code attempt} counts the
+     * The session broke and a new one starts after {@code delay}. {@code attempt} counts the
      * consecutive attempts (1, 2, …) since the last session that made progress in stable sync; the
      * delay doubles with each, up to {@link ReplicatorOptions#maxReconnectDelay()}. Informational.
+     *
+     * @param attempt the attempt number, from 1
+     * @param delay how long the replicator waits before the new session ({@link java.time.Duration#ZERO}
+     *     for a full-sync restart)
+     * @param cause the error that ended the session
      */
-    default void onReconnect(int attempt, long delayMillis, ReplicationException cause) {
+    default void onReconnect(int attempt, java.time.Duration delay, ReplicationException cause) {
     }
 
     /**

@@ -2,6 +2,7 @@ package io.df2redis.replica;
 
 import io.df2redis.replica.internal.Checkpointer;
 import io.df2redis.replica.internal.HandlerGuard;
+import io.df2redis.replica.internal.HandlerRegistration;
 import io.df2redis.replica.internal.Session;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
@@ -63,7 +64,7 @@ public final class Replicator implements AutoCloseable {
     private final ReplicationListener listener;
     private final ReplicationSink sink;
     private final boolean ownsSink;
-    private final List<Session.HandlerRegistration> handlers;
+    private final List<HandlerRegistration> handlers;
     private final HandlerGuard guard;
     private final EventLoopGroup group;
     private final boolean ownsGroup;
@@ -391,7 +392,7 @@ public final class Replicator implements AutoCloseable {
     /** Reports a reconnect and waits for it; false when interrupted (stopping). */
     private boolean pause(int attempt, long delayMillis, ReplicationException cause) {
         setState(ReplicationState.RECONNECTING);
-        guard.notify("onReconnect", () -> listener.onReconnect(attempt, delayMillis, cause));
+        guard.notify("onReconnect", () -> listener.onReconnect(attempt, Duration.ofMillis(delayMillis), cause));
         if (delayMillis > 0) {
             LOG.info("reconnect attempt {} in {} ms", attempt, delayMillis);
         }
@@ -429,7 +430,7 @@ public final class Replicator implements AutoCloseable {
         private ReplicationListener listener;
         private ReplicationSink sink;
         private boolean ownsSink;
-        private final List<Session.HandlerRegistration> handlers = new ArrayList<>();
+        private final List<HandlerRegistration> handlers = new ArrayList<>();
         private EventLoopGroup group;
 
         private Builder() {
@@ -491,7 +492,7 @@ public final class Replicator implements AutoCloseable {
          */
         public Builder onCommand(String command, JournalCommandHandler handler) {
             String name = command.toUpperCase(Locale.ROOT);
-            handlers.add(new Session.HandlerRegistration("onCommand(" + name + ")", e -> e.command().equals(name),
+            handlers.add(new HandlerRegistration("onCommand(" + name + ")", e -> e.command().equals(name),
                     Objects.requireNonNull(handler, "handler")));
             return this;
         }
@@ -505,7 +506,7 @@ public final class Replicator implements AutoCloseable {
          * @return this builder
          */
         public Builder onJournal(Predicate<JournalEvent> selector, JournalCommandHandler handler) {
-            handlers.add(new Session.HandlerRegistration("onJournal#" + (handlers.size() + 1),
+            handlers.add(new HandlerRegistration("onJournal#" + (handlers.size() + 1),
                     Objects.requireNonNull(selector, "selector"), Objects.requireNonNull(handler, "handler")));
             return this;
         }

@@ -63,8 +63,8 @@ class HandlerFailurePolicyIT {
         }
 
         @Override
-        public void onReconnect(int attempt, long delayMillis, ReplicationException cause) {
-            reconnects.add(attempt + "/" + delayMillis + "/" + cause.getClass().getSimpleName());
+        public void onReconnect(int attempt, java.time.Duration delay, ReplicationException cause) {
+            reconnects.add(attempt + "/" + delay.toMillis() + "/" + cause.getClass().getSimpleName());
         }
 
         @Override
@@ -119,7 +119,7 @@ class HandlerFailurePolicyIT {
                      calls.add(e.lsn());
                      throw new IllegalStateException("handler bug");
                  }
-                 return true;
+                 return JournalDecision.APPLY;
              }).build()) {
             int shard = stableWithBefore(m, r);
             long boomLsn = m.nextLsn(shard);
@@ -160,7 +160,7 @@ class HandlerFailurePolicyIT {
                                  throw new IllegalStateException("not yet (" + callNanos.size() + ")");
                              }
                          }
-                         return true;
+                         return JournalDecision.APPLY;
                      }).build()) {
             int shard = stableWithBefore(m, r);
             long boomLsn = m.nextLsn(shard);
@@ -193,7 +193,7 @@ class HandlerFailurePolicyIT {
                              calls.incrementAndGet();
                              throw new IllegalStateException("always");
                          }
-                         return true;
+                         return JournalDecision.APPLY;
                      }).build()) {
             int shard = stableWithBefore(m, r);
             long boomLsn = m.nextLsn(shard);
@@ -215,7 +215,7 @@ class HandlerFailurePolicyIT {
                          if (key(e).equals(BOOM)) {
                              throw new IllegalStateException("cannot handle " + BOOM);
                          }
-                         return true;
+                         return JournalDecision.APPLY;
                      }).build()) {
             int shard = stableWithBefore(m, r);
             long boomLsn = m.nextLsn(shard);

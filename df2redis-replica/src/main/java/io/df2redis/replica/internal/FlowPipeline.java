@@ -322,15 +322,27 @@ final class FlowPipeline {
      */
     private boolean handle(JournalEvent ev, SinkEvent.Journal je) throws InterruptedException {
         long lsn = ev.fullSync() ? 0 : ev.lsn();
-        for (Session.HandlerRegistration h : ctx.handlers()) {
+        for (HandlerRegistration h : ctx.handlers()) {
             Boolean pass = guard.call(HandlerFailure.Kind.JOURNAL_HANDLER, "JournalCommandHandler " + h.name(), flow,
                     lsn, () -> HandlerFailure.describe(ev), je,
-                    () -> !h.selector().test(ev) || h.handler().handle(ev), null, stopping);
+                    () -> !h.selector().test(ev) || decide(h, ev), null, stopping);
             if (pass == null || !pass) {
                 return false;
             }
         }
         return true;
+    }
+
+    /** Runs one handler: true to pass the entry on; a null decision is the handler's error. */
+    private static boolean decide(HandlerRegistration h, JournalEvent ev) {
+        io.df2redis.replica.JournalDecision d = h.handler().handle(ev);
+        if (d == null) {
+            throw new NullPointerException("JournalCommandHandler " + h.name() + " returned no decision");
+        }
+        if (d == io.df2redis.replica.JournalDecision.SKIP) {
+            LOG.debug("flow {}: {} skipped by {}", ev.flow(), ev.command(), h.name());
+        }
+        return d == io.df2redis.replica.JournalDecision.APPLY;
     }
 
     /**

@@ -101,14 +101,6 @@ public final class Session implements SessionContext, FlowConnection.Events {
                          String origin) {
     }
 
-    /**
-     * A journal handler with its selector.
-     *
-     * @param name how it was registered, for messages (e.g. {@code onCommand(SET)})
-     */
-    public record HandlerRegistration(String name, Predicate<JournalEvent> selector, JournalCommandHandler handler) {
-    }
-
     private final ReplicatorOptions options;
     private final EventLoopGroup group;
     private final ReplicationListener listener;
