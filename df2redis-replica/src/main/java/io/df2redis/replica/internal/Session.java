@@ -24,6 +24,7 @@ import io.df2redis.replica.ReplicationState;
 import io.df2redis.replica.ReplicatorOptions;
 import io.df2redis.replica.SinkEvent;
 import io.df2redis.replica.UnsupportedMasterException;
+import io.df2redis.protocol.client.RespClient;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -120,7 +121,7 @@ public final class Session implements SessionContext, FlowConnection.Events {
     private final List<FlowPipeline> pipelines = new ArrayList<>();
     private final List<FlowConnection> flows = new ArrayList<>();
     private final List<ScheduledFuture<?>> ackTasks = new ArrayList<>();
-    private final List<CompletableFuture<Channel>> connecting = new ArrayList<>();
+    private final List<CompletableFuture<RespClient>> connecting = new ArrayList<>();
     private CompletableFuture<ControlConnection> controlOpening;
     private ControlConnection control;
     private boolean closed;
@@ -282,8 +283,8 @@ public final class Session implements SessionContext, FlowConnection.Events {
         if (!(r instanceof ArrayReply a) || a.size() < 3) {
             throw new HandshakeException("unexpected reply to REPLCONF capa dragonfly: " + r);
         }
-        String id = FlowConnection.text(a.get(0));
-        String sync = FlowConnection.text(a.get(1));
+        String id = text(a.get(0));
+        String sync = text(a.get(1));
         if (id.length() != 40 || !(a.get(0) instanceof SimpleString)) {
             throw new HandshakeException("bad master id in the capa reply: " + a.get(0));
         }
@@ -291,7 +292,7 @@ public final class Session implements SessionContext, FlowConnection.Events {
             throw new HandshakeException("bad flow count in the capa reply: " + a.get(2));
         }
         int version = a.size() > 3 && a.get(3) instanceof IntegerReply v ? (int) v.value() : -1;
-        String lineage = a.size() > 4 ? FlowConnection.text(a.get(4)) : id;
+        String lineage = a.size() > 4 ? text(a.get(4)) : id;
         return new MasterInfo(id, sync, (int) n.value(), version, lineage, "");
     }
 
@@ -309,7 +310,7 @@ public final class Session implements SessionContext, FlowConnection.Events {
             ps.add(p);
             fcs.add(new FlowConnection(i, p, this, options.decoderOptions()));
         }
-        List<CompletableFuture<Channel>> channels = new ArrayList<>();
+        List<CompletableFuture<RespClient>> channels = new ArrayList<>();
         synchronized (this) {
             if (closed) {
                 throw new StopSignal();
@@ -317,8 +318,8 @@ public final class Session implements SessionContext, FlowConnection.Events {
             pipelines.addAll(ps);
             flows.addAll(fcs);
             for (FlowConnection fc : fcs) {
-                CompletableFuture<Channel> f = Connections.connect(group, options.source(), options.connectTimeout(),
-                        () -> fc);
+                CompletableFuture<RespClient> f = Connections.connect(group, options.source(),
+                        options.connectTimeout(), "flow " + fc.flowId() + " connection");
                 connecting.add(f);
                 channels.add(f);
             }
@@ -327,14 +328,14 @@ public final class Session implements SessionContext, FlowConnection.Events {
         for (int i = 0; i < n; i++) {
             FlowConnection fc = fcs.get(i);
             fc.bind(get(channels.get(i), "connect flow " + i + " to the Dragonfly source at "
-                    + options.source().address()));
+                    + options.source().address()), options.source());
             int flow = i;
-            auth((Object... args) -> fc.command(false, args));
+            auth(fc::command);
             if (askPartial) {
-                fc.requestedLsn(resume.nextLsns()[i]);
-                replies.add(fc.command(true, "DFLY", "FLOW", m.masterId(), m.syncId(), flow, resume.nextLsns()[i]));
+                replies.add(fc.flow(resume.nextLsns()[i], "DFLY", "FLOW", m.masterId(), m.syncId(), flow,
+                        resume.nextLsns()[i]));
             } else {
-                replies.add(fc.command(true, "DFLY", "FLOW", m.masterId(), m.syncId(), flow));
+                replies.add(fc.flow(0, "DFLY", "FLOW", m.masterId(), m.syncId(), flow));
             }
         }
         int full = 0;
@@ -344,8 +345,8 @@ public final class Session implements SessionContext, FlowConnection.Events {
             if (!(r instanceof ArrayReply a) || a.size() != 2) {
                 throw replyError("DFLY FLOW", r);
             }
-            String kind = FlowConnection.text(a.get(0));
-            String token = FlowConnection.text(a.get(1));
+            String kind = text(a.get(0));
+            String token = text(a.get(1));
             if (token.length() != 40) {
                 throw new HandshakeException("flow " + i + ": bad eof token in the FLOW reply: " + token);
             }
@@ -613,7 +614,7 @@ public final class Session implements SessionContext, FlowConnection.Events {
         List<FlowPipeline> ps;
         List<FlowConnection> fcs;
         List<ScheduledFuture<?>> tasks;
-        List<CompletableFuture<Channel>> conns;
+        List<CompletableFuture<RespClient>> conns;
         CompletableFuture<ControlConnection> ctl;
         synchronized (this) {
             if (closed) {
@@ -674,7 +675,7 @@ public final class Session implements SessionContext, FlowConnection.Events {
             ps.forEach(FlowPipeline::stop);
         }
         fcs.forEach(FlowConnection::close);
-        conns.forEach(f -> f.thenAccept(Channel::close)); // also flow sockets still connecting, never bound
+        conns.forEach(f -> f.thenAccept(RespClient::closeAsync)); // also flow sockets still connecting, never bound
         if (ctl != null) {
             ctl.thenAccept(ControlConnection::close);
         }
@@ -770,6 +771,11 @@ public final class Session implements SessionContext, FlowConnection.Events {
             }
             throw wrap(e.getCause(), what);
         }
+    }
+
+    /** The text of a simple or bulk string reply; "null" for anything else (reported as a bad reply). */
+    private static String text(RespReply r) {
+        return String.valueOf(io.df2redis.protocol.resp.RespReplies.text(r));
     }
 
     private static ReplicationException wrap(Throwable t, String what) {
