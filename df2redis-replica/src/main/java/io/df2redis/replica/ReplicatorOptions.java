@@ -8,7 +8,12 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Immutable settings of a {@link Replicator}. Create with {@link #builder(DragonflyEndpoint)};
- * derive with {@link #toBuilder()}. Defaults follow Dragonfly's own replica where one exists.
+ * derive with {@link #mutate()}. Defaults follow Dragonfly's own replica where one exists. Every
+ * setter of the {@link Builder} validates its value and throws {@link IllegalArgumentException}
+ * (or {@link NullPointerException}) on a bad one: nothing is silently adjusted. The Dragonfly
+ * source is held here for the session's use, but a {@link Replicator.Builder} takes it separately
+ * ({@link Replicator.Builder#source(DragonflyEndpoint)}), whatever order it is called in. This
+ * file is over the usual length only because of its Javadoc: one getter and one setter per setting.
  */
 public final class ReplicatorOptions {
     private final DragonflyEndpoint source;
@@ -64,10 +69,30 @@ public final class ReplicatorOptions {
         this.checkpointInterval = b.checkpointInterval;
     }
 
+    /**
+     * A builder with the defaults.
+     *
+     * @param source the Dragonfly master to replicate
+     * @return a new builder
+     */
     public static Builder builder(DragonflyEndpoint source) {
         return new Builder().source(source);
     }
 
+    /**
+     * A builder holding these settings, to derive others (Lettuce's style).
+     *
+     * @return a new builder
+     */
+    public Builder mutate() {
+        return toBuilder();
+    }
+
+    /**
+     * The same as {@link #mutate()}.
+     *
+     * @return a new builder holding these settings
+     */
     public Builder toBuilder() {
         Builder b = new Builder();
         b.source = source;
@@ -97,6 +122,7 @@ public final class ReplicatorOptions {
         return b;
     }
 
+    /** @return the Dragonfly master to replicate */
     public DragonflyEndpoint source() {
         return source;
     }
@@ -126,6 +152,7 @@ public final class ReplicatorOptions {
         return clientId;
     }
 
+    /** @return the limits and switches of the snapshot decoder */
     public RdbDecoderOptions decoderOptions() {
         return decoderOptions;
     }
@@ -135,6 +162,7 @@ public final class ReplicatorOptions {
         return flowQueueMaxBytes;
     }
 
+    /** @return what happens when a flow's queue is full (default {@link SlowConsumerPolicy#PAUSE_READING}) */
     public SlowConsumerPolicy slowConsumerPolicy() {
         return slowConsumerPolicy;
     }
@@ -181,7 +209,10 @@ public final class ReplicatorOptions {
      * @return the delay
      */
     public Duration reconnectDelay(int attempt) {
-        return HandlerFailurePolicy.exponential(reconnectDelay, maxReconnectDelay, Math.max(1, attempt));
+        if (attempt < 1) {
+            throw new IllegalArgumentException("reconnect attempts count from 1: " + attempt);
+        }
+        return HandlerFailurePolicy.exponential(reconnectDelay, maxReconnectDelay, attempt);
     }
 
     /** What happens when a listener, journal handler or the sink fails (default {@link HandlerFailurePolicy#fail()}). */
@@ -288,41 +319,76 @@ public final class ReplicatorOptions {
         private Builder() {
         }
 
+        /**
+         * @param source the Dragonfly master to replicate
+         * @return this builder
+         */
         public Builder source(DragonflyEndpoint source) {
-            this.source = Objects.requireNonNull(source);
+            this.source = Objects.requireNonNull(source, "source");
             return this;
         }
 
+        /**
+         * @param d the TCP connect (and TLS handshake) timeout, positive
+         * @return this builder
+         */
         public Builder connectTimeout(Duration d) {
             this.connectTimeout = positive(d);
             return this;
         }
 
+        /**
+         * @param d how long to wait for a handshake or control reply, positive
+         * @return this builder
+         */
         public Builder commandTimeout(Duration d) {
             this.commandTimeout = positive(d);
             return this;
         }
 
+        /**
+         * @param port the port announced with {@code REPLCONF listening-port}, 0 to 65535
+         * @return this builder
+         */
         public Builder listeningPort(int port) {
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("listeningPort must be 0..65535: " + port);
+            }
             this.listeningPort = port;
             return this;
         }
 
+        /**
+         * @param ip the IP announced with {@code REPLCONF ip-address}, or null to send none
+         * @return this builder
+         */
         public Builder announceIp(String ip) {
             this.announceIp = ip;
             return this;
         }
 
+        /**
+         * @param id the id sent with {@code REPLCONF CLIENT-ID}, or null for a random one
+         * @return this builder
+         */
         public Builder clientId(String id) {
             this.clientId = id;
             return this;
         }
 
+        /**
+         * @param o the snapshot decoder's limits and switches
+         * @return this builder
+         */
         public Builder decoderOptions(RdbDecoderOptions o) {
-            this.decoderOptions = Objects.requireNonNull(o);
+            this.decoderOptions = Objects.requireNonNull(o, "decoderOptions");
             return this;
         }
 
+        /**
+         * @param bytes the byte limit of each flow's queue, at least 1024
+         * @return this builder
+         */
         public Builder flowQueueMaxBytes(long bytes) {
             if (bytes < 1024) {
                 throw new IllegalArgumentException("flowQueueMaxBytes too small: " + bytes);
@@ -331,64 +397,122 @@ public final class ReplicatorOptions {
             return this;
         }
 
+        /**
+         * @param p what happens when a flow's queue is full
+         * @return this builder
+         */
         public Builder slowConsumerPolicy(SlowConsumerPolicy p) {
-            this.slowConsumerPolicy = Objects.requireNonNull(p);
+            this.slowConsumerPolicy = Objects.requireNonNull(p, "slowConsumerPolicy");
             return this;
         }
 
+        /**
+         * @param d the period of {@code REPLCONF ACK}, positive
+         * @return this builder
+         */
         public Builder ackInterval(Duration d) {
             this.ackInterval = positive(d);
             return this;
         }
 
+        /**
+         * @param n also ACK once this many entries were applied, at least 1
+         * @return this builder
+         */
         public Builder ackEveryEntries(int n) {
-            this.ackEveryEntries = Math.max(1, n);
+            this.ackEveryEntries = atLeastOne(n, "ackEveryEntries");
             return this;
         }
 
+        /**
+         * @param n most sink stages outstanding per flow, at least 1
+         * @return this builder
+         */
         public Builder maxInFlightPerFlow(int n) {
-            this.maxInFlightPerFlow = Math.max(1, n);
+            this.maxInFlightPerFlow = atLeastOne(n, "maxInFlightPerFlow");
             return this;
         }
 
+        /**
+         * @param r whether a broken session is retried
+         * @return this builder
+         */
         public Builder reconnect(boolean r) {
             this.reconnect = r;
             return this;
         }
 
+        /**
+         * @param initial the wait before the first reconnect, positive
+         * @param max the longest wait, positive and not shorter than {@code initial}
+         * @return this builder
+         */
         public Builder reconnectDelay(Duration initial, Duration max) {
-            this.reconnectDelay = positive(initial);
-            this.maxReconnectDelay = positive(max);
+            Duration i = positive(initial);
+            Duration m = positive(max);
+            if (m.compareTo(i) < 0) {
+                throw new IllegalArgumentException("the longest reconnect delay " + m + " is shorter than the first "
+                        + i);
+            }
+            this.reconnectDelay = i;
+            this.maxReconnectDelay = m;
             return this;
         }
 
+        /**
+         * @param n reconnect attempts before giving up, 0 or more, or -1 for no limit
+         * @return this builder
+         */
         public Builder maxReconnectAttempts(int n) {
+            if (n < -1) {
+                throw new IllegalArgumentException("maxReconnectAttempts must be -1 (no limit) or more: " + n);
+            }
             this.maxReconnectAttempts = n;
             return this;
         }
 
+        /**
+         * @param d the wait between attempts while the master answers {@code -LOADING}, positive
+         * @return this builder
+         */
         public Builder loadingRetryDelay(Duration d) {
             this.loadingRetryDelay = positive(d);
             return this;
         }
 
+        /**
+         * @param f whether a disagreeing LSN record ends the session
+         * @return this builder
+         */
         public Builder failOnLsnMismatch(boolean f) {
             this.failOnLsnMismatch = f;
             return this;
         }
 
+        /**
+         * @param p whether to ask for partial syncs
+         * @return this builder
+         */
         public Builder partialSync(boolean p) {
             this.partialSync = p;
             return this;
         }
 
+        /**
+         * @param d how long {@code close()} waits for queued events to be applied, positive
+         * @return this builder
+         */
         public Builder drainTimeout(Duration d) {
             this.drainTimeout = positive(d);
             return this;
         }
 
+        /**
+         * @param n threads of the event loop group the replicator creates, at least 1
+         * @return this builder
+         */
         public Builder eventLoopThreads(int n) {
-            this.eventLoopThreads = Math.max(1, n);
+            this.eventLoopThreads = atLeastOne(n, "eventLoopThreads");
             return this;
         }
 
@@ -430,8 +554,19 @@ public final class ReplicatorOptions {
             return this;
         }
 
+        /**
+         * @return the immutable options
+         * @throws NullPointerException when no source is set
+         */
         public ReplicatorOptions build() {
             return new ReplicatorOptions(this);
+        }
+
+        private static int atLeastOne(int n, String what) {
+            if (n < 1) {
+                throw new IllegalArgumentException(what + " must be at least 1: " + n);
+            }
+            return n;
         }
 
         private static Duration positive(Duration d) {
