@@ -177,6 +177,17 @@ final class FlowConnection extends ByteToMessageDecoder implements RdbHandler {
         flushItems();
     }
 
+    /**
+     * Unlike {@link ByteToMessageDecoder}'s, never asks for another read: this decoder emits no
+     * messages, so the base class would read on even while the pipeline paused reading (auto-read
+     * off) for back-pressure.
+     */
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        discardSomeReadBytes();
+        ctx.fireChannelReadComplete();
+    }
+
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
         if (mode != Mode.FULL && mode != Mode.PARTIAL) {
