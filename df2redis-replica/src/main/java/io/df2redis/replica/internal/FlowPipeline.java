@@ -21,7 +21,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongConsumer;
 import java.util.function.Supplier;
@@ -38,19 +37,22 @@ import java.util.function.Supplier;
  * it calls); "any" includes the supervisor, the close thread, sink threads completing stages and
  * stats readers. The byte accounting and read pausing of the queue are {@link FlowControl}'s.
  * <ul>
- *   <li>event loop writes, others read (volatile): {@code lastAckSent}, {@code entriesAtLastAck};
- *       event loop only: {@code lastAckAtNanos}</li>
  *   <li>applier writes, others read (volatile): {@code applied}, {@code appliedEntries},
  *       {@code stable}, {@code settled}; applier only: {@code inflight}, {@code pauseReported}</li>
  *   <li>shared, atomic: {@code queue} (the applier blocks in {@code take()}: woken by data, by a
  *       {@link FlowItem.Wake} that a completed sink stage or a stop queues, never by a timer),
- *       {@code wakeQueued}, {@code ackNow} (set by the applier, cleared by the event loop with
- *       getAndSet, so no ACK request is lost), {@code failed}</li>
+ *       {@code wakeQueued}, {@code failed}; when an ACK is due is {@link FlowAcks}' (its own
+ *       ownership rules)</li>
  *   <li>{@code settledSignal}: the monitor {@link #drain} waits on; the applier notifies it when
  *       {@code settled} becomes true, {@link #fail} when the flow fails</li>
  *   <li>any thread: {@code running} (cleared by a stop or failure); {@code applier} is set by the
  *       supervisor before the applier starts</li>
  * </ul>
+ *
+ * <p>Length: a little over the usual 400 lines because the applier loop, the in-order settling
+ * of sink stages and the settling at close share the {@code inflight} queue, which must stay
+ * confined to one class; the queue accounting ({@link FlowControl}), ACK timing
+ * ({@link FlowAcks}) and journal handlers ({@link JournalHandlers}) live apart.
  */
 final class FlowPipeline {
     private static final Logger LOG = LoggerFactory.getLogger(FlowPipeline.class);
@@ -67,10 +69,7 @@ final class FlowPipeline {
     private volatile long applied;
     private volatile long appliedEntries;
     private volatile boolean stable;
-    private final AtomicBoolean ackNow = new AtomicBoolean();
-    private volatile long lastAckSent = -1;
-    private volatile long entriesAtLastAck;
-    private long lastAckAtNanos;
+    private final FlowAcks acks;
     private volatile boolean running = true;
     private final AtomicBoolean failed = new AtomicBoolean();
     private volatile boolean settled = true;
@@ -89,6 +88,7 @@ final class FlowPipeline {
         this.ctx = ctx;
         this.guard = ctx.guard();
         this.control = new FlowControl(flow, ctx.options().flowQueueMaxBytes());
+        this.acks = new FlowAcks(ctx.options().ackInterval(), ctx.options().ackEveryEntries());
     }
 
     void bind(Channel ch) {
@@ -205,12 +205,12 @@ final class FlowPipeline {
             drainInflight();
             applied = st.journalOffset();
             stable = true;
-            ackNow.set(true);
+            acks.request();
             ctx.flowStable(flow);
         } else if (item instanceof FlowItem.PartialStart ps) {
             applied = ps.lsn();
             stable = true;
-            ackNow.set(true);
+            acks.request();
             ctx.flowStable(flow);
         } else if (item instanceof FlowItem.LsnRecord r) {
             if (!r.entry().lsnMatches()) {
@@ -248,7 +248,7 @@ final class FlowPipeline {
             inflight.add(new Pending(ev.lsn(), je, DONE));
             settleCompleted();
             if (ev.op() == JournalOp.PING) {
-                ackNow.set(true);
+                acks.request();
                 ctx.ackSoon(flow);
             }
             return;
@@ -280,32 +280,11 @@ final class FlowPipeline {
     }
 
     /**
-     * Runs the host's journal handlers; false when one filtered the entry out, or failed and the
-     * policy skipped it (its verdict is unknown, so neither the listener nor the sink gets it).
+     * Runs the host's journal handlers ({@link JournalHandlers#pass}); false when one skipped the
+     * entry, or failed and the policy skipped it.
      */
     private boolean handle(JournalEvent ev, SinkEvent.Journal je) throws InterruptedException {
-        long lsn = ev.fullSync() ? 0 : ev.lsn();
-        for (HandlerRegistration h : ctx.handlers()) {
-            Boolean pass = guard.call(HandlerFailure.Kind.JOURNAL_HANDLER, "JournalCommandHandler " + h.name(), flow,
-                    lsn, () -> HandlerFailure.describe(ev), je,
-                    () -> !h.selector().test(ev) || decide(h, ev), null, stopping);
-            if (pass == null || !pass) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /** Runs one handler: true to pass the entry on; a null decision is the handler's error. */
-    private static boolean decide(HandlerRegistration h, JournalEvent ev) {
-        io.df2redis.replica.JournalDecision d = h.handler().handle(ev);
-        if (d == null) {
-            throw new NullPointerException("JournalCommandHandler " + h.name() + " returned no decision");
-        }
-        if (d == io.df2redis.replica.JournalDecision.SKIP) {
-            LOG.debug("flow {}: {} skipped by {}", ev.flow(), ev.command(), h.name());
-        }
-        return d == io.df2redis.replica.JournalDecision.APPLY;
+        return JournalHandlers.pass(guard, ctx.handlers(), flow, ev, je, stopping);
     }
 
     /**
@@ -372,9 +351,7 @@ final class FlowPipeline {
                 applied = p.lsn() + 1;
                 long n = appliedEntries + 1;
                 appliedEntries = n;
-                if (n - entriesAtLastAck >= ctx.options().ackEveryEntries()) {
-                    ackNow.set(true);
-                }
+                acks.applied(n);
             }
         }
     }
@@ -386,18 +363,8 @@ final class FlowPipeline {
 
     /** ACK task with an explicit writer (event loop). */
     void ackTick(LongConsumer writer) {
-        if (!stable) {
-            return;
-        }
-        long now = System.nanoTime();
-        boolean requested = ackNow.getAndSet(false);
-        if (requested || now - lastAckAtNanos >= ctx.options().ackInterval().toNanos()) {
-            long count = appliedEntries; // read before applied: never counts more than the ACK covers
-            long a = applied;
-            entriesAtLastAck = count;
-            lastAckAtNanos = now;
-            lastAckSent = a;
-            writer.accept(a);
+        if (stable) {
+            acks.tick(() -> appliedEntries, () -> applied, writer);
         }
     }
 
@@ -524,6 +491,6 @@ final class FlowPipeline {
     FlowStats stats(FlowConnection conn) {
         return new FlowStats(flow, conn == null ? 0 : conn.bytesReceived.get(), conn == null ? 0 : conn.entries.get(),
                 conn == null ? 0 : conn.journalEntries.get(), conn == null ? 0 : conn.receivedLsn, applied,
-                lastAckSent, control.queued(), control.maxQueued(), control.pauses(), control.pausedMillis());
+                acks.lastSent(), control.queued(), control.maxQueued(), control.pauses(), control.pausedMillis());
     }
 }
