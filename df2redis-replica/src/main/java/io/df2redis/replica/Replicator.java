@@ -134,6 +134,7 @@ public final class Replicator implements AutoCloseable {
         return this;
     }
 
+    /** @return the current state */
     public ReplicationState state() {
         return state.get();
     }
@@ -205,6 +206,7 @@ public final class Replicator implements AutoCloseable {
         closeAsync().join();
     }
 
+    /** The same as {@link #stop()}. */
     @Override
     public void close() {
         stop();

@@ -51,6 +51,11 @@ import java.util.function.Supplier;
  * Event-loop and applier callbacks ({@link FlowConnection.Events}, {@link SessionContext}) touch
  * only futures, atomics and volatiles ({@code stopping}, {@code stableSinceNanos}), the
  * {@link AckScheduler} (its own lock) or take the lock briefly.
+ *
+ * <p>Length: over the usual 400 lines because {@link #run()}, {@link #close(boolean)} and the
+ * callbacks of the flows share the lock-guarded lists above and the session's failure future;
+ * splitting them would spread one lock over several classes. The handshake, flow set-up, resume
+ * decision, ACK scheduling and command waits live in their own classes.
  */
 public final class Session implements SessionContext, FlowConnection.Events {
     private static final Logger LOG = LoggerFactory.getLogger(Session.class);
