@@ -206,6 +206,24 @@ class HandlerFailurePolicyIT {
     }
 
     @Test
+    void aSkipDecisionFiltersTheEntryOutAndItIsStillAcknowledged() throws Exception {
+        Recorder rec = new Recorder();
+        try (EmbeddedDragonflyMaster m = EmbeddedDragonflyMaster.builder().shards(2).start();
+             Replicator r = replicator(m, rec)
+                     .onCommand("SET", e -> key(e).equals(BOOM) ? JournalDecision.SKIP : JournalDecision.APPLY)
+                     .build()) {
+            int shard = stableWithBefore(m, r);
+            long boomLsn = m.nextLsn(shard);
+            m.write("SET", BOOM, "x");
+            m.write("SET", AFTER, "y");
+            assertThat(m.awaitAck(shard, boomLsn + 2, WAIT)).as("ACK past the skipped entry").isTrue();
+            assertThat(rec.journal).containsSubsequence(BEFORE, AFTER).doesNotContain(BOOM);
+            assertThat(r.stats().deadLetters()).isZero();
+            assertThat(r.state()).isEqualTo(ReplicationState.STABLE_SYNC);
+        }
+    }
+
+    @Test
     void skipHandsTheEntryToTheDeadLetterHandlerAndGoesOn() throws Exception {
         List<HandlerFailure> dead = new CopyOnWriteArrayList<>();
         Recorder rec = new Recorder();

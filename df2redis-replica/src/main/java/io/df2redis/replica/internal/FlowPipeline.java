@@ -191,7 +191,7 @@ final class FlowPipeline {
                 listen("onEntryEnd", 0, e, () -> ctx.listener().onEntryEnd(flow, ee.entry(), ee.summary()));
                 apply(e, -1);
             } else if (e instanceof SinkEvent.FullSyncEnd) {
-                listen("onFullSyncEnd", 0, e, () -> ctx.listener().onFullSyncEnd(flow));
+                listen("onFlowFullSyncEnd", 0, e, () -> ctx.listener().onFlowFullSyncEnd(flow));
                 apply(e, -1);
                 drainInflight(); // "full sync applied" means the sink confirmed every snapshot write
                 ctx.flowFullSyncApplied(flow);
