@@ -292,6 +292,10 @@ public final class Session implements SessionContext, FlowConnection.Events {
 
     @Override
     public void flowFailed(int flow, ReplicationException e) {
+        GlobalCommandBarrier b = barrier;
+        if (b != null) {
+            b.cancel(); // no flow waits at a global command for one that failed
+        }
         if (!stopping) {
             failure.complete(e);
         }
@@ -394,6 +398,10 @@ public final class Session implements SessionContext, FlowConnection.Events {
             AckScheduler.finalAcks(ps, fcs);
         }
         acks.stop();
+        GlobalCommandBarrier b = barrier;
+        if (b != null) {
+            b.cancel(); // after the drain: no applier waits at a global command for one that stopped
+        }
         // the applied LSNs must be final before resumeState() is read: settle what the sink holds
         long settleBy = System.nanoTime() + options.drainTimeout().toNanos();
         try {
