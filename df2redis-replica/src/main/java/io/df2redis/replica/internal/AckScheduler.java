@@ -88,7 +88,7 @@ final class AckScheduler {
             }
         }
         try {
-            CompletableFuture.allOf(acks.toArray(new CompletableFuture[0])).get(2, TimeUnit.SECONDS);
+            CompletableFuture.allOf(acks.toArray(new CompletableFuture<?>[0])).get(2, TimeUnit.SECONDS);
         } catch (Exception e) {
             LOG.debug("final ACKs not confirmed: {}", e.toString());
         }
