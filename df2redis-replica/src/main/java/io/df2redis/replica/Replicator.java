@@ -307,8 +307,9 @@ public final class Replicator implements AutoCloseable {
         }
 
         /**
-         * The master to replicate (required, unless {@link #options(ReplicatorOptions)} gives one);
-         * wins over the source of those options.
+         * The master to replicate (required, unless the options of {@link #options(ReplicatorOptions)}
+         * carry one); wins over the source of those options. The endpoint is kept apart from the
+         * options: {@link ReplicatorOptions#builder()} makes options without one.
          *
          * @param endpoint the Dragonfly master
          * @return this builder
@@ -460,15 +461,16 @@ public final class Replicator implements AutoCloseable {
          * @throws IllegalArgumentException when a change of the options is invalid
          */
         public Replicator build() {
-            if (source == null && base == null) {
-                throw new IllegalStateException("source is required: call source(...) or options(ReplicatorOptions)");
-            }
-            ReplicatorOptions.Builder b = base != null ? base.mutate() : ReplicatorOptions.builder(source);
+            ReplicatorOptions.Builder b = base != null ? base.mutate() : ReplicatorOptions.builder();
             if (source != null) {
                 b.source(source);
             }
             changes.forEach(c -> c.accept(b));
-            return new Replicator(this, b.build());
+            ReplicatorOptions o = b.build();
+            if (o.source() == null) {
+                throw new IllegalStateException("source is required: call source(...)");
+            }
+            return new Replicator(this, o);
         }
     }
 }

@@ -21,7 +21,6 @@ public final class ReplicatorOptions {
     private final Builder v;
 
     private ReplicatorOptions(Builder b) {
-        Objects.requireNonNull(b.source, "source");
         this.v = b.copy();
         if (v.clientId == null) {
             v.clientId = "df2redis-" + Long.toHexString(ThreadLocalRandom.current().nextLong());
@@ -29,7 +28,19 @@ public final class ReplicatorOptions {
     }
 
     /**
-     * A builder with the defaults.
+     * A builder with the defaults and no source: the endpoint is given separately, to
+     * {@link Replicator.Builder#source(DragonflyEndpoint)}, so that one set of options can serve
+     * several sources.
+     *
+     * @return a new builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * A builder with the defaults and the source already set (the replicator's
+     * {@link Replicator.Builder#source} still wins over it).
      *
      * @param source the Dragonfly master to replicate
      * @return a new builder
@@ -56,7 +67,10 @@ public final class ReplicatorOptions {
         return v.copy();
     }
 
-    /** @return the Dragonfly master to replicate */
+    /**
+     * @return the Dragonfly master to replicate; null in options built without one (the
+     *     replicator's own options always have it)
+     */
     public DragonflyEndpoint source() {
         return v.source;
     }
@@ -431,10 +445,7 @@ public final class ReplicatorOptions {
             return this;
         }
 
-        /**
-         * @return the immutable options
-         * @throws NullPointerException when no source is set
-         */
+        /** @return the immutable options (a source is optional here; a replicator needs one) */
         public ReplicatorOptions build() {
             return new ReplicatorOptions(this);
         }

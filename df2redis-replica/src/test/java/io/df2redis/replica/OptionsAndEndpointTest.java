@@ -53,16 +53,24 @@ class OptionsAndEndpointTest {
                 HandlerFailurePolicy.skip(f -> { })).options(o -> o.reconnect(false)).build();
         ReplicatorOptions base = ReplicatorOptions.builder(DragonflyEndpoint.of("elsewhere", 2)).build();
         Replicator c = Replicator.builder().source("127.0.0.1", 1).options(base).build();
+        ReplicatorOptions sourceless = ReplicatorOptions.builder().ackEveryEntries(3).build();
+        assertThat(sourceless.source()).isNull();
+        Replicator d = Replicator.builder().options(sourceless).source("127.0.0.1", 1).build();
+        assertThatThrownBy(() -> Replicator.builder().options(sourceless).build())
+                .isInstanceOf(IllegalStateException.class);
         try {
             assertThat(a.options().reconnect()).isFalse();
             assertThat(b.options().reconnect()).isFalse();
             assertThat(a.options().source().address()).isEqualTo(b.options().source().address());
             assertThat(c.options().source().port()).isEqualTo(1);
+            assertThat(d.options().ackEveryEntries()).isEqualTo(3);
+            assertThat(d.options().source().port()).isEqualTo(1);
             assertThatThrownBy(() -> Replicator.builder().build()).isInstanceOf(IllegalStateException.class);
         } finally {
             a.close();
             b.close();
             c.close();
+            d.close();
         }
     }
 
