@@ -4,14 +4,22 @@ package io.df2redis.replica;
 public class AuthenticationException extends ReplicationException {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * @param message what failed, naming the side and what to do
+     */
     public AuthenticationException(String message) {
         super(message);
     }
 
+    /**
+     * @param message what failed, naming the side and what to do
+     * @param cause the underlying failure
+     */
     public AuthenticationException(String message, Throwable cause) {
         super(message, cause);
     }
 
+    /** @return {@code false}: a new session cannot fix this */
     @Override
     public boolean isRetryable() {
         return false;

@@ -4,14 +4,22 @@ package io.df2redis.replica;
 public class ConnectionException extends ReplicationException {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * @param message what failed, naming the side and what to do
+     */
     public ConnectionException(String message) {
         super(message);
     }
 
+    /**
+     * @param message what failed, naming the side and what to do
+     * @param cause the underlying failure
+     */
     public ConnectionException(String message, Throwable cause) {
         super(message, cause);
     }
 
+    /** @return {@code true}: a new session may succeed */
     @Override
     public boolean isRetryable() {
         return true;

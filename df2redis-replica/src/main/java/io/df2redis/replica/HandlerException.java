@@ -62,6 +62,7 @@ public class HandlerException extends ReplicationException {
         return failure == null ? 0 : failure.lsn();
     }
 
+    /** @return whether the policy may run the failed callback again in a new session */
     @Override
     public boolean isRetryable() {
         return retryable;

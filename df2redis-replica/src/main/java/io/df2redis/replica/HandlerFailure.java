@@ -113,6 +113,7 @@ public record HandlerFailure(Kind kind, String callback, int flow, long lsn, Str
         return lsn > 0 ? "flow " + flow + ", LSN " + lsn : "flow " + flow;
     }
 
+    /** @return a description for logs (never a secret) */
     @Override
     public String toString() {
         return callback + " failed on " + where() + " for " + subject + " (" + attempts

@@ -169,6 +169,7 @@ public final class HandlerFailurePolicy {
         return Duration.ofMillis(Math.min(ms, cap));
     }
 
+    /** @return a description for logs (never a secret) */
     @Override
     public String toString() {
         switch (action) {

@@ -2,15 +2,20 @@ package io.df2redis.replica;
 
 /**
  * Host code run for selected journal commands (registered by command name or predicate with
- * {@link Replicator.Builder#onCommand}). Runs on the flow's applier thread, in flow order,
- * before the sink sees the entry. An exception is handled by the replicator's
- * {@link HandlerFailurePolicy} (default: the replicator stops in FAILED and the entry is not
- * acknowledged to Dragonfly).
+ * {@link Replicator.Builder#onCommand} / {@link Replicator.Builder#onJournal}). Runs on the
+ * flow's applier thread, in flow order, before the listener and the sink see the entry. An
+ * exception is handled by the replicator's {@link HandlerFailurePolicy} (default: the replicator
+ * stops in FAILED and the entry is not acknowledged to Dragonfly).
  */
 @FunctionalInterface
 public interface JournalCommandHandler {
     /**
-     * @return whether the entry should still go to the sink ({@code false} filters it out)
+     * Handles one journal entry.
+     *
+     * @param event the entry
+     * @return {@link JournalDecision#APPLY} to pass the entry on, {@link JournalDecision#SKIP} to
+     *     filter it out (an explicit choice: the entry is then acknowledged without being applied);
+     *     null is treated as an error of the handler
      */
-    boolean handle(JournalEvent event);
+    JournalDecision handle(JournalEvent event);
 }

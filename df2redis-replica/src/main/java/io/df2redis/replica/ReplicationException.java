@@ -8,10 +8,17 @@ package io.df2redis.replica;
 public class ReplicationException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * @param message what failed, naming the side and what to do
+     */
     public ReplicationException(String message) {
         super(message);
     }
 
+    /**
+     * @param message what failed, naming the side and what to do
+     * @param cause the underlying failure
+     */
     public ReplicationException(String message, Throwable cause) {
         super(message, cause);
     }

@@ -8,7 +8,7 @@ import io.df2redis.protocol.rdb.ValueBatch;
  * Callbacks of a {@link Replicator}, all with empty defaults: implement what you need.
  *
  * <p>Threading: flow events ({@code onEntry*}, {@code onValueBatch}, {@code onAux},
- * {@code onFullSyncEnd(int)}, {@code onJournalEntry}, {@code onBackpressure}) are called from the
+ * {@code onFlowFullSyncEnd}, {@code onJournalEntry}, {@code onBackpressure}) are called from the
  * flow's own applier thread, in stream order; events of different flows run concurrently. Session
  * events (handshake, state changes, reconnects, errors, overall full-sync start/end) come from the
  * replicator's supervisor thread. Never from a network event loop: a listener may block, at the
@@ -16,7 +16,7 @@ import io.df2redis.protocol.rdb.ValueBatch;
  *
  * <p>Exceptions. The <em>data and session callbacks</em> — {@link #onHandshake},
  * {@link #onFullSyncStart}, {@link #onFlowFullSyncStart}, {@link #onAux}, {@link #onEntryStart},
- * {@link #onValueBatch}, {@link #onEntryEnd}, {@link #onFullSyncEnd}, {@link #onFullSyncComplete},
+ * {@link #onValueBatch}, {@link #onEntryEnd}, {@link #onFlowFullSyncEnd}, {@link #onFullSyncComplete},
  * {@link #onJournalEntry} — are host work the replicator depends on: an exception from them is
  * handled by the {@link HandlerFailurePolicy} of the options, like a failing journal handler or
  * sink. By default the replicator stops in {@link ReplicationState#FAILED} with a
@@ -58,8 +58,14 @@ public interface ReplicationListener {
     default void onEntryEnd(int flow, RdbEntry entry, EntrySummary summary) {
     }
 
-    /** Flow {@code flow} finished its static snapshot (FULLSYNC_END). */
-    default void onFullSyncEnd(int flow) {
+    /**
+     * Flow {@code flow} finished its static snapshot (FULLSYNC_END). Named like
+     * {@link #onFlowFullSyncStart}: {@code onFlow…} callbacks concern one flow, {@code onFullSync…}
+     * ones the whole session.
+     *
+     * @param flow the flow
+     */
+    default void onFlowFullSyncEnd(int flow) {
     }
 
     /** Every flow finished its snapshot and the master switched to stable sync. */
@@ -75,11 +81,16 @@ public interface ReplicationListener {
     }
 
     /**
-     * The session broke and a new one starts after {@code delayMillis}. {@code attempt} counts the
+     * The session broke and a new one starts after {@code delay}. {@code attempt} counts the
      * consecutive attempts (1, 2, …) since the last session that made progress in stable sync; the
      * delay doubles with each, up to {@link ReplicatorOptions#maxReconnectDelay()}. Informational.
+     *
+     * @param attempt the attempt number, from 1
+     * @param delay how long the replicator waits before the new session ({@link java.time.Duration#ZERO}
+     *     for a full-sync restart)
+     * @param cause the error that ended the session
      */
-    default void onReconnect(int attempt, long delayMillis, ReplicationException cause) {
+    default void onReconnect(int attempt, java.time.Duration delay, ReplicationException cause) {
     }
 
     /**

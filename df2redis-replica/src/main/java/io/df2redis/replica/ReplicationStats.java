@@ -20,10 +20,12 @@ import java.util.List;
 public record ReplicationStats(ReplicationState state, long sessions, long fullSyncs, List<FlowStats> flows,
                                long handlerRetries, long deadLetters, long notificationFailures) {
 
+    /** @return the bytes queued in every flow together */
     public long totalQueuedBytes() {
         return flows.stream().mapToLong(FlowStats::queuedBytes).sum();
     }
 
+    /** @return the bytes received on every flow together */
     public long totalBytesReceived() {
         return flows.stream().mapToLong(FlowStats::bytesReceived).sum();
     }

@@ -2,6 +2,7 @@ package io.df2redis.replica;
 
 import io.df2redis.replica.internal.Checkpointer;
 import io.df2redis.replica.internal.HandlerGuard;
+import io.df2redis.replica.internal.HandlerRegistration;
 import io.df2redis.replica.internal.Session;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
@@ -21,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 /**
@@ -55,35 +57,46 @@ import java.util.function.Predicate;
  *     ...
  * }
  * }</pre>
+ *
+ * <p>Threads. Thread-safe. The session loop runs on the replicator's own
+ * {@code df2redis-supervisor} thread ({@link SessionSupervisor}); {@link #closeAsync()} runs on a
+ * {@code df2redis-close} thread. Fields: the configuration fields are final; {@code session},
+ * {@code master}, {@code failure} and {@code stopRequested} are volatile, written by the supervisor
+ * (and {@code stopRequested} by the closing thread) and read by any thread; {@code supervisor} and
+ * {@code closing} are guarded by {@code lock}; {@code state} is atomic; the sync futures complete
+ * once, from the supervisor or an applier thread.
+ *
+ * <p>Length: over the usual 400 lines because of its nested, fully documented {@link Builder}
+ * (public API as {@code Replicator.Builder}); the session loop lives in {@link SessionSupervisor}.
  */
 public final class Replicator implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Replicator.class);
 
-    private final ReplicatorOptions options;
-    private final ReplicationListener listener;
-    private final ReplicationSink sink;
+    final ReplicatorOptions options;
+    final ReplicationListener listener;
+    final ReplicationSink sink;
     private final boolean ownsSink;
-    private final List<Session.HandlerRegistration> handlers;
-    private final HandlerGuard guard;
-    private final EventLoopGroup group;
+    final List<HandlerRegistration> handlers;
+    final HandlerGuard guard;
+    final EventLoopGroup group;
     private final boolean ownsGroup;
-    private final Checkpointer checkpointer;
+    final Checkpointer checkpointer;
     private final AtomicReference<ReplicationState> state = new AtomicReference<>(ReplicationState.NEW);
-    private final CompletableFuture<Void> fullSync = new CompletableFuture<>();
-    private final CompletableFuture<Void> stableSync = new CompletableFuture<>();
+    final CompletableFuture<Void> fullSync = new CompletableFuture<>();
+    final CompletableFuture<Void> stableSync = new CompletableFuture<>();
     private final CompletableFuture<Void> terminated = new CompletableFuture<>();
-    private final AtomicLong sessions = new AtomicLong();
-    private final AtomicLong fullSyncs = new AtomicLong();
+    final AtomicLong sessions = new AtomicLong();
+    final AtomicLong fullSyncs = new AtomicLong();
     private final Object lock = new Object();
-    private volatile Session session;
-    private volatile MasterInfo master;
+    volatile Session session;
+    volatile MasterInfo master;
     private volatile ReplicationException failure;
-    private volatile boolean stopRequested;
+    volatile boolean stopRequested;
     private volatile Thread supervisor;
     private CompletableFuture<Void> closing;
 
-    private Replicator(Builder b) {
-        this.options = b.options.build();
+    private Replicator(Builder b, ReplicatorOptions options) {
+        this.options = options;
         this.listener = b.listener != null ? b.listener : new ReplicationListener() {
         };
         this.sink = b.sink;
@@ -113,7 +126,7 @@ public final class Replicator implements AutoCloseable {
             if (supervisor != null || closing != null) {
                 throw new IllegalStateException("a replicator starts once (state " + state.get() + ")");
             }
-            Thread t = new Thread(this::supervise, "df2redis-supervisor");
+            Thread t = new Thread(new SessionSupervisor(this)::run, "df2redis-supervisor");
             t.setDaemon(true);
             supervisor = t;
             t.start();
@@ -121,6 +134,7 @@ public final class Replicator implements AutoCloseable {
         return this;
     }
 
+    /** @return the current state */
     public ReplicationState state() {
         return state.get();
     }
@@ -192,6 +206,7 @@ public final class Replicator implements AutoCloseable {
         closeAsync().join();
     }
 
+    /** The same as {@link #stop()}. */
     @Override
     public void close() {
         stop();
@@ -255,167 +270,16 @@ public final class Replicator implements AutoCloseable {
         return closing;
     }
 
-    // ---------------------------------------------------------------- supervisor
-
-    private void supervise() {
-        int attempt = 0; // consecutive failed sessions since the last one that made progress
-        HandlerFailure lastHandlerFailure = null;
-        int handlerAttempts = 0; // sessions ended by the same asynchronous sink failure (retry policy)
-        Session.Resume resume = null;
-        if (checkpointer != null) {
-            try {
-                resume = checkpointer.load();
-            } catch (CheckpointStoreException e) {
-                guard.notify("onError", () -> listener.onError(e));
-                fail(e);
-                return;
-            }
-            checkpointer.start(() -> session);
-        }
-        while (!stopRequested) {
-            sessions.incrementAndGet();
-            Session s = new Session(options, group, listener, sink, handlers, guard, resume, new Session.Host() {
-                @Override
-                public void state(ReplicationState st) {
-                    setState(st);
-                }
-
-                @Override
-                public void handshake(MasterInfo m) {
-                    master = m;
-                }
-
-                @Override
-                public void fullSyncStarted(MasterInfo m, Optional<String> targetIdentity) {
-                    fullSyncs.incrementAndGet();
-                    if (checkpointer != null) {
-                        checkpointer.fullSyncStarting(m, targetIdentity);
-                    }
-                }
-
-                @Override
-                public void fullSyncApplied() {
-                    fullSync.complete(null);
-                }
-
-                @Override
-                public void stableReached() {
-                    fullSync.complete(null);
-                    stableSync.complete(null);
-                }
-            });
-            session = s;
-            try {
-                if (stopRequested) {
-                    break;
-                }
-                s.run();
-            } catch (Session.StopSignal e) {
-                break;
-            } catch (ReplicationException e) {
-                s.close(false); // first: settles the sink's outstanding writes, so the applied LSNs are final
-                resume = e instanceof FullSyncRestartException ? null : s.resumeState();
-                if (checkpointer != null) {
-                    checkpointer.save(s); // only a confirmed position of a session in stable (or partial) sync
-                }
-                if (stopRequested) {
-                    break;
-                }
-                if (s.madeProgress()) {
-                    attempt = 0;
-                }
-                if (e instanceof HandlerException he && he.isRetryable()) {
-                    // retry policy, sink stage failed after later events were handed over: new session
-                    HandlerFailure f = he.failure();
-                    handlerAttempts = sameEvent(f, lastHandlerFailure) ? handlerAttempts + 1 : 1;
-                    lastHandlerFailure = f;
-                    HandlerFailurePolicy policy = options.handlerFailurePolicy();
-                    if (handlerAttempts >= policy.maxAttempts()) {
-                        HandlerException last = new HandlerException(new HandlerFailure(f.kind(), f.callback(),
-                                f.flow(), f.lsn(), f.subject(), f.event(), f.cause(), handlerAttempts));
-                        guard.notify("onError", () -> listener.onError(last));
-                        fail(last);
-                        return;
-                    }
-                    long d = policy.backoff(handlerAttempts).toMillis();
-                    LOG.warn("{}; new session in {} ms (call {} of {})", e.getMessage(), d, handlerAttempts + 1,
-                            policy.maxAttempts());
-                    guard.notify("onError", () -> listener.onError(e));
-                    if (!pause(handlerAttempts, d, e)) {
-                        break;
-                    }
-                    continue;
-                }
-                guard.notify("onError", () -> listener.onError(e));
-                boolean restart = e instanceof FullSyncRestartException;
-                if (!e.isRetryable() || !options.reconnect()
-                        || (!restart && options.maxReconnectAttempts() >= 0
-                        && attempt >= options.maxReconnectAttempts())) {
-                    fail(e);
-                    return;
-                }
-                LOG.warn("replication session failed: {}", e.getMessage());
-                long d;
-                int a;
-                if (restart) {
-                    a = attempt + 1;
-                    d = 0; // as Dragonfly's replica: a new full sync at once, not counted as a failed attempt
-                } else {
-                    attempt++;
-                    a = attempt;
-                    d = options.reconnectDelay(attempt).toMillis();
-                }
-                if (!pause(a, d, e)) {
-                    break;
-                }
-            } catch (RuntimeException e) {
-                s.close(false);
-                if (checkpointer != null) {
-                    checkpointer.save(s);
-                }
-                ReplicationException re = new ReplicationException("unexpected error in the replicator: " + e, e) {
-                    private static final long serialVersionUID = 1L;
-
-                    @Override
-                    public boolean isRetryable() {
-                        return false;
-                    }
-                };
-                guard.notify("onError", () -> listener.onError(re));
-                fail(re);
-                return;
-            }
-        }
-    }
-
-    /** Reports a reconnect and waits for it; false when interrupted (stopping). */
-    private boolean pause(int attempt, long delayMillis, ReplicationException cause) {
-        setState(ReplicationState.RECONNECTING);
-        guard.notify("onReconnect", () -> listener.onReconnect(attempt, delayMillis, cause));
-        if (delayMillis > 0) {
-            LOG.info("reconnect attempt {} in {} ms", attempt, delayMillis);
-        }
-        try {
-            Thread.sleep(delayMillis);
-            return !stopRequested;
-        } catch (InterruptedException ie) {
-            return false;
-        }
-    }
-
-    private static boolean sameEvent(HandlerFailure a, HandlerFailure b) {
-        return b != null && a.flow() == b.flow() && a.lsn() == b.lsn() && a.subject().equals(b.subject())
-                && a.callback().equals(b.callback());
-    }
-
-    private void fail(ReplicationException e) {
+    /** Ends in FAILED with {@code e} (supervisor thread). */
+    void fail(ReplicationException e) {
         failure = e;
         LOG.error("replication stopped: {}", e.getMessage());
         setState(ReplicationState.FAILED);
         terminated.complete(null);
     }
 
-    private void setState(ReplicationState to) {
+    /** Moves to {@code to} and tells the listener (supervisor or close thread). */
+    void setState(ReplicationState to) {
         ReplicationState from = state.getAndSet(to);
         if (from != to) {
             LOG.info("state {} -> {}", from.name().toLowerCase(Locale.ROOT), to.name().toLowerCase(Locale.ROOT));
@@ -423,58 +287,101 @@ public final class Replicator implements AutoCloseable {
         }
     }
 
-    /** Builder of a {@link Replicator}. */
+    /**
+     * Builder of a {@link Replicator}. The order of the calls does not matter: the source set with
+     * {@link #source} is used whatever {@link #options(ReplicatorOptions)} holds, and the changes of
+     * {@link #options(Consumer)}, {@link #handlerFailurePolicy} and {@link #checkpointStore} are
+     * applied, in call order, on top of the base options when {@link #build()} runs. Not thread-safe.
+     */
     public static final class Builder {
-        private ReplicatorOptions.Builder options;
+        private DragonflyEndpoint source;
+        private ReplicatorOptions base;
+        private final List<Consumer<ReplicatorOptions.Builder>> changes = new ArrayList<>();
         private ReplicationListener listener;
         private ReplicationSink sink;
         private boolean ownsSink;
-        private final List<Session.HandlerRegistration> handlers = new ArrayList<>();
+        private final List<HandlerRegistration> handlers = new ArrayList<>();
         private EventLoopGroup group;
 
         private Builder() {
         }
 
-        /** The master to replicate. */
+        /**
+         * The master to replicate (required, unless the options of {@link #options(ReplicatorOptions)}
+         * carry one); wins over the source of those options. The endpoint is kept apart from the
+         * options: {@link ReplicatorOptions#builder()} makes options without one.
+         *
+         * @param endpoint the Dragonfly master
+         * @return this builder
+         */
         public Builder source(DragonflyEndpoint endpoint) {
-            if (options == null) {
-                options = ReplicatorOptions.builder(endpoint);
-            } else {
-                options.source(endpoint);
-            }
+            this.source = Objects.requireNonNull(endpoint, "endpoint");
             return this;
         }
 
+        /**
+         * The master to replicate, by host and port (no password, no TLS).
+         *
+         * @param host the host name or IP
+         * @param port the port
+         * @return this builder
+         */
         public Builder source(String host, int port) {
             return source(DragonflyEndpoint.of(host, port));
         }
 
-        /** All settings at once (replaces earlier ones, including the source). */
+        /**
+         * The base settings (replaces an earlier base); changes made with {@link #options(Consumer)}
+         * apply on top of them whatever the call order, and {@link #source} wins over their source.
+         *
+         * @param o the settings
+         * @return this builder
+         */
         public Builder options(ReplicatorOptions o) {
-            this.options = o.toBuilder();
+            this.base = Objects.requireNonNull(o, "options");
             return this;
         }
 
-        /** Adjusts settings: {@code b.options(o -> o.ackInterval(...))}. */
-        public Builder options(java.util.function.Consumer<ReplicatorOptions.Builder> change) {
-            Objects.requireNonNull(options, "set the source first");
-            change.accept(options);
+        /**
+         * Adjusts settings: {@code b.options(o -> o.ackInterval(...))}.
+         *
+         * @param change applied to the options builder at {@link #build()}
+         * @return this builder
+         */
+        public Builder options(Consumer<ReplicatorOptions.Builder> change) {
+            changes.add(Objects.requireNonNull(change, "change"));
             return this;
         }
 
+        /**
+         * The listener (default: one that ignores every callback).
+         *
+         * @param l the listener
+         * @return this builder
+         */
         public Builder listener(ReplicationListener l) {
             this.listener = l;
             return this;
         }
 
-        /** The sink; the replicator does not close it. */
+        /**
+         * The sink; the replicator does not close it.
+         *
+         * @param s the sink, or null for none
+         * @return this builder
+         */
         public Builder sink(ReplicationSink s) {
             this.sink = s;
             this.ownsSink = false;
             return this;
         }
 
-        /** The sink; closed with the replicator. */
+        /**
+         * The sink; closed with the replicator.
+         *
+         * @param s the sink
+         * @return this builder
+         */
         public Builder ownedSink(ReplicationSink s) {
             this.sink = s;
             this.ownsSink = true;
@@ -491,7 +398,7 @@ public final class Replicator implements AutoCloseable {
          */
         public Builder onCommand(String command, JournalCommandHandler handler) {
             String name = command.toUpperCase(Locale.ROOT);
-            handlers.add(new Session.HandlerRegistration("onCommand(" + name + ")", e -> e.command().equals(name),
+            handlers.add(new HandlerRegistration("onCommand(" + name + ")", e -> e.command().equals(name),
                     Objects.requireNonNull(handler, "handler")));
             return this;
         }
@@ -505,7 +412,7 @@ public final class Replicator implements AutoCloseable {
          * @return this builder
          */
         public Builder onJournal(Predicate<JournalEvent> selector, JournalCommandHandler handler) {
-            handlers.add(new Session.HandlerRegistration("onJournal#" + (handlers.size() + 1),
+            handlers.add(new HandlerRegistration("onJournal#" + (handlers.size() + 1),
                     Objects.requireNonNull(selector, "selector"), Objects.requireNonNull(handler, "handler")));
             return this;
         }
@@ -519,9 +426,8 @@ public final class Replicator implements AutoCloseable {
          * @return this builder
          */
         public Builder handlerFailurePolicy(HandlerFailurePolicy policy) {
-            Objects.requireNonNull(options, "set the source first");
-            options.handlerFailurePolicy(policy);
-            return this;
+            Objects.requireNonNull(policy, "policy");
+            return options(o -> o.handlerFailurePolicy(policy));
         }
 
         /**
@@ -533,20 +439,38 @@ public final class Replicator implements AutoCloseable {
          * @return this builder
          */
         public Builder checkpointStore(CheckpointStore store) {
-            Objects.requireNonNull(options, "set the source first");
-            options.checkpointStore(store);
-            return this;
+            return options(o -> o.checkpointStore(store));
         }
 
-        /** Uses a host-owned event loop group (not shut down by the replicator). */
+        /**
+         * Uses a host-owned event loop group (not shut down by the replicator).
+         *
+         * @param g the group
+         * @return this builder
+         */
         public Builder eventLoopGroup(EventLoopGroup g) {
             this.group = g;
             return this;
         }
 
+        /**
+         * Builds the replicator (not started).
+         *
+         * @return the replicator
+         * @throws IllegalStateException when no source is set
+         * @throws IllegalArgumentException when a change of the options is invalid
+         */
         public Replicator build() {
-            Objects.requireNonNull(options, "source is required");
-            return new Replicator(this);
+            ReplicatorOptions.Builder b = base != null ? base.mutate() : ReplicatorOptions.builder();
+            if (source != null) {
+                b.source(source);
+            }
+            changes.forEach(c -> c.accept(b));
+            ReplicatorOptions o = b.build();
+            if (o.source() == null) {
+                throw new IllegalStateException("source is required: call source(...)");
+            }
+            return new Replicator(this, o);
         }
     }
 }

@@ -8,155 +8,131 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Immutable settings of a {@link Replicator}. Create with {@link #builder(DragonflyEndpoint)};
- * derive with {@link #toBuilder()}. Defaults follow Dragonfly's own replica where one exists.
+ * derive with {@link #mutate()}. Defaults follow Dragonfly's own replica where one exists. Every
+ * setter of the {@link Builder} validates its value and throws {@link IllegalArgumentException}
+ * (or {@link NullPointerException}) on a bad one: nothing is silently adjusted. The Dragonfly
+ * source is held here for the session's use, but a {@link Replicator.Builder} takes it separately
+ * ({@link Replicator.Builder#source(DragonflyEndpoint)}), whatever order it is called in. This
+ * file is over the usual length only because of its Javadoc: one getter and one setter per setting.
  */
 public final class ReplicatorOptions {
-    private final DragonflyEndpoint source;
-    private final Duration connectTimeout;
-    private final Duration commandTimeout;
-    private final int listeningPort;
-    private final String announceIp;
-    private final String clientId;
-    private final RdbDecoderOptions decoderOptions;
-    private final long flowQueueMaxBytes;
-    private final SlowConsumerPolicy slowConsumerPolicy;
-    private final Duration ackInterval;
-    private final int ackEveryEntries;
-    private final int maxInFlightPerFlow;
-    private final boolean reconnect;
-    private final Duration reconnectDelay;
-    private final Duration maxReconnectDelay;
-    private final int maxReconnectAttempts;
-    private final Duration loadingRetryDelay;
-    private final boolean failOnLsnMismatch;
-    private final boolean partialSync;
-    private final Duration drainTimeout;
-    private final int eventLoopThreads;
-    private final HandlerFailurePolicy handlerFailurePolicy;
-    private final CheckpointStore checkpointStore;
-    private final Duration checkpointInterval;
+
+    /** The settings, in a private copy of the builder that made them (never changed). */
+    private final Builder v;
 
     private ReplicatorOptions(Builder b) {
-        this.source = Objects.requireNonNull(b.source, "source");
-        this.connectTimeout = b.connectTimeout;
-        this.commandTimeout = b.commandTimeout;
-        this.listeningPort = b.listeningPort;
-        this.announceIp = b.announceIp;
-        this.clientId = b.clientId != null ? b.clientId
-                : "df2redis-" + Long.toHexString(ThreadLocalRandom.current().nextLong());
-        this.decoderOptions = b.decoderOptions;
-        this.flowQueueMaxBytes = b.flowQueueMaxBytes;
-        this.slowConsumerPolicy = b.slowConsumerPolicy;
-        this.ackInterval = b.ackInterval;
-        this.ackEveryEntries = b.ackEveryEntries;
-        this.maxInFlightPerFlow = b.maxInFlightPerFlow;
-        this.reconnect = b.reconnect;
-        this.reconnectDelay = b.reconnectDelay;
-        this.maxReconnectDelay = b.maxReconnectDelay;
-        this.maxReconnectAttempts = b.maxReconnectAttempts;
-        this.loadingRetryDelay = b.loadingRetryDelay;
-        this.failOnLsnMismatch = b.failOnLsnMismatch;
-        this.partialSync = b.partialSync;
-        this.drainTimeout = b.drainTimeout;
-        this.eventLoopThreads = b.eventLoopThreads;
-        this.handlerFailurePolicy = b.handlerFailurePolicy;
-        this.checkpointStore = b.checkpointStore;
-        this.checkpointInterval = b.checkpointInterval;
+        this.v = b.copy();
+        if (v.clientId == null) {
+            v.clientId = "df2redis-" + Long.toHexString(ThreadLocalRandom.current().nextLong());
+        }
     }
 
+    /**
+     * A builder with the defaults and no source: the endpoint is given separately, to
+     * {@link Replicator.Builder#source(DragonflyEndpoint)}, so that one set of options can serve
+     * several sources.
+     *
+     * @return a new builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * A builder with the defaults and the source already set (the replicator's
+     * {@link Replicator.Builder#source} still wins over it).
+     *
+     * @param source the Dragonfly master to replicate
+     * @return a new builder
+     */
     public static Builder builder(DragonflyEndpoint source) {
         return new Builder().source(source);
     }
 
-    public Builder toBuilder() {
-        Builder b = new Builder();
-        b.source = source;
-        b.connectTimeout = connectTimeout;
-        b.commandTimeout = commandTimeout;
-        b.listeningPort = listeningPort;
-        b.announceIp = announceIp;
-        b.clientId = clientId;
-        b.decoderOptions = decoderOptions;
-        b.flowQueueMaxBytes = flowQueueMaxBytes;
-        b.slowConsumerPolicy = slowConsumerPolicy;
-        b.ackInterval = ackInterval;
-        b.ackEveryEntries = ackEveryEntries;
-        b.maxInFlightPerFlow = maxInFlightPerFlow;
-        b.reconnect = reconnect;
-        b.reconnectDelay = reconnectDelay;
-        b.maxReconnectDelay = maxReconnectDelay;
-        b.maxReconnectAttempts = maxReconnectAttempts;
-        b.loadingRetryDelay = loadingRetryDelay;
-        b.failOnLsnMismatch = failOnLsnMismatch;
-        b.partialSync = partialSync;
-        b.drainTimeout = drainTimeout;
-        b.eventLoopThreads = eventLoopThreads;
-        b.handlerFailurePolicy = handlerFailurePolicy;
-        b.checkpointStore = checkpointStore;
-        b.checkpointInterval = checkpointInterval;
-        return b;
+    /**
+     * A builder holding these settings, to derive others (Lettuce's style).
+     *
+     * @return a new builder
+     */
+    public Builder mutate() {
+        return toBuilder();
     }
 
+    /**
+     * The same as {@link #mutate()}.
+     *
+     * @return a new builder holding these settings
+     */
+    public Builder toBuilder() {
+        return v.copy();
+    }
+
+    /**
+     * @return the Dragonfly master to replicate; null in options built without one (the
+     *     replicator's own options always have it)
+     */
     public DragonflyEndpoint source() {
-        return source;
+        return v.source;
     }
 
     /** TCP connect timeout (default 10 s). */
     public Duration connectTimeout() {
-        return connectTimeout;
+        return v.connectTimeout;
     }
 
     /** How long to wait for the reply to a handshake or control command (default 30 s). Flows never time out on silence. */
     public Duration commandTimeout() {
-        return commandTimeout;
+        return v.commandTimeout;
     }
 
     /** Port announced with {@code REPLCONF listening-port} (informational; default 0). */
     public int listeningPort() {
-        return listeningPort;
+        return v.listeningPort;
     }
 
     /** IP announced with {@code REPLCONF ip-address}, or null (not sent). */
     public String announceIp() {
-        return announceIp;
+        return v.announceIp;
     }
 
     /** Id sent with {@code REPLCONF CLIENT-ID}. */
     public String clientId() {
-        return clientId;
+        return v.clientId;
     }
 
+    /** @return the limits and switches of the snapshot decoder */
     public RdbDecoderOptions decoderOptions() {
-        return decoderOptions;
+        return v.decoderOptions;
     }
 
     /** Byte limit of each flow's queue of decoded, not yet applied events (default 64 MiB). */
     public long flowQueueMaxBytes() {
-        return flowQueueMaxBytes;
+        return v.flowQueueMaxBytes;
     }
 
+    /** @return what happens when a flow's queue is full (default {@link SlowConsumerPolicy#PAUSE_READING}) */
     public SlowConsumerPolicy slowConsumerPolicy() {
-        return slowConsumerPolicy;
+        return v.slowConsumerPolicy;
     }
 
     /** Period of {@code REPLCONF ACK} on every flow (default 1 s, as Dragonfly's replica). */
     public Duration ackInterval() {
-        return ackInterval;
+        return v.ackInterval;
     }
 
     /** An ACK is also sent once this many entries were applied since the last one (default 1024). */
     public int ackEveryEntries() {
-        return ackEveryEntries;
+        return v.ackEveryEntries;
     }
 
     /** Most sink stages outstanding per flow before the applier waits (default 10 000). */
     public int maxInFlightPerFlow() {
-        return maxInFlightPerFlow;
+        return v.maxInFlightPerFlow;
     }
 
     /** Whether a broken session is retried (default true). */
     public boolean reconnect() {
-        return reconnect;
+        return v.reconnect;
     }
 
     /**
@@ -165,12 +141,12 @@ public final class ReplicatorOptions {
      * made progress in stable sync (applied a journal entry, or stayed in stable sync for a minute).
      */
     public Duration reconnectDelay() {
-        return reconnectDelay;
+        return v.reconnectDelay;
     }
 
     /** The longest wait between reconnect attempts (default 30 s). */
     public Duration maxReconnectDelay() {
-        return maxReconnectDelay;
+        return v.maxReconnectDelay;
     }
 
     /**
@@ -181,27 +157,30 @@ public final class ReplicatorOptions {
      * @return the delay
      */
     public Duration reconnectDelay(int attempt) {
-        return HandlerFailurePolicy.exponential(reconnectDelay, maxReconnectDelay, Math.max(1, attempt));
+        if (attempt < 1) {
+            throw new IllegalArgumentException("reconnect attempts count from 1: " + attempt);
+        }
+        return HandlerFailurePolicy.exponential(v.reconnectDelay, v.maxReconnectDelay, attempt);
     }
 
     /** What happens when a listener, journal handler or the sink fails (default {@link HandlerFailurePolicy#fail()}). */
     public HandlerFailurePolicy handlerFailurePolicy() {
-        return handlerFailurePolicy;
+        return v.handlerFailurePolicy;
     }
 
     /** Retries before giving up; -1 = forever (default). */
     public int maxReconnectAttempts() {
-        return maxReconnectAttempts;
+        return v.maxReconnectAttempts;
     }
 
     /** Wait between attempts while the master answers {@code -LOADING} (default 1 s). */
     public Duration loadingRetryDelay() {
-        return loadingRetryDelay;
+        return v.loadingRetryDelay;
     }
 
     /** Whether an LSN record that disagrees with the replica's counter ends the session (default false: a warning, as Dragonfly). */
     public boolean failOnLsnMismatch() {
-        return failOnLsnMismatch;
+        return v.failOnLsnMismatch;
     }
 
     /**
@@ -209,17 +188,17 @@ public final class ReplicatorOptions {
      * {@link #checkpointStore()} checkpoint — asks for a partial sync (v1.35+ masters; default true).
      */
     public boolean partialSync() {
-        return partialSync;
+        return v.partialSync;
     }
 
     /** How long {@code close()} waits for queued events to be applied (default 30 s). */
     public Duration drainTimeout() {
-        return drainTimeout;
+        return v.drainTimeout;
     }
 
     /** Threads of the event loop group the replicator creates when none is injected (default 2). */
     public int eventLoopThreads() {
-        return eventLoopThreads;
+        return v.eventLoopThreads;
     }
 
     /**
@@ -230,7 +209,7 @@ public final class ReplicatorOptions {
      * @return the checkpoint store, or empty
      */
     public java.util.Optional<CheckpointStore> checkpointStore() {
-        return java.util.Optional.ofNullable(checkpointStore);
+        return java.util.Optional.ofNullable(v.checkpointStore);
     }
 
     /**
@@ -241,25 +220,25 @@ public final class ReplicatorOptions {
      * @return the interval
      */
     public Duration checkpointInterval() {
-        return checkpointInterval;
+        return v.checkpointInterval;
     }
 
     /** @return the main settings, with the source as {@link DragonflyEndpoint#toString()} shows it (never a password) */
     @Override
     public String toString() {
-        return "ReplicatorOptions[source=" + source + ", connectTimeout=" + connectTimeout + ", commandTimeout="
-                + commandTimeout + ", clientId=" + clientId + ", flowQueueMaxBytes=" + flowQueueMaxBytes
-                + ", slowConsumerPolicy=" + slowConsumerPolicy + ", ackInterval=" + ackInterval
-                + ", ackEveryEntries=" + ackEveryEntries + ", reconnect=" + reconnect + " (" + reconnectDelay + " .. "
-                + maxReconnectDelay + ", max attempts " + maxReconnectAttempts + "), partialSync=" + partialSync
-                + ", handlerFailurePolicy=" + handlerFailurePolicy
-                + (checkpointStore != null ? ", checkpointStore=" + checkpointStore + " every " + checkpointInterval
-                : "")
+        return "ReplicatorOptions[source=" + v.source + ", connectTimeout=" + v.connectTimeout + ", commandTimeout="
+                + v.commandTimeout + ", clientId=" + v.clientId + ", flowQueueMaxBytes=" + v.flowQueueMaxBytes
+                + ", slowConsumerPolicy=" + v.slowConsumerPolicy + ", ackInterval=" + v.ackInterval
+                + ", ackEveryEntries=" + v.ackEveryEntries + ", reconnect=" + v.reconnect + " (" + v.reconnectDelay
+                + " .. " + v.maxReconnectDelay + ", max attempts " + v.maxReconnectAttempts + "), partialSync="
+                + v.partialSync + ", handlerFailurePolicy=" + v.handlerFailurePolicy
+                + (v.checkpointStore != null ? ", checkpointStore=" + v.checkpointStore + " every "
+                + v.checkpointInterval : "")
                 + "]";
     }
 
     /** Builder of {@link ReplicatorOptions}. */
-    public static final class Builder {
+    public static final class Builder implements Cloneable {
         private DragonflyEndpoint source;
         private Duration connectTimeout = Duration.ofSeconds(10);
         private Duration commandTimeout = Duration.ofSeconds(30);
@@ -288,41 +267,52 @@ public final class ReplicatorOptions {
         private Builder() {
         }
 
+        /** Sets the Dragonfly master to replicate ({@code source}); returns this builder. */
         public Builder source(DragonflyEndpoint source) {
-            this.source = Objects.requireNonNull(source);
+            this.source = Objects.requireNonNull(source, "source");
             return this;
         }
 
+        /** Sets the TCP connect (and TLS handshake) timeout, positive ({@code d}); returns this builder. */
         public Builder connectTimeout(Duration d) {
             this.connectTimeout = positive(d);
             return this;
         }
 
+        /** Sets how long to wait for a handshake or control reply, positive ({@code d}); returns this builder. */
         public Builder commandTimeout(Duration d) {
             this.commandTimeout = positive(d);
             return this;
         }
 
+        /** Sets the port announced with {@code REPLCONF listening-port}, 0 to 65535; returns this builder. */
         public Builder listeningPort(int port) {
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("listeningPort must be 0..65535: " + port);
+            }
             this.listeningPort = port;
             return this;
         }
 
+        /** Sets the IP announced with {@code REPLCONF ip-address}, or null to send none; returns this builder. */
         public Builder announceIp(String ip) {
             this.announceIp = ip;
             return this;
         }
 
+        /** Sets the id sent with {@code REPLCONF CLIENT-ID}, or null for a random one; returns this builder. */
         public Builder clientId(String id) {
             this.clientId = id;
             return this;
         }
 
+        /** Sets the snapshot decoder's limits and switches ({@code o}); returns this builder. */
         public Builder decoderOptions(RdbDecoderOptions o) {
-            this.decoderOptions = Objects.requireNonNull(o);
+            this.decoderOptions = Objects.requireNonNull(o, "decoderOptions");
             return this;
         }
 
+        /** Sets the byte limit of each flow's queue, at least 1024 ({@code bytes}); returns this builder. */
         public Builder flowQueueMaxBytes(long bytes) {
             if (bytes < 1024) {
                 throw new IllegalArgumentException("flowQueueMaxBytes too small: " + bytes);
@@ -331,64 +321,89 @@ public final class ReplicatorOptions {
             return this;
         }
 
+        /** Sets what happens when a flow's queue is full ({@code p}); returns this builder. */
         public Builder slowConsumerPolicy(SlowConsumerPolicy p) {
-            this.slowConsumerPolicy = Objects.requireNonNull(p);
+            this.slowConsumerPolicy = Objects.requireNonNull(p, "slowConsumerPolicy");
             return this;
         }
 
+        /** Sets the period of {@code REPLCONF ACK}, positive ({@code d}); returns this builder. */
         public Builder ackInterval(Duration d) {
             this.ackInterval = positive(d);
             return this;
         }
 
+        /** Sets also ACK once this many entries were applied, at least 1 ({@code n}); returns this builder. */
         public Builder ackEveryEntries(int n) {
-            this.ackEveryEntries = Math.max(1, n);
+            this.ackEveryEntries = atLeastOne(n, "ackEveryEntries");
             return this;
         }
 
+        /** Sets most sink stages outstanding per flow, at least 1 ({@code n}); returns this builder. */
         public Builder maxInFlightPerFlow(int n) {
-            this.maxInFlightPerFlow = Math.max(1, n);
+            this.maxInFlightPerFlow = atLeastOne(n, "maxInFlightPerFlow");
             return this;
         }
 
+        /** Sets whether a broken session is retried ({@code r}); returns this builder. */
         public Builder reconnect(boolean r) {
             this.reconnect = r;
             return this;
         }
 
+        /**
+         * @param initial the wait before the first reconnect, positive
+         * @param max the longest wait, positive and not shorter than {@code initial}
+         * @return this builder
+         */
         public Builder reconnectDelay(Duration initial, Duration max) {
-            this.reconnectDelay = positive(initial);
-            this.maxReconnectDelay = positive(max);
+            Duration i = positive(initial);
+            Duration m = positive(max);
+            if (m.compareTo(i) < 0) {
+                throw new IllegalArgumentException("the longest reconnect delay " + m + " is shorter than the first "
+                        + i);
+            }
+            this.reconnectDelay = i;
+            this.maxReconnectDelay = m;
             return this;
         }
 
+        /** Sets reconnect attempts before giving up, 0 or more, or -1 for no limit; returns this builder. */
         public Builder maxReconnectAttempts(int n) {
+            if (n < -1) {
+                throw new IllegalArgumentException("maxReconnectAttempts must be -1 (no limit) or more: " + n);
+            }
             this.maxReconnectAttempts = n;
             return this;
         }
 
+        /** Sets the wait between attempts while the master answers {@code -LOADING}, positive; returns this builder. */
         public Builder loadingRetryDelay(Duration d) {
             this.loadingRetryDelay = positive(d);
             return this;
         }
 
+        /** Sets whether a disagreeing LSN record ends the session ({@code f}); returns this builder. */
         public Builder failOnLsnMismatch(boolean f) {
             this.failOnLsnMismatch = f;
             return this;
         }
 
+        /** Sets whether to ask for partial syncs ({@code p}); returns this builder. */
         public Builder partialSync(boolean p) {
             this.partialSync = p;
             return this;
         }
 
+        /** Sets how long {@code close()} waits for queued events to be applied, positive; returns this builder. */
         public Builder drainTimeout(Duration d) {
             this.drainTimeout = positive(d);
             return this;
         }
 
+        /** Sets threads of the event loop group the replicator creates, at least 1; returns this builder. */
         public Builder eventLoopThreads(int n) {
-            this.eventLoopThreads = Math.max(1, n);
+            this.eventLoopThreads = atLeastOne(n, "eventLoopThreads");
             return this;
         }
 
@@ -430,8 +445,24 @@ public final class ReplicatorOptions {
             return this;
         }
 
+        /** @return the immutable options (a source is optional here; a replicator needs one) */
         public ReplicatorOptions build() {
             return new ReplicatorOptions(this);
+        }
+
+        private Builder copy() {
+            try {
+                return (Builder) super.clone(); // every field is immutable or a shared reference
+            } catch (CloneNotSupportedException e) {
+                throw new AssertionError(e);
+            }
+        }
+
+        private static int atLeastOne(int n, String what) {
+            if (n < 1) {
+                throw new IllegalArgumentException(what + " must be at least 1: " + n);
+            }
+            return n;
         }
 
         private static Duration positive(Duration d) {

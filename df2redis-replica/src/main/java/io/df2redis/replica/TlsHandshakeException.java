@@ -32,6 +32,7 @@ public class TlsHandshakeException extends ConnectionException {
         return reason == TlsHandlers.Failure.HOSTNAME_MISMATCH;
     }
 
+    /** @return true only for a handshake failure a new session may get past (not a refused certificate or host name) */
     @Override
     public boolean isRetryable() {
         return reason == TlsHandlers.Failure.OTHER;

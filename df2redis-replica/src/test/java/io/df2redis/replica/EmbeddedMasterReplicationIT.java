@@ -340,7 +340,7 @@ class EmbeddedMasterReplicationIT {
             List<String> reconnects = new CopyOnWriteArrayList<>();
             KeyspaceModel model = new KeyspaceModel() {
                 @Override
-                public void onReconnect(int attempt, long delayMillis, ReplicationException cause) {
+                public void onReconnect(int attempt, java.time.Duration delay, ReplicationException cause) {
                     reconnects.add(cause.getClass().getSimpleName());
                 }
             };

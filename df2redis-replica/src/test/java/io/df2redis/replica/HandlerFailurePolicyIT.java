@@ -63,8 +63,8 @@ class HandlerFailurePolicyIT {
         }
 
         @Override
-        public void onReconnect(int attempt, long delayMillis, ReplicationException cause) {
-            reconnects.add(attempt + "/" + delayMillis + "/" + cause.getClass().getSimpleName());
+        public void onReconnect(int attempt, java.time.Duration delay, ReplicationException cause) {
+            reconnects.add(attempt + "/" + delay.toMillis() + "/" + cause.getClass().getSimpleName());
         }
 
         @Override
@@ -119,7 +119,7 @@ class HandlerFailurePolicyIT {
                      calls.add(e.lsn());
                      throw new IllegalStateException("handler bug");
                  }
-                 return true;
+                 return JournalDecision.APPLY;
              }).build()) {
             int shard = stableWithBefore(m, r);
             long boomLsn = m.nextLsn(shard);
@@ -160,7 +160,7 @@ class HandlerFailurePolicyIT {
                                  throw new IllegalStateException("not yet (" + callNanos.size() + ")");
                              }
                          }
-                         return true;
+                         return JournalDecision.APPLY;
                      }).build()) {
             int shard = stableWithBefore(m, r);
             long boomLsn = m.nextLsn(shard);
@@ -193,7 +193,7 @@ class HandlerFailurePolicyIT {
                              calls.incrementAndGet();
                              throw new IllegalStateException("always");
                          }
-                         return true;
+                         return JournalDecision.APPLY;
                      }).build()) {
             int shard = stableWithBefore(m, r);
             long boomLsn = m.nextLsn(shard);
@@ -202,6 +202,24 @@ class HandlerFailurePolicyIT {
             assertThat(calls).hasValue(3);
             assertThat(((HandlerException) r.failure()).failure().attempts()).isEqualTo(3);
             assertThat(r.stats().handlerRetries()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void aSkipDecisionFiltersTheEntryOutAndItIsStillAcknowledged() throws Exception {
+        Recorder rec = new Recorder();
+        try (EmbeddedDragonflyMaster m = EmbeddedDragonflyMaster.builder().shards(2).start();
+             Replicator r = replicator(m, rec)
+                     .onCommand("SET", e -> key(e).equals(BOOM) ? JournalDecision.SKIP : JournalDecision.APPLY)
+                     .build()) {
+            int shard = stableWithBefore(m, r);
+            long boomLsn = m.nextLsn(shard);
+            m.write("SET", BOOM, "x");
+            m.write("SET", AFTER, "y");
+            assertThat(m.awaitAck(shard, boomLsn + 2, WAIT)).as("ACK past the skipped entry").isTrue();
+            assertThat(rec.journal).containsSubsequence(BEFORE, AFTER).doesNotContain(BOOM);
+            assertThat(r.stats().deadLetters()).isZero();
+            assertThat(r.state()).isEqualTo(ReplicationState.STABLE_SYNC);
         }
     }
 
@@ -215,7 +233,7 @@ class HandlerFailurePolicyIT {
                          if (key(e).equals(BOOM)) {
                              throw new IllegalStateException("cannot handle " + BOOM);
                          }
-                         return true;
+                         return JournalDecision.APPLY;
                      }).build()) {
             int shard = stableWithBefore(m, r);
             long boomLsn = m.nextLsn(shard);

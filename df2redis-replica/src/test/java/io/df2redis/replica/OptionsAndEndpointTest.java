@@ -34,6 +34,47 @@ class OptionsAndEndpointTest {
     }
 
     @Test
+    void optionsRefuseBadValuesInsteadOfClampingThem() {
+        ReplicatorOptions.Builder b = ReplicatorOptions.builder(DragonflyEndpoint.of("h", 1));
+        assertThatThrownBy(() -> b.ackEveryEntries(0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> b.maxInFlightPerFlow(0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> b.eventLoopThreads(0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> b.maxReconnectAttempts(-2)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> b.reconnectDelay(Duration.ofSeconds(2), Duration.ofSeconds(1)))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThat(b.build().mutate().ackEveryEntries(7).build().ackEveryEntries()).isEqualTo(7);
+    }
+
+    @Test
+    void replicatorBuilderCallOrderDoesNotMatter() {
+        Replicator a = Replicator.builder().options(o -> o.reconnect(false)).handlerFailurePolicy(
+                HandlerFailurePolicy.skip(f -> { })).source("127.0.0.1", 1).build();
+        Replicator b = Replicator.builder().source("127.0.0.1", 1).handlerFailurePolicy(
+                HandlerFailurePolicy.skip(f -> { })).options(o -> o.reconnect(false)).build();
+        ReplicatorOptions base = ReplicatorOptions.builder(DragonflyEndpoint.of("elsewhere", 2)).build();
+        Replicator c = Replicator.builder().source("127.0.0.1", 1).options(base).build();
+        ReplicatorOptions sourceless = ReplicatorOptions.builder().ackEveryEntries(3).build();
+        assertThat(sourceless.source()).isNull();
+        Replicator d = Replicator.builder().options(sourceless).source("127.0.0.1", 1).build();
+        assertThatThrownBy(() -> Replicator.builder().options(sourceless).build())
+                .isInstanceOf(IllegalStateException.class);
+        try {
+            assertThat(a.options().reconnect()).isFalse();
+            assertThat(b.options().reconnect()).isFalse();
+            assertThat(a.options().source().address()).isEqualTo(b.options().source().address());
+            assertThat(c.options().source().port()).isEqualTo(1);
+            assertThat(d.options().ackEveryEntries()).isEqualTo(3);
+            assertThat(d.options().source().port()).isEqualTo(1);
+            assertThatThrownBy(() -> Replicator.builder().build()).isInstanceOf(IllegalStateException.class);
+        } finally {
+            a.close();
+            b.close();
+            c.close();
+            d.close();
+        }
+    }
+
+    @Test
     void masterInfoParsesTheRelease() {
         assertThat(new MasterInfo("x", "SYNC1", 1, 5, "x", "df-v1.40.1").releaseVersion()).containsExactly(1, 40);
         assertThat(new MasterInfo("x", "SYNC1", 1, 4, "x", "df-v1.30.3").releaseVersion()).containsExactly(1, 30);

@@ -36,8 +36,8 @@ class ReconnectBackoffIT {
                 }
 
                 @Override
-                public void onReconnect(int attempt, long delayMillis, ReplicationException cause) {
-                    reconnects.add(attempt + ":" + delayMillis);
+                public void onReconnect(int attempt, java.time.Duration delay, ReplicationException cause) {
+                    reconnects.add(attempt + ":" + delay.toMillis());
                 }
             };
             try (Replicator r = Replicator.builder().source(m.host(), m.port()).listener(l)

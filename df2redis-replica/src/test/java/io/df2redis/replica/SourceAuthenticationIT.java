@@ -27,7 +27,7 @@ class SourceAuthenticationIT {
             }
 
             @Override
-            public void onReconnect(int attempt, long delayMillis, ReplicationException cause) {
+            public void onReconnect(int attempt, java.time.Duration delay, ReplicationException cause) {
                 reconnects.add(attempt);
             }
         }).build()) {

@@ -63,7 +63,7 @@ public final class Checkpointer {
      * @return the position, or null when there is none to resume from (a full sync follows)
      * @throws CheckpointStoreException when the store cannot be read
      */
-    public Session.Resume load() {
+    public ResumePosition load() {
         Optional<Checkpoint> found;
         synchronized (lock) {
             try {
@@ -86,7 +86,7 @@ public final class Checkpointer {
             return null;
         }
         LOG.info("resuming from {} in {}", c, store);
-        return new Session.Resume(c.masterId(), c.flowCount(), c.nextLsnArray(), c.targetIdentity(),
+        return new ResumePosition(c.masterId(), c.flowCount(), c.nextLsnArray(), c.targetIdentity(),
                 "the checkpoint saved at " + c.savedAt() + " in " + store);
     }
 
@@ -126,7 +126,7 @@ public final class Checkpointer {
     public void save(Session s) {
         synchronized (lock) {
             MasterInfo m = s.master();
-            Session.Resume r = s.resumeState();
+            ResumePosition r = s.resumeState();
             if (m == null || r == null || r.nextLsns() == null || !r.masterId().equals(m.masterId())
                     || r.flows() != m.flowCount()) {
                 return;

@@ -1,13 +1,19 @@
 package io.df2redis.replica.internal;
 
+import io.df2redis.protocol.ProtocolException;
+import io.df2redis.protocol.client.RespClient;
+import io.df2redis.protocol.client.RespClientException;
+import io.df2redis.protocol.client.RespClientOptions;
+import io.df2redis.protocol.net.HostAndPort;
 import io.df2redis.protocol.tls.TlsHandlers;
 import io.df2redis.replica.ConnectionException;
 import io.df2redis.replica.DragonflyEndpoint;
+import io.df2redis.replica.ReplicationException;
+import io.df2redis.replica.ReplicationProtocolException;
 import io.df2redis.replica.TlsHandshakeException;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
@@ -18,21 +24,60 @@ import io.netty.handler.ssl.SslHandler;
 
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.Supplier;
+import java.util.concurrent.CompletionException;
 
 /**
- * Opens TCP (optionally TLS) connections to the Dragonfly source with keepalive and no idle
- * timeout. With TLS, the connection is handed over only after the handshake succeeded; the
- * server certificate must name the endpoint's host unless the endpoint turned that off
- * ({@link DragonflyEndpoint#verifyHostname(boolean)}). Handshake failures are
- * {@link TlsHandshakeException}s saying why (host name mismatch, untrusted certificate…).
+ * Opens connections to the Dragonfly source as {@link RespClient}s: TCP with Dragonfly's replica
+ * keepalive settings and no idle timeout, TLS from {@link TlsHandlers} (the library's one TLS
+ * set-up), then the protocol module's RESP client attached to the channel. With TLS, the client is
+ * made only after the handshake succeeded; the server certificate must name the endpoint's host
+ * unless the endpoint turned that off ({@link DragonflyEndpoint#verifyHostname(boolean)}).
+ * Handshake failures are {@link TlsHandshakeException}s saying why (host name mismatch, untrusted
+ * certificate…). The socket options are set here rather than through {@code RespClient.connect},
+ * which has no place for the TCP keepalive timings. Stateless.
  */
 final class Connections {
     private Connections() {
     }
 
-    static CompletableFuture<Channel> connect(EventLoopGroup group, DragonflyEndpoint ep, Duration timeout,
-                                              Supplier<ChannelHandler> handler) {
+    /**
+     * Connects to the source and attaches a RESP client called {@code name}, without AUTH (the
+     * handshake sends it, so that its refusal is reported with the source's own words).
+     *
+     * @return the client; fails with a {@link ConnectionException} or {@link TlsHandshakeException}
+     */
+    static CompletableFuture<RespClient> connect(EventLoopGroup group, DragonflyEndpoint ep, Duration timeout,
+                                                 String name) {
+        return channel(group, ep, timeout).thenCompose(ch -> RespClient.attach(ch,
+                HostAndPort.of(ep.host(), ep.port()), RespClientOptions.builder().name(name)
+                        .connectTimeout(timeout).build()).toCompletableFuture()
+                .exceptionally(e -> {
+                    ch.close();
+                    throw failure(e, name, ep);
+                }));
+    }
+
+    /**
+     * The replica's exception for a failure of a connection to the source: a malformed reply is a
+     * {@link ReplicationProtocolException}, anything else of the RESP client a
+     * {@link ConnectionException}; both name the source and the connection.
+     */
+    static ReplicationException failure(Throwable t, String name, DragonflyEndpoint ep) {
+        Throwable e = t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
+        if (e instanceof ReplicationException r) {
+            return r;
+        }
+        String where = name + " to the Dragonfly source at " + ep.address();
+        if (e instanceof RespClientException rc && rc.getCause() instanceof ProtocolException p) {
+            return new ReplicationProtocolException(where + ": malformed reply: " + p.getMessage(), p);
+        }
+        if (e instanceof RespClientException) {
+            return new ConnectionException(e.getMessage() + " (" + where + ")", e);
+        }
+        return new ConnectionException(where + " failed: " + e, e);
+    }
+
+    private static CompletableFuture<Channel> channel(EventLoopGroup group, DragonflyEndpoint ep, Duration timeout) {
         int timeoutMs = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
         Bootstrap b = new Bootstrap().group(group).channel(NioSocketChannel.class)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, timeoutMs)
@@ -45,9 +90,8 @@ final class Connections {
                             SslHandler tls = TlsHandlers.newHandler(ep.ssl(), ch.alloc(), ep.host(), ep.port(),
                                     ep.isVerifyHostname());
                             tls.setHandshakeTimeoutMillis(timeoutMs);
-                            ch.pipeline().addLast("tls", tls);
+                            ch.pipeline().addLast(RespClient.TLS_NAME, tls);
                         }
-                        ch.pipeline().addLast("handler", handler.get());
                     }
                 });
         keepalive(b);

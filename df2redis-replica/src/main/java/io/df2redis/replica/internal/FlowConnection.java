@@ -1,39 +1,52 @@
 package io.df2redis.replica.internal;
 
 import io.df2redis.protocol.ProtocolException;
+import io.df2redis.protocol.client.RespClient;
 import io.df2redis.protocol.journal.JournalDecoder;
 import io.df2redis.protocol.journal.JournalEntry;
 import io.df2redis.protocol.journal.JournalOp;
 import io.df2redis.protocol.rdb.EntrySummary;
 import io.df2redis.protocol.rdb.RdbDecoder;
+import io.df2redis.protocol.rdb.RdbDecoderOptions;
 import io.df2redis.protocol.rdb.RdbEntry;
 import io.df2redis.protocol.rdb.RdbHandler;
 import io.df2redis.protocol.rdb.ValueBatch;
-import io.df2redis.protocol.resp.RespDecoder;
+import io.df2redis.protocol.resp.ArrayReply;
 import io.df2redis.protocol.resp.RespEncoder;
+import io.df2redis.protocol.resp.RespReplies;
 import io.df2redis.protocol.resp.RespReply;
 import io.df2redis.replica.ConnectionException;
+import io.df2redis.replica.DragonflyEndpoint;
+import io.df2redis.replica.JournalEvent;
 import io.df2redis.replica.ReplicationException;
 import io.df2redis.replica.ReplicationProtocolException;
 import io.df2redis.replica.SinkEvent;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.ByteToMessageDecoder;
 
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * One flow connection. Starts as a RESP client (AUTH, {@code DFLY FLOW}); right after the FLOW
- * reply the same socket carries the replication stream, decoded here on the event loop (the
- * bytes read past the reply are kept) and handed to the flow's {@link FlowPipeline}. The only
+ * One flow connection. Starts as the protocol module's {@link RespClient} (AUTH, {@code DFLY FLOW});
+ * the FLOW command is sent with {@link RespClient#sendThenHandOver}, so that right after its reply
+ * this decoder takes the RESP decoder's place in the pipeline and receives every byte that
+ * follows (the replication stream: RDB then journal, or journal only for a partial sync). It
+ * decodes them on the event loop and hands the items to the flow's {@link FlowPipeline}. The only
  * thing ever written after the FLOW command is {@code REPLCONF ACK <n>}.
+ *
+ * <p>Thread ownership: {@code mode}, {@code rdb}, {@code journal}, {@code stable}, {@code batch}
+ * and {@code batchBytes} belong to the channel's event loop (decoder callbacks, the handover
+ * function, {@link #writeAck}); {@code client}, {@code channel} and {@code endpoint} are written
+ * once by the session's supervisor in {@link #bind} before any command is sent and read by any
+ * thread afterwards (volatile); the counters are atomics / a volatile written on the event loop
+ * and read by any thread for statistics.
  */
-final class FlowConnection extends ChannelInboundHandlerAdapter implements RdbHandler {
+final class FlowConnection extends ByteToMessageDecoder implements RdbHandler {
     interface Events {
         /** The decoder read FULLSYNC_END (called on the event loop). */
         void fullSyncEndDecoded(int flow);
@@ -47,85 +60,146 @@ final class FlowConnection extends ChannelInboundHandlerAdapter implements RdbHa
     private final int flow;
     private final FlowPipeline pipeline;
     private final Events events;
-    private final io.df2redis.protocol.rdb.RdbDecoderOptions decoderOptions;
-    private final ArrayDeque<CompletableFuture<RespReply>> pending = new ArrayDeque<>();
-    private final RespDecoder resp = new RespDecoder();
+    private final RdbDecoderOptions decoderOptions;
     final AtomicLong bytesReceived = new AtomicLong();
     final AtomicLong entries = new AtomicLong();
     final AtomicLong journalEntries = new AtomicLong();
     volatile long receivedLsn;
+    private volatile RespClient client;
+    private volatile Channel channel;
+    private volatile DragonflyEndpoint endpoint;
     private Mode mode = Mode.HANDSHAKE;
-    private boolean expectStream;
     private RdbDecoder rdb;
     private JournalDecoder journal;
-    private long partialStartLsn;
-    private ByteBuf cum;
-    private Channel channel;
     private boolean stable;
-    /** Items decoded during the current channelRead, handed to the pipeline together. */
-    private java.util.List<FlowItem> batch = new java.util.ArrayList<>();
+    /** Items decoded during the current read, handed to the pipeline together. */
+    private List<FlowItem> batch = new ArrayList<>();
     private long batchBytes;
 
-    FlowConnection(int flow, FlowPipeline pipeline, Events events,
-                   io.df2redis.protocol.rdb.RdbDecoderOptions decoderOptions) {
+    FlowConnection(int flow, FlowPipeline pipeline, Events events, RdbDecoderOptions decoderOptions) {
         this.flow = flow;
         this.pipeline = pipeline;
         this.events = events;
         this.decoderOptions = decoderOptions;
     }
 
+    int flowId() {
+        return flow;
+    }
+
     Channel channel() {
         return channel;
     }
 
-    void bind(Channel ch) {
-        this.channel = ch;
-        pipeline.bind(ch);
+    void bind(RespClient c, DragonflyEndpoint ep) {
+        this.client = c;
+        this.endpoint = ep;
+        this.channel = c.channel();
+        pipeline.bind(channel);
     }
 
-    /** Sends a handshake command; for {@code DFLY FLOW} pass {@code flowCommand = true}. */
-    CompletableFuture<RespReply> command(boolean flowCommand, Object... args) {
-        byte[][] a = new byte[args.length][];
-        for (int i = 0; i < args.length; i++) {
-            a[i] = String.valueOf(args[i]).getBytes(StandardCharsets.UTF_8);
-        }
-        CompletableFuture<RespReply> f = new CompletableFuture<>();
-        channel.eventLoop().execute(() -> {
-            if (!channel.isActive()) {
-                f.completeExceptionally(new ConnectionException("flow " + flow + " connection closed"));
-                return;
+    private String name() {
+        return "flow " + flow + " connection";
+    }
+
+    /** Sends a handshake command (AUTH) on the RESP client. */
+    CompletableFuture<RespReply> command(Object... args) {
+        return mapped(client.send(args).toCompletableFuture());
+    }
+
+    /**
+     * Sends {@code DFLY FLOW}: when its reply is {@code FULL} or {@code PARTIAL}, this decoder takes
+     * over the channel before the bytes after the reply are decoded. For a partial sync,
+     * {@code partialStartLsn} is the LSN asked for.
+     */
+    CompletableFuture<RespReply> flow(long partialStartLsn, Object... args) {
+        return mapped(client.sendThenHandOver(r -> switchMode(r, partialStartLsn) ? this : null, args)
+                .toCompletableFuture());
+    }
+
+    private CompletableFuture<RespReply> mapped(CompletableFuture<RespReply> f) {
+        CompletableFuture<RespReply> out = new CompletableFuture<>();
+        f.whenComplete((r, e) -> {
+            if (e != null) {
+                out.completeExceptionally(Connections.failure(e, name(), endpoint));
+            } else {
+                out.complete(r);
             }
-            pending.add(f);
-            expectStream |= flowCommand;
-            channel.writeAndFlush(RespEncoder.encode(channel.alloc(), a));
         });
-        return f;
+        return out;
     }
 
     /** Writes {@code REPLCONF ACK <lsn>} (must run on the event loop). */
     void writeAck(long lsn) {
-        if (channel != null && channel.isActive()) {
-            ByteBuf b = channel.alloc().buffer(48);
+        Channel ch = channel;
+        if (ch != null && ch.isActive()) {
+            ByteBuf b = ch.alloc().buffer(48);
             RespEncoder.writeArrayHeader(b, 3);
             RespEncoder.writeBulkString(b, "REPLCONF");
             RespEncoder.writeBulkString(b, "ACK");
             RespEncoder.writeBulkString(b, lsn);
-            channel.writeAndFlush(b);
+            ch.writeAndFlush(b);
         }
     }
 
+    /**
+     * The DFLY FLOW reply arrived (event loop): for FULL or PARTIAL, everything after it is the
+     * replication stream and this decoder takes over; anything else leaves the connection a RESP
+     * client (the session reports the reply).
+     */
+    private boolean switchMode(RespReply r, long partialStartLsn) {
+        if (r.isError() || !(r instanceof ArrayReply a) || a.size() != 2) {
+            return false;
+        }
+        String kind = RespReplies.text(a.get(0));
+        if ("FULL".equals(kind)) {
+            rdb = RdbDecoder.forFlow(this, decoderOptions);
+            mode = Mode.FULL;
+            return true;
+        }
+        if ("PARTIAL".equals(kind)) {
+            journal = new JournalDecoder(this);
+            journal.nextLsn(partialStartLsn);
+            stable = true;
+            mode = Mode.PARTIAL;
+            pipeline.offer(new FlowItem.PartialStart(partialStartLsn));
+            return true;
+        }
+        return false;
+    }
+
     @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        ByteBuf in = (ByteBuf) msg;
-        bytesReceived.addAndGet(in.readableBytes());
-        if (mode == Mode.CLOSED) {
-            in.release();
+    public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+        if (msg instanceof ByteBuf in) {
+            bytesReceived.addAndGet(in.readableBytes());
+        }
+        super.channelRead(ctx, msg);
+        flushItems();
+    }
+
+    /**
+     * Unlike {@link ByteToMessageDecoder}'s, never asks for another read: this decoder emits no
+     * messages, so the base class would read on even while the pipeline paused reading (auto-read
+     * off) for back-pressure.
+     */
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        discardSomeReadBytes();
+        ctx.fireChannelReadComplete();
+    }
+
+    @Override
+    protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+        if (mode != Mode.FULL && mode != Mode.PARTIAL) {
+            in.skipBytes(in.readableBytes());
             return;
         }
-        cum = cum == null ? in : ByteToMessageDecoder.MERGE_CUMULATOR.cumulate(ctx.alloc(), cum, in);
         try {
-            process();
-            flushItems();
+            if (mode == Mode.FULL) {
+                rdb.decode(in);
+            } else {
+                journal.decode(in);
+            }
         } catch (ProtocolException e) {
             fail(new ReplicationProtocolException("flow " + flow + ": " + e.getMessage(), e));
         } catch (ReplicationException e) {
@@ -133,13 +207,8 @@ final class FlowConnection extends ChannelInboundHandlerAdapter implements RdbHa
         } catch (RuntimeException e) {
             fail(new ReplicationProtocolException("flow " + flow + ": " + e, e));
         }
-        if (cum != null) {
-            if (!cum.isReadable()) {
-                cum.release();
-                cum = null;
-            } else {
-                cum.discardSomeReadBytes();
-            }
+        if (mode == Mode.CLOSED) {
+            in.skipBytes(in.readableBytes());
         }
     }
 
@@ -153,85 +222,28 @@ final class FlowConnection extends ChannelInboundHandlerAdapter implements RdbHa
             return;
         }
         FlowItem g = batch.size() == 1 ? batch.get(0) : new FlowItem.Group(batch, batchBytes);
-        batch = new java.util.ArrayList<>();
+        batch = new ArrayList<>();
         batchBytes = 0;
         pipeline.offer(g);
     }
 
-    private void process() {
-        while (mode == Mode.HANDSHAKE && cum.isReadable()) {
-            RespReply r = resp.decode(cum);
-            if (r == null) {
-                return;
-            }
-            CompletableFuture<RespReply> f = pending.poll();
-            if (f == null) {
-                throw new ReplicationProtocolException("flow " + flow + ": unexpected reply " + r);
-            }
-            if (pending.isEmpty() && expectStream && !r.isError()) {
-                switchMode(r);
-            }
-            f.complete(r);
-        }
-        if (mode == Mode.FULL) {
-            rdb.decode(cum);
-        } else if (mode == Mode.PARTIAL) {
-            journal.decode(cum);
-        }
-    }
-
-    /** The DFLY FLOW reply arrived: everything after it is the replication stream. */
-    private void switchMode(RespReply r) {
-        String kind = r instanceof io.df2redis.protocol.resp.ArrayReply a && a.size() == 2
-                ? text(a.get(0)) : "";
-        if (kind.equals("FULL")) {
-            rdb = RdbDecoder.forFlow(this, decoderOptions);
-            mode = Mode.FULL;
-        } else if (kind.equals("PARTIAL")) {
-            journal = new JournalDecoder(this);
-            journal.nextLsn(partialStartLsn);
-            stable = true;
-            mode = Mode.PARTIAL;
-            offer(new FlowItem.PartialStart(partialStartLsn));
-        }
-    }
-
-    /** The LSN asked for in DFLY FLOW (partial sync), set before sending it. */
-    void requestedLsn(long lsn) {
-        this.partialStartLsn = lsn;
-    }
-
-    static String text(RespReply r) {
-        if (r instanceof io.df2redis.protocol.resp.SimpleString s) {
-            return s.value();
-        }
-        if (r instanceof io.df2redis.protocol.resp.BulkString b) {
-            return b.asString();
-        }
-        return String.valueOf(r);
-    }
-
     private void fail(ReplicationException e) {
         mode = Mode.CLOSED;
-        CompletableFuture<RespReply> f;
-        while ((f = pending.poll()) != null) {
-            f.completeExceptionally(e);
-        }
         events.flowFailed(flow, e);
     }
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        fail(new ConnectionException("flow " + flow + " failed: " + cause.getMessage(), cause));
+        if (mode != Mode.CLOSED) {
+            fail(new ConnectionException("flow " + flow + " failed: " + cause.getMessage(), cause));
+        }
         ctx.close();
     }
 
     @Override
-    public void channelInactive(ChannelHandlerContext ctx) {
-        if (cum != null) {
-            cum.release();
-            cum = null;
-        }
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        super.channelInactive(ctx);
+        flushItems();
         if (mode != Mode.CLOSED) {
             fail(new ConnectionException("flow " + flow + " connection closed by the master"));
         }
@@ -239,11 +251,12 @@ final class FlowConnection extends ChannelInboundHandlerAdapter implements RdbHa
 
     /** Stops decoding (the session is ending). */
     void close() {
-        if (channel != null) {
-            if (!channel.eventLoop().isShuttingDown()) {
-                channel.eventLoop().execute(() -> mode = Mode.CLOSED);
+        Channel ch = channel;
+        if (ch != null) {
+            if (!ch.eventLoop().isShuttingDown()) {
+                ch.eventLoop().execute(() -> mode = Mode.CLOSED);
             }
-            channel.close();
+            ch.close();
         }
     }
 
@@ -296,6 +309,6 @@ final class FlowConnection extends ChannelInboundHandlerAdapter implements RdbHa
             receivedLsn = e.lsn();
         }
         offer(new FlowItem.Sink(new SinkEvent.Journal(flow,
-                new io.df2redis.replica.JournalEvent(flow, stable ? e.lsn() : 0, !stable, e)), FlowItem.sizeOf(e)));
+                new JournalEvent(flow, stable ? e.lsn() : 0, !stable, e)), FlowItem.sizeOf(e)));
     }
 }

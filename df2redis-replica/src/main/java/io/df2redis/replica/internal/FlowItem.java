@@ -8,6 +8,17 @@ import io.df2redis.replica.SinkEvent;
 sealed interface FlowItem {
     long bytes();
 
+    /**
+     * Wakes the applier without data: a sink stage completed (so the applied position may move) or
+     * the pipeline is stopping.
+     */
+    record Wake() implements FlowItem {
+        @Override
+        public long bytes() {
+            return 0;
+        }
+    }
+
     /** The items decoded from one socket read, handed over at once (one queue signal per read). */
     record Group(java.util.List<FlowItem> items, long bytes) implements FlowItem {
     }

@@ -21,7 +21,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongConsumer;
 import java.util.function.Supplier;
@@ -34,23 +33,26 @@ import java.util.function.Supplier;
  * policy skipped), in order — which the ACK task reports to the master.
  *
  * <p>Thread ownership. "Event loop" is the flow channel's Netty event loop ({@link #offer},
- * {@link #ackTick}, {@link #resumeOnLoop}); "applier" is this flow's {@code df2redis-flow-N}
- * thread ({@link #run} and all it calls); "any" includes the supervisor, the close thread and
- * stats readers.
+ * {@link #ackTick}); "applier" is this flow's {@code df2redis-flow-N} thread ({@link #run} and all
+ * it calls); "any" includes the supervisor, the close thread, sink threads completing stages and
+ * stats readers. The byte accounting and read pausing of the queue are {@link FlowControl}'s.
  * <ul>
- *   <li>event loop writes, others read (volatile): {@code paused}, {@code pauseStartNanos},
- *       {@code maxQueued}, {@code lastAckSent}, {@code entriesAtLastAck}; event loop only:
- *       {@code lastAckAtNanos}</li>
  *   <li>applier writes, others read (volatile): {@code applied}, {@code appliedEntries},
  *       {@code stable}, {@code settled}; applier only: {@code inflight}, {@code pauseReported}</li>
- *   <li>shared, atomic: {@code queue}, {@code queued}, {@code pauses}, {@code pausedNanos},
- *       {@code ackNow} (set by the applier, cleared by the event loop with getAndSet, so no ACK
- *       request is lost), {@code resumeRequested} (set by the applier, cleared by the event
- *       loop), {@code failed}</li>
- *   <li>any thread: {@code running} (cleared by a stop or failure), {@code closing} (set by the
- *       close thread); {@code channel} and {@code applier} are set by the supervisor before the
- *       applier starts</li>
+ *   <li>shared, atomic: {@code queue} (the applier blocks in {@code take()}: woken by data, by a
+ *       {@link FlowItem.Wake} that a completed sink stage or a stop queues, never by a timer),
+ *       {@code wakeQueued}, {@code failed}; when an ACK is due is {@link FlowAcks}' (its own
+ *       ownership rules)</li>
+ *   <li>{@code settledSignal}: the monitor {@link #drain} waits on; the applier notifies it when
+ *       {@code settled} becomes true, {@link #fail} when the flow fails</li>
+ *   <li>any thread: {@code running} (cleared by a stop or failure); {@code applier} is set by the
+ *       supervisor before the applier starts</li>
  * </ul>
+ *
+ * <p>Length: a little over the usual 400 lines because the applier loop, the in-order settling
+ * of sink stages and the settling at close share the {@code inflight} queue, which must stay
+ * confined to one class; the queue accounting ({@link FlowControl}), ACK timing
+ * ({@link FlowAcks}) and journal handlers ({@link JournalHandlers}) live apart.
  */
 final class FlowPipeline {
     private static final Logger LOG = LoggerFactory.getLogger(FlowPipeline.class);
@@ -60,30 +62,22 @@ final class FlowPipeline {
     private final SessionContext ctx;
     private final HandlerGuard guard;
     private final LinkedBlockingQueue<FlowItem> queue = new LinkedBlockingQueue<>();
-    private final AtomicLong queued = new AtomicLong();
+    private final FlowControl control;
     private final ArrayDeque<Pending> inflight = new ArrayDeque<>();
-    private final long limit;
     private final BooleanSupplier stopping = () -> !this.running;
-    private volatile Channel channel;
-    private volatile boolean paused;
-    private volatile long pauseStartNanos;
-    private final AtomicBoolean resumeRequested = new AtomicBoolean();
     private boolean pauseReported;
-    private final AtomicLong pauses = new AtomicLong();
-    private final AtomicLong pausedNanos = new AtomicLong();
-    private volatile long maxQueued;
     private volatile long applied;
     private volatile long appliedEntries;
     private volatile boolean stable;
-    private final AtomicBoolean ackNow = new AtomicBoolean();
-    private volatile long lastAckSent = -1;
-    private volatile long entriesAtLastAck;
-    private long lastAckAtNanos;
+    private final FlowAcks acks;
     private volatile boolean running = true;
     private final AtomicBoolean failed = new AtomicBoolean();
     private volatile boolean settled = true;
-    private volatile boolean closing;
     private volatile Thread applier;
+    /** A {@link FlowItem.Wake} is in the queue (set by any thread, cleared by the applier). */
+    private final AtomicBoolean wakeQueued = new AtomicBoolean();
+    /** Signalled by the applier whenever {@code settled} becomes true, and on failure ({@link #drain} waits on it). */
+    private final Object settledSignal = new Object();
 
     /** A sink stage not yet settled: lsn > 0 for stable-sync journal entries, else 0 or -1. */
     private record Pending(long lsn, SinkEvent event, CompletableFuture<Void> stage) {
@@ -93,11 +87,12 @@ final class FlowPipeline {
         this.flow = flow;
         this.ctx = ctx;
         this.guard = ctx.guard();
-        this.limit = ctx.options().flowQueueMaxBytes();
+        this.control = new FlowControl(flow, ctx.options().flowQueueMaxBytes());
+        this.acks = new FlowAcks(ctx.options().ackInterval(), ctx.options().ackEveryEntries());
     }
 
     void bind(Channel ch) {
-        this.channel = ch;
+        control.bind(ch);
     }
 
     void start() {
@@ -112,62 +107,31 @@ final class FlowPipeline {
         if (!running) {
             return;
         }
-        long q = queued.addAndGet(item.bytes());
-        if (q > maxQueued) {
-            maxQueued = q;
-        }
+        boolean failOnLimit = ctx.options().slowConsumerPolicy() == SlowConsumerPolicy.FAIL;
+        long over = control.added(item.bytes(), failOnLimit);
         queue.add(item);
-        if (q > limit && !paused) {
-            if (ctx.options().slowConsumerPolicy() == SlowConsumerPolicy.FAIL) {
-                fail(new SlowConsumerException("flow " + flow + ": " + q + " bytes queued exceed the limit of "
-                        + limit + " (slow-consumer policy FAIL)"));
-                return;
-            }
-            paused = true;
-            pauseStartNanos = System.nanoTime();
-            pauses.incrementAndGet();
-            Channel ch = channel;
-            if (ch != null) {
-                ch.config().setAutoRead(false);
-            }
-            LOG.warn("flow {}: consumers are slower than the master; {} bytes queued (limit {}): pausing reads", flow,
-                    q, limit);
+        if (over >= 0) {
+            fail(new SlowConsumerException("flow " + flow + ": " + over + " bytes queued exceed the limit of "
+                    + control.limit() + " (slow-consumer policy FAIL)"));
         }
     }
 
     /** The session is ending: never resume reading again. */
     void closing() {
-        closing = true;
-    }
-
-    /** Applier: asks the event loop to resume reading once the queue drained to half its limit. */
-    private void requestResumeIfDrained() {
-        Channel ch = channel;
-        if (paused && !closing && ch != null && queued.get() <= limit / 2 && resumeRequested.compareAndSet(false, true)) {
-            ch.eventLoop().execute(this::resumeOnLoop);
-        }
-    }
-
-    /** Event loop: the only place {@code paused} becomes false again. */
-    private void resumeOnLoop() {
-        resumeRequested.set(false);
-        Channel ch = channel;
-        if (paused && !closing && ch != null && queued.get() <= limit / 2) {
-            paused = false;
-            pausedNanos.addAndGet(System.nanoTime() - pauseStartNanos);
-            ch.config().setAutoRead(true);
-            ch.read();
-            LOG.info("flow {}: queue drained to {} bytes: reading resumed", flow, queued.get());
-        }
+        control.closing();
     }
 
     private void run() {
         try {
             while (running) {
-                FlowItem item = queue.poll(50, TimeUnit.MILLISECONDS);
                 settleCompleted();
+                FlowItem item = queue.poll();
                 if (item == null) {
-                    settled = inflight.isEmpty() && queue.isEmpty();
+                    markSettled(inflight.isEmpty());
+                    item = queue.take(); // woken by data, a completed sink stage or a stop
+                }
+                if (item instanceof FlowItem.Wake) {
+                    wakeQueued.set(false);
                     continue;
                 }
                 settled = false;
@@ -179,8 +143,7 @@ final class FlowPipeline {
                 } else {
                     dispatch(item);
                 }
-                queued.addAndGet(-item.bytes());
-                requestResumeIfDrained();
+                control.removed(item.bytes());
                 reportBackpressure();
             }
         } catch (InterruptedException e) {
@@ -196,10 +159,10 @@ final class FlowPipeline {
     }
 
     private void reportBackpressure() {
-        boolean p = paused;
+        boolean p = control.isPaused();
         if (p != pauseReported) {
             pauseReported = p;
-            long q = queued.get();
+            long q = control.queued();
             guard.notify("onBackpressure", () -> ctx.listener().onBackpressure(flow, p, q));
         }
     }
@@ -228,7 +191,7 @@ final class FlowPipeline {
                 listen("onEntryEnd", 0, e, () -> ctx.listener().onEntryEnd(flow, ee.entry(), ee.summary()));
                 apply(e, -1);
             } else if (e instanceof SinkEvent.FullSyncEnd) {
-                listen("onFullSyncEnd", 0, e, () -> ctx.listener().onFullSyncEnd(flow));
+                listen("onFlowFullSyncEnd", 0, e, () -> ctx.listener().onFlowFullSyncEnd(flow));
                 apply(e, -1);
                 drainInflight(); // "full sync applied" means the sink confirmed every snapshot write
                 ctx.flowFullSyncApplied(flow);
@@ -242,12 +205,12 @@ final class FlowPipeline {
             drainInflight();
             applied = st.journalOffset();
             stable = true;
-            ackNow.set(true);
+            acks.request();
             ctx.flowStable(flow);
         } else if (item instanceof FlowItem.PartialStart ps) {
             applied = ps.lsn();
             stable = true;
-            ackNow.set(true);
+            acks.request();
             ctx.flowStable(flow);
         } else if (item instanceof FlowItem.LsnRecord r) {
             if (!r.entry().lsnMatches()) {
@@ -285,7 +248,7 @@ final class FlowPipeline {
             inflight.add(new Pending(ev.lsn(), je, DONE));
             settleCompleted();
             if (ev.op() == JournalOp.PING) {
-                ackNow.set(true);
+                acks.request();
                 ctx.ackSoon(flow);
             }
             return;
@@ -317,20 +280,11 @@ final class FlowPipeline {
     }
 
     /**
-     * Runs the host's journal handlers; false when one filtered the entry out, or failed and the
-     * policy skipped it (its verdict is unknown, so neither the listener nor the sink gets it).
+     * Runs the host's journal handlers ({@link JournalHandlers#pass}); false when one skipped the
+     * entry, or failed and the policy skipped it.
      */
     private boolean handle(JournalEvent ev, SinkEvent.Journal je) throws InterruptedException {
-        long lsn = ev.fullSync() ? 0 : ev.lsn();
-        for (Session.HandlerRegistration h : ctx.handlers()) {
-            Boolean pass = guard.call(HandlerFailure.Kind.JOURNAL_HANDLER, "JournalCommandHandler " + h.name(), flow,
-                    lsn, () -> HandlerFailure.describe(ev), je,
-                    () -> !h.selector().test(ev) || h.handler().handle(ev), null, stopping);
-            if (pass == null || !pass) {
-                return false;
-            }
-        }
-        return true;
+        return JournalHandlers.pass(guard, ctx.handlers(), flow, ev, je, stopping);
     }
 
     /**
@@ -348,6 +302,9 @@ final class FlowPipeline {
                     return f;
                 }, DONE, stopping);
         inflight.add(new Pending(lsn, e, st));
+        if (!st.isDone()) {
+            st.whenComplete((v, x) -> wake());
+        }
         settleCompleted();
         while (inflight.size() > ctx.options().maxInFlightPerFlow()) {
             waitHead();
@@ -394,9 +351,7 @@ final class FlowPipeline {
                 applied = p.lsn() + 1;
                 long n = appliedEntries + 1;
                 appliedEntries = n;
-                if (n - entriesAtLastAck >= ctx.options().ackEveryEntries()) {
-                    ackNow.set(true);
-                }
+                acks.applied(n);
             }
         }
     }
@@ -408,46 +363,66 @@ final class FlowPipeline {
 
     /** ACK task with an explicit writer (event loop). */
     void ackTick(LongConsumer writer) {
-        if (!stable) {
-            return;
-        }
-        long now = System.nanoTime();
-        boolean requested = ackNow.getAndSet(false);
-        if (requested || now - lastAckAtNanos >= ctx.options().ackInterval().toNanos()) {
-            long count = appliedEntries; // read before applied: never counts more than the ACK covers
-            long a = applied;
-            entriesAtLastAck = count;
-            lastAckAtNanos = now;
-            lastAckSent = a;
-            writer.accept(a);
+        if (stable) {
+            acks.tick(() -> appliedEntries, () -> applied, writer);
         }
     }
 
     private void fail(ReplicationException e) {
         if (failed.compareAndSet(false, true)) {
             running = false;
+            queue.add(new FlowItem.Wake());
+            synchronized (settledSignal) {
+                settledSignal.notifyAll();
+            }
             ctx.flowFailed(flow, e);
         }
     }
 
-    /** Waits until every queued item was applied and every sink stage completed. */
+    /**
+     * Waits (on a condition the applier signals, no polling) until every queued item was applied and
+     * every sink stage completed.
+     *
+     * @return true when drained, false on failure, interruption or when the deadline passed
+     */
     boolean drain(long deadlineNanos) {
-        while (System.nanoTime() < deadlineNanos && !failed.get()) {
-            if (queue.isEmpty() && settled) {
-                return true;
+        synchronized (settledSignal) {
+            while (!failed.get() && !(queue.isEmpty() && settled)) {
+                long left = deadlineNanos - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                try {
+                    TimeUnit.NANOSECONDS.timedWait(settledSignal, left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
             }
-            try {
-                Thread.sleep(5);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return false;
+            return !failed.get();
+        }
+    }
+
+    /** Applier: records whether everything handed over so far has settled, and tells {@link #drain}. */
+    private void markSettled(boolean s) {
+        settled = s;
+        if (s) {
+            synchronized (settledSignal) {
+                settledSignal.notifyAll();
             }
         }
-        return false;
+    }
+
+    /** Any thread: wakes the applier (at most one wake-up is queued at a time). */
+    private void wake() {
+        if (wakeQueued.compareAndSet(false, true)) {
+            queue.add(new FlowItem.Wake());
+        }
     }
 
     void stop() {
         running = false;
+        queue.add(new FlowItem.Wake());
         Thread t = applier;
         if (t != null) {
             t.interrupt();
@@ -466,6 +441,7 @@ final class FlowPipeline {
      */
     boolean stopAndSettle(long deadlineNanos) throws InterruptedException {
         running = false; // the applier hands nothing more over once its current item is done
+        queue.add(new FlowItem.Wake());
         Thread t = applier;
         if (t != null && t != Thread.currentThread()) {
             t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime())));
@@ -513,10 +489,8 @@ final class FlowPipeline {
     }
 
     FlowStats stats(FlowConnection conn) {
-        long pausedMs = TimeUnit.NANOSECONDS.toMillis(pausedNanos.get()
-                + (paused ? System.nanoTime() - pauseStartNanos : 0));
         return new FlowStats(flow, conn == null ? 0 : conn.bytesReceived.get(), conn == null ? 0 : conn.entries.get(),
                 conn == null ? 0 : conn.journalEntries.get(), conn == null ? 0 : conn.receivedLsn, applied,
-                lastAckSent, queued.get(), maxQueued, pauses.get(), pausedMs);
+                acks.lastSent(), control.queued(), control.maxQueued(), control.pauses(), control.pausedMillis());
     }
 }

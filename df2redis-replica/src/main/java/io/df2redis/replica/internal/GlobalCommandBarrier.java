@@ -1,9 +1,9 @@
 package io.df2redis.replica.internal;
 
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
@@ -15,12 +15,15 @@ import java.util.function.BooleanSupplier;
  * and none of the later ones is lost to it. If the command fails, no flow continues past it:
  * every waiting flow throws the same exception.
  *
- * <p>Threads: called by the flow applier threads; all state is in concurrent collections,
- * latches and atomics.
+ * <p>Threads: {@link #arrive} is called by the flow applier threads, {@link #cancel} by any
+ * thread (the session when it ends or a flow fails); all state is in concurrent collections,
+ * futures and atomics. Waiting flows block on futures that the last arrival, the running flow or
+ * {@link #cancel} completes: no polling.
  */
 final class GlobalCommandBarrier {
     private final int parties;
     private final Map<Long, Round> rounds = new ConcurrentHashMap<>();
+    private final CompletableFuture<Void> cancelled = new CompletableFuture<>();
 
     /** The global command, run by one of the flows. */
     @FunctionalInterface
@@ -36,10 +39,12 @@ final class GlobalCommandBarrier {
      * Runs {@code action} once per txid after all flows arrived; blocks the calling applier until
      * then. If the action throws, every flow of the round throws that exception.
      */
-    void arrive(long txid, Action action, BooleanSupplier cancelled) throws InterruptedException {
-        Round r = rounds.computeIfAbsent(txid, k -> new Round(parties));
-        r.arrived.countDown();
-        await(r.arrived, cancelled);
+    void arrive(long txid, Action action, BooleanSupplier stopping) throws InterruptedException {
+        Round r = rounds.computeIfAbsent(txid, k -> new Round());
+        if (r.arrivals.incrementAndGet() == parties) {
+            r.arrived.complete(null);
+        }
+        await(r.arrived, stopping);
         if (r.claimed.compareAndSet(false, true)) {
             try {
                 action.run();
@@ -47,11 +52,11 @@ final class GlobalCommandBarrier {
                 r.failure = e;
                 throw e;
             } finally {
-                r.done.countDown();
+                r.done.complete(null);
                 depart(txid, r);
             }
         } else {
-            await(r.done, cancelled);
+            await(r.done, stopping);
             depart(txid, r);
             Throwable f = r.failure;
             if (f instanceof RuntimeException re) {
@@ -70,24 +75,31 @@ final class GlobalCommandBarrier {
         }
     }
 
-    private static void await(CountDownLatch latch, BooleanSupplier cancelled) throws InterruptedException {
-        while (!latch.await(100, TimeUnit.MILLISECONDS)) {
-            if (cancelled.getAsBoolean()) {
-                throw new InterruptedException("session ended while waiting at a global command");
+    /** The session ended (or a flow failed): every flow waiting here, or arriving later, stops waiting. */
+    void cancel() {
+        cancelled.complete(null);
+    }
+
+    private void await(CompletableFuture<Void> f, BooleanSupplier stopping) throws InterruptedException {
+        if (!stopping.getAsBoolean() && !cancelled.isDone()) {
+            try {
+                CompletableFuture.anyOf(f, cancelled).get();
+            } catch (ExecutionException e) {
+                throw new IllegalStateException(e.getCause()); // never: neither future fails
             }
+        }
+        if (!f.isDone()) {
+            throw new InterruptedException("session ended while waiting at a global command");
         }
     }
 
     private static final class Round {
-        final CountDownLatch arrived;
-        final CountDownLatch done = new CountDownLatch(1);
+        final AtomicInteger arrivals = new AtomicInteger();
+        final CompletableFuture<Void> arrived = new CompletableFuture<>();
+        final CompletableFuture<Void> done = new CompletableFuture<>();
         final AtomicBoolean claimed = new AtomicBoolean();
         final AtomicInteger departed = new AtomicInteger();
-        /** Written by the running flow before {@code done} counts down; read by the others after. */
+        /** Written by the running flow before {@code done} completes; read by the others after. */
         volatile Throwable failure;
-
-        Round(int parties) {
-            this.arrived = new CountDownLatch(parties);
-        }
     }
 }

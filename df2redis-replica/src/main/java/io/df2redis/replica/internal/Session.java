@@ -1,21 +1,10 @@
 package io.df2redis.replica.internal;
 
-import io.df2redis.protocol.resp.ArrayReply;
-import io.df2redis.protocol.resp.BulkString;
-import io.df2redis.protocol.resp.ErrorKind;
-import io.df2redis.protocol.resp.ErrorReply;
-import io.df2redis.protocol.resp.IntegerReply;
-import io.df2redis.protocol.resp.RespReply;
-import io.df2redis.protocol.resp.SimpleString;
-import io.df2redis.replica.AuthenticationException;
+import io.df2redis.protocol.client.RespClient;
 import io.df2redis.replica.ConnectionException;
 import io.df2redis.replica.DragonflyEndpoint;
 import io.df2redis.replica.FlowStats;
-import io.df2redis.replica.FullSyncRestartException;
 import io.df2redis.replica.HandlerFailure;
-import io.df2redis.replica.HandshakeException;
-import io.df2redis.replica.JournalCommandHandler;
-import io.df2redis.replica.JournalEvent;
 import io.df2redis.replica.MasterInfo;
 import io.df2redis.replica.ReplicationException;
 import io.df2redis.replica.ReplicationListener;
@@ -23,15 +12,14 @@ import io.df2redis.replica.ReplicationSink;
 import io.df2redis.replica.ReplicationState;
 import io.df2redis.replica.ReplicatorOptions;
 import io.df2redis.replica.SinkEvent;
-import io.df2redis.replica.UnsupportedMasterException;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
-import io.netty.util.concurrent.ScheduledFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -40,26 +28,34 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
-import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
- * One replication session (spec §1–§3, §5): handshake on the control connection, one
- * connection per flow, full (or partial) sync, then stable sync until an error or a stop.
- * {@link #run()} blocks the supervisor thread; data flows through the event loop and the
- * per-flow appliers.
+ * One replication session (spec §1–§3, §5): the {@link Handshake} on the control connection, one
+ * connection per flow ({@link FlowSetup}, with the {@link ResumePlan} deciding between a full and a
+ * partial sync), full (or partial) sync, then stable sync until an error or a stop; the
+ * {@link AckScheduler} acknowledges what was applied. {@link #run()} blocks the supervisor thread;
+ * data flows through the event loop and the per-flow appliers. Internal: the replicator is its
+ * only user (public only because the replicator lives in the API package; the package is not
+ * exported).
  *
  * <p>Thread ownership. The supervisor thread runs {@link #run()} and owns {@code master},
  * {@code barrier}, {@code partial}, {@code fullSyncBegun} and {@code targetIdentity} (written before
  * the flows start, read by appliers after {@link Thread#start()}; all volatile, since
  * {@link #resumeState()} also reads them from the replicator's checkpoint and close threads).
  * {@link #close(boolean)} runs on the supervisor or on the replicator's close thread, concurrently
- * with {@link #run()}: everything the two share — {@code closed}, {@code pipelines}, {@code flows}, {@code ackTasks}, {@code connecting}, {@code controlOpening},
- * {@code control} — is guarded by {@code this}; the supervisor adds to those lists only while
- * the session is not closed, and close() works on a snapshot taken when it set {@code closed}, so
- * nothing opened by the supervisor escapes it. Event-loop and applier callbacks
- * ({@link FlowConnection.Events}, {@link SessionContext}) touch only futures, atomics and
- * volatiles ({@code stopping}, {@code stableSinceNanos}) or take the lock briefly.
+ * with {@link #run()}: everything the two share ({@code closed}, {@code pipelines}, {@code flows},
+ * {@code connecting}, {@code controlOpening}, {@code control}) is guarded by {@code this}; the
+ * supervisor adds to those lists only while the session is not closed, and close() works on a
+ * snapshot taken when it set {@code closed}, so nothing opened by the supervisor escapes it.
+ * Event-loop and applier callbacks ({@link FlowConnection.Events}, {@link SessionContext}) touch
+ * only futures, atomics and volatiles ({@code stopping}, {@code stableSinceNanos}), the
+ * {@link AckScheduler} (its own lock) or take the lock briefly.
+ *
+ * <p>Length: over the usual 400 lines because {@link #run()}, {@link #close(boolean)} and the
+ * callbacks of the flows share the lock-guarded lists above and the session's failure future;
+ * splitting them would spread one lock over several classes. The handshake, flow set-up, resume
+ * decision, ACK scheduling and command waits live in their own classes.
  */
 public final class Session implements SessionContext, FlowConnection.Events {
     private static final Logger LOG = LoggerFactory.getLogger(Session.class);
@@ -67,56 +63,16 @@ public final class Session implements SessionContext, FlowConnection.Events {
     /** A session stable for this long counts as healthy even without writes (resets the reconnect back-off). */
     private static final long STABLE_HEALTHY_NANOS = TimeUnit.SECONDS.toNanos(60);
 
-    /** What the session reports to its replicator. */
-    public interface Host {
-        void state(ReplicationState state);
-
-        void handshake(MasterInfo master);
-
-        /**
-         * A full sync is about to start: called before the listener and the sink hear of it (the sink
-         * then empties its target). May throw to stop the session.
-         *
-         * @param master the master
-         * @param targetIdentity the sink's target identity in this session
-         */
-        void fullSyncStarted(MasterInfo master, java.util.Optional<String> targetIdentity);
-
-        void fullSyncApplied();
-
-        void stableReached();
-    }
-
-    /**
-     * Where a previous session (or a checkpoint) stopped, for a partial sync.
-     *
-     * @param masterId the master's replication id
-     * @param flows its flow count
-     * @param nextLsns per flow, the next LSN to ask for; null when a full sync is needed
-     * @param target the sink's target identity the position belongs to
-     * @param origin where the position comes from, for log messages ("the previous session", "the
-     *     checkpoint saved at …")
-     */
-    public record Resume(String masterId, int flows, long[] nextLsns, java.util.Optional<String> target,
-                         String origin) {
-    }
-
-    /**
-     * A journal handler with its selector.
-     *
-     * @param name how it was registered, for messages (e.g. {@code onCommand(SET)})
-     */
-    public record HandlerRegistration(String name, Predicate<JournalEvent> selector, JournalCommandHandler handler) {
-    }
-
     private final ReplicatorOptions options;
     private final EventLoopGroup group;
     private final ReplicationListener listener;
     private final ReplicationSink sink;
     private final List<HandlerRegistration> handlers;
     private final HandlerGuard guard;
-    private final Resume resume;
-    private final Host host;
+    private final ResumePosition resume;
+    private final SessionHost host;
+    private final SourceCommands cmd;
+    private final AckScheduler acks = new AckScheduler();
     private final CompletableFuture<ReplicationException> failure = new CompletableFuture<>();
     private final CompletableFuture<Void> allFullSyncEndDecoded = new CompletableFuture<>();
     private final CompletableFuture<Void> allStable = new CompletableFuture<>();
@@ -127,8 +83,7 @@ public final class Session implements SessionContext, FlowConnection.Events {
     // guarded by this
     private final List<FlowPipeline> pipelines = new ArrayList<>();
     private final List<FlowConnection> flows = new ArrayList<>();
-    private final List<ScheduledFuture<?>> ackTasks = new ArrayList<>();
-    private final List<CompletableFuture<Channel>> connecting = new ArrayList<>();
+    private final List<CompletableFuture<RespClient>> connecting = new ArrayList<>();
     private CompletableFuture<ControlConnection> controlOpening;
     private ControlConnection control;
     private boolean closed;
@@ -140,10 +95,16 @@ public final class Session implements SessionContext, FlowConnection.Events {
     private volatile GlobalCommandBarrier barrier;
     private volatile boolean partial;
     private volatile boolean fullSyncBegun;
-    private volatile java.util.Optional<String> targetIdentity = java.util.Optional.empty();
+    private volatile Optional<String> targetIdentity = Optional.empty();
 
+    /**
+     * A session; nothing happens before {@link #run()}.
+     *
+     * @param resume where the previous session stopped, or null
+     * @param host what the session reports to
+     */
     public Session(ReplicatorOptions options, EventLoopGroup group, ReplicationListener listener, ReplicationSink sink,
-                   List<HandlerRegistration> handlers, HandlerGuard guard, Resume resume, Host host) {
+                   List<HandlerRegistration> handlers, HandlerGuard guard, ResumePosition resume, SessionHost host) {
         this.options = options;
         this.group = group;
         this.listener = listener;
@@ -152,8 +113,10 @@ public final class Session implements SessionContext, FlowConnection.Events {
         this.guard = guard;
         this.resume = resume;
         this.host = host;
+        this.cmd = new SourceCommands(options, stoppingFlag);
     }
 
+    /** @return the master of this session, or null before its handshake */
     public MasterInfo master() {
         return master;
     }
@@ -165,7 +128,7 @@ public final class Session implements SessionContext, FlowConnection.Events {
         openFlows();
         ControlConnection c = control();
         if (partial) {
-            expectOk(commandRetryingLoading(c, "DFLY", "STARTSTABLE", master.syncId()), "DFLY STARTSTABLE");
+            cmd.expectOk(cmd.commandRetryingLoading(c, "DFLY", "STARTSTABLE", master.syncId()), "DFLY STARTSTABLE");
             await(allStable, "partial sync start");
         } else {
             fullSyncBegun = true;
@@ -182,9 +145,9 @@ public final class Session implements SessionContext, FlowConnection.Events {
                 sessionCallback(HandlerFailure.Kind.LISTENER, "ReplicationListener.onFlowFullSyncStart", null,
                         () -> "full-sync start of flow " + flow, () -> listener.onFlowFullSyncStart(flow));
             }
-            expectOk(commandRetryingLoading(c, "DFLY", "SYNC", m.syncId()), "DFLY SYNC");
+            cmd.expectOk(cmd.commandRetryingLoading(c, "DFLY", "SYNC", m.syncId()), "DFLY SYNC");
             await(allFullSyncEndDecoded, "FULLSYNC_END on every flow");
-            expectOk(commandRetryingLoading(c, "DFLY", "STARTSTABLE", m.syncId()), "DFLY STARTSTABLE");
+            cmd.expectOk(cmd.commandRetryingLoading(c, "DFLY", "STARTSTABLE", m.syncId()), "DFLY STARTSTABLE");
             await(allStable, "stable sync on every flow");
             sessionCallback(HandlerFailure.Kind.LISTENER, "ReplicationListener.onFullSyncComplete", null,
                     () -> "end of the full sync", listener::onFullSyncComplete);
@@ -207,44 +170,20 @@ public final class Session implements SessionContext, FlowConnection.Events {
         synchronized (this) {
             if (closed) {
                 opening.thenAccept(ControlConnection::close);
-                throw new StopSignal();
+                throw new SessionStopped();
             }
             controlOpening = opening;
         }
-        ControlConnection c = get(opening, "connect to the Dragonfly source at " + ep.address());
+        ControlConnection c = cmd.get(opening, "connect to the Dragonfly source at " + ep.address());
         synchronized (this) {
             control = c;
         }
         c.closed().thenRun(() -> failure.complete(
                 new ConnectionException("control connection to the Dragonfly source at " + ep.address() + " closed")));
-        auth(c::command);
-        RespReply pong = get(c.command("PING"), "PING");
-        if (!(pong instanceof SimpleString s && s.value().equals("PONG"))) {
-            throw replyError("PING", pong);
-        }
-        expectOk(c.command("REPLCONF", "listening-port", options.listeningPort()), "REPLCONF listening-port");
-        if (options.announceIp() != null) {
-            expectOk(c.command("REPLCONF", "ip-address", options.announceIp()), "REPLCONF ip-address");
-        }
-        expectOk(c.command("REPLCONF", "capa", "eof", "capa", "psync2"), "REPLCONF capa eof capa psync2");
-        RespReply capa = get(c.command("REPLCONF", "capa", "dragonfly"), "REPLCONF capa dragonfly");
-        MasterInfo m = parseCapa(capa);
-        expectOk(c.command("REPLCONF", "CLIENT-ID", options.clientId()), "REPLCONF CLIENT-ID");
-        expectOk(c.command("REPLCONF", "CLIENT-VERSION", 4), "REPLCONF CLIENT-VERSION");
-        String release = "";
-        RespReply info = get(c.command("INFO", "SERVER"), "INFO SERVER");
-        if (info instanceof BulkString b) {
-            for (String line : b.asString().split("\r?\n")) {
-                if (line.startsWith("dragonfly_version:")) {
-                    release = line.substring("dragonfly_version:".length()).trim();
-                }
-            }
-        }
-        MasterInfo mi = new MasterInfo(m.masterId(), m.syncId(), m.flowCount(), m.protocolVersion(), m.lineageId(),
-                release);
+        MasterInfo mi = new Handshake(options, cmd).run(c);
         master = mi;
         LOG.info("handshake with {} done: master {} ({}), {} flows, session {}", ep, mi.masterId(),
-                release.isEmpty() ? "unknown release" : release, mi.flowCount(), mi.syncId());
+                mi.release().isEmpty() ? "unknown release" : mi.release(), mi.flowCount(), mi.syncId());
         host.handshake(mi);
         sessionCallback(HandlerFailure.Kind.LISTENER, "ReplicationListener.onHandshake", null,
                 () -> "handshake with master " + mi.masterId(), () -> listener.onHandshake(mi));
@@ -252,55 +191,10 @@ public final class Session implements SessionContext, FlowConnection.Events {
             sessionCallback(HandlerFailure.Kind.SINK, "ReplicationSink.open", null,
                     () -> "opening the sink for master " + mi.masterId(), () -> {
                         sink.open(mi);
-                        java.util.Optional<String> id = sink.targetIdentity();
-                        targetIdentity = id != null ? id : java.util.Optional.empty();
+                        Optional<String> id = sink.targetIdentity();
+                        targetIdentity = id != null ? id : Optional.empty();
                     }, false);
         }
-    }
-
-    private interface Commander {
-        CompletableFuture<RespReply> command(Object... args);
-    }
-
-    private void auth(Commander c) {
-        DragonflyEndpoint ep = options.source();
-        if (ep.password() == null) {
-            return;
-        }
-        RespReply r = get(ep.user() != null ? c.command("AUTH", ep.user(), ep.password())
-                : c.command("AUTH", ep.password()), "AUTH");
-        if (!(r instanceof SimpleString s && s.value().equals("OK"))) {
-            throw replyError("AUTH", r);
-        }
-    }
-
-    private MasterInfo parseCapa(RespReply r) {
-        if (r instanceof SimpleString s && s.value().equals("OK")) {
-            throw new UnsupportedMasterException("the source at " + options.source().address() + " answered +OK to "
-                    + "REPLCONF capa dragonfly: it is not a Dragonfly server (a Redis master?) and cannot be replicated "
-                    + "with this library");
-        }
-        if (r instanceof ErrorReply e) {
-            if (e.message().contains("replica")) {
-                throw new UnsupportedMasterException("the Dragonfly source at " + options.source().address()
-                        + " refuses replication: " + e.message());
-            }
-            throw replyError("REPLCONF capa dragonfly", r);
-        }
-        if (!(r instanceof ArrayReply a) || a.size() < 3) {
-            throw new HandshakeException("unexpected reply to REPLCONF capa dragonfly: " + r);
-        }
-        String id = FlowConnection.text(a.get(0));
-        String sync = FlowConnection.text(a.get(1));
-        if (id.length() != 40 || !(a.get(0) instanceof SimpleString)) {
-            throw new HandshakeException("bad master id in the capa reply: " + a.get(0));
-        }
-        if (!(a.get(2) instanceof IntegerReply n) || n.value() < 1 || n.value() > 1024) {
-            throw new HandshakeException("bad flow count in the capa reply: " + a.get(2));
-        }
-        int version = a.size() > 3 && a.get(3) instanceof IntegerReply v ? (int) v.value() : -1;
-        String lineage = a.size() > 4 ? FlowConnection.text(a.get(4)) : id;
-        return new MasterInfo(id, sync, (int) n.value(), version, lineage, "");
     }
 
     // ---------------------------------------------------------------- flows
@@ -309,7 +203,7 @@ public final class Session implements SessionContext, FlowConnection.Events {
         MasterInfo m = master;
         int n = m.flowCount();
         barrier = new GlobalCommandBarrier(n);
-        boolean askPartial = askPartial(m);
+        boolean askPartial = ResumePlan.askPartial(resume, m, options, targetIdentity, sink);
         List<FlowPipeline> ps = new ArrayList<>();
         List<FlowConnection> fcs = new ArrayList<>();
         for (int i = 0; i < n; i++) {
@@ -317,154 +211,35 @@ public final class Session implements SessionContext, FlowConnection.Events {
             ps.add(p);
             fcs.add(new FlowConnection(i, p, this, options.decoderOptions()));
         }
-        List<CompletableFuture<Channel>> channels = new ArrayList<>();
+        List<CompletableFuture<RespClient>> clients = new ArrayList<>();
         synchronized (this) {
             if (closed) {
-                throw new StopSignal();
+                throw new SessionStopped();
             }
             pipelines.addAll(ps);
             flows.addAll(fcs);
-            for (FlowConnection fc : fcs) {
-                CompletableFuture<Channel> f = Connections.connect(group, options.source(), options.connectTimeout(),
-                        () -> fc);
+            for (int i = 0; i < n; i++) {
+                CompletableFuture<RespClient> f = Connections.connect(group, options.source(),
+                        options.connectTimeout(), "flow " + i + " connection");
                 connecting.add(f);
-                channels.add(f);
+                clients.add(f);
             }
         }
-        List<CompletableFuture<RespReply>> replies = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            FlowConnection fc = fcs.get(i);
-            fc.bind(get(channels.get(i), "connect flow " + i + " to the Dragonfly source at "
-                    + options.source().address()));
-            int flow = i;
-            auth((Object... args) -> fc.command(false, args));
-            if (askPartial) {
-                fc.requestedLsn(resume.nextLsns()[i]);
-                replies.add(fc.command(true, "DFLY", "FLOW", m.masterId(), m.syncId(), flow, resume.nextLsns()[i]));
-            } else {
-                replies.add(fc.command(true, "DFLY", "FLOW", m.masterId(), m.syncId(), flow));
-            }
-        }
-        int full = 0;
-        int part = 0;
-        for (int i = 0; i < n; i++) {
-            RespReply r = get(replies.get(i), "DFLY FLOW " + i);
-            if (!(r instanceof ArrayReply a) || a.size() != 2) {
-                throw replyError("DFLY FLOW", r);
-            }
-            String kind = FlowConnection.text(a.get(0));
-            String token = FlowConnection.text(a.get(1));
-            if (token.length() != 40) {
-                throw new HandshakeException("flow " + i + ": bad eof token in the FLOW reply: " + token);
-            }
-            if (kind.equals("FULL")) {
-                full++;
-            } else if (kind.equals("PARTIAL")) {
-                part++;
-            } else {
-                throw new HandshakeException("flow " + i + ": unexpected FLOW reply " + kind);
-            }
-        }
-        if (full > 0 && part > 0) {
-            // the PARTIAL flows cannot be turned into FULL ones in this session (spec §6.2: Dragonfly's
-            // replica aborts and reconnects without LSNs); FullSyncRestartException: no position to resume
-            // from, a new session with a full sync at once
-            throw new FullSyncRestartException("the Dragonfly source answered the partial sync request from "
-                    + resume.origin() + " (next LSNs " + java.util.Arrays.toString(resume.nextLsns())
-                    + ") with FULL on " + full + " and PARTIAL on " + part + " flows (some positions are no longer in its backlog, "
-                    + "--shard_repl_backlog_len): a new session starts with a full sync");
-        }
-        partial = part == n;
-        if (partial) {
-            LOG.info("partial sync from {}: next LSNs {}", resume.origin(),
-                    java.util.Arrays.toString(resume.nextLsns()));
-        } else if (askPartial) {
-            LOG.warn("the Dragonfly source answered FULL on every flow to the partial sync request from {} (next LSNs "
-                    + "{}): the positions are no longer in its backlog (--shard_repl_backlog_len) or it does not offer "
-                    + "partial sync; a full sync follows", resume.origin(),
-                    java.util.Arrays.toString(resume.nextLsns()));
-        }
+        partial = new FlowSetup(options, cmd).negotiate(m, fcs, clients, resume, askPartial);
         synchronized (this) {
             if (closed) {
-                throw new StopSignal();
+                throw new SessionStopped();
             }
             for (int i = 0; i < n; i++) {
-                FlowPipeline p = ps.get(i);
-                FlowConnection fc = fcs.get(i);
-                p.start();
-                ackTasks.add(fc.channel().eventLoop().scheduleAtFixedRate(() -> p.ackTick(fc), 100, 100,
-                        TimeUnit.MILLISECONDS));
+                ps.get(i).start();
+                acks.start(ps.get(i), fcs.get(i));
             }
         }
-    }
-
-    /**
-     * Whether to ask for a partial sync from {@link #resume}: a position exists, partial sync is on,
-     * the master is the same (replication id, flow count), its release supports the raw-journal form,
-     * the sink's target is the same and the sink does not refuse. Every "no" but the first is logged
-     * with its reason (a full sync follows).
-     */
-    private boolean askPartial(MasterInfo m) {
-        if (resume == null || resume.nextLsns() == null) {
-            return false;
-        }
-        String why = null;
-        if (!options.partialSync()) {
-            LOG.info("not resuming from {}: partial sync is off (ReplicatorOptions.partialSync(false)); a full sync "
-                    + "follows", resume.origin());
-            return false;
-        } else if (!resume.masterId().equals(m.masterId())) {
-            why = "the master's replication id changed from " + resume.masterId() + " to " + m.masterId()
-                    + " (the master restarted, or is another server): its LSNs do not continue the saved ones";
-        } else if (resume.flows() != m.flowCount()) {
-            why = "the master has " + m.flowCount() + " flows, the saved position has " + resume.flows();
-        } else if (!supportsRawPartialSync()) {
-            why = unsupportedReleaseReason(m.release());
-        } else if (!resume.target().equals(targetIdentity)) {
-            why = "the sink's target is " + targetIdentity.map(t -> "'" + t + "'").orElse("unidentified")
-                    + ", the saved position belongs to " + resume.target().map(t -> "'" + t + "'").orElse("an "
-                    + "unidentified target") + ": a different target does not hold what was applied";
-        }
-        if (why != null) {
-            LOG.warn("not resuming from {} with a partial sync: {}; a full sync follows", resume.origin(), why);
-            return false;
-        }
-        if (sink != null) {
-            java.util.Optional<String> refusal = sink.resumeRefusal();
-            if (refusal.isPresent()) {
-                LOG.warn("not resuming from {} with a partial sync: {}; a full sync follows", resume.origin(),
-                        refusal.get());
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /** Raw-journal partial sync without DFLY SYNC exists from v1.35 (spec §6.2). */
-    private boolean supportsRawPartialSync() {
-        int[] v = master.releaseVersion();
-        return v[0] > 1 || (v[0] == 1 && v[1] >= 35);
-    }
-
-    /** Why a master of {@code release} is not asked for a partial sync (spec §6.2). */
-    static String unsupportedReleaseReason(String release) {
-        int[] v = new MasterInfo("", "", 1, -1, "", release).releaseVersion();
-        String r = release.isEmpty() ? "an unknown release (INFO SERVER has no dragonfly_version)"
-                : "release " + release;
-        if (v[0] == 1 && ((v[1] >= 16 && v[1] <= 20) || (v[1] >= 31 && v[1] <= 34))) {
-            return "the master runs " + r + ", whose partial sync is an incremental snapshot after DFLY SYNC, "
-                    + "which this library does not implement (it resumes from v1.35 on)";
-        }
-        if (v[0] == 1 && v[1] >= 21 && v[1] <= 30) {
-            return "the master runs " + r + ", which has no partial sync (v1.21 to v1.30 always answer FULL)";
-        }
-        return "the master runs " + r + ", for which this library does not ask for a partial sync (it does from "
-                + "v1.35 on)";
     }
 
     private synchronized ControlConnection control() {
         if (closed || control == null) {
-            throw new StopSignal();
+            throw new SessionStopped();
         }
         return control;
     }
@@ -517,6 +292,10 @@ public final class Session implements SessionContext, FlowConnection.Events {
 
     @Override
     public void flowFailed(int flow, ReplicationException e) {
+        GlobalCommandBarrier b = barrier;
+        if (b != null) {
+            b.cancel(); // no flow waits at a global command for one that failed
+        }
         if (!stopping) {
             failure.complete(e);
         }
@@ -531,51 +310,18 @@ public final class Session implements SessionContext, FlowConnection.Events {
 
     @Override
     public void ackSoon(int flow) {
-        FlowConnection fc;
-        FlowPipeline p;
-        synchronized (this) {
-            if (closed) {
-                return;
-            }
-            fc = flows.get(flow);
-            p = pipelines.get(flow);
-        }
-        Channel ch = fc.channel();
-        if (ch != null) {
-            ch.eventLoop().execute(() -> p.ackTick(fc));
-        }
+        acks.ackSoon(flow);
     }
 
     // ---------------------------------------------------------------- lifecycle
 
-    /**
-     * Where the next session can resume: the per-flow next LSNs when every flow reached stable sync
-     * or this was a partial sync (a flow not yet started keeps the LSN it asked for); the previous
-     * position when this session ended before a full sync began (nothing was applied); else none
-     * (a full sync is needed).
-     */
-    public Resume resumeState() {
-        MasterInfo m = master;
-        if (m == null) {
-            return resume;
-        }
+    /** Where the next session can resume ({@link ResumePlan#next}); any thread. */
+    public ResumePosition resumeState() {
         List<FlowPipeline> ps;
         synchronized (this) {
             ps = new ArrayList<>(pipelines);
         }
-        boolean allStable = stableFlows.get() == m.flowCount() && ps.size() == m.flowCount();
-        if (allStable || (partial && ps.size() == m.flowCount())) {
-            long[] lsns = new long[ps.size()];
-            for (int i = 0; i < lsns.length; i++) {
-                FlowPipeline p = ps.get(i);
-                lsns[i] = p.isStable() ? p.applied() : resume.nextLsns()[i];
-            }
-            return new Resume(m.masterId(), m.flowCount(), lsns, targetIdentity, "the previous session");
-        }
-        if (!fullSyncBegun && resume != null && resume.masterId().equals(m.masterId())) {
-            return resume;
-        }
-        return new Resume(m.masterId(), m.flowCount(), null, targetIdentity, "the previous session");
+        return ResumePlan.next(resume, master, ps, stableFlows.get(), partial, fullSyncBegun, targetIdentity);
     }
 
     /**
@@ -620,8 +366,7 @@ public final class Session implements SessionContext, FlowConnection.Events {
     public void close(boolean drain) {
         List<FlowPipeline> ps;
         List<FlowConnection> fcs;
-        List<ScheduledFuture<?>> tasks;
-        List<CompletableFuture<Channel>> conns;
+        List<CompletableFuture<RespClient>> conns;
         CompletableFuture<ControlConnection> ctl;
         synchronized (this) {
             if (closed) {
@@ -631,7 +376,6 @@ public final class Session implements SessionContext, FlowConnection.Events {
             stopping = true;
             ps = new ArrayList<>(pipelines);
             fcs = new ArrayList<>(flows);
-            tasks = new ArrayList<>(ackTasks);
             conns = new ArrayList<>(connecting);
             ctl = controlOpening;
         }
@@ -651,26 +395,13 @@ public final class Session implements SessionContext, FlowConnection.Events {
                     break;
                 }
             }
-            List<CompletableFuture<Void>> acks = new ArrayList<>();
-            for (int i = 0; i < fcs.size(); i++) {
-                FlowConnection fc = fcs.get(i);
-                FlowPipeline p = ps.get(i);
-                if (fc.channel() != null && p.isStable()) {
-                    CompletableFuture<Void> f = new CompletableFuture<>();
-                    fc.channel().eventLoop().execute(() -> {
-                        fc.writeAck(p.applied());
-                        f.complete(null);
-                    });
-                    acks.add(f);
-                }
-            }
-            try {
-                CompletableFuture.allOf(acks.toArray(new CompletableFuture[0])).get(2, TimeUnit.SECONDS);
-            } catch (Exception e) {
-                LOG.debug("final ACKs not confirmed: {}", e.toString());
-            }
+            AckScheduler.finalAcks(ps, fcs);
         }
-        tasks.forEach(t -> t.cancel(false));
+        acks.stop();
+        GlobalCommandBarrier b = barrier;
+        if (b != null) {
+            b.cancel(); // after the drain: no applier waits at a global command for one that stopped
+        }
         // the applied LSNs must be final before resumeState() is read: settle what the sink holds
         long settleBy = System.nanoTime() + options.drainTimeout().toNanos();
         try {
@@ -682,7 +413,7 @@ public final class Session implements SessionContext, FlowConnection.Events {
             ps.forEach(FlowPipeline::stop);
         }
         fcs.forEach(FlowConnection::close);
-        conns.forEach(f -> f.thenAccept(Channel::close)); // also flow sockets still connecting, never bound
+        conns.forEach(f -> f.thenAccept(RespClient::closeAsync)); // also flow sockets still connecting, never bound
         if (ctl != null) {
             ctl.thenAccept(ControlConnection::close);
         }
@@ -707,12 +438,12 @@ public final class Session implements SessionContext, FlowConnection.Events {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             if (stopping) {
-                throw new StopSignal();
+                throw new SessionStopped();
             }
             throw new ReplicationException("interrupted during " + callback);
         }
         if (stopping) {
-            throw new StopSignal();
+            throw new SessionStopped();
         }
     }
 
@@ -738,7 +469,7 @@ public final class Session implements SessionContext, FlowConnection.Events {
             Thread.currentThread().interrupt();
             throw new ReplicationException("interrupted while waiting for " + what);
         } catch (ExecutionException e) {
-            throw wrap(e.getCause(), what);
+            throw SourceCommands.wrap(e.getCause(), what);
         }
         if (failure.isDone()) {
             ReplicationException ex = failure.getNow(null);
@@ -746,117 +477,8 @@ public final class Session implements SessionContext, FlowConnection.Events {
                 throw ex;
             }
             if (stopping) {
-                throw new StopSignal();
+                throw new SessionStopped();
             }
         }
-    }
-
-    /** Thrown inside run() when the session was closed on purpose. */
-    public static final class StopSignal extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-
-        StopSignal() {
-            super("stopped", null, false, false);
-        }
-    }
-
-    private <T> T get(CompletableFuture<T> f, String what) {
-        try {
-            return f.get(options.commandTimeout().toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            if (stopping) {
-                throw new StopSignal();
-            }
-            throw new ReplicationException("interrupted during " + what);
-        } catch (TimeoutException e) {
-            throw new ConnectionException("no reply from the Dragonfly source at " + options.source().address()
-                    + " to " + what + " within " + options.commandTimeout());
-        } catch (ExecutionException e) {
-            if (stopping) {
-                throw new StopSignal();
-            }
-            throw wrap(e.getCause(), what);
-        }
-    }
-
-    private static ReplicationException wrap(Throwable t, String what) {
-        if (t instanceof ReplicationException r) {
-            return r;
-        }
-        return new ConnectionException(what + " failed: " + t, t);
-    }
-
-    private RespReply commandRetryingLoading(ControlConnection c, Object... args) {
-        long deadline = System.nanoTime() + Math.max(options.commandTimeout().toNanos(), 60_000_000_000L);
-        while (true) {
-            RespReply r = get(c.command(args), args[0] + " " + args[1]);
-            if (r instanceof ErrorReply e && e.kind() == ErrorKind.LOADING && System.nanoTime() < deadline) {
-                LOG.info("master is loading its dataset; retrying {} {} in {}", args[0], args[1],
-                        options.loadingRetryDelay());
-                sleep(options.loadingRetryDelay().toMillis());
-                continue;
-            }
-            return r;
-        }
-    }
-
-    private void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            if (stopping) {
-                throw new StopSignal();
-            }
-            throw new ReplicationException("interrupted");
-        }
-    }
-
-    private void expectOk(CompletableFuture<RespReply> f, String what) {
-        expectOk(get(f, what), what);
-    }
-
-    private void expectOk(RespReply r, String what) {
-        if (!(r instanceof SimpleString s && s.value().equals("OK"))) {
-            throw replyError(what, r);
-        }
-    }
-
-    /**
-     * The typed error for an unwanted reply to {@code what}. Authentication problems say that the
-     * Dragonfly source refused, and what to set; they never contain the password.
-     */
-    private ReplicationException replyError(String what, RespReply r) {
-        DragonflyEndpoint ep = options.source();
-        String src = "the Dragonfly source at " + ep.address();
-        String who = ep.user() != null ? "user '" + ep.user() + "'" : "the default user";
-        if (r instanceof ErrorReply e) {
-            switch (e.kind()) {
-                case NOAUTH:
-                    return new AuthenticationException(src + " requires authentication (" + e.message() + ", in reply to "
-                            + what + ")" + (ep.password() == null
-                            ? ": no password is configured for the source; set the source's password "
-                            + "(DragonflyEndpoint.withPassword, or withUser for an ACL user)"
-                            : ": the configured credentials were not accepted; check the source's password and user "
-                            + "(DragonflyEndpoint.withPassword / withUser)"));
-                case WRONGPASS:
-                    return new AuthenticationException(src + " rejected the credentials of " + who + " ("
-                            + e.message() + "): check the source's password" + (ep.user() != null ? " and user" : "")
-                            + " (DragonflyEndpoint.withPassword / withUser)");
-                case NOPERM:
-                    return new AuthenticationException(src + " does not allow " + what + " to " + who + " ("
-                            + e.message() + "): the source user needs the permissions of a Dragonfly replica "
-                            + "(PING, INFO, REPLCONF, DFLY)");
-                default:
-                    if (what.equals("AUTH")) {
-                        return new AuthenticationException(src + " refused AUTH for " + who + " (" + e.message()
-                                + "): check the source's password and user (DragonflyEndpoint.withPassword / "
-                                + "withUser), or configure none if the source needs none");
-                    }
-                    return new HandshakeException(src + " answered " + what + " with an error: " + e.message());
-            }
-        }
-        return new HandshakeException("unexpected reply from " + src + " to " + what + ": " + r);
     }
 }

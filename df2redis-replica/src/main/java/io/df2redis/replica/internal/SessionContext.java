@@ -21,7 +21,7 @@ interface SessionContext {
     CompletionStage<Void> apply(SinkEvent event);
 
     /** The host's journal handlers, in registration order. */
-    List<Session.HandlerRegistration> handlers();
+    List<HandlerRegistration> handlers();
 
     GlobalCommandBarrier barrier();
 

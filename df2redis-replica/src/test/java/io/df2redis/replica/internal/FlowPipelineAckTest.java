@@ -58,7 +58,7 @@ class FlowPipelineAckTest {
         }
 
         @Override
-        public List<Session.HandlerRegistration> handlers() {
+        public List<HandlerRegistration> handlers() {
             return List.of();
         }
 

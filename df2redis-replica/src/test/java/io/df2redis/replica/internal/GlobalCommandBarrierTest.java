@@ -52,4 +52,21 @@ class GlobalCommandBarrierTest {
         GlobalCommandBarrier b = new GlobalCommandBarrier(2);
         assertThatThrownBy(() -> b.arrive(1, () -> { }, () -> true)).isInstanceOf(InterruptedException.class);
     }
+
+    @Test
+    void cancellingTheBarrierReleasesAWaitingFlow() throws Exception {
+        GlobalCommandBarrier b = new GlobalCommandBarrier(2);
+        java.util.concurrent.CompletableFuture<Throwable> out = new java.util.concurrent.CompletableFuture<>();
+        Thread t = new Thread(() -> {
+            try {
+                b.arrive(1, () -> { }, () -> false);
+                out.complete(null);
+            } catch (Throwable e) {
+                out.complete(e);
+            }
+        });
+        t.start();
+        b.cancel();
+        assertThat(out.get(30, java.util.concurrent.TimeUnit.SECONDS)).isInstanceOf(InterruptedException.class);
+    }
 }
