@@ -6,7 +6,10 @@ import io.df2redis.protocol.resp.ErrorReply;
 import io.df2redis.protocol.resp.IntegerReply;
 import io.df2redis.protocol.resp.RespReply;
 import io.df2redis.protocol.resp.SimpleString;
-import io.df2redis.sink.redis.internal.RespConnection;
+import io.df2redis.protocol.client.RespClientOptions;
+import io.df2redis.protocol.net.HostAndPort;
+import io.df2redis.sink.redis.internal.ConnectFailures;
+import io.df2redis.sink.redis.internal.TargetConnection;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
 
@@ -38,7 +41,7 @@ final class RedisTarget implements AutoCloseable {
     private final Process process;
     private final Path dir;
     private final EventLoopGroup group = new NioEventLoopGroup(1);
-    private final RespConnection admin;
+    private final TargetConnection admin;
     private final java.util.concurrent.atomic.AtomicLong adminCalls = new java.util.concurrent.atomic.AtomicLong();
 
     private RedisTarget(String host, int port, Process process, Path dir) {
@@ -46,7 +49,9 @@ final class RedisTarget implements AutoCloseable {
         this.port = port;
         this.process = process;
         this.dir = dir;
-        this.admin = RespConnection.connect(group, host, port, null, Duration.ofSeconds(5), 16, "harness-admin");
+        this.admin = TargetConnection.connect(group, HostAndPort.of(host, port),
+                RespClientOptions.builder().connectTimeout(Duration.ofSeconds(5)).build(), "harness-admin", 16, 0,
+                ConnectFailures.TARGET);
     }
 
     /** {@code "start"} (or null): a new redis-server on a free loopback port; else {@code host:port}. */

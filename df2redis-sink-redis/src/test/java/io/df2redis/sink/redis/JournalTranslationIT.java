@@ -158,7 +158,7 @@ class JournalTranslationIT {
                 apply(s, 0, "SET", "b", "2");
             }
             assertThatThrownBy(() -> open(RedisSink.standalone(secured.address()).password("wrong")))
-                    .isInstanceOf(io.df2redis.replica.AuthenticationException.class);
+                    .isInstanceOf(TargetAuthenticationException.class);
         }
     }
 

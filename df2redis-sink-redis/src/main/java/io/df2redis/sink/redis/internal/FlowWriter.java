@@ -10,13 +10,13 @@ import io.df2redis.protocol.rdb.ValueBatch;
 import io.df2redis.protocol.resp.BulkString;
 import io.df2redis.protocol.resp.ErrorReply;
 import io.df2redis.protocol.resp.RespReply;
-import io.df2redis.replica.ConnectionException;
 import io.df2redis.replica.JournalEvent;
 import io.df2redis.replica.ReplicationException;
 import io.df2redis.replica.SinkEvent;
-import io.df2redis.replica.SinkException;
 import io.df2redis.sink.redis.RedisCommandException;
 import io.df2redis.sink.redis.ServerIdentity;
+import io.df2redis.sink.redis.TargetCheckException;
+import io.df2redis.sink.redis.TargetConnectionException;
 import io.df2redis.sink.redis.UnsupportedData;
 import io.df2redis.sink.redis.internal.cluster.CommandKeys;
 import io.df2redis.sink.redis.internal.cluster.SlotHash;
@@ -104,7 +104,7 @@ public final class FlowWriter {
 
     /** Applies one event; the future completes when Redis answered every command it produced. */
     public synchronized CompletableFuture<Void> apply(SinkEvent event) {
-        ack = new Ack(host::commandFailed);
+        ack = new Ack(host::commandFailed, lane.endpoint());
         try {
             if (event instanceof SinkEvent.EntryStart s) {
                 entryStart(s.entry());
@@ -130,7 +130,7 @@ public final class FlowWriter {
      * {@code INFO keyspace} on each, answered before this returns (blocks the calling thread, which
      * must not be an event loop).
      *
-     * @throws SinkException when a master cannot tell (error reply, no Keyspace
+     * @throws io.df2redis.sink.redis.RedisSinkException when a master cannot tell (error reply, no Keyspace
      *     section) or does not answer within {@code timeout}
      */
     public synchronized Map<Integer, Long> keyspace(Duration timeout) {
@@ -141,22 +141,24 @@ public final class FlowWriter {
                 r = f.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new SinkException("interrupted reading the target's INFO keyspace");
+                throw new TargetConnectionException(lane.endpoint(), "interrupted reading the target's INFO keyspace",
+                        e);
             } catch (ExecutionException e) {
                 if (e.getCause() instanceof ReplicationException re) {
                     throw re;
                 }
-                throw new SinkException("INFO keyspace failed: " + e.getCause(), e.getCause());
+                throw new TargetConnectionException(lane.endpoint(), "INFO keyspace failed: " + e.getCause(),
+                        e.getCause());
             } catch (TimeoutException e) {
-                throw new ConnectionException("no reply to INFO keyspace within "
-                        + timeout.toSeconds() + " s");
+                throw new TargetConnectionException(lane.endpoint(), "no reply to INFO keyspace from "
+                        + lane.endpoint() + " within " + timeout.toSeconds() + " s", e);
             }
             if (r instanceof ErrorReply e) {
-                throw new RedisCommandException("INFO", null, 0, e.message());
+                throw new RedisCommandException(lane.endpoint(), "INFO", null, 0, e.message());
             }
             String text = r instanceof BulkString bs ? bs.asString() : String.valueOf(r);
             Map<Integer, long[]> ks = ServerIdentity.keyspace(text).orElseThrow(() ->
-                    new TargetCheckException("the target's INFO keyspace has no Keyspace section: cannot tell "
+                    new TargetCheckException(lane.endpoint(), "the target's INFO keyspace has no Keyspace section: cannot tell "
                             + "whether it holds keys, so the full-sync target policy cannot be applied"));
             ks.forEach((db, n) -> out.merge(db, n[0], Long::sum));
         }
@@ -168,7 +170,7 @@ public final class FlowWriter {
      * completes when every one was answered.
      */
     public synchronized CompletableFuture<Void> flush(Collection<Integer> targetDbs) {
-        Ack a = new Ack(host::commandFailed);
+        Ack a = new Ack(host::commandFailed, lane.endpoint());
         for (int d : targetDbs) {
             for (CompletableFuture<RespReply> f : lane.broadcast(lane.cluster() ? 0 : d, List.of(b("FLUSHDB")))) {
                 a.register(f, "FLUSHDB", null, d);

@@ -4,7 +4,11 @@ import io.df2redis.protocol.resp.BulkString;
 import io.df2redis.protocol.resp.ErrorReply;
 import io.df2redis.protocol.resp.RespReply;
 import io.df2redis.protocol.resp.SimpleString;
-import io.df2redis.sink.redis.internal.RespConnection;
+import io.df2redis.protocol.client.RespClientOptions;
+import io.df2redis.protocol.net.HostAndPort;
+import io.df2redis.protocol.resp.RespReplies;
+import io.df2redis.sink.redis.internal.ConnectFailures;
+import io.df2redis.sink.redis.internal.TargetConnection;
 import io.df2redis.sink.redis.internal.cluster.ClusterTopology;
 import io.df2redis.sink.redis.internal.cluster.NodeAddress;
 import io.df2redis.sink.redis.internal.cluster.SlotHash;
@@ -29,6 +33,9 @@ import java.util.concurrent.TimeoutException;
 /**
  * One side of a verification: the connection to a standalone server, or one connection per
  * master of a cluster with the slot map to route per-key reads.
+ *
+ * <p>Thread ownership: used by the one verifying thread; {@code Node.db}, {@code json} and the
+ * lists are confined to it. Replies complete on the event loops.
  */
 final class Side implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Side.class);
@@ -37,10 +44,10 @@ final class Side implements AutoCloseable {
     /** One server connection and the db it has selected. */
     static final class Node {
         final String address;
-        final RespConnection conn;
+        final TargetConnection conn;
         int db = -1;
 
-        Node(String address, RespConnection conn) {
+        Node(String address, TargetConnection conn) {
             this.address = address;
             this.conn = conn;
         }
@@ -102,18 +109,18 @@ final class Side implements AutoCloseable {
     }
 
     private Node open(EventLoopGroup group, SslContext ssl, String host, int port) {
-        RespConnection c = RespConnection.connect(group, host, port, ssl, endpoint.verifyHostname(), timeout, WINDOW,
-                role + "@" + host + ":" + port);
-        Node n = new Node(host + ":" + port, c);
-        opened.add(n);
-        if (endpoint.password() != null) {
-            RespReply r = endpoint.user() != null ? call(n, "AUTH", endpoint.user(), endpoint.password())
-                    : call(n, "AUTH", endpoint.password());
-            if (r instanceof ErrorReply e) {
-                c.close();
-                throw new VerifyException("the " + role + " " + host + ":" + port + " rejected AUTH: " + e.message());
-            }
+        RespClientOptions o = RespClientOptions.builder().connectTimeout(timeout).replyTimeout(timeout.plusSeconds(30))
+                .sslContext(ssl).verifyHostname(endpoint.verifyHostname())
+                .credentials(endpoint.password() == null ? null : endpoint.user(), endpoint.password()).build();
+        TargetConnection c;
+        try {
+            c = TargetConnection.connect(group, HostAndPort.of(host, port), o, role + "@" + host + ":" + port, WINDOW, 0,
+                    ConnectFailures.NEUTRAL);
+        } catch (io.df2redis.replica.AuthenticationException e) {
+            throw new VerifyException("the " + role + " " + e.getMessage(), e);
         }
+        Node n = new Node(HostAndPort.of(host, port).toString(), c);
+        opened.add(n);
         return n;
     }
 
@@ -213,17 +220,10 @@ final class Side implements AutoCloseable {
         return r;
     }
 
+    /** The text of a scalar reply ({@link RespReplies#text}), or the reply itself for others. */
     static String text(RespReply r) {
-        if (r instanceof BulkString b) {
-            return b.asString();
-        }
-        if (r instanceof SimpleString s) {
-            return s.value();
-        }
-        if (r instanceof io.df2redis.protocol.resp.IntegerReply i) {
-            return Long.toString(i.value());
-        }
-        return String.valueOf(r);
+        String t = RespReplies.text(r);
+        return t != null ? t : String.valueOf(r);
     }
 
     @Override

@@ -4,10 +4,10 @@ import io.df2redis.protocol.resp.ErrorKind;
 import io.df2redis.protocol.resp.ErrorReply;
 import io.df2redis.protocol.resp.Redirect;
 import io.df2redis.protocol.resp.RespReply;
-import io.df2redis.replica.ConnectionException;
-import io.df2redis.sink.redis.RedisClusterException;
+import io.df2redis.sink.redis.TargetClusterException;
+import io.df2redis.sink.redis.TargetConnectionException;
 import io.df2redis.sink.redis.internal.Lane;
-import io.df2redis.sink.redis.internal.RespConnection;
+import io.df2redis.sink.redis.internal.TargetConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,7 +46,7 @@ public final class ClusterLane implements Lane {
     private final ClusterRouter router;
     private final String name;
     private final LongAdder commands;
-    private final Map<NodeAddress, RespConnection> conns = new ConcurrentHashMap<>();
+    private final Map<NodeAddress, TargetConnection> conns = new ConcurrentHashMap<>();
     private final AtomicIntegerArray outstanding = new AtomicIntegerArray(SlotHash.SLOTS);
     /** Per slot, the highest sequence number that ran (answered with a final reply). */
     private final java.util.concurrent.atomic.AtomicLongArray lastRan =
@@ -68,8 +68,8 @@ public final class ClusterLane implements Lane {
     @Override
     public CompletableFuture<RespReply> send(int db, byte[] routingKey, List<byte[]> args) {
         if (db != 0) {
-            return CompletableFuture.failedFuture(new RedisClusterException(
-                    "a Redis Cluster has only db 0; got a command for db " + db, null, false));
+            return CompletableFuture.failedFuture(new TargetClusterException(
+                    router.endpoint(), "a Redis Cluster has only db 0; got a command for db " + db, null, false));
         }
         int slot = routingKey == null ? -1 : SlotHash.slot(routingKey);
         synchronized (this) {
@@ -114,6 +114,11 @@ public final class ClusterLane implements Lane {
     }
 
     @Override
+    public String endpoint() {
+        return router.endpoint();
+    }
+
+    @Override
     public boolean cluster() {
         return true;
     }
@@ -126,13 +131,13 @@ public final class ClusterLane implements Lane {
     @Override
     public void close() {
         closed = true;
-        for (RespConnection c : conns.values()) {
+        for (TargetConnection c : conns.values()) {
             c.close();
         }
         conns.clear();
         Cmd c;
         while ((c = parked.poll()) != null) {
-            fail(c, new ConnectionException(name + ": Redis Cluster lane closed"));
+            fail(c, new TargetConnectionException(router.endpoint(), name + ": Redis Cluster lane closed", null));
         }
     }
 
@@ -143,21 +148,21 @@ public final class ClusterLane implements Lane {
         return m.isEmpty() ? null : m.get(0);
     }
 
-    private RespConnection connection(NodeAddress node) {
+    private TargetConnection connection(NodeAddress node) {
         if (closed) {
-            throw new ConnectionException(name + ": Redis Cluster lane closed");
+            throw new TargetConnectionException(router.endpoint(), name + ": Redis Cluster lane closed", null);
         }
-        RespConnection c = conns.computeIfAbsent(node, n -> router.connect(n, name + "@" + n));
+        TargetConnection c = conns.computeIfAbsent(node, n -> router.connect(n, name + "@" + n));
         if (closed) { // closed while connecting: close() may not have seen this connection
             c.close();
-            throw new ConnectionException(name + ": Redis Cluster lane closed");
+            throw new TargetConnectionException(router.endpoint(), name + ": Redis Cluster lane closed", null);
         }
         return c;
     }
 
     /** Sends one attempt of {@code c}; called with the lane's lock held. */
     private void attempt(Cmd c, NodeAddress node, boolean asking) {
-        RespConnection conn;
+        TargetConnection conn;
         try {
             conn = connection(node);
         } catch (RuntimeException e) {
@@ -236,7 +241,7 @@ public final class ClusterLane implements Lane {
             resolveRounds();
         } catch (Throwable t) {
             failParked(t instanceof RuntimeException ? t
-                    : new RedisClusterException(name + ": resolving redirects failed: " + t, t));
+                    : new TargetClusterException(router.endpoint(), name + ": resolving redirects failed: " + t, t));
             throw t;
         }
     }
@@ -244,17 +249,17 @@ public final class ClusterLane implements Lane {
     private void resolveRounds() {
         while (!parked.isEmpty()) {
             if (closed || Thread.currentThread().isInterrupted()) {
-                failParked(new ConnectionException(name + ": Redis Cluster lane closed"));
+                failParked(new TargetConnectionException(router.endpoint(), name + ": Redis Cluster lane closed", null));
                 return;
             }
             long deadline = System.nanoTime() + router.retryTimeout().toNanos();
             while (inFlight.get() > 0) {
                 if (closed) {
-                    failParked(new ConnectionException(name + ": Redis Cluster lane closed"));
+                    failParked(new TargetConnectionException(router.endpoint(), name + ": Redis Cluster lane closed", null));
                     return;
                 }
                 if (System.nanoTime() > deadline) {
-                    failParked(new RedisClusterException(name + ": " + inFlight.get()
+                    failParked(new TargetClusterException(router.endpoint(), name + ": " + inFlight.get()
                             + " commands unanswered for " + router.retryTimeout().toSeconds()
                             + " s while resolving redirects"));
                     return;
@@ -318,7 +323,7 @@ public final class ClusterLane implements Lane {
         boolean redirect = e.kind() == ErrorKind.MOVED || e.kind() == ErrorKind.ASK;
         if (redirect && c.redirects > router.maxRedirects()
                 || now - c.firstRedirectNanos > router.retryTimeout().toNanos()) {
-            fail(c, new RedisClusterException(name + ": gave up on " + c.commandName() + " after " + c.redirects
+            fail(c, new TargetClusterException(String.valueOf(c.node), name + ": gave up on " + c.commandName() + " after " + c.redirects
                     + " redirects/retries in " + TimeUnit.NANOSECONDS.toMillis(now - c.firstRedirectNanos)
                     + " ms; last reply: " + e.message()));
             return;
@@ -327,7 +332,7 @@ public final class ClusterLane implements Lane {
             case MOVED, ASK -> {
                 Redirect rd = e.redirect().orElse(null);
                 if (rd == null) {
-                    fail(c, new RedisClusterException(name + ": unreadable redirect: " + e.message()));
+                    fail(c, new TargetClusterException(String.valueOf(c.node), name + ": unreadable redirect: " + e.message()));
                     return;
                 }
                 NodeAddress to = new NodeAddress(rd.host().isEmpty() ? c.node.host() : rd.host(), rd.port());
@@ -345,7 +350,7 @@ public final class ClusterLane implements Lane {
                     // a later command of the slot already ran (CLUSTERDOWN/LOADING/TRYAGAIN hit only part
                     // of the pipeline): re-sending would reorder writes; fail, so the session resumes from
                     // the last acknowledged position and replays both in order
-                    fail(c, new RedisClusterException(name + ": " + c.commandName() + " refused ("
+                    fail(c, new TargetClusterException(String.valueOf(c.node), name + ": " + c.commandName() + " refused ("
                             + e.message() + ") after a later command of slot " + c.slot
                             + " already ran; not re-sent out of order"));
                     return;

@@ -2,8 +2,8 @@ package io.df2redis.sink.redis.internal.cluster;
 
 import io.df2redis.protocol.resp.ErrorReply;
 import io.df2redis.protocol.resp.RespReply;
-import io.df2redis.sink.redis.RedisClusterException;
-import io.df2redis.sink.redis.internal.RespConnection;
+import io.df2redis.sink.redis.TargetClusterException;
+import io.df2redis.sink.redis.internal.TargetConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,7 +32,7 @@ public final class ClusterRouter implements AutoCloseable {
     private static final long MIN_REFRESH_GAP_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
 
     private final List<NodeAddress> seeds;
-    private final BiFunction<NodeAddress, String, RespConnection> connector;
+    private final BiFunction<NodeAddress, String, TargetConnection> connector;
     private final boolean tls;
     private final int maxRedirects;
     private final Duration retryTimeout;
@@ -53,7 +53,7 @@ public final class ClusterRouter implements AutoCloseable {
     /**
      * @param connector opens an authenticated connection to a node (blocking; never called on an event loop)
      */
-    public ClusterRouter(List<NodeAddress> seeds, BiFunction<NodeAddress, String, RespConnection> connector,
+    public ClusterRouter(List<NodeAddress> seeds, BiFunction<NodeAddress, String, TargetConnection> connector,
                          boolean tls, int maxRedirects, Duration retryTimeout, Duration callTimeout) {
         if (seeds.isEmpty()) {
             throw new IllegalArgumentException("no cluster seed node");
@@ -77,6 +77,11 @@ public final class ClusterRouter implements AutoCloseable {
         });
     }
 
+    /** The cluster for messages: its seed nodes, {@code host:port,host:port}. */
+    public String endpoint() {
+        return seeds.stream().map(NodeAddress::toString).collect(java.util.stream.Collectors.joining(","));
+    }
+
     /** The current slot map. */
     public ClusterTopology topology() {
         return topology;
@@ -91,7 +96,7 @@ public final class ClusterRouter implements AutoCloseable {
     }
 
     /** Opens an authenticated connection to a node. */
-    RespConnection connect(NodeAddress node, String name) {
+    TargetConnection connect(NodeAddress node, String name) {
         return connector.apply(node, name);
     }
 
@@ -136,7 +141,7 @@ public final class ClusterRouter implements AutoCloseable {
                 failures.add(n + ": " + e.getMessage());
             }
         }
-        throw new RedisClusterException("cannot read the Redis Cluster topology: " + String.join("; ", failures));
+        throw new TargetClusterException(endpoint(), "cannot read the Redis Cluster topology: " + String.join("; ", failures));
     }
 
     /** Asks for a refresh soon (at most one queued, at most one per 500 ms), on the timer thread. */
@@ -169,13 +174,13 @@ public final class ClusterRouter implements AutoCloseable {
     }
 
     private ClusterTopology read(NodeAddress n) {
-        RespConnection c = connect(n, "topology");
+        TargetConnection c = connect(n, "topology");
         try {
             RespReply r = call(c, "CLUSTER", "SHARDS");
             if (r instanceof ErrorReply e) {
                 RespReply slots = call(c, "CLUSTER", "SLOTS");
                 if (slots instanceof ErrorReply e2) {
-                    throw new RedisClusterException("CLUSTER SLOTS: " + e2.message()
+                    throw new TargetClusterException(n.toString(), "CLUSTER SLOTS: " + e2.message()
                             + " (CLUSTER SHARDS: " + e.message() + ") — is this a cluster node?");
                 }
                 return ClusterTopology.fromSlots(slots, n);
@@ -186,7 +191,7 @@ public final class ClusterRouter implements AutoCloseable {
         }
     }
 
-    private RespReply call(RespConnection c, String... args) {
+    private RespReply call(TargetConnection c, String... args) {
         List<byte[]> a = new ArrayList<>();
         for (String s : args) {
             a.add(s.getBytes(StandardCharsets.UTF_8));
@@ -195,9 +200,9 @@ public final class ClusterRouter implements AutoCloseable {
             return c.send(a).get(callTimeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new RedisClusterException("interrupted reading the cluster topology");
+            throw new TargetClusterException(c.endpoint(), "interrupted reading the cluster topology");
         } catch (Exception e) {
-            throw new RedisClusterException(String.join(" ", args) + " failed: " + e.getMessage(), e);
+            throw new TargetClusterException(c.endpoint(), String.join(" ", args) + " failed: " + e.getMessage(), e);
         }
     }
 
