@@ -43,7 +43,7 @@ import java.util.stream.Collectors;
  * {@code migrate} whose snapshot delivered fewer keys than the source held is a failure.
  *
  * <p>With a {@link CheckpointFile} ({@code replicate --checkpoint}) the replicator keeps its position
- * there and the Redis sink is wrapped in an {@link IdentifiedSink}; the run says on stderr whether it
+ * there and the Redis sink names its target ({@link RedisSink#targetIdentity()}); the run says on stderr whether it
  * resumed (partial sync from the checkpoint's LSNs) or ran a full sync and why, and the summary
  * names the checkpoint saved after the final drain.
  *
@@ -74,7 +74,6 @@ final class SyncRun {
     private final ArrayDeque<long[]> samples = new ArrayDeque<>();
     private volatile Replicator replicator;
     private volatile RedisSink sink;
-    private volatile IdentifiedSink identified;
     private volatile Preflight.Outcome preflight;
     /** With a checkpoint: how the first session that synced started ("resumed …" / "full sync: …"), or null. */
     private volatile String startReport;
@@ -172,9 +171,7 @@ final class SyncRun {
         try {
             Replicator.Builder b = Replicator.builder().source(conn.sourceEndpoint()).listener(new Listener());
             if (checkpoint != null) {
-                IdentifiedSink is = new IdentifiedSink(s, () -> TargetIdentity.probe(conn));
-                identified = is;
-                b.ownedSink(is).checkpointStore(checkpoint);
+                b.ownedSink(s).checkpointStore(checkpoint);
             } else {
                 b.ownedSink(s);
             }
@@ -382,8 +379,8 @@ final class SyncRun {
         if (c == null) {
             return "there is no checkpoint in " + checkpoint.file();
         }
-        IdentifiedSink is = identified;
-        String id = is == null ? null : is.lastIdentity();
+        RedisSink is = sink;
+        String id = is == null ? null : is.targetIdentity().orElse(null);
         String why = ResumeCheck.whyNot(c, m.masterId(), m.flowCount(), m.release(),
                 id == null ? null : Optional.of(id));
         if (why != null) {
@@ -393,7 +390,7 @@ final class SyncRun {
         if (restart != null) {
             return restart;
         }
-        String refusal = is == null ? null : is.lastRefusal();
+        String refusal = is == null ? null : is.resumeRefusal().orElse(null);
         if (refusal != null) {
             return "the checkpoint " + checkpoint.file() + " cannot be resumed: " + refusal;
         }

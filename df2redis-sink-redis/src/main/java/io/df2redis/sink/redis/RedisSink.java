@@ -26,6 +26,7 @@ import io.netty.handler.ssl.SslContextBuilder;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -363,6 +364,22 @@ public final class RedisSink implements ReplicationSink {
     @Override
     public synchronized Optional<String> targetIdentity() {
         return nodes.identity(isCluster(), options.databaseMapping());
+    }
+
+    /**
+     * The identity a target of these nodes has, in the format of {@link #targetIdentity()}, for
+     * hosts that probe the target themselves before a session (e.g. with {@link ServerProbe}) and
+     * compare it with a checkpoint's.
+     *
+     * @param cluster whether the target is a Redis Cluster
+     * @param runIdByNode every node ({@code host:port}: the one server, or every master) and its
+     *     {@code run_id} ({@link ServerIdentity#runId()}), null when it reports none
+     * @param databaseMapping the sink's db mapping ({@link RedisSinkOptions#databaseMapping()})
+     * @return the identity, e.g. {@code redis-cluster run_ids 1a…,9c… map-db 1:0}; never a secret
+     */
+    public static String identityOf(boolean cluster, Map<String, String> runIdByNode,
+                                    Map<Integer, Integer> databaseMapping) {
+        return TargetNodes.format(cluster, runIdByNode, databaseMapping);
     }
 
     /**

@@ -9,8 +9,9 @@ import io.df2redis.sink.redis.SameServerException;
 import io.df2redis.sink.redis.ServerIdentity;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -29,15 +30,15 @@ import java.util.stream.Collectors;
 public final class TargetNodes {
     /** {@code run_id} of every target node as last seen, by address. */
     private final Map<String, String> runIds = new HashMap<>();
-    /** {@code run_id} (or address, when it reports none) of every node probed by the current session. */
-    private final List<String> sessionNodeIds = new ArrayList<>();
+    /** Every node probed by the current session and its {@code run_id} (null when it reports none), by address. */
+    private final Map<String, String> sessionNodes = new LinkedHashMap<>();
     /** Why the current session must not resume, or null. */
     private String resumeRefusal;
 
     /** Starts a session: forgets the nodes and the refusal of the previous one (not the run ids). */
     public void newSession() {
         resumeRefusal = null;
-        sessionNodeIds.clear();
+        sessionNodes.clear();
     }
 
     /**
@@ -58,7 +59,7 @@ public final class TargetNodes {
         ServerIdentity id = ServerIdentity.parse(info + "\n" + (repl instanceof ErrorReply ? ""
                 : RespReplies.text(repl)));
         noteRunId(address, id.runId());
-        sessionNodeIds.add(id.runId() == null || id.runId().isEmpty() ? "address " + address : id.runId());
+        sessionNodes.put(address, id.runId());
         if (master != null && id.hasReplicationId(master.masterId())) {
             throw new SameServerException(address, "the target " + address + " is the source itself: its INFO "
                     + "shows " + id.describe() + ", the replication id of the source"
@@ -97,16 +98,30 @@ public final class TargetNodes {
      * @param dbMap the sink's db mapping
      */
     public Optional<String> identity(boolean cluster, Map<Integer, Integer> dbMap) {
-        if (sessionNodeIds.isEmpty()) {
+        if (sessionNodes.isEmpty()) {
             return Optional.empty();
         }
+        return Optional.of(format(cluster, sessionNodes, dbMap));
+    }
+
+    /**
+     * The identity format, the one place it is written: {@code redis run_id R} or
+     * {@code redis-cluster run_ids R1,R2}, the ids sorted, a node without a {@code run_id} as
+     * {@code address host:port}, then {@code map-db S:T,…} when dbs are mapped (sorted).
+     *
+     * @param runIdByNode every node ({@code host:port}) and its {@code run_id}, null or empty when none
+     */
+    public static String format(boolean cluster, Map<String, String> runIdByNode, Map<Integer, Integer> dbMap) {
+        List<String> ids = runIdByNode.entrySet().stream()
+                .map(e -> e.getValue() == null || e.getValue().isEmpty() ? "address " + e.getKey() : e.getValue())
+                .sorted().toList();
         StringBuilder sb = new StringBuilder(cluster ? "redis-cluster run_ids " : "redis run_id ")
-                .append(String.join(",", sessionNodeIds.stream().sorted().toList()));
+                .append(String.join(",", ids));
         if (!dbMap.isEmpty()) {
             sb.append(" map-db ").append(dbMap.entrySet().stream()
                     .sorted(Map.Entry.<Integer, Integer>comparingByKey().thenComparing(Map.Entry.comparingByValue()))
                     .map(e -> e.getKey() + ":" + e.getValue()).collect(Collectors.joining(",")));
         }
-        return Optional.of(sb.toString());
+        return sb.toString();
     }
 }
