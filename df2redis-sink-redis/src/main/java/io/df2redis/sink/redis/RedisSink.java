@@ -17,7 +17,6 @@ import io.df2redis.sink.redis.internal.TargetInfo;
 import io.df2redis.sink.redis.internal.TargetNodes;
 import io.df2redis.sink.redis.internal.cluster.ClusterLane;
 import io.df2redis.sink.redis.internal.cluster.ClusterRouter;
-import io.df2redis.sink.redis.internal.cluster.NodeAddress;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.handler.ssl.SslContext;
@@ -261,15 +260,14 @@ public final class RedisSink implements ReplicationSink {
         try {
             if (isCluster()) {
                 if (router == null) {
-                    router = new ClusterRouter(endpoint.seeds().stream().map(h -> new NodeAddress(h.host(), h.port()))
-                            .toList(), (n, name) -> connect(HostAndPort.of(n.host(), n.port()), name), options.tls(),
+                    router = new ClusterRouter(endpoint.seeds(), this::connect, options.tls(),
                             options.maxRedirects(), options.clusterRetryTimeout(), options.connectTimeout().plusSeconds(5));
                 }
                 ClusterRouter r = router;
                 r.refresh();
                 TargetInfo t = null;
-                for (NodeAddress m : r.topology().masters()) {
-                    TargetInfo one = probe(HostAndPort.of(m.host(), m.port()), master);
+                for (HostAndPort m : r.topology().masters()) {
+                    TargetInfo one = probe(m, master);
                     t = t == null ? one : t;
                 }
                 target = t;

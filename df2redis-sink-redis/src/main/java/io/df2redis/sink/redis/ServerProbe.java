@@ -15,7 +15,6 @@ import io.df2redis.protocol.resp.RespReplies;
 import io.df2redis.sink.redis.internal.ConnectFailures;
 import io.df2redis.sink.redis.internal.TargetConnection;
 import io.df2redis.sink.redis.internal.cluster.ClusterTopology;
-import io.df2redis.sink.redis.internal.cluster.NodeAddress;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.handler.ssl.SslContext;
@@ -134,7 +133,7 @@ public final class ServerProbe implements AutoCloseable {
      * @param tls whether the cluster is reached with TLS (its nodes' TLS ports are used)
      */
     public List<String> clusterMasters(boolean tls) {
-        NodeAddress self = NodeAddress.parse(address);
+        HostAndPort self = HostAndPort.parse(address);
         RespReply shards = call("CLUSTER", "SHARDS");
         ClusterTopology t;
         if (shards instanceof ErrorReply) {
@@ -147,7 +146,7 @@ public final class ServerProbe implements AutoCloseable {
         } else {
             t = ClusterTopology.fromShards(shards, self, tls);
         }
-        return t.masters().stream().map(NodeAddress::toString).toList();
+        return t.masters().stream().map(HostAndPort::toString).toList();
     }
 
     @Override
@@ -237,7 +236,7 @@ public final class ServerProbe implements AutoCloseable {
          * @throws AuthenticationException a password is required and none was given, or it was rejected
          */
         public ServerProbe connect() {
-            String address = new NodeAddress(host, port).toString();
+            String address = new HostAndPort(host, port).toString();
             EventLoopGroup own = group == null ? new NioEventLoopGroup(1) : null;
             try {
                 RespClientOptions o = RespClientOptions.builder().connectTimeout(timeout)
@@ -260,7 +259,7 @@ public final class ServerProbe implements AutoCloseable {
 
         @Override
         public String toString() {
-            return "ServerProbe.Builder{" + new NodeAddress(host, port) + (ssl != null ? ", tls" : "")
+            return "ServerProbe.Builder{" + new HostAndPort(host, port) + (ssl != null ? ", tls" : "")
                     + (ssl != null && !verifyHostname ? " (no host-name check)" : "")
                     + (user != null ? ", user " + user : "") + (password != null ? ", password set" : "") + "}";
         }

@@ -10,7 +10,6 @@ import io.df2redis.protocol.resp.RespReplies;
 import io.df2redis.sink.redis.internal.ConnectFailures;
 import io.df2redis.sink.redis.internal.TargetConnection;
 import io.df2redis.sink.redis.internal.cluster.ClusterTopology;
-import io.df2redis.sink.redis.internal.cluster.NodeAddress;
 import io.df2redis.sink.redis.internal.cluster.SlotHash;
 import io.netty.channel.EventLoopGroup;
 import io.netty.handler.ssl.SslContext;
@@ -58,7 +57,7 @@ final class Side implements AutoCloseable {
     private final Duration timeout;
     final List<Node> masters = new ArrayList<>();
     private final List<Node> opened = new ArrayList<>();
-    private final Map<NodeAddress, Node> byAddress = new LinkedHashMap<>();
+    private final Map<HostAndPort, Node> byAddress = new LinkedHashMap<>();
     private ClusterTopology topology;
     /** Every node is a Redis (not a Dragonfly): DUMP payloads are comparable. */
     final boolean redis;
@@ -75,7 +74,7 @@ final class Side implements AutoCloseable {
                     : null;
             Node seed = open(group, ssl, ep.host(), ep.port());
             if (ep.cluster()) {
-                NodeAddress seedAddress = new NodeAddress(ep.host(), ep.port());
+                HostAndPort seedAddress = new HostAndPort(ep.host(), ep.port());
                 RespReply shards = call(seed, "CLUSTER", "SHARDS");
                 topology = shards instanceof ErrorReply
                         ? ClusterTopology.fromSlots(ok(seed, "CLUSTER", "SLOTS"), seedAddress)
@@ -83,7 +82,7 @@ final class Side implements AutoCloseable {
                 if (topology.unassignedSlots() > 0) {
                     LOG.warn("{} cluster {}: {} slots have no master", role, ep, topology.unassignedSlots());
                 }
-                for (NodeAddress a : topology.masters()) {
+                for (HostAndPort a : topology.masters()) {
                     Node n = a.equals(seedAddress) ? seed : open(group, ssl, a.host(), a.port());
                     byAddress.put(a, n);
                     masters.add(n);
@@ -133,7 +132,7 @@ final class Side implements AutoCloseable {
         if (topology == null) {
             return masters.get(0);
         }
-        NodeAddress a = topology.owner(SlotHash.slot(key));
+        HostAndPort a = topology.owner(SlotHash.slot(key));
         Node n = a == null ? null : byAddress.get(a);
         if (n == null) {
             throw new VerifyException("the " + role + " cluster has no master for slot " + SlotHash.slot(key));

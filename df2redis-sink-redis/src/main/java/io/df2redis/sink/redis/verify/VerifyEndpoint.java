@@ -1,6 +1,6 @@
 package io.df2redis.sink.redis.verify;
 
-import io.df2redis.sink.redis.internal.cluster.NodeAddress;
+import io.df2redis.protocol.net.HostAndPort;
 import io.netty.handler.ssl.SslContext;
 
 import java.util.Objects;
@@ -46,7 +46,7 @@ public final class VerifyEndpoint {
 
     /** Parses {@code HOST:PORT} ({@code [v6]:PORT} for IPv6); {@link IllegalArgumentException} when malformed. */
     public static VerifyEndpoint parse(String hostPort) {
-        NodeAddress a = NodeAddress.parse(hostPort);
+        HostAndPort a = HostAndPort.parse(hostPort);
         return of(a.host(), a.port());
     }
 

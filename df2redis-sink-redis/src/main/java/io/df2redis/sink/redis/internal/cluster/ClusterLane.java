@@ -1,5 +1,6 @@
 package io.df2redis.sink.redis.internal.cluster;
 
+import io.df2redis.protocol.net.HostAndPort;
 import io.df2redis.protocol.resp.ErrorKind;
 import io.df2redis.protocol.resp.ErrorReply;
 import io.df2redis.protocol.resp.Redirect;
@@ -46,12 +47,12 @@ public final class ClusterLane implements Lane {
     private final ClusterRouter router;
     private final String name;
     private final LongAdder commands;
-    private final Map<NodeAddress, TargetConnection> conns = new ConcurrentHashMap<>();
+    private final Map<HostAndPort, TargetConnection> conns = new ConcurrentHashMap<>();
     private final AtomicIntegerArray outstanding = new AtomicIntegerArray(SlotHash.SLOTS);
     /** Per slot, the highest sequence number that ran (answered with a final reply). */
     private final java.util.concurrent.atomic.AtomicLongArray lastRan =
             new java.util.concurrent.atomic.AtomicLongArray(SlotHash.SLOTS);
-    private final NodeAddress[] pinned = new NodeAddress[SlotHash.SLOTS];
+    private final HostAndPort[] pinned = new HostAndPort[SlotHash.SLOTS];
     private final AtomicInteger inFlight = new AtomicInteger();
     private final ConcurrentLinkedQueue<Cmd> parked = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean resolveQueued = new AtomicBoolean();
@@ -77,7 +78,7 @@ public final class ClusterLane implements Lane {
                 resolveLocked();
             }
             Cmd c = new Cmd(seq++, slot, args);
-            NodeAddress to;
+            HostAndPort to;
             if (slot < 0) {
                 to = anyMaster();
             } else {
@@ -102,7 +103,7 @@ public final class ClusterLane implements Lane {
             resolveLocked();
         }
         List<CompletableFuture<RespReply>> out = new ArrayList<>();
-        for (NodeAddress m : router.topology().masters()) {
+        for (HostAndPort m : router.topology().masters()) {
             try {
                 commands.increment();
                 out.add(connection(m).send(args));
@@ -143,12 +144,12 @@ public final class ClusterLane implements Lane {
 
     // ------------------------------------------------------------------ sending
 
-    private NodeAddress anyMaster() {
-        List<NodeAddress> m = router.topology().masters();
+    private HostAndPort anyMaster() {
+        List<HostAndPort> m = router.topology().masters();
         return m.isEmpty() ? null : m.get(0);
     }
 
-    private TargetConnection connection(NodeAddress node) {
+    private TargetConnection connection(HostAndPort node) {
         if (closed) {
             throw new TargetConnectionException(router.endpoint(), name + ": Redis Cluster lane closed", null);
         }
@@ -161,7 +162,7 @@ public final class ClusterLane implements Lane {
     }
 
     /** Sends one attempt of {@code c}; called with the lane's lock held. */
-    private void attempt(Cmd c, NodeAddress node, boolean asking) {
+    private void attempt(Cmd c, HostAndPort node, boolean asking) {
         TargetConnection conn;
         try {
             conn = connection(node);
@@ -335,7 +336,7 @@ public final class ClusterLane implements Lane {
                     fail(c, new TargetClusterException(String.valueOf(c.node), name + ": unreadable redirect: " + e.message()));
                     return;
                 }
-                NodeAddress to = new NodeAddress(rd.host().isEmpty() ? c.node.host() : rd.host(), rd.port());
+                HostAndPort to = new HostAndPort(rd.host().isEmpty() ? c.node.host() : rd.host(), rd.port());
                 if (e.kind() == ErrorKind.MOVED) {
                     router.moved.increment();
                     router.moved(rd.slot(), to);
@@ -356,7 +357,7 @@ public final class ClusterLane implements Lane {
                     return;
                 }
                 router.retried.increment();
-                NodeAddress to = e.kind() == ErrorKind.CLUSTERDOWN && c.slot >= 0 ? router.topology().owner(c.slot)
+                HostAndPort to = e.kind() == ErrorKind.CLUSTERDOWN && c.slot >= 0 ? router.topology().owner(c.slot)
                         : c.node;
                 if (to == null) {
                     to = c.node != null ? c.node : anyMaster();
@@ -383,7 +384,7 @@ public final class ClusterLane implements Lane {
         final int slot;
         final List<byte[]> args;
         final CompletableFuture<RespReply> done = new CompletableFuture<>();
-        NodeAddress node;
+        HostAndPort node;
         volatile ErrorReply reply;
         int redirects;
         long firstRedirectNanos;

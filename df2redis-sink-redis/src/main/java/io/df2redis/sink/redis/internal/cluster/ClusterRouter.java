@@ -1,5 +1,6 @@
 package io.df2redis.sink.redis.internal.cluster;
 
+import io.df2redis.protocol.net.HostAndPort;
 import io.df2redis.protocol.resp.ErrorReply;
 import io.df2redis.protocol.resp.RespReply;
 import io.df2redis.sink.redis.TargetClusterException;
@@ -31,8 +32,8 @@ public final class ClusterRouter implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ClusterRouter.class);
     private static final long MIN_REFRESH_GAP_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
 
-    private final List<NodeAddress> seeds;
-    private final BiFunction<NodeAddress, String, TargetConnection> connector;
+    private final List<HostAndPort> seeds;
+    private final BiFunction<HostAndPort, String, TargetConnection> connector;
     private final boolean tls;
     private final int maxRedirects;
     private final Duration retryTimeout;
@@ -53,7 +54,7 @@ public final class ClusterRouter implements AutoCloseable {
     /**
      * @param connector opens an authenticated connection to a node (blocking; never called on an event loop)
      */
-    public ClusterRouter(List<NodeAddress> seeds, BiFunction<NodeAddress, String, TargetConnection> connector,
+    public ClusterRouter(List<HostAndPort> seeds, BiFunction<HostAndPort, String, TargetConnection> connector,
                          boolean tls, int maxRedirects, Duration retryTimeout, Duration callTimeout) {
         if (seeds.isEmpty()) {
             throw new IllegalArgumentException("no cluster seed node");
@@ -79,7 +80,7 @@ public final class ClusterRouter implements AutoCloseable {
 
     /** The cluster for messages: its seed nodes, {@code host:port,host:port}. */
     public String endpoint() {
-        return seeds.stream().map(NodeAddress::toString).collect(java.util.stream.Collectors.joining(","));
+        return seeds.stream().map(HostAndPort::toString).collect(java.util.stream.Collectors.joining(","));
     }
 
     /** The current slot map. */
@@ -96,7 +97,7 @@ public final class ClusterRouter implements AutoCloseable {
     }
 
     /** Opens an authenticated connection to a node. */
-    TargetConnection connect(NodeAddress node, String name) {
+    TargetConnection connect(HostAndPort node, String name) {
         return connector.apply(node, name);
     }
 
@@ -118,10 +119,10 @@ public final class ClusterRouter implements AutoCloseable {
     }
 
     private ClusterTopology refreshLocked() {
-        Set<NodeAddress> candidates = new LinkedHashSet<>(topology.masters());
+        Set<HostAndPort> candidates = new LinkedHashSet<>(topology.masters());
         candidates.addAll(seeds);
         List<String> failures = new ArrayList<>();
-        for (NodeAddress n : candidates) {
+        for (HostAndPort n : candidates) {
             try {
                 ClusterTopology t = read(n);
                 if (t.masters().isEmpty()) {
@@ -165,7 +166,7 @@ public final class ClusterRouter implements AutoCloseable {
     }
 
     /** Records a {@code MOVED}: the slot is served by {@code node} now; a full refresh follows. */
-    synchronized void moved(int slot, NodeAddress node) {
+    synchronized void moved(int slot, HostAndPort node) {
         ClusterTopology t = topology.withSlot(slot, node);
         if (t != topology) {
             topology = t;
@@ -173,7 +174,7 @@ public final class ClusterRouter implements AutoCloseable {
         }
     }
 
-    private ClusterTopology read(NodeAddress n) {
+    private ClusterTopology read(HostAndPort n) {
         TargetConnection c = connect(n, "topology");
         try {
             RespReply r = call(c, "CLUSTER", "SHARDS");
