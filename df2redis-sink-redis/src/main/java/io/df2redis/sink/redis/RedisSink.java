@@ -19,8 +19,6 @@ import io.df2redis.sink.redis.internal.cluster.ClusterLane;
 import io.df2redis.sink.redis.internal.cluster.ClusterRouter;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
-import io.netty.handler.ssl.SslContext;
-import io.netty.handler.ssl.SslContextBuilder;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -77,35 +75,9 @@ import java.util.concurrent.TimeUnit;
  * {@link Builder#toString()}, exceptions and log lines name the target by address, never with
  * credentials.
  *
- * <p><b>Translation.</b> Snapshot values are written with native commands: strings {@code SET}
- * (+ {@code APPEND} for chunks of big strings), lists {@code RPUSH}, sets {@code SADD}, hashes
- * {@code HSET}, sorted sets {@code ZADD}, streams {@code XADD} with explicit ids, {@code XSETID …
- * ENTRIESADDED … MAXDELETEDID}, {@code XGROUP CREATE … ENTRIESREAD}, {@code XGROUP CREATECONSUMER}
- * and the pending entries via {@code XCLAIM … TIME … RETRYCOUNT … FORCE JUSTID}; the key's
- * absolute TTL is applied at entry end with {@code PEXPIREAT} (a key whose TTL passed is deleted).
- * JSON needs the ReJSON module on the target ({@code JSON.SET key $ text}); hash field TTLs need
- * Redis 7.4 ({@code HPEXPIREAT … FIELDS}); Bloom, Cuckoo, CMS, Top-K and module values, set member
- * TTLs, and the same data arriving through the journal go to the {@link UnsupportedDataPolicy}.
- * Dragonfly's sticky flag and memcached flags have no Redis equivalent: they are dropped and
- * counted ({@link RedisSinkStats#dfMaskIgnored()}). Journal commands run verbatim except
- * Dragonfly-only forms: {@code SET … STICK / _MCFLAGS n} (tokens dropped), {@code STICK} (no-op),
- * {@code RESTORE} (payload passed through when the target understands its type and RDB version,
- * otherwise decoded and written natively), {@code SADDEX} ({@code SADD} + policy), {@code HSETEX}
- * ({@code HSET} + {@code HEXPIRE} on 7.4, else + policy), {@code FIELDEXPIRE}, {@code PREPEND}
- * (an atomic script), {@code JSON.*}, {@code BF.*}, {@code CF.*}, {@code CMS.*}, {@code TOPK.*}.
- *
- * <p><b>Cluster.</b> The slot map comes from {@code CLUSTER SHARDS} ({@code CLUSTER SLOTS} on
- * servers without it) and is read again at every {@link #open}, after a {@code MOVED} and after
- * {@code CLUSTERDOWN}. Each flow keeps one pipelined connection per master; commands are routed
- * by the CRC16 slot of their key (hash tags honoured). {@code MOVED} updates the map and re-sends,
- * {@code ASK} re-sends once with {@code ASKING}, {@code TRYAGAIN}/{@code CLUSTERDOWN}/{@code LOADING}
- * back off and re-send; the flow's order per key survives redirects (see the cluster lane).
- * {@code FLUSHALL}/{@code FLUSHDB} run on every master. Multi-key journal commands whose keys span
- * slots are split per slot when that keeps their meaning ({@code DEL}, {@code UNLINK},
- * {@code TOUCH}, {@code EXISTS}, {@code MSET}); others ({@code RENAME} across slots, {@code MSETNX},
- * {@code SMOVE}…) go to the {@link UnsupportedDataPolicy}. A cluster holds db 0 only: data of any
- * other db fails the session with a non-retryable {@link TargetClusterException} unless the host
- * maps that db with {@link RedisSinkOptions.Builder#mapDatabase}.
+ * <p><b>Translation and Redis Cluster.</b> How each value type and Dragonfly-only command is
+ * written, and how commands are routed, redirected and split on a cluster: see the
+ * {@linkplain io.df2redis.sink.redis package documentation}.
  *
  * <p><b>Completion.</b> The stage {@link #apply} returns completes when Redis answered every
  * command the event produced; an error reply fails it with a {@link RedisCommandException} naming
@@ -143,7 +115,7 @@ public final class RedisSink implements ReplicationSink {
         this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
         this.options = Objects.requireNonNull(options, "options");
         this.state = new SinkState(options);
-        this.clientOptions = clientOptions(options);
+        this.clientOptions = options.clientOptions("Redis target");
         this.ownsGroup = options.eventLoopGroup() == null;
         this.group = ownsGroup ? new NioEventLoopGroup(options.ioThreads()) : options.eventLoopGroup();
     }
@@ -185,30 +157,9 @@ public final class RedisSink implements ReplicationSink {
      * @throws IllegalArgumentException when there is no seed, one cannot be parsed or names a db
      */
     public static Builder cluster(String... seeds) {
-        if (seeds.length == 0) {
-            throw new IllegalArgumentException("no cluster seed node");
-        }
-        List<HostAndPort> addresses = new ArrayList<>();
-        String user = null;
-        String password = null;
-        boolean tls = false;
-        for (String s : seeds) {
-            RedisUri one = RedisUri.parse(s);
-            addresses.add(one.address());
-            if (password == null && one.password() != null) {
-                password = one.password();
-                user = one.user();
-            }
-            tls |= one.tls();
-            if (one.database() != 0) {
-                throw new IllegalArgumentException("a Redis Cluster has only db 0: " + RedisUri.redact(s));
-            }
-        }
-        Builder b = new Builder(RedisEndpoint.cluster(addresses));
-        String u = user;
-        String p = password;
-        boolean t = tls;
-        b.options(o -> o.user(u, p).tls(t));
+        RedisUri.Cluster c = RedisUri.cluster(seeds);
+        Builder b = new Builder(c.endpoint());
+        b.options(o -> o.user(c.user(), c.password()).tls(c.tls()));
         return b;
     }
 
@@ -324,20 +275,6 @@ public final class RedisSink implements ReplicationSink {
             state.errors.increment();
             throw e;
         }
-    }
-
-    private static RespClientOptions clientOptions(RedisSinkOptions o) {
-        SslContext ssl = o.sslContext();
-        if (o.tls() && ssl == null) {
-            try {
-                ssl = SslContextBuilder.forClient().build();
-            } catch (javax.net.ssl.SSLException e) {
-                throw new IllegalArgumentException("cannot build a default TLS context: " + e.getMessage(), e);
-            }
-        }
-        return RespClientOptions.builder().name("Redis target").connectTimeout(o.connectTimeout())
-                .replyTimeout(o.replyTimeout()).sslContext(ssl).verifyHostname(o.verifyHostname())
-                .credentials(o.user(), o.password()).build();
     }
 
     /**

@@ -1,8 +1,12 @@
 package io.df2redis.sink.redis;
 
+import io.df2redis.protocol.client.RespClientOptions;
 import io.df2redis.sink.redis.internal.DbMapping;
 import io.netty.channel.EventLoopGroup;
 import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+
+import javax.net.ssl.SSLException;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,6 +25,9 @@ import java.util.Objects;
  * target's address is not part of the options: see {@link RedisEndpoint}.
  *
  * <p>{@link #toString()} never shows the password.
+ *
+ * <p>One piece (about 440 lines): 17 settings, each with its accessor, its validating setter and
+ * its Javadoc; there is nothing to split but the list.
  */
 public final class RedisSinkOptions {
     /** The defaults (see each setter of {@link Builder}). */
@@ -214,6 +221,26 @@ public final class RedisSinkOptions {
             notes.add("password set");
         }
         return endpoint + (notes.isEmpty() ? "" : " (" + String.join(", ", notes) + ")");
+    }
+
+    /**
+     * The options of one connection to the target: timeouts, TLS (the JVM's default trust when no
+     * context is set), credentials.
+     *
+     * @param name what the connection is for, named in errors
+     * @throws IllegalArgumentException when the default TLS context cannot be built
+     */
+    RespClientOptions clientOptions(String name) {
+        SslContext ssl = sslContext;
+        if (tls && ssl == null) {
+            try {
+                ssl = SslContextBuilder.forClient().build();
+            } catch (SSLException e) {
+                throw new IllegalArgumentException("cannot build a default TLS context: " + e.getMessage(), e);
+            }
+        }
+        return RespClientOptions.builder().name(name).connectTimeout(connectTimeout).replyTimeout(replyTimeout)
+                .sslContext(ssl).verifyHostname(verifyHostname).credentials(user, password).build();
     }
 
     /** The options, never the password. */

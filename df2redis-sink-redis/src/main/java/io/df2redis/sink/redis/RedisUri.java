@@ -4,6 +4,8 @@ import io.df2redis.protocol.net.HostAndPort;
 
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -101,5 +103,51 @@ record RedisUri(HostAndPort address, int database, String user, String password,
     public String toString() {
         return "RedisUri[" + address + (database != 0 ? "/" + database : "") + (tls ? ", tls" : "")
                 + (user != null ? ", user " + user : "") + (password != null ? ", password set" : "") + "]";
+    }
+
+    /**
+     * The seeds of a cluster: each {@code host:port} or a {@code redis://} / {@code rediss://} URI;
+     * credentials from the first seed that has them, TLS when any seed asks for it.
+     *
+     * @throws IllegalArgumentException when there is no seed, one cannot be parsed or names a db
+     */
+    static Cluster cluster(String... seeds) {
+        if (seeds.length == 0) {
+            throw new IllegalArgumentException("no cluster seed node");
+        }
+        List<HostAndPort> addresses = new ArrayList<>();
+        String user = null;
+        String password = null;
+        boolean tls = false;
+        for (String s : seeds) {
+            RedisUri one = parse(s);
+            addresses.add(one.address());
+            if (password == null && one.password() != null) {
+                password = one.password();
+                user = one.user();
+            }
+            tls |= one.tls();
+            if (one.database() != 0) {
+                throw new IllegalArgumentException("a Redis Cluster has only db 0: " + redact(s));
+            }
+        }
+        return new Cluster(RedisEndpoint.cluster(addresses), user, password, tls);
+    }
+
+    /**
+     * Parsed cluster seeds.
+     *
+     * @param endpoint the seeds
+     * @param user the ACL user of the first seed with credentials, or null
+     * @param password its password, or null
+     * @param tls whether any seed is {@code rediss}
+     */
+    record Cluster(RedisEndpoint endpoint, String user, String password, boolean tls) {
+        /** Never shows the password. */
+        @Override
+        public String toString() {
+            return "Cluster[" + endpoint + (tls ? ", tls" : "") + (user != null ? ", user " + user : "")
+                    + (password != null ? ", password set" : "") + "]";
+        }
     }
 }

@@ -39,6 +39,17 @@ import java.util.concurrent.locks.LockSupport;
  * slot has commands outstanding, later commands for it follow them to the same node ("pinning")
  * even if the shared map changed meanwhile, so they can only be redirected after them, never
  * overtake them. The future of a command completes only with its final reply.
+ *
+ * <p>One piece (about 400 lines): pinning, parking and resolving redirects are one ordering
+ * protocol over the same per-slot state and the lane's lock; splitting it would put that
+ * invariant in several classes.
+ *
+ * <p>Thread ownership: {@code seq}, {@code pinned} and {@code backoffRound} are guarded by the
+ * lane's lock (held by senders and by the resolver on a router worker thread); {@code outstanding},
+ * {@code lastRan} and {@code inFlight} are atomics also updated by the event loops in
+ * {@code onReply} (which never takes the lock); {@code parked} is a concurrent queue filled by the
+ * event loops and drained under the lock; {@code conns} is a concurrent map; {@code closed} is
+ * volatile.
  */
 public final class ClusterLane implements Lane {
     private static final Logger LOG = LoggerFactory.getLogger(ClusterLane.class);

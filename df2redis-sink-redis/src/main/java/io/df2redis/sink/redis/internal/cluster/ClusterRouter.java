@@ -27,6 +27,11 @@ import java.util.function.BiFunction;
  * or {@code CLUSTER SLOTS} on servers without it), single-slot updates from {@code MOVED}
  * redirects, the worker threads that resolve redirects off the event loops, and the counters.
  * Every {@link ClusterLane} of a sink shares one router.
+ *
+ * <p>Thread ownership: thread-safe. {@code topology} is volatile and replaced under this object's
+ * monitor (a {@code MOVED} update) or after a refresh; refreshes run one at a time under
+ * {@code refreshLock} (on the session thread at open, on the timer thread when requested);
+ * {@code workers} run redirect resolution of the lanes; the counters are {@link LongAdder}s.
  */
 public final class ClusterRouter implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ClusterRouter.class);
