@@ -26,7 +26,7 @@ import java.util.Objects;
  *
  * <p>{@link #toString()} never shows the password.
  *
- * <p>One piece (about 440 lines): 17 settings, each with its accessor, its validating setter and
+ * <p>One piece (about 460 lines): 17 settings, each with its accessor, its validating setter and
  * its Javadoc; there is nothing to split but the list.
  */
 public final class RedisSinkOptions {
@@ -333,21 +333,13 @@ public final class RedisSinkOptions {
          * command (a FLUSHALL of a big db, a DEL of a huge key) can legitimately take long.
          */
         public Builder replyTimeout(Duration d) {
-            Objects.requireNonNull(d, "replyTimeout");
-            if (d.isNegative() || d.isZero()) {
-                throw new IllegalArgumentException("replyTimeout must be positive: " + d);
-            }
-            this.replyTimeout = d;
+            this.replyTimeout = positive(d, "replyTimeout");
             return this;
         }
 
         /** Connect (TCP, TLS, AUTH) timeout; positive, at most 24 days, default 10 s. */
         public Builder connectTimeout(Duration d) {
-            Objects.requireNonNull(d, "connectTimeout");
-            if (d.isNegative() || d.isZero() || d.toMillis() > Integer.MAX_VALUE) {
-                throw new IllegalArgumentException("connectTimeout must be positive and at most "
-                        + Integer.MAX_VALUE + " ms: " + d);
-            }
+            RespClientOptions.builder().connectTimeout(d); // the connections' own rule, checked now
             this.connectTimeout = d;
             return this;
         }
@@ -429,11 +421,7 @@ public final class RedisSinkOptions {
          * {@code LOADING}, redirects) before it fails; positive, default 60 s.
          */
         public Builder clusterRetryTimeout(Duration d) {
-            Objects.requireNonNull(d, "clusterRetryTimeout");
-            if (d.isNegative() || d.isZero()) {
-                throw new IllegalArgumentException("clusterRetryTimeout must be positive: " + d);
-            }
-            this.clusterRetryTimeout = d;
+            this.clusterRetryTimeout = positive(d, "clusterRetryTimeout");
             return this;
         }
 
@@ -451,6 +439,14 @@ public final class RedisSinkOptions {
                 throw new IllegalArgumentException("a user name needs a password");
             }
             return new RedisSinkOptions(this);
+        }
+
+        private static Duration positive(Duration d, String what) {
+            Objects.requireNonNull(d, what);
+            if (d.isNegative() || d.isZero()) {
+                throw new IllegalArgumentException(what + " must be positive: " + d);
+            }
+            return d;
         }
 
         /** The settings so far, never the password. */
