@@ -6,10 +6,9 @@ import io.df2redis.protocol.resp.ErrorReply;
 import io.df2redis.protocol.resp.IntegerReply;
 import io.df2redis.protocol.resp.RespReply;
 import io.df2redis.protocol.resp.SimpleString;
+import io.df2redis.protocol.client.RespClient;
 import io.df2redis.protocol.client.RespClientOptions;
 import io.df2redis.protocol.net.HostAndPort;
-import io.df2redis.sink.redis.internal.ConnectFailures;
-import io.df2redis.sink.redis.internal.TargetConnection;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
 
@@ -41,7 +40,7 @@ final class RedisTarget implements AutoCloseable {
     private final Process process;
     private final Path dir;
     private final EventLoopGroup group = new NioEventLoopGroup(1);
-    private final TargetConnection admin;
+    private final RespClient admin;
     private final java.util.concurrent.atomic.AtomicLong adminCalls = new java.util.concurrent.atomic.AtomicLong();
 
     private RedisTarget(String host, int port, Process process, Path dir) {
@@ -49,9 +48,9 @@ final class RedisTarget implements AutoCloseable {
         this.port = port;
         this.process = process;
         this.dir = dir;
-        this.admin = TargetConnection.connect(group, HostAndPort.of(host, port),
-                RespClientOptions.builder().connectTimeout(Duration.ofSeconds(5)).build(), "harness-admin", 16, 0,
-                ConnectFailures.TARGET);
+        this.admin = RespClient.connect(group, HostAndPort.of(host, port),
+                RespClientOptions.builder().name("harness-admin").connectTimeout(Duration.ofSeconds(5)).build())
+                .toCompletableFuture().join();
     }
 
     /** {@code "start"} (or null): a new redis-server on a free loopback port; else {@code host:port}. */
@@ -117,7 +116,7 @@ final class RedisTarget implements AutoCloseable {
             a.add(s.getBytes(StandardCharsets.UTF_8));
         }
         try {
-            return admin.send(a).get(2, TimeUnit.MINUTES);
+            return admin.send(a).toCompletableFuture().get(2, TimeUnit.MINUTES);
         } catch (Exception e) {
             throw new IllegalStateException(String.join(" ", args) + ": " + e, e);
         }

@@ -164,38 +164,38 @@ public abstract class AbstractRedisSinkBuilder<B extends AbstractRedisSinkBuilde
 
     /** The db mapping ({@link #mapDatabase}). */
     public Map<Integer, Integer> databaseMapping() {
-        return buildOptions().databaseMapping();
+        return options.current().databaseMapping();
     }
 
     /** The unsupported-data policy so far. */
     public UnsupportedDataPolicy unsupportedDataPolicy() {
-        return buildOptions().unsupportedDataPolicy();
+        return options.current().unsupportedDataPolicy();
     }
 
     /** The {@link FullSyncTargetPolicy} so far. */
     public FullSyncTargetPolicy fullSyncTargetPolicy() {
-        return buildOptions().fullSyncTargetPolicy();
+        return options.current().fullSyncTargetPolicy();
     }
 
     /** The pipelining window so far. */
     public int maxInFlight() {
-        return buildOptions().maxInFlight();
+        return options.current().maxInFlight();
     }
 
     /** Whether a sync may write into target db {@code targetDb}: see {@link RedisSinkOptions#writesTo}. */
     public boolean writesTo(int targetDb) {
-        return buildOptions().writesTo(targetDb, endpoint.isCluster());
+        return options.current().writesTo(targetDb, endpoint.isCluster());
     }
 
     /** The target for messages and logs, never with credentials: see {@link RedisSinkOptions#describe}. */
     public String describeTarget() {
-        return buildOptions().describe(endpoint);
+        return options.current().describe(endpoint);
     }
 
     /** The endpoint and options, never the password. */
     @Override
     public String toString() {
-        RedisSinkOptions o = options.build();
+        RedisSinkOptions o = options.current();
         return "RedisSink.Builder{" + o.describe(endpoint) + ", fullSyncTargetPolicy " + o.fullSyncTargetPolicy()
                 + ", unsupportedDataPolicy " + o.unsupportedDataPolicy()
                 + (o.databaseMapping().isEmpty() ? "" : ", mapDatabase " + o.databaseMapping()) + "}";

@@ -441,6 +441,11 @@ public final class RedisSinkOptions {
             return new RedisSinkOptions(this);
         }
 
+        /** The settings so far, without the checks of {@link #build()} (for accessors and {@code toString}). */
+        RedisSinkOptions current() {
+            return new RedisSinkOptions(this);
+        }
+
         private static Duration positive(Duration d, String what) {
             Objects.requireNonNull(d, what);
             if (d.isNegative() || d.isZero()) {

@@ -186,6 +186,8 @@ class JournalTranslationIT {
                         assertThat(e.command()).isEqualTo("LPUSH");
                         assertThat(e.key()).isEqualTo("str");
                         assertThat(e.error()).startsWith("WRONGTYPE");
+                        assertThat(e.endpoint()).isEqualTo(redis.address()); // which target failed
+                        assertThat(e).isInstanceOf(RedisSinkException.class).hasMessageContaining(redis.address());
                     });
             assertThat(s.stats().errors()).isPositive();
         }
