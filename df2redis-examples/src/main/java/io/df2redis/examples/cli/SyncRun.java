@@ -14,6 +14,7 @@ import io.df2redis.sink.redis.FullSyncTargetPolicy;
 import io.df2redis.sink.redis.RedisSink;
 import io.df2redis.sink.redis.RedisSinkStats;
 import io.df2redis.sink.redis.SameServerException;
+import io.df2redis.sink.redis.TargetAuthenticationException;
 import io.df2redis.sink.redis.TargetNotEmptyException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -229,7 +230,8 @@ final class SyncRun {
             code = Df2RedisCli.USAGE;
         } else if (failure != null) {
             err.println("df2redis: replication failed: " + failure.getMessage());
-            code = failure instanceof AuthenticationException ? Df2RedisCli.CONNECT : Df2RedisCli.FAILURE;
+            code = failure instanceof AuthenticationException || failure instanceof TargetAuthenticationException
+                    ? Df2RedisCli.CONNECT : Df2RedisCli.FAILURE;
         } else if (mode == Mode.MIGRATE && !reached) {
             err.println("df2redis: stopped before the target held the snapshot");
             code = Df2RedisCli.FAILURE;
