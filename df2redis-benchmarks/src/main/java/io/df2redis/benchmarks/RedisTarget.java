@@ -6,7 +6,9 @@ import io.df2redis.protocol.resp.ErrorReply;
 import io.df2redis.protocol.resp.IntegerReply;
 import io.df2redis.protocol.resp.RespReply;
 import io.df2redis.protocol.resp.SimpleString;
-import io.df2redis.sink.redis.internal.RespConnection;
+import io.df2redis.protocol.client.RespClient;
+import io.df2redis.protocol.client.RespClientOptions;
+import io.df2redis.protocol.net.HostAndPort;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
 
@@ -38,7 +40,7 @@ final class RedisTarget implements AutoCloseable {
     private final Process process;
     private final Path dir;
     private final EventLoopGroup group = new NioEventLoopGroup(1);
-    private final RespConnection admin;
+    private final RespClient admin;
     private final java.util.concurrent.atomic.AtomicLong adminCalls = new java.util.concurrent.atomic.AtomicLong();
 
     private RedisTarget(String host, int port, Process process, Path dir) {
@@ -46,7 +48,9 @@ final class RedisTarget implements AutoCloseable {
         this.port = port;
         this.process = process;
         this.dir = dir;
-        this.admin = RespConnection.connect(group, host, port, null, Duration.ofSeconds(5), 16, "harness-admin");
+        this.admin = RespClient.connect(group, HostAndPort.of(host, port),
+                RespClientOptions.builder().name("harness-admin").connectTimeout(Duration.ofSeconds(5)).build())
+                .toCompletableFuture().join();
     }
 
     /** {@code "start"} (or null): a new redis-server on a free loopback port; else {@code host:port}. */
@@ -112,7 +116,7 @@ final class RedisTarget implements AutoCloseable {
             a.add(s.getBytes(StandardCharsets.UTF_8));
         }
         try {
-            return admin.send(a).get(2, TimeUnit.MINUTES);
+            return admin.send(a).toCompletableFuture().get(2, TimeUnit.MINUTES);
         } catch (Exception e) {
             throw new IllegalStateException(String.join(" ", args) + ": " + e, e);
         }

@@ -6,7 +6,10 @@ import io.df2redis.protocol.resp.BulkString;
 import io.df2redis.protocol.resp.ErrorReply;
 import io.df2redis.protocol.resp.RespEncoder;
 import io.df2redis.protocol.resp.RespReply;
-import io.df2redis.sink.redis.internal.RespConnection;
+import io.df2redis.protocol.client.RespClientOptions;
+import io.df2redis.protocol.net.HostAndPort;
+import io.df2redis.sink.redis.internal.ConnectFailures;
+import io.df2redis.sink.redis.internal.TargetConnection;
 import io.df2redis.sink.redis.internal.TargetInfo;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
@@ -26,7 +29,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Native commands against {@code RESTORE … ABSTTL REPLACE} for writing snapshot values into
- * Redis, same values, same run, same connection class ({@link RespConnection}, the sink's, with
+ * Redis, same values, same run, same connection class ({@link TargetConnection}, the sink's, with
  * the sink's default window of 1024 unanswered commands), interleaved: every round writes every
  * shape both ways (alternating which goes first), each time into a FLUSHALLed server. See
  * {@link SnapshotWrites} for exactly what each way sends.
@@ -74,8 +77,9 @@ public final class RestoreVsNativeHarness {
                 }
                 System.out.println("# shape " + SnapshotWrites.describe(s));
             }
-            RespConnection conn = RespConnection.connect(group, redis.host, redis.port, null, Duration.ofSeconds(5),
-                    window, "bench");
+            TargetConnection conn = TargetConnection.connect(group, HostAndPort.of(redis.host, redis.port),
+                    RespClientOptions.builder().connectTimeout(Duration.ofSeconds(5)).build(), "bench", window, 0,
+                    ConnectFailures.TARGET);
             Map<String, List<double[]>> results = new LinkedHashMap<>();
             try {
                 for (int round = 1; round <= rounds; round++) {
@@ -148,7 +152,7 @@ public final class RestoreVsNativeHarness {
 
     enum Way { NATIVE, RESTORE, SET_PXAT }
 
-    private static Result run(RedisTarget redis, RespConnection conn, SnapshotWrites.Shape s, Way way,
+    private static Result run(RedisTarget redis, TargetConnection conn, SnapshotWrites.Shape s, Way way,
                               RdbEncoder enc, int version) throws Exception {
         redis.flushAll();
         System.gc();

@@ -32,7 +32,7 @@ import java.util.stream.Collectors;
  * the run is expected to resume: the checkpoint ({@link CheckpointFile#initial()}) holds positions
  * (it was not saved during a full sync), names the source's current {@code master_replid}, comes
  * from a source release that resumes (v1.35 on) and names the target's current
- * {@link TargetIdentity} (same {@code run_id}s, same {@code --map-db}) — then those keys are what
+ * {@link RedisSink#identityOf} (same {@code run_id}s, same {@code --map-db}) — then those keys are what
  * earlier runs wrote. The replicator still decides: when it cannot resume after all (another flow
  * count, positions no longer in Dragonfly's backlog), its full sync applies the target policy, as
  * without a checkpoint. A checkpoint that would resume into a target holding no keys (in the dbs
@@ -123,7 +123,10 @@ final class Preflight {
         boolean resume = false;
         String cause = null;
         if (checkpoint != null) {
-            cause = fullSyncCause(source, TargetIdentity.of(conn, runIds), held, counted ? keys : -1);
+            Map<String, String> byNode = new LinkedHashMap<>();
+            runIds.forEach((node, id) -> byNode.put(node.toString(), id));
+            cause = fullSyncCause(source, RedisSink.identityOf(conn.targetCluster, byNode, sink.databaseMapping()),
+                    held, counted ? keys : -1);
             resume = cause == null;
         }
         if (resume && !held.isEmpty()) {

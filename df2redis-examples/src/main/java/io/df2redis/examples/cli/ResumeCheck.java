@@ -25,7 +25,7 @@ final class ResumeCheck {
      * @param masterId the source's replication id ({@code master_replid}, or the handshake's), null when unknown
      * @param flows the source's flow count, or -1 when unknown
      * @param release the source's {@code dragonfly_version} (e.g. {@code df-v1.40.1}), null when unknown
-     * @param target the identity of the target this run writes to ({@link TargetIdentity}), null when unknown
+     * @param target the identity of the target this run writes to ({@link io.df2redis.sink.redis.RedisSink#targetIdentity()}), null when unknown
      * @return the reason, or null
      */
     static String whyNot(Checkpoint c, String masterId, int flows, String release, Optional<String> target) {

@@ -14,6 +14,7 @@ import io.df2redis.sink.redis.FullSyncTargetPolicy;
 import io.df2redis.sink.redis.RedisSink;
 import io.df2redis.sink.redis.RedisSinkStats;
 import io.df2redis.sink.redis.SameServerException;
+import io.df2redis.sink.redis.TargetAuthenticationException;
 import io.df2redis.sink.redis.TargetNotEmptyException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,7 +44,7 @@ import java.util.stream.Collectors;
  * {@code migrate} whose snapshot delivered fewer keys than the source held is a failure.
  *
  * <p>With a {@link CheckpointFile} ({@code replicate --checkpoint}) the replicator keeps its position
- * there and the Redis sink is wrapped in an {@link IdentifiedSink}; the run says on stderr whether it
+ * there and the Redis sink names its target ({@link RedisSink#targetIdentity()}); the run says on stderr whether it
  * resumed (partial sync from the checkpoint's LSNs) or ran a full sync and why, and the summary
  * names the checkpoint saved after the final drain.
  *
@@ -74,7 +75,6 @@ final class SyncRun {
     private final ArrayDeque<long[]> samples = new ArrayDeque<>();
     private volatile Replicator replicator;
     private volatile RedisSink sink;
-    private volatile IdentifiedSink identified;
     private volatile Preflight.Outcome preflight;
     /** With a checkpoint: how the first session that synced started ("resumed …" / "full sync: …"), or null. */
     private volatile String startReport;
@@ -172,9 +172,7 @@ final class SyncRun {
         try {
             Replicator.Builder b = Replicator.builder().source(conn.sourceEndpoint()).listener(new Listener());
             if (checkpoint != null) {
-                IdentifiedSink is = new IdentifiedSink(s, () -> TargetIdentity.probe(conn));
-                identified = is;
-                b.ownedSink(is).checkpointStore(checkpoint);
+                b.ownedSink(s).checkpointStore(checkpoint);
             } else {
                 b.ownedSink(s);
             }
@@ -232,7 +230,8 @@ final class SyncRun {
             code = Df2RedisCli.USAGE;
         } else if (failure != null) {
             err.println("df2redis: replication failed: " + failure.getMessage());
-            code = failure instanceof AuthenticationException ? Df2RedisCli.CONNECT : Df2RedisCli.FAILURE;
+            code = failure instanceof AuthenticationException || failure instanceof TargetAuthenticationException
+                    ? Df2RedisCli.CONNECT : Df2RedisCli.FAILURE;
         } else if (mode == Mode.MIGRATE && !reached) {
             err.println("df2redis: stopped before the target held the snapshot");
             code = Df2RedisCli.FAILURE;
@@ -382,8 +381,8 @@ final class SyncRun {
         if (c == null) {
             return "there is no checkpoint in " + checkpoint.file();
         }
-        IdentifiedSink is = identified;
-        String id = is == null ? null : is.lastIdentity();
+        RedisSink is = sink;
+        String id = is == null ? null : is.targetIdentity().orElse(null);
         String why = ResumeCheck.whyNot(c, m.masterId(), m.flowCount(), m.release(),
                 id == null ? null : Optional.of(id));
         if (why != null) {
@@ -393,7 +392,7 @@ final class SyncRun {
         if (restart != null) {
             return restart;
         }
-        String refusal = is == null ? null : is.lastRefusal();
+        String refusal = is == null ? null : is.resumeRefusal().orElse(null);
         if (refusal != null) {
             return "the checkpoint " + checkpoint.file() + " cannot be resumed: " + refusal;
         }

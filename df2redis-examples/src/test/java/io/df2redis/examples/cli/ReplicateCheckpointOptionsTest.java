@@ -1,7 +1,6 @@
 package io.df2redis.examples.cli;
 
 import io.df2redis.examples.cli.CliSyncFixture.Result;
-import io.df2redis.examples.cli.ConnectionOptions.HostPort;
 import io.df2redis.replica.Checkpoint;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -9,9 +8,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 import static io.df2redis.examples.cli.CliSyncFixture.run;
@@ -19,7 +16,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The parts of {@code replicate --checkpoint} that need no server: why a checkpoint cannot be
- * resumed ({@link ResumeCheck}), the target identity saved with it ({@link TargetIdentity}), and
+ * resumed ({@link ResumeCheck}), the target identity saved with it ({@code RedisSink.targetIdentity()}), and
  * the option checks and help texts.
  */
 class ReplicateCheckpointOptionsTest {
@@ -59,24 +56,6 @@ class ReplicateCheckpointOptionsTest {
                 .contains("this run writes to an unidentified target");
         // the master is judged first: a restarted Dragonfly is the reason even if the target differs too
         assertThat(ResumeCheck.whyNot(c, "b".repeat(40), 2, "df-v1.40.1", Optional.of("x"))).contains("master_replid");
-    }
-
-    @Test
-    void theTargetIdentityIsTheRunIdsAndTheDbMapping() {
-        ConnectionOptions.ForSync standalone = new ConnectionOptions.ForSync();
-        Map<HostPort, String> one = Map.of(new HostPort("10.0.0.1", 6379), "r1");
-        assertThat(TargetIdentity.of(standalone, one)).isEqualTo("redis run_id r1");
-
-        ConnectionOptions.ForSync cluster = new ConnectionOptions.ForSync();
-        cluster.targetCluster = true;
-        cluster.mapDb = List.of("3:0", "1:0");
-        Map<HostPort, String> nodes = new LinkedHashMap<>();
-        nodes.put(new HostPort("n2", 7001), "zz");
-        nodes.put(new HostPort("n1", 7000), "aa");
-        nodes.put(new HostPort("n3", 7002), null);
-        assertThat(TargetIdentity.of(cluster, nodes))
-                .isEqualTo("redis-cluster run_ids aa,address n3:7002,zz map-db 1:0,3:0");
-        assertThat(TargetIdentity.node("[::1]:7000")).isEqualTo(new HostPort("::1", 7000));
     }
 
     @Test

@@ -259,9 +259,13 @@ public final class RespClient implements AutoCloseable {
         return enqueue(RespCommand.of(args));
     }
 
-    /** {@link #send(Object...)} with the arguments as bytes (not copied: do not change them). */
+    /**
+     * {@link #send(Object...)} with the arguments as bytes (not copied: do not change them). The
+     * command is encoded on the calling thread, so that a thread pipelining many commands (the
+     * sink's flow appliers) does that work itself rather than the event loop.
+     */
     public CompletionStage<RespReply> send(List<byte[]> args) {
-        return enqueue(RespCommand.of(args));
+        return enqueue(RespCommand.encodedOf(args, channel.alloc()));
     }
 
     /**

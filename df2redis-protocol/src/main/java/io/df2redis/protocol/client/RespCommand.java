@@ -1,6 +1,9 @@
 package io.df2redis.protocol.client;
 
+import io.df2redis.protocol.resp.RespEncoder;
 import io.df2redis.protocol.resp.RespReply;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
@@ -31,6 +34,12 @@ public final class RespCommand {
     private final List<byte[]> args;
     private final CompletableFuture<RespReply> reply = new CompletableFuture<>();
     private final Function<? super RespReply, ? extends ChannelHandler> handover;
+    /**
+     * The command already encoded by the sending thread ({@link #encodedOf}), taken by the
+     * handler on the event loop; released if the command fails before it is written. Written
+     * before the command is queued (the queue orders it before the event loop's read).
+     */
+    private ByteBuf encoded;
 
     private RespCommand(List<byte[]> args, Function<? super RespReply, ? extends ChannelHandler> handover) {
         if (args.isEmpty()) {
@@ -57,6 +66,18 @@ public final class RespCommand {
             Objects.requireNonNull(a, "argument");
         }
         return new RespCommand(Collections.unmodifiableList(args), null);
+    }
+
+    /**
+     * {@link #of(List)}, encoded now with {@code alloc} on the calling thread, so that a sender
+     * pipelining many commands does the encoding work itself instead of the channel's event loop
+     * (which then only writes the bytes). The buffer is released if the command fails before it
+     * is written.
+     */
+    static RespCommand encodedOf(List<byte[]> args, ByteBufAllocator alloc) {
+        RespCommand c = of(args);
+        c.encoded = RespEncoder.encode(alloc, c.args);
+        return c;
     }
 
     /**
@@ -117,7 +138,18 @@ public final class RespCommand {
         reply.complete(r);
     }
 
+    /** The pre-encoded bytes (ownership passes to the caller), or null when not encoded yet. */
+    ByteBuf takeEncoded() {
+        ByteBuf b = encoded;
+        encoded = null;
+        return b;
+    }
+
     void fail(Throwable t) {
+        ByteBuf b = takeEncoded();
+        if (b != null) {
+            b.release(); // never written
+        }
         reply.completeExceptionally(t);
     }
 

@@ -126,7 +126,10 @@ public final class RespCommandHandler extends ChannelDuplexHandler {
             }
             return;
         }
-        ByteBuf buf = RespEncoder.encode(ctx.alloc(), c.args());
+        ByteBuf buf = c.takeEncoded(); // encoded by the sending thread (RespClient.send), else now
+        if (buf == null) {
+            buf = RespEncoder.encode(ctx.alloc(), c.args());
+        }
         if (pending.isEmpty()) {
             lastProgressNanos = clock.getAsLong(); // the reply clock starts with the first outstanding command
         }

@@ -3,10 +3,10 @@ package io.df2redis.sink.redis;
 /**
  * What a {@link RedisSink} does with keys the target already holds when a full sync starts: an
  * explicit choice, because a full sync into a server that holds other data either destroys that
- * data or mixes it with the source's. Set with {@link RedisSink.Builder#fullSyncTargetPolicy}.
+ * data or mixes it with the source's. Set with {@link RedisSinkOptions.Builder#fullSyncTargetPolicy}.
  *
  * <p>The dbs considered are those the sink may write: on a standalone target every db except the
- * ones {@link RedisSink.Builder#mapDatabase mapped away} (a source db mapped elsewhere whose number
+ * ones {@link RedisSinkOptions.Builder#mapDatabase mapped away} (a source db mapped elsewhere whose number
  * no other source db maps to); on a Redis Cluster db 0 of every master. Keys in other dbs are never
  * touched.
  *

@@ -1,7 +1,5 @@
 package io.df2redis.sink.redis;
 
-import io.df2redis.replica.SinkException;
-
 /**
  * Redis answered a command of the sink with an error reply. Retryable (the session ends and the
  * replicator reconnects, resuming after the last confirmed write) only for the transient replies a
@@ -10,16 +8,35 @@ import io.df2redis.replica.SinkException;
  * ({@code WRONGTYPE}, {@code OOM}, an out-of-range db …) would be answered again to the same
  * write, so it stops the replicator with this exception instead of looping.
  */
-public class RedisCommandException extends SinkException {
+public class RedisCommandException extends RedisSinkException {
     private static final long serialVersionUID = 1L;
     private final String command;
     private final String key;
     private final int db;
     private final String error;
 
+    /**
+     * An error reply whose server is not known.
+     *
+     * @param command the command name
+     * @param key the key the command concerned, or null
+     * @param db the db the command ran in
+     * @param error the error reply text
+     */
     public RedisCommandException(String command, String key, int db, String error) {
-        super("Redis rejected " + command + (key == null ? "" : " on key '" + key + "'") + " (db " + db + "): "
-                + error);
+        this(null, command, key, db, error);
+    }
+
+    /**
+     * @param endpoint the target endpoint that answered ({@code host:port}), or null when unknown
+     * @param command the command name
+     * @param key the key the command concerned, or null
+     * @param db the db the command ran in
+     * @param error the error reply text
+     */
+    public RedisCommandException(String endpoint, String command, String key, int db, String error) {
+        super(endpoint, "Redis " + (endpoint == null ? "" : endpoint + " ") + "rejected " + command
+                + (key == null ? "" : " on key '" + key + "'") + " (db " + db + "): " + error, null);
         this.command = command;
         this.key = key;
         this.db = db;
@@ -36,6 +53,7 @@ public class RedisCommandException extends SinkException {
         return key;
     }
 
+    /** The db the command ran in. */
     public int db() {
         return db;
     }

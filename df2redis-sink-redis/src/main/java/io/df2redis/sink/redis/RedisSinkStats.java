@@ -9,7 +9,7 @@ import java.util.Map;
  * @param commands commands sent to Redis (SELECT included)
  * @param errors error replies and failed connections
  * @param skippedByReason keys/commands not reproduced, per {@link UnsupportedData} reason
- * @param skipped the first {@code RedisSink.Builder#maxRecordedSkips} unsupported keys, in order
+ * @param skipped the first {@link RedisSinkOptions#maxRecordedSkips()} unsupported keys, in order
  * @param dfMaskIgnored snapshot keys whose Dragonfly sticky flag or memcached flags were dropped
  *                      (no Redis equivalent), plus {@code STICK} / {@code _MCFLAGS} journal tokens dropped
  * @param movedRedirects cluster {@code MOVED} redirects followed (0 on a standalone target)

@@ -1,13 +1,11 @@
 package io.df2redis.sink.redis;
 
-import io.df2redis.replica.SinkException;
-
 /**
  * The target is the source itself (its {@code INFO} shows the source's replication id): writing
  * the source's data into it — flushing it first, or upserting — would destroy or corrupt the
  * source. Nothing was written. Not retryable: point the target at another server.
  */
-public final class SameServerException extends SinkException {
+public final class SameServerException extends RedisSinkException {
     private static final long serialVersionUID = 1L;
 
     private final String target;
@@ -17,7 +15,7 @@ public final class SameServerException extends SinkException {
      * @param message what identifies the target as the source
      */
     public SameServerException(String target, String message) {
-        super(message);
+        super(target, message, null);
         this.target = target;
     }
 
@@ -26,6 +24,7 @@ public final class SameServerException extends SinkException {
         return target;
     }
 
+    /** Always false. */
     @Override
     public boolean isRetryable() {
         return false;

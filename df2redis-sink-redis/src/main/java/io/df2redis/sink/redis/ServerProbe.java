@@ -9,9 +9,12 @@ import io.df2redis.protocol.resp.SimpleString;
 import io.df2redis.replica.AuthenticationException;
 import io.df2redis.replica.ConnectionException;
 import io.df2redis.replica.ReplicationException;
-import io.df2redis.sink.redis.internal.RespConnection;
+import io.df2redis.protocol.client.RespClientOptions;
+import io.df2redis.protocol.net.HostAndPort;
+import io.df2redis.protocol.resp.RespReplies;
+import io.df2redis.sink.redis.internal.ConnectFailures;
+import io.df2redis.sink.redis.internal.TargetConnection;
 import io.df2redis.sink.redis.internal.cluster.ClusterTopology;
-import io.df2redis.sink.redis.internal.cluster.NodeAddress;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.handler.ssl.SslContext;
@@ -40,17 +43,22 @@ import java.util.concurrent.TimeoutException;
  * }
  * }</pre>
  *
- * <p>Failures are typed: {@link ConnectionException} (unreachable, TLS handshake refused, no
- * reply in time) and {@link AuthenticationException} (the server requires a password that was not
- * given, or rejected the credentials). Messages name the address, never the password.
+ * <p>Failures are typed with the replica's side-neutral types, because a probe checks the
+ * Dragonfly source as well as the Redis target: {@link ConnectionException} (unreachable, TLS
+ * handshake refused, no reply in time) and {@link AuthenticationException} (the server requires a
+ * password that was not given, or rejected the credentials). Messages name the address, never the
+ * password. The connection is the sink's ({@code RespClient} of the protocol module, with the
+ * window and error translation of the sink's connections).
+ *
+ * <p>Thread ownership: not thread-safe; one thread uses a probe at a time. All fields are final.
  */
 public final class ServerProbe implements AutoCloseable {
     private final String address;
-    private final RespConnection conn;
+    private final TargetConnection conn;
     private final EventLoopGroup ownGroup;
     private final Duration timeout;
 
-    private ServerProbe(String address, RespConnection conn, EventLoopGroup ownGroup, Duration timeout) {
+    private ServerProbe(String address, TargetConnection conn, EventLoopGroup ownGroup, Duration timeout) {
         this.address = address;
         this.conn = conn;
         this.ownGroup = ownGroup;
@@ -73,24 +81,7 @@ public final class ServerProbe implements AutoCloseable {
      * @throws ConnectionException when the connection fails or no reply arrives in time
      */
     public RespReply call(String... args) {
-        List<byte[]> a = new ArrayList<>(args.length);
-        for (String s : args) {
-            a.add(s.getBytes(StandardCharsets.UTF_8));
-        }
-        try {
-            return conn.send(a).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ConnectionException(address + ": interrupted waiting for the reply to " + args[0]);
-        } catch (TimeoutException e) {
-            throw new ConnectionException(address + ": no reply to " + args[0] + " within " + timeout.toMillis()
-                    + " ms");
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof ReplicationException r) {
-                throw r;
-            }
-            throw new ConnectionException(address + ": " + args[0] + " failed: " + e.getCause(), e.getCause());
-        }
+        return conn.call(timeout, args);
     }
 
     /** {@code INFO section} as text; an error reply becomes a {@link RedisCommandException}. */
@@ -100,9 +91,9 @@ public final class ServerProbe implements AutoCloseable {
             if (e.message().startsWith("NOAUTH")) {
                 throw new AuthenticationException(address + " requires a password (" + e.message() + ")");
             }
-            throw new RedisCommandException("INFO", null, 0, e.message());
+            throw new RedisCommandException(address, "INFO", null, 0, e.message());
         }
-        return text(r);
+        return RespReplies.text(r);
     }
 
     /** Who the server is: {@code INFO server} and {@code INFO replication}. */
@@ -142,20 +133,20 @@ public final class ServerProbe implements AutoCloseable {
      * @param tls whether the cluster is reached with TLS (its nodes' TLS ports are used)
      */
     public List<String> clusterMasters(boolean tls) {
-        NodeAddress self = NodeAddress.parse(address);
+        HostAndPort self = HostAndPort.parse(address);
         RespReply shards = call("CLUSTER", "SHARDS");
         ClusterTopology t;
         if (shards instanceof ErrorReply) {
             RespReply slots = call("CLUSTER", "SLOTS");
             if (slots instanceof ErrorReply e) {
-                throw new RedisCommandException("CLUSTER SLOTS", null, 0, e.message() + " (is " + address
+                throw new RedisCommandException(address, "CLUSTER SLOTS", null, 0, e.message() + " (is " + address
                         + " a Redis Cluster node?)");
             }
             t = ClusterTopology.fromSlots(slots, self);
         } else {
             t = ClusterTopology.fromShards(shards, self, tls);
         }
-        return t.masters().stream().map(NodeAddress::toString).toList();
+        return t.masters().stream().map(HostAndPort::toString).toList();
     }
 
     @Override
@@ -169,19 +160,6 @@ public final class ServerProbe implements AutoCloseable {
     @Override
     public String toString() {
         return "ServerProbe{" + address + "}";
-    }
-
-    static String text(RespReply r) {
-        if (r instanceof BulkString b) {
-            return b.asString();
-        }
-        if (r instanceof SimpleString s) {
-            return s.value();
-        }
-        if (r instanceof ArrayReply a) {
-            return a.toString();
-        }
-        return String.valueOf(r);
     }
 
     /** How to reach the server. Immutable: each setter returns a copy; {@link #toString()} hides the password. */
@@ -258,44 +236,19 @@ public final class ServerProbe implements AutoCloseable {
          * @throws AuthenticationException a password is required and none was given, or it was rejected
          */
         public ServerProbe connect() {
-            String address = new NodeAddress(host, port).toString();
+            String address = new HostAndPort(host, port).toString();
             EventLoopGroup own = group == null ? new NioEventLoopGroup(1) : null;
-            RespConnection c;
             try {
-                c = RespConnection.connect(own != null ? own : group, host, port, ssl, verifyHostname, timeout,
-                        timeout.plusSeconds(30), 16, "probe@" + address);
+                RespClientOptions o = RespClientOptions.builder().connectTimeout(timeout)
+                        .replyTimeout(timeout.plusSeconds(30)).sslContext(ssl).verifyHostname(verifyHostname)
+                        .credentials(password == null ? null : user, password).build();
+                TargetConnection c = TargetConnection.connect(own != null ? own : group, HostAndPort.of(host, port),
+                        o, "probe@" + address, 16, 0, ConnectFailures.NEUTRAL);
+                return new ServerProbe(address, c, own, timeout);
             } catch (RuntimeException e) {
                 shutdown(own);
-                if (!(e instanceof ConnectionException)) {
-                    throw e;
-                }
-                Throwable cause = e.getCause();
-                String why = cause == null ? "no answer within " + timeout.toMillis() + " ms"
-                        : cause.getMessage() != null ? cause.getMessage() : cause.toString();
-                throw new ConnectionException((e.getMessage().startsWith("TLS") ? "TLS handshake with " + address
-                        + " failed: " : "cannot connect to " + address + ": ") + why, cause);
-            }
-            ServerProbe p = new ServerProbe(address, c, own, timeout);
-            try {
-                if (password != null) {
-                    RespReply r = user != null ? p.call("AUTH", user, password) : p.call("AUTH", password);
-                    if (r instanceof ErrorReply e) {
-                        throw new AuthenticationException(address + " rejected the credentials"
-                                + (user != null ? " of user '" + user + "'" : "") + " (" + e.message() + ")");
-                    }
-                }
-                RespReply pong = p.call("PING");
-                if (pong instanceof ErrorReply e) {
-                    if (e.message().startsWith("NOAUTH")) {
-                        throw new AuthenticationException(address + " requires a password (" + e.message() + ")");
-                    }
-                    throw new RedisCommandException("PING", null, 0, e.message());
-                }
-            } catch (RuntimeException e) {
-                p.close();
                 throw e;
             }
-            return p;
         }
 
         private static void shutdown(EventLoopGroup g) {
@@ -306,7 +259,7 @@ public final class ServerProbe implements AutoCloseable {
 
         @Override
         public String toString() {
-            return "ServerProbe.Builder{" + new NodeAddress(host, port) + (ssl != null ? ", tls" : "")
+            return "ServerProbe.Builder{" + new HostAndPort(host, port) + (ssl != null ? ", tls" : "")
                     + (ssl != null && !verifyHostname ? " (no host-name check)" : "")
                     + (user != null ? ", user " + user : "") + (password != null ? ", password set" : "") + "}";
         }

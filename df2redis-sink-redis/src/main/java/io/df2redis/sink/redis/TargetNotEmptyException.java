@@ -1,7 +1,5 @@
 package io.df2redis.sink.redis;
 
-import io.df2redis.replica.SinkException;
-
 import java.util.Map;
 import java.util.stream.Collectors;
 
@@ -11,7 +9,7 @@ import java.util.stream.Collectors;
  * choose {@link FullSyncTargetPolicy#FLUSH} or {@link FullSyncTargetPolicy#UPSERT}, empty the
  * target, or point the sink at another server.
  */
-public final class TargetNotEmptyException extends SinkException {
+public final class TargetNotEmptyException extends RedisSinkException {
     private static final long serialVersionUID = 1L;
 
     private final String target;
@@ -23,15 +21,20 @@ public final class TargetNotEmptyException extends SinkException {
      * @param why what the sink found, prefixed to the options the host can choose from
      */
     public TargetNotEmptyException(String target, Map<Integer, Long> keysByDb, String why) {
-        super(why + " " + describe(keysByDb) + ". Nothing was written. Choose what a full sync does with them: "
+        super(target, why + " " + describe(keysByDb) + ". Nothing was written. Choose what a full sync does with them: "
                 + "FullSyncTargetPolicy.FLUSH deletes them first (FLUSHDB of those dbs), FullSyncTargetPolicy.UPSERT "
-                + "keeps them and overwrites only the keys the source has; or empty the target, or use another one");
+                + "keeps them and overwrites only the keys the source has; or empty the target, or use another one", null);
         this.target = target;
         this.keysByDb = Map.copyOf(keysByDb);
     }
 
-    /** {@code db0: 1 key, db3: 12 keys}. */
-    static String describe(Map<Integer, Long> keysByDb) {
+    /**
+     * Key counts for messages: {@code db0: 1 key, db3: 12 keys}.
+     *
+     * @param keysByDb key count per db
+     * @return the text, dbs in ascending order
+     */
+    public static String describe(Map<Integer, Long> keysByDb) {
         return keysByDb.entrySet().stream().sorted(Map.Entry.comparingByKey())
                 .map(e -> "db" + e.getKey() + ": " + e.getValue() + (e.getValue() == 1 ? " key" : " keys"))
                 .collect(Collectors.joining(", "));
@@ -47,6 +50,7 @@ public final class TargetNotEmptyException extends SinkException {
         return keysByDb;
     }
 
+    /** Always false. */
     @Override
     public boolean isRetryable() {
         return false;

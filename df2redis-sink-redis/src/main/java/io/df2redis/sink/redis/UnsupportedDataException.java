@@ -1,21 +1,22 @@
 package io.df2redis.sink.redis;
 
-import io.df2redis.replica.SinkException;
-
 /** Data Redis cannot hold met {@link UnsupportedDataPolicy#FAIL}. Not retryable: the same data comes again. */
-public class UnsupportedDataException extends SinkException {
+public class UnsupportedDataException extends RedisSinkException {
     private static final long serialVersionUID = 1L;
     private final transient UnsupportedData data;
 
+    /** @param data what Redis cannot hold */
     public UnsupportedDataException(UnsupportedData data) {
-        super("cannot write to Redis: " + data);
+        super(null, "cannot write to Redis: " + data, null);
         this.data = data;
     }
 
+    /** What Redis cannot hold. */
     public UnsupportedData data() {
         return data;
     }
 
+    /** Always false. */
     @Override
     public boolean isRetryable() {
         return false;

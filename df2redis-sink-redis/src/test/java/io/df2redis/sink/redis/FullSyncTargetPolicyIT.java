@@ -274,8 +274,10 @@ class FullSyncTargetPolicyIT {
                 try (Replicator r = Replicator.builder().source(m.host(), m.port()).ownedSink(bad.build()).build()) {
                     r.start();
                     awaitTrue(() -> r.failure() != null, "the AUTH failure");
-                    assertThat(r.failure()).isInstanceOf(io.df2redis.replica.AuthenticationException.class)
+                    assertThat(r.failure()).isInstanceOf(TargetAuthenticationException.class)
                             .hasMessageContaining(redis.address()).hasMessageNotContaining("wr0ng-Secret");
+                    assertThat(((TargetAuthenticationException) r.failure()).endpoint()).isEqualTo(redis.address());
+                    assertThat(r.failure().isRetryable()).isFalse();
                 }
             }
         }

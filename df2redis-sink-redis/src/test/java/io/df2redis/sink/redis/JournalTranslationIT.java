@@ -158,7 +158,7 @@ class JournalTranslationIT {
                 apply(s, 0, "SET", "b", "2");
             }
             assertThatThrownBy(() -> open(RedisSink.standalone(secured.address()).password("wrong")))
-                    .isInstanceOf(io.df2redis.replica.AuthenticationException.class);
+                    .isInstanceOf(TargetAuthenticationException.class);
         }
     }
 
@@ -186,6 +186,8 @@ class JournalTranslationIT {
                         assertThat(e.command()).isEqualTo("LPUSH");
                         assertThat(e.key()).isEqualTo("str");
                         assertThat(e.error()).startsWith("WRONGTYPE");
+                        assertThat(e.endpoint()).isEqualTo(redis.address()); // which target failed
+                        assertThat(e).isInstanceOf(RedisSinkException.class).hasMessageContaining(redis.address());
                     });
             assertThat(s.stats().errors()).isPositive();
         }

@@ -100,7 +100,7 @@ class TlsRedisSinkIT {
                             .build()).build()) {
                 r.start();
                 awaitTrue(() -> r.failure() != null, "failure");
-                assertThat(r.failure()).isInstanceOf(io.df2redis.replica.ConnectionException.class)
+                assertThat(r.failure()).isInstanceOf(TargetConnectionException.class)
                         .hasMessageContaining("No name matching localhost");
                 assertThat(redis.call("GET", "k")).isNotInstanceOf(BulkString.class);
             }
@@ -124,7 +124,7 @@ class TlsRedisSinkIT {
             m.put(0, RdbKeyValue.of("k", RdbValue.string("v")));
             r.start();
             awaitTrue(() -> r.failure() != null, "failure");
-            assertThat(r.failure()).isInstanceOf(io.df2redis.replica.ConnectionException.class)
+            assertThat(r.failure()).isInstanceOf(TargetConnectionException.class)
                     .hasMessageContaining("PKIX");
             assertThat(redis.call("GET", "k")).isNotInstanceOf(BulkString.class);
         }

@@ -16,10 +16,16 @@ final class Ack {
     private final AtomicInteger remaining = new AtomicInteger(1);
     private final CompletableFuture<Void> done = new CompletableFuture<>();
     private final Consumer<Throwable> onError;
+    private final String endpoint;
     private volatile Throwable first;
 
-    Ack(Consumer<Throwable> onError) {
+    /**
+     * @param onError told of every failure
+     * @param endpoint the target the commands go to, named in a {@link RedisCommandException}
+     */
+    Ack(Consumer<Throwable> onError, String endpoint) {
         this.onError = onError;
+        this.endpoint = endpoint;
     }
 
     void register(CompletableFuture<RespReply> f, String command, String key, int db) {
@@ -28,7 +34,7 @@ final class Ack {
             if (t != null) {
                 fail(t);
             } else if (r instanceof ErrorReply e) {
-                fail(new RedisCommandException(command, key, db, e.message()));
+                fail(new RedisCommandException(endpoint, command, key, db, e.message()));
             }
             arrive();
         });

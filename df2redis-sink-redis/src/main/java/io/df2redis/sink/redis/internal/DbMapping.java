@@ -1,6 +1,6 @@
 package io.df2redis.sink.redis.internal;
 
-import io.df2redis.sink.redis.RedisClusterException;
+import io.df2redis.sink.redis.TargetClusterException;
 
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
@@ -8,7 +8,7 @@ import java.util.Map;
 
 /**
  * Source db → target db. Unmapped dbs keep their number; on a cluster target every db must end
- * up as 0, or the command fails with a non-retryable {@link RedisClusterException}.
+ * up as 0, or the command fails with a non-retryable {@link TargetClusterException}.
  */
 public final class DbMapping {
     private final Map<Integer, Integer> map;
@@ -31,10 +31,10 @@ public final class DbMapping {
     public int target(int db, byte[] key, boolean cluster) {
         int t = map.getOrDefault(db, db);
         if (cluster && t != 0) {
-            throw new RedisClusterException("db " + db + (key == null ? ""
+            throw new TargetClusterException(null, "db " + db + (key == null ? ""
                     : " (key '" + new String(key, StandardCharsets.UTF_8) + "')")
                     + " has no place on a Redis Cluster target, which holds db 0 only; map it with "
-                    + "RedisSink.Builder.mapDatabase(" + db + ", 0) to merge it into db 0", null, false);
+                    + "RedisSinkOptions.Builder.mapDatabase(" + db + ", 0) to merge it into db 0", null, false);
         }
         return t;
     }

@@ -25,6 +25,9 @@ public interface Lane extends AutoCloseable {
     /** Sends a command to every master (one future per master). */
     List<CompletableFuture<RespReply>> broadcast(int db, List<byte[]> args);
 
+    /** The target this lane writes to, for errors: {@code host:port}, or a cluster's seed list. */
+    String endpoint();
+
     /** Whether this lane routes by slot (a Redis Cluster target). */
     boolean cluster();
 

@@ -2,8 +2,8 @@ package io.df2redis.sink.redis.internal;
 
 import io.df2redis.protocol.resp.ErrorReply;
 import io.df2redis.protocol.resp.RespReply;
-import io.df2redis.replica.ConnectionException;
 import io.df2redis.sink.redis.RedisCommandException;
+import io.df2redis.sink.redis.TargetConnectionException;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -21,16 +21,24 @@ import java.util.concurrent.atomic.LongAdder;
  * the target does not have (its {@code databases} setting) fails that command, and nothing is ever
  * pipelined into the previously selected db by mistake. Later switches to a db known to work are
  * pipelined.
+ *
+ * <p>Thread ownership: {@link #send} is synchronized (one flow applier at a time in practice);
+ * {@code db} and {@code selectable} are guarded by this lane's lock.
  */
 public final class StandaloneLane implements Lane {
-    private final RespConnection conn;
+    private final TargetConnection conn;
     private final LongAdder commands;
     private final Duration replyTimeout;
     private final BitSet selectable = new BitSet();
     private int db;
 
-    /** @param initialDb the db the connection has selected */
-    public StandaloneLane(RespConnection conn, int initialDb, LongAdder commands, Duration replyTimeout) {
+    /**
+     * @param conn the connection (closed with the lane)
+     * @param initialDb the db the connection has selected
+     * @param commands counts every command sent
+     * @param replyTimeout how long the first {@code SELECT} of a db may take
+     */
+    public StandaloneLane(TargetConnection conn, int initialDb, LongAdder commands, Duration replyTimeout) {
         this.conn = conn;
         this.db = initialDb;
         this.commands = commands;
@@ -50,16 +58,16 @@ public final class StandaloneLane implements Lane {
                     r = select.get(replyTimeout.toMillis(), TimeUnit.MILLISECONDS);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
-                    return CompletableFuture.failedFuture(new ConnectionException(conn.name()
-                            + ": interrupted waiting for SELECT " + onDb));
+                    return CompletableFuture.failedFuture(new TargetConnectionException(conn.endpoint(),
+                            conn.name() + ": interrupted waiting for SELECT " + onDb, e));
                 } catch (ExecutionException | TimeoutException e) {
-                    return CompletableFuture.failedFuture(new ConnectionException(conn.name() + ": SELECT " + onDb
+                    return CompletableFuture.failedFuture(new TargetConnectionException(conn.endpoint(), conn.name() + ": SELECT " + onDb
                             + " not answered: " + (e.getCause() != null ? e.getCause().getMessage() : "timeout"),
                             e.getCause()));
                 }
                 if (r instanceof ErrorReply e) {
                     // the connection stays on the db it had; nothing was sent for this command
-                    return CompletableFuture.failedFuture(new RedisCommandException("SELECT", null, onDb,
+                    return CompletableFuture.failedFuture(new RedisCommandException(conn.endpoint(), "SELECT", null, onDb,
                             e.message()));
                 }
                 selectable.set(onDb);
@@ -73,6 +81,11 @@ public final class StandaloneLane implements Lane {
     @Override
     public List<CompletableFuture<RespReply>> broadcast(int onDb, List<byte[]> args) {
         return List.of(send(onDb, null, args));
+    }
+
+    @Override
+    public String endpoint() {
+        return conn.endpoint();
     }
 
     @Override

@@ -18,6 +18,10 @@ import java.util.concurrent.CompletableFuture;
  * the whole batch on both sides at once (type and TTL; lengths; whole small values), so a batch
  * costs a fixed number of round trips; values above the chunk sizes are then compared key by key
  * in ranges, never as one reply.
+ *
+ * <p>One piece (about 420 lines): the phases of a batch share one per-key state ({@code State})
+ * and run in a fixed, pipelined order over both sides; splitting them would spread one state
+ * machine over several classes. Thread ownership: used by the verifying thread only.
  */
 final class LiveCheck {
     private static final Comparator<byte[]> BYTES = Arrays::compareUnsigned;

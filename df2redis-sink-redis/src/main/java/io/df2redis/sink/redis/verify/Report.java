@@ -21,6 +21,7 @@ import java.util.Map;
 public record Report(long sourceKeys, long targetKeys, long keysCompared, List<Difference> differences,
                      Map<String, Long> notCompared, long vanished, long transientDifferences,
                      long changedByLiveWrites, long notRecorded, boolean complete) {
+    /** Copies the differences and the not-compared counts (both unmodifiable). */
     public Report {
         differences = List.copyOf(differences);
         notCompared = Map.copyOf(notCompared);

@@ -4,9 +4,12 @@ import io.df2redis.protocol.resp.BulkString;
 import io.df2redis.protocol.resp.ErrorReply;
 import io.df2redis.protocol.resp.RespReply;
 import io.df2redis.protocol.resp.SimpleString;
-import io.df2redis.sink.redis.internal.RespConnection;
+import io.df2redis.protocol.client.RespClientOptions;
+import io.df2redis.protocol.net.HostAndPort;
+import io.df2redis.protocol.resp.RespReplies;
+import io.df2redis.sink.redis.internal.ConnectFailures;
+import io.df2redis.sink.redis.internal.TargetConnection;
 import io.df2redis.sink.redis.internal.cluster.ClusterTopology;
-import io.df2redis.sink.redis.internal.cluster.NodeAddress;
 import io.df2redis.sink.redis.internal.cluster.SlotHash;
 import io.netty.channel.EventLoopGroup;
 import io.netty.handler.ssl.SslContext;
@@ -29,6 +32,9 @@ import java.util.concurrent.TimeoutException;
 /**
  * One side of a verification: the connection to a standalone server, or one connection per
  * master of a cluster with the slot map to route per-key reads.
+ *
+ * <p>Thread ownership: used by the one verifying thread; {@code Node.db}, {@code json} and the
+ * lists are confined to it. Replies complete on the event loops.
  */
 final class Side implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Side.class);
@@ -37,10 +43,10 @@ final class Side implements AutoCloseable {
     /** One server connection and the db it has selected. */
     static final class Node {
         final String address;
-        final RespConnection conn;
+        final TargetConnection conn;
         int db = -1;
 
-        Node(String address, RespConnection conn) {
+        Node(String address, TargetConnection conn) {
             this.address = address;
             this.conn = conn;
         }
@@ -51,7 +57,7 @@ final class Side implements AutoCloseable {
     private final Duration timeout;
     final List<Node> masters = new ArrayList<>();
     private final List<Node> opened = new ArrayList<>();
-    private final Map<NodeAddress, Node> byAddress = new LinkedHashMap<>();
+    private final Map<HostAndPort, Node> byAddress = new LinkedHashMap<>();
     private ClusterTopology topology;
     /** Every node is a Redis (not a Dragonfly): DUMP payloads are comparable. */
     final boolean redis;
@@ -68,7 +74,7 @@ final class Side implements AutoCloseable {
                     : null;
             Node seed = open(group, ssl, ep.host(), ep.port());
             if (ep.cluster()) {
-                NodeAddress seedAddress = new NodeAddress(ep.host(), ep.port());
+                HostAndPort seedAddress = new HostAndPort(ep.host(), ep.port());
                 RespReply shards = call(seed, "CLUSTER", "SHARDS");
                 topology = shards instanceof ErrorReply
                         ? ClusterTopology.fromSlots(ok(seed, "CLUSTER", "SLOTS"), seedAddress)
@@ -76,7 +82,7 @@ final class Side implements AutoCloseable {
                 if (topology.unassignedSlots() > 0) {
                     LOG.warn("{} cluster {}: {} slots have no master", role, ep, topology.unassignedSlots());
                 }
-                for (NodeAddress a : topology.masters()) {
+                for (HostAndPort a : topology.masters()) {
                     Node n = a.equals(seedAddress) ? seed : open(group, ssl, a.host(), a.port());
                     byAddress.put(a, n);
                     masters.add(n);
@@ -102,18 +108,18 @@ final class Side implements AutoCloseable {
     }
 
     private Node open(EventLoopGroup group, SslContext ssl, String host, int port) {
-        RespConnection c = RespConnection.connect(group, host, port, ssl, endpoint.verifyHostname(), timeout, WINDOW,
-                role + "@" + host + ":" + port);
-        Node n = new Node(host + ":" + port, c);
-        opened.add(n);
-        if (endpoint.password() != null) {
-            RespReply r = endpoint.user() != null ? call(n, "AUTH", endpoint.user(), endpoint.password())
-                    : call(n, "AUTH", endpoint.password());
-            if (r instanceof ErrorReply e) {
-                c.close();
-                throw new VerifyException("the " + role + " " + host + ":" + port + " rejected AUTH: " + e.message());
-            }
+        RespClientOptions o = RespClientOptions.builder().connectTimeout(timeout).replyTimeout(timeout.plusSeconds(30))
+                .sslContext(ssl).verifyHostname(endpoint.verifyHostname())
+                .credentials(endpoint.password() == null ? null : endpoint.user(), endpoint.password()).build();
+        TargetConnection c;
+        try {
+            c = TargetConnection.connect(group, HostAndPort.of(host, port), o, role + "@" + host + ":" + port, WINDOW, 0,
+                    ConnectFailures.NEUTRAL);
+        } catch (io.df2redis.replica.AuthenticationException e) {
+            throw new VerifyException("the " + role + " " + e.getMessage(), e);
         }
+        Node n = new Node(HostAndPort.of(host, port).toString(), c);
+        opened.add(n);
         return n;
     }
 
@@ -126,7 +132,7 @@ final class Side implements AutoCloseable {
         if (topology == null) {
             return masters.get(0);
         }
-        NodeAddress a = topology.owner(SlotHash.slot(key));
+        HostAndPort a = topology.owner(SlotHash.slot(key));
         Node n = a == null ? null : byAddress.get(a);
         if (n == null) {
             throw new VerifyException("the " + role + " cluster has no master for slot " + SlotHash.slot(key));
@@ -213,17 +219,10 @@ final class Side implements AutoCloseable {
         return r;
     }
 
+    /** The text of a scalar reply ({@link RespReplies#text}), or the reply itself for others. */
     static String text(RespReply r) {
-        if (r instanceof BulkString b) {
-            return b.asString();
-        }
-        if (r instanceof SimpleString s) {
-            return s.value();
-        }
-        if (r instanceof io.df2redis.protocol.resp.IntegerReply i) {
-            return Long.toString(i.value());
-        }
-        return String.valueOf(r);
+        String t = RespReplies.text(r);
+        return t != null ? t : String.valueOf(r);
     }
 
     @Override

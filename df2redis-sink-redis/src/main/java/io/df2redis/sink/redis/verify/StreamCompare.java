@@ -8,6 +8,8 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 
 /**
  * Compares one stream on two servers: metadata ({@code XINFO STREAM}: length, last id,
@@ -74,34 +76,53 @@ final class StreamCompare {
     }
 
     private String entries(byte[] key) {
+        return pagedById(key, start -> new Object[] {"XRANGE", key, start, "+", "COUNT", Integer.toString(chunk)},
+                "entries", (ex, ey) -> {
+                    String ix = Values.text(ex.get(0));
+                    String iy = Values.text(ey.get(0));
+                    if (!ix.equals(iy)) {
+                        return "entry id " + ix + " vs " + iy;
+                    }
+                    List<byte[]> fx = Values.byteList(ex.get(1));
+                    List<byte[]> fy = Values.byteList(ey.get(1));
+                    if (fx.size() != fy.size()) {
+                        return "entry " + ix + ": " + fx.size() / 2 + " fields vs " + fy.size() / 2;
+                    }
+                    for (int j = 0; j < fx.size(); j++) {
+                        if (!Arrays.equals(fx.get(j), fy.get(j))) {
+                            return "entry " + ix + ": " + Values.show(fx.get(j)) + " vs " + Values.show(fy.get(j));
+                        }
+                    }
+                    return null;
+                });
+    }
+
+    /**
+     * Walks both sides' pages of an id-ordered stream reply ({@code XRANGE}, {@code XPENDING}) in
+     * step, {@link #chunk} elements a page: {@code compare} gets the elements at the same position
+     * (each an array whose first element is the id) and returns a difference or null.
+     *
+     * @param page the command for the page starting at an id ({@code -} first)
+     * @param what what the elements are, for a difference in their number
+     */
+    private String pagedById(byte[] key, Function<String, Object[]> page, String what,
+                             BiFunction<List<RespReply>, List<RespReply>, String> compare) {
         String start = "-";
         while (true) {
-            RespReply[] r = both(key, "XRANGE", key, start, "+", "COUNT", Integer.toString(chunk));
+            RespReply[] r = both(key, page.apply(start));
             List<RespReply> x = Values.array(r[0]);
             List<RespReply> y = Values.array(r[1]);
             String last = null;
             for (int i = 0; i < Math.min(x.size(), y.size()); i++) {
                 List<RespReply> ex = Values.array(x.get(i));
-                List<RespReply> ey = Values.array(y.get(i));
-                String ix = Values.text(ex.get(0));
-                String iy = Values.text(ey.get(0));
-                if (!ix.equals(iy)) {
-                    return "entry id " + ix + " vs " + iy;
+                String d = compare.apply(ex, Values.array(y.get(i)));
+                if (d != null) {
+                    return d;
                 }
-                List<byte[]> fx = Values.byteList(ex.get(1));
-                List<byte[]> fy = Values.byteList(ey.get(1));
-                if (fx.size() != fy.size()) {
-                    return "entry " + ix + ": " + fx.size() / 2 + " fields vs " + fy.size() / 2;
-                }
-                for (int j = 0; j < fx.size(); j++) {
-                    if (!Arrays.equals(fx.get(j), fy.get(j))) {
-                        return "entry " + ix + ": " + Values.show(fx.get(j)) + " vs " + Values.show(fy.get(j));
-                    }
-                }
-                last = ix;
+                last = Values.text(ex.get(0));
             }
             if (x.size() != y.size()) {
-                return "entries after " + (last == null ? start : last) + ": " + x.size() + " vs " + y.size()
+                return what + " after " + (last == null ? start : last) + ": " + x.size() + " vs " + y.size()
                         + " in a chunk";
             }
             if (x.size() < chunk || last == null) {
@@ -166,41 +187,22 @@ final class StreamCompare {
     }
 
     private String pending(byte[] key, String group) {
-        String start = "-";
-        while (true) {
-            RespReply[] r = both(key, "XPENDING", key, group, start, "+", Integer.toString(chunk));
-            List<RespReply> x = Values.array(r[0]);
-            List<RespReply> y = Values.array(r[1]);
-            String last = null;
-            for (int i = 0; i < Math.min(x.size(), y.size()); i++) {
-                List<RespReply> px = Values.array(x.get(i));
-                List<RespReply> py = Values.array(y.get(i));
-                String ix = Values.text(px.get(0));
-                String iy = Values.text(py.get(0));
-                String where = "group '" + group + "' pending ";
-                if (!ix.equals(iy)) {
-                    return where + "id " + ix + " vs " + iy;
-                }
-                String ox = Values.text(px.get(1));
-                String oy = Values.text(py.get(1));
-                if (!ox.equals(oy)) {
-                    return where + ix + ": consumer '" + ox + "' vs '" + oy + "'";
-                }
-                long nx = Values.number(px.get(3));
-                long ny = Values.number(py.get(3));
-                if (nx != ny) {
-                    return where + ix + ": delivery count " + nx + " vs " + ny;
-                }
-                last = ix;
-            }
-            if (x.size() != y.size()) {
-                return "group '" + group + "' pending entries after " + (last == null ? start : last) + ": "
-                        + x.size() + " vs " + y.size() + " in a chunk";
-            }
-            if (x.size() < chunk || last == null) {
-                return null;
-            }
-            start = Values.nextId(last);
-        }
+        String where = "group '" + group + "' pending ";
+        return pagedById(key, start -> new Object[] {"XPENDING", key, group, start, "+", Integer.toString(chunk)},
+                where + "entries", (px, py) -> {
+                    String ix = Values.text(px.get(0));
+                    String iy = Values.text(py.get(0));
+                    if (!ix.equals(iy)) {
+                        return where + "id " + ix + " vs " + iy;
+                    }
+                    String ox = Values.text(px.get(1));
+                    String oy = Values.text(py.get(1));
+                    if (!ox.equals(oy)) {
+                        return where + ix + ": consumer '" + ox + "' vs '" + oy + "'";
+                    }
+                    long nx = Values.number(px.get(3));
+                    long ny = Values.number(py.get(3));
+                    return nx == ny ? null : where + ix + ": delivery count " + nx + " vs " + ny;
+                });
     }
 }

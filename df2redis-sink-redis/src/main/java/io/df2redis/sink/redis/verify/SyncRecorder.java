@@ -1,10 +1,6 @@
 package io.df2redis.sink.redis.verify;
 
 import io.df2redis.protocol.rdb.RdbEntry;
-import io.df2redis.protocol.rdb.RdbType;
-import io.df2redis.protocol.rdb.StreamId;
-import io.df2redis.protocol.rdb.ValueBatch;
-import io.df2redis.replica.JournalEvent;
 import io.df2redis.replica.MasterInfo;
 import io.df2redis.replica.ReplicationSink;
 import io.df2redis.replica.SinkEvent;
@@ -17,17 +13,13 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -52,20 +44,21 @@ import java.util.concurrent.ConcurrentHashMap;
  * Keys that exist only because of live writes are not in the digest: the live comparison
  * ({@link Verifier#verify()}) covers them.
  *
- * <p>Thread-safe: the replicator calls {@link #apply} from one thread per flow. Closing closes
- * the wrapped sink when it is owned, and deletes the spill file.
+ * <p>Thread ownership: thread-safe; the replicator calls {@link #apply} from one thread per flow.
+ * {@code open} (digests under construction) is a concurrent map, each entry used by its flow's
+ * thread only; {@code memory}, the spill state, the counters and {@code liveWrites} are guarded by
+ * {@code lock}. Closing closes the wrapped sink when it is owned, and deletes the spill file.
  */
 public final class SyncRecorder implements ReplicationSink {
     private static final Logger LOG = LoggerFactory.getLogger(SyncRecorder.class);
-    private static final int PROBES = 4;
 
     private final ReplicationSink delegate;
     private final boolean ownsDelegate;
     private final int memoryKeys;
     private final long maxKeys;
     private final Path spillDirectory;
-    private final long[] touched;
-    private final Map<RdbEntry, Pending> open = new ConcurrentHashMap<>();
+    private final LiveWriteFilter liveWrites;
+    private final Map<RdbEntry, PendingDigest> open = new ConcurrentHashMap<>();
 
     private final Object lock = new Object();
     private final List<KeyDigest> memory = new ArrayList<>();
@@ -74,8 +67,6 @@ public final class SyncRecorder implements ReplicationSink {
     private long spilled;
     private long recorded;
     private long notRecorded;
-    private boolean flushedAll;
-    private final Set<Integer> flushedDbs = new HashSet<>();
 
     private SyncRecorder(Builder b) {
         this.delegate = b.delegate;
@@ -83,7 +74,7 @@ public final class SyncRecorder implements ReplicationSink {
         this.memoryKeys = b.memoryKeys;
         this.maxKeys = b.maxKeys;
         this.spillDirectory = b.spillDirectory;
-        this.touched = new long[(int) Math.max(1, b.filterBits / 64)];
+        this.liveWrites = new LiveWriteFilter(b.filterBits);
     }
 
     /** A recorder without a wrapped sink (every stage completes at once). */
@@ -111,21 +102,25 @@ public final class SyncRecorder implements ReplicationSink {
 
     private void record(SinkEvent event) {
         if (event instanceof SinkEvent.EntryBatch b) {
-            Pending p = open.get(b.entry());
+            PendingDigest p = open.get(b.entry());
             if (p != null) {
                 p.accept(b.batch());
             }
         } else if (event instanceof SinkEvent.EntryStart s) {
-            open.put(s.entry(), new Pending(s.entry()));
+            open.put(s.entry(), new PendingDigest(s.entry()));
         } else if (event instanceof SinkEvent.EntryEnd e) {
-            Pending p = open.remove(e.entry());
+            PendingDigest p = open.remove(e.entry());
             if (p != null) {
                 store(p.finish());
             }
         } else if (event instanceof SinkEvent.Journal j) {
-            touch(j.event());
+            synchronized (lock) {
+                liveWrites.touch(j.event());
+            }
         } else if (event instanceof SinkEvent.GlobalCommand g) {
-            touch(g.event());
+            synchronized (lock) {
+                liveWrites.touch(g.event());
+            }
         } else if (event instanceof SinkEvent.FullSyncStart) {
             reset();
         }
@@ -148,18 +143,7 @@ public final class SyncRecorder implements ReplicationSink {
     /** Whether a live write may have changed the key since its snapshot (may err towards yes, never towards no). */
     boolean maybeChanged(int db, byte[] key) {
         synchronized (lock) {
-            if (flushedAll || flushedDbs.contains(db)) {
-                return true;
-            }
-            long h1 = Hash64.of(db, key);
-            long h2 = Hash64.mix(h1) | 1;
-            for (int i = 0; i < PROBES; i++) {
-                long bit = Long.remainderUnsigned(h1 + i * h2, touched.length * 64L);
-                if ((touched[(int) (bit >>> 6)] & (1L << bit)) == 0) {
-                    return false;
-                }
-            }
-            return true;
+            return liveWrites.maybeChanged(db, key);
         }
     }
 
@@ -269,89 +253,7 @@ public final class SyncRecorder implements ReplicationSink {
             spilled = 0;
             recorded = 0;
             notRecorded = 0;
-            flushedAll = false;
-            flushedDbs.clear();
-            java.util.Arrays.fill(touched, 0);
-        }
-    }
-
-    private void touch(JournalEvent e) {
-        List<byte[]> args = e.args();
-        if (args.isEmpty()) {
-            return;
-        }
-        String cmd = e.command().toUpperCase(Locale.ROOT);
-        int db = e.db();
-        synchronized (lock) {
-            switch (cmd) {
-                case "FLUSHALL" -> flushedAll = true;
-                case "FLUSHDB" -> flushedDbs.add(db);
-                case "SWAPDB" -> {
-                    flushedDbs.add(intArg(args, 1, db));
-                    flushedDbs.add(intArg(args, 2, db));
-                }
-                case "SELECT", "PING", "MULTI", "EXEC" -> {
-                }
-                case "MSET", "MSETNX" -> {
-                    for (int i = 1; i < args.size(); i += 2) {
-                        mark(db, args.get(i));
-                    }
-                }
-                case "BITOP" -> markFrom(db, args, 2);
-                case "ZUNIONSTORE", "ZINTERSTORE", "ZDIFFSTORE" -> {
-                    mark(db, args.get(1));
-                    int n = intArg(args, 2, 0);
-                    for (int i = 3; i < Math.min(args.size(), 3 + n); i++) {
-                        mark(db, args.get(i));
-                    }
-                }
-                case "MOVE" -> {
-                    mark(db, args.get(1));
-                    mark(intArg(args, 2, db), args.get(1));
-                }
-                case "COPY" -> {
-                    markFrom(db, args, 1);
-                    for (int i = 3; i + 1 < args.size(); i++) {
-                        if (new String(args.get(i), StandardCharsets.US_ASCII).equalsIgnoreCase("DB")) {
-                            mark(intArg(args, i + 1, db), args.get(2));
-                        }
-                    }
-                }
-                // every argument may be a key: multi-key commands (and arguments that are not keys
-                // only cost false positives, which send a key to the live comparison)
-                case "DEL", "UNLINK", "TOUCH", "RENAME", "RENAMENX", "SMOVE", "RPOPLPUSH", "LMOVE", "BLMOVE",
-                        "BRPOPLPUSH", "SINTERSTORE", "SUNIONSTORE", "SDIFFSTORE", "PFMERGE", "GEORADIUS",
-                        "GEORADIUSBYMEMBER", "GEOSEARCHSTORE", "ZRANGESTORE", "SORT", "LMPOP", "ZMPOP", "BLMPOP",
-                        "BZMPOP", "BLPOP", "BRPOP", "BZPOPMIN", "BZPOPMAX" -> markFrom(db, args, 1);
-                default -> {
-                    if (args.size() > 1) {
-                        mark(db, args.get(1));
-                    }
-                }
-            }
-        }
-    }
-
-    private void markFrom(int db, List<byte[]> args, int from) {
-        for (int i = from; i < args.size(); i++) {
-            mark(db, args.get(i));
-        }
-    }
-
-    private void mark(int db, byte[] key) {
-        long h1 = Hash64.of(db, key);
-        long h2 = Hash64.mix(h1) | 1;
-        for (int i = 0; i < PROBES; i++) {
-            long bit = Long.remainderUnsigned(h1 + i * h2, touched.length * 64L);
-            touched[(int) (bit >>> 6)] |= 1L << bit;
-        }
-    }
-
-    private static int intArg(List<byte[]> args, int i, int dflt) {
-        try {
-            return i < args.size() ? Integer.parseInt(new String(args.get(i), StandardCharsets.US_ASCII)) : dflt;
-        } catch (NumberFormatException e) {
-            return dflt;
+            liveWrites.reset();
         }
     }
 
@@ -376,81 +278,6 @@ public final class SyncRecorder implements ReplicationSink {
         }
         if (ownsDelegate) {
             delegate.close();
-        }
-    }
-
-    /** The digest of one key under construction. */
-    private static final class Pending {
-        private final RdbEntry entry;
-        private final ValueHash value = new ValueHash();
-        private String note = "";
-
-        Pending(RdbEntry entry) {
-            this.entry = entry;
-            RdbType.LogicalType t = entry.type().logicalType();
-            switch (t) {
-                case STRING, LIST, SET, ZSET, HASH, STREAM -> {
-                }
-                case JSON -> note = "JSON: value not recorded (formatting differs between servers)";
-                default -> note = t.typeReply() + ": value not recorded (module type)";
-            }
-        }
-
-        void accept(ValueBatch b) {
-            if (b instanceof ValueBatch.StringChunk c) {
-                value.stringBytes(c.bytes(), 0, c.bytes().length);
-            } else if (b instanceof ValueBatch.ListElements l) {
-                l.elements().forEach(value::listElement);
-            } else if (b instanceof ValueBatch.SetMembers s) {
-                if (s.expireAtSeconds() != null && anyAtLeastZero(s.expireAtSeconds())) {
-                    note = "set members with their own TTL: value not recorded";
-                }
-                s.members().forEach(value::setMember);
-            } else if (b instanceof ValueBatch.HashFields h) {
-                if (h.expireAtMillis() != null && anyAtLeastZero(h.expireAtMillis())) {
-                    note = "hash fields with their own TTL: value not recorded";
-                }
-                for (int i = 0; i < h.fields().size(); i++) {
-                    value.hashField(h.fields().get(i), h.values().get(i));
-                }
-            } else if (b instanceof ValueBatch.ZSetMembers z) {
-                for (int i = 0; i < z.members().size(); i++) {
-                    value.zsetMember(z.members().get(i), z.scores()[i]);
-                }
-            } else if (b instanceof ValueBatch.StreamEntries s) {
-                for (ValueBatch.StreamEntry e : s.entries()) {
-                    value.streamEntry(e.id().ms(), e.id().seq(), e.fieldsAndValues());
-                }
-            } else if (b instanceof ValueBatch.StreamMetadata m) {
-                StreamId last = m.lastId();
-                value.streamLastId(last.ms(), last.seq());
-            } else if (b instanceof ValueBatch.StreamGroup g) {
-                value.streamGroup(g.name(), g.lastDeliveredId().ms(), g.lastDeliveredId().seq());
-            } else if (b instanceof ValueBatch.StreamPendingEntries p) {
-                for (ValueBatch.PendingEntry e : p.entries()) {
-                    value.pendingCount(p.group(), e.id().ms(), e.id().seq(), e.deliveryCount());
-                }
-            } else if (b instanceof ValueBatch.StreamConsumerPending p) {
-                for (StreamId id : p.ids()) {
-                    value.pendingOwner(p.group(), p.consumer(), id.ms(), id.seq());
-                }
-            }
-            // consumers without pending entries, JSON, module payloads: not part of the digest
-        }
-
-        KeyDigest finish() {
-            boolean recordedValue = note.isEmpty();
-            return new KeyDigest(entry.db(), entry.key(), entry.type().logicalType().typeReply(), recordedValue,
-                    note, recordedValue ? value.hash() : 0, recordedValue ? value.count() : 0, entry.expireAtMs());
-        }
-
-        private static boolean anyAtLeastZero(long[] a) {
-            for (long x : a) {
-                if (x >= 0) {
-                    return true;
-                }
-            }
-            return false;
         }
     }
 
@@ -507,6 +334,7 @@ public final class SyncRecorder implements ReplicationSink {
             return this;
         }
 
+        /** The recorder. */
         public SyncRecorder build() {
             return new SyncRecorder(this);
         }

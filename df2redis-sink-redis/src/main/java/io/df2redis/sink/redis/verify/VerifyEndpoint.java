@@ -1,6 +1,6 @@
 package io.df2redis.sink.redis.verify;
 
-import io.df2redis.sink.redis.internal.cluster.NodeAddress;
+import io.df2redis.protocol.net.HostAndPort;
 import io.netty.handler.ssl.SslContext;
 
 import java.util.Objects;
@@ -40,13 +40,14 @@ public final class VerifyEndpoint {
         this.verifyHostname = verifyHostname;
     }
 
+    /** A plain endpoint, no credentials, no TLS, standalone. */
     public static VerifyEndpoint of(String host, int port) {
         return new VerifyEndpoint(host, port, null, null, false, null, false);
     }
 
     /** Parses {@code HOST:PORT} ({@code [v6]:PORT} for IPv6); {@link IllegalArgumentException} when malformed. */
     public static VerifyEndpoint parse(String hostPort) {
-        NodeAddress a = NodeAddress.parse(hostPort);
+        HostAndPort a = HostAndPort.parse(hostPort);
         return of(a.host(), a.port());
     }
 
@@ -88,14 +89,17 @@ public final class VerifyEndpoint {
         return new VerifyEndpoint(host, port, user, password, tls, sslContext, true, verifyHostname);
     }
 
+    /** The host. */
     public String host() {
         return host;
     }
 
+    /** The port. */
     public int port() {
         return port;
     }
 
+    /** The ACL user, or null. */
     public String user() {
         return user;
     }
@@ -104,6 +108,7 @@ public final class VerifyEndpoint {
         return password;
     }
 
+    /** Whether the connection uses TLS. */
     public boolean tls() {
         return tls;
     }
@@ -112,6 +117,7 @@ public final class VerifyEndpoint {
         return sslContext;
     }
 
+    /** Whether the endpoint is a node of a Redis Cluster (reads are routed to every master). */
     public boolean cluster() {
         return cluster;
     }

@@ -4,10 +4,15 @@ package io.df2redis.sink.redis.verify;
 public class VerifyException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
+    /** @param message what failed, naming the side (source or target) */
     public VerifyException(String message) {
         super(message);
     }
 
+    /**
+     * @param message what failed, naming the side (source or target)
+     * @param cause the underlying failure
+     */
     public VerifyException(String message, Throwable cause) {
         super(message, cause);
     }

@@ -5,7 +5,9 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * How a {@link Verifier} compares. Immutable; build with {@link #builder()}.
+ * How a {@link Verifier} compares. Immutable; build with {@link #builder()}, derive changed
+ * options with {@link #mutate()}. The builder validates each value when it is set (an
+ * {@link IllegalArgumentException}, never a silent correction); its call order does not matter.
  */
 public final class VerifyOptions {
     /** The defaults. */
@@ -33,10 +35,17 @@ public final class VerifyOptions {
         this.skipUnholdable = b.skipUnholdable;
     }
 
+    /** A builder with the {@link #DEFAULTS}. */
     public static Builder builder() {
         return new Builder();
     }
 
+    /** A builder holding these options, to derive changed options from (these stay as they are). */
+    public Builder mutate() {
+        return toBuilder();
+    }
+
+    /** The same as {@link #mutate()}. */
     public Builder toBuilder() {
         Builder b = new Builder();
         b.ttlToleranceMs = ttlToleranceMs;
@@ -51,12 +60,12 @@ public final class VerifyOptions {
         return b;
     }
 
-    /** How far two remaining TTLs may be apart (they are read at slightly different moments). */
     /** Whether source keys of a type the target cannot hold are noted as not compared instead of MISSING. */
     public boolean skipUnholdable() {
         return skipUnholdable;
     }
 
+    /** How far two remaining TTLs may be apart (they are read at slightly different moments). */
     public long ttlToleranceMs() {
         return ttlToleranceMs;
     }
@@ -97,6 +106,7 @@ public final class VerifyOptions {
     }
 
     /** Builder of {@link VerifyOptions}. */
+    /** Mutable builder of {@link VerifyOptions}; not thread-safe. */
     public static final class Builder {
         private long ttlToleranceMs = 2000;
         private int scanCount = 500;
@@ -111,6 +121,7 @@ public final class VerifyOptions {
         private Builder() {
         }
 
+        /** How far two remaining TTLs may be apart, in ms; not negative, default 2000. */
         public Builder ttlToleranceMs(long ms) {
             if (ms < 0) {
                 throw new IllegalArgumentException("ttlToleranceMs must not be negative");
@@ -119,21 +130,25 @@ public final class VerifyOptions {
             return this;
         }
 
+        /** The {@code COUNT} of each {@code SCAN}; positive, default 500. */
         public Builder scanCount(int n) {
             this.scanCount = positive(n, "scanCount");
             return this;
         }
 
+        /** Elements of a big value compared per round trip; positive, default 1000. */
         public Builder chunkElements(int n) {
             this.chunkElements = positive(n, "chunkElements");
             return this;
         }
 
+        /** Bytes of a big string compared per round trip; positive, default 1 MiB. */
         public Builder chunkBytes(int n) {
             this.chunkBytes = positive(n, "chunkBytes");
             return this;
         }
 
+        /** Differences reported at most (verification stops counting beyond); positive, default 10 000. */
         public Builder maxDifferences(int n) {
             this.maxDifferences = positive(n, "maxDifferences");
             return this;
@@ -150,11 +165,13 @@ public final class VerifyOptions {
             return this;
         }
 
+        /** How long to wait before comparing a differing key again (a live write may be in flight); default 500 ms. */
         public Builder recheckDelay(Duration d) {
             this.recheckDelay = Objects.requireNonNull(d, "recheckDelay");
             return this;
         }
 
+        /** How long one reply may take; default 60 s. */
         public Builder timeout(Duration d) {
             this.timeout = Objects.requireNonNull(d, "timeout");
             return this;
@@ -172,6 +189,7 @@ public final class VerifyOptions {
             return this;
         }
 
+        /** The options. */
         public VerifyOptions build() {
             return new VerifyOptions(this);
         }

@@ -2,9 +2,12 @@ package io.df2redis.sink.redis.internal;
 
 import io.df2redis.sink.redis.FullSyncTargetPolicy;
 import io.df2redis.sink.redis.RedisSink;
+import io.df2redis.sink.redis.RedisSinkOptions;
+import io.df2redis.sink.redis.UnsupportedDataCallback;
 import io.df2redis.sink.redis.UnsupportedDataPolicy;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -39,19 +42,51 @@ class SinkOptionsTest {
     }
 
     @Test
-    void builderIsImmutableAndParsesAddresses() {
+    void optionsAreImmutableTheBuilderIsMutableAndAddressesParse() {
         RedisSink.Builder a = RedisSink.standalone("redis://user:pw@h.example:6380/2");
         assertThat(a.host()).isEqualTo("h.example");
         assertThat(a.port()).isEqualTo(6380);
+        assertThat(a.endpoint().database()).isEqualTo(2);
+        RedisSinkOptions before = a.buildOptions();
+        // a normal mutable builder: the returned builder is this one, an ignored return value is no trap
         RedisSink.Builder b = a.maxInFlight(8).unsupportedDataPolicy(UnsupportedDataPolicy.SKIP_AND_COUNT);
-        assertThat(a.maxInFlight()).isEqualTo(1024);
-        assertThat(a.unsupportedDataPolicy()).isEqualTo(UnsupportedDataPolicy.FAIL);
-        assertThat(b.maxInFlight()).isEqualTo(8);
+        assertThat(b).isSameAs(a);
+        assertThat(a.maxInFlight()).isEqualTo(8);
+        assertThat(a.unsupportedDataPolicy()).isEqualTo(UnsupportedDataPolicy.SKIP_AND_COUNT);
+        // built options do not change with the builder; mutate() derives a copy
+        assertThat(before.maxInFlight()).isEqualTo(1024);
+        assertThat(before.unsupportedDataPolicy()).isEqualTo(UnsupportedDataPolicy.FAIL);
+        RedisSinkOptions derived = before.mutate().maxInFlight(4).build();
+        assertThat(derived.maxInFlight()).isEqualTo(4);
+        assertThat(before.maxInFlight()).isEqualTo(1024);
+        assertThat(derived.user()).isEqualTo("user");
         assertThat(RedisSink.standalone("10.0.0.1:7000").port()).isEqualTo(7000);
         assertThat(RedisSink.standalone("localhost").port()).isEqualTo(6379);
+        assertThat(RedisSink.standalone("[::1]:7001").host()).isEqualTo("::1");
         assertThat(a.fullSyncTargetPolicy()).isEqualTo(FullSyncTargetPolicy.REFUSE_NON_EMPTY);
-        assertThatThrownBy(() -> a.unsupportedDataPolicy(UnsupportedDataPolicy.CALLBACK))
-                .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> RedisSink.standalone("http://x:1")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void validationThrowsAndCallOrderDoesNotMatter() {
+        // CALLBACK without a callback is refused when building, whatever came first
+        assertThatThrownBy(() -> RedisSinkOptions.builder().unsupportedDataPolicy(UnsupportedDataPolicy.CALLBACK)
+                .build()).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("onUnsupported");
+        UnsupportedDataCallback cb = (key, db, type, reason) -> { };
+        RedisSinkOptions x = RedisSinkOptions.builder().unsupportedDataPolicy(UnsupportedDataPolicy.CALLBACK)
+                .onUnsupported(cb).build();
+        RedisSinkOptions y = RedisSinkOptions.builder().onUnsupported(cb)
+                .unsupportedDataPolicy(UnsupportedDataPolicy.CALLBACK).build();
+        assertThat(x.unsupportedDataPolicy()).isEqualTo(y.unsupportedDataPolicy()).isEqualTo(UnsupportedDataPolicy.CALLBACK);
+        // no silent clamping
+        assertThatThrownBy(() -> RedisSinkOptions.builder().ioThreads(0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> RedisSinkOptions.builder().maxInFlight(0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> RedisSinkOptions.builder().maxRecordedSkips(-1))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> RedisSinkOptions.builder().connectTimeout(Duration.ZERO))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> RedisSinkOptions.builder().clusterRetryTimeout(Duration.ofSeconds(-1)))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThat(RedisSinkOptions.builder().password("s3cr3t").build().toString()).doesNotContain("s3cr3t");
     }
 }

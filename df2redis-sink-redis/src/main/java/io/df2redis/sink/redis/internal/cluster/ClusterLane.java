@@ -1,13 +1,14 @@
 package io.df2redis.sink.redis.internal.cluster;
 
+import io.df2redis.protocol.net.HostAndPort;
 import io.df2redis.protocol.resp.ErrorKind;
 import io.df2redis.protocol.resp.ErrorReply;
 import io.df2redis.protocol.resp.Redirect;
 import io.df2redis.protocol.resp.RespReply;
-import io.df2redis.replica.ConnectionException;
-import io.df2redis.sink.redis.RedisClusterException;
+import io.df2redis.sink.redis.TargetClusterException;
+import io.df2redis.sink.redis.TargetConnectionException;
 import io.df2redis.sink.redis.internal.Lane;
-import io.df2redis.sink.redis.internal.RespConnection;
+import io.df2redis.sink.redis.internal.TargetConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,6 +39,17 @@ import java.util.concurrent.locks.LockSupport;
  * slot has commands outstanding, later commands for it follow them to the same node ("pinning")
  * even if the shared map changed meanwhile, so they can only be redirected after them, never
  * overtake them. The future of a command completes only with its final reply.
+ *
+ * <p>One piece (about 400 lines): pinning, parking and resolving redirects are one ordering
+ * protocol over the same per-slot state and the lane's lock; splitting it would put that
+ * invariant in several classes.
+ *
+ * <p>Thread ownership: {@code seq}, {@code pinned} and {@code backoffRound} are guarded by the
+ * lane's lock (held by senders and by the resolver on a router worker thread); {@code outstanding},
+ * {@code lastRan} and {@code inFlight} are atomics also updated by the event loops in
+ * {@code onReply} (which never takes the lock); {@code parked} is a concurrent queue filled by the
+ * event loops and drained under the lock; {@code conns} is a concurrent map; {@code closed} is
+ * volatile.
  */
 public final class ClusterLane implements Lane {
     private static final Logger LOG = LoggerFactory.getLogger(ClusterLane.class);
@@ -46,12 +58,12 @@ public final class ClusterLane implements Lane {
     private final ClusterRouter router;
     private final String name;
     private final LongAdder commands;
-    private final Map<NodeAddress, RespConnection> conns = new ConcurrentHashMap<>();
+    private final Map<HostAndPort, TargetConnection> conns = new ConcurrentHashMap<>();
     private final AtomicIntegerArray outstanding = new AtomicIntegerArray(SlotHash.SLOTS);
     /** Per slot, the highest sequence number that ran (answered with a final reply). */
     private final java.util.concurrent.atomic.AtomicLongArray lastRan =
             new java.util.concurrent.atomic.AtomicLongArray(SlotHash.SLOTS);
-    private final NodeAddress[] pinned = new NodeAddress[SlotHash.SLOTS];
+    private final HostAndPort[] pinned = new HostAndPort[SlotHash.SLOTS];
     private final AtomicInteger inFlight = new AtomicInteger();
     private final ConcurrentLinkedQueue<Cmd> parked = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean resolveQueued = new AtomicBoolean();
@@ -68,8 +80,8 @@ public final class ClusterLane implements Lane {
     @Override
     public CompletableFuture<RespReply> send(int db, byte[] routingKey, List<byte[]> args) {
         if (db != 0) {
-            return CompletableFuture.failedFuture(new RedisClusterException(
-                    "a Redis Cluster has only db 0; got a command for db " + db, null, false));
+            return CompletableFuture.failedFuture(new TargetClusterException(
+                    router.endpoint(), "a Redis Cluster has only db 0; got a command for db " + db, null, false));
         }
         int slot = routingKey == null ? -1 : SlotHash.slot(routingKey);
         synchronized (this) {
@@ -77,7 +89,7 @@ public final class ClusterLane implements Lane {
                 resolveLocked();
             }
             Cmd c = new Cmd(seq++, slot, args);
-            NodeAddress to;
+            HostAndPort to;
             if (slot < 0) {
                 to = anyMaster();
             } else {
@@ -102,7 +114,7 @@ public final class ClusterLane implements Lane {
             resolveLocked();
         }
         List<CompletableFuture<RespReply>> out = new ArrayList<>();
-        for (NodeAddress m : router.topology().masters()) {
+        for (HostAndPort m : router.topology().masters()) {
             try {
                 commands.increment();
                 out.add(connection(m).send(args));
@@ -111,6 +123,11 @@ public final class ClusterLane implements Lane {
             }
         }
         return out;
+    }
+
+    @Override
+    public String endpoint() {
+        return router.endpoint();
     }
 
     @Override
@@ -126,38 +143,38 @@ public final class ClusterLane implements Lane {
     @Override
     public void close() {
         closed = true;
-        for (RespConnection c : conns.values()) {
+        for (TargetConnection c : conns.values()) {
             c.close();
         }
         conns.clear();
         Cmd c;
         while ((c = parked.poll()) != null) {
-            fail(c, new ConnectionException(name + ": Redis Cluster lane closed"));
+            fail(c, new TargetConnectionException(router.endpoint(), name + ": Redis Cluster lane closed", null));
         }
     }
 
     // ------------------------------------------------------------------ sending
 
-    private NodeAddress anyMaster() {
-        List<NodeAddress> m = router.topology().masters();
+    private HostAndPort anyMaster() {
+        List<HostAndPort> m = router.topology().masters();
         return m.isEmpty() ? null : m.get(0);
     }
 
-    private RespConnection connection(NodeAddress node) {
+    private TargetConnection connection(HostAndPort node) {
         if (closed) {
-            throw new ConnectionException(name + ": Redis Cluster lane closed");
+            throw new TargetConnectionException(router.endpoint(), name + ": Redis Cluster lane closed", null);
         }
-        RespConnection c = conns.computeIfAbsent(node, n -> router.connect(n, name + "@" + n));
+        TargetConnection c = conns.computeIfAbsent(node, n -> router.connect(n, name + "@" + n));
         if (closed) { // closed while connecting: close() may not have seen this connection
             c.close();
-            throw new ConnectionException(name + ": Redis Cluster lane closed");
+            throw new TargetConnectionException(router.endpoint(), name + ": Redis Cluster lane closed", null);
         }
         return c;
     }
 
     /** Sends one attempt of {@code c}; called with the lane's lock held. */
-    private void attempt(Cmd c, NodeAddress node, boolean asking) {
-        RespConnection conn;
+    private void attempt(Cmd c, HostAndPort node, boolean asking) {
+        TargetConnection conn;
         try {
             conn = connection(node);
         } catch (RuntimeException e) {
@@ -236,7 +253,7 @@ public final class ClusterLane implements Lane {
             resolveRounds();
         } catch (Throwable t) {
             failParked(t instanceof RuntimeException ? t
-                    : new RedisClusterException(name + ": resolving redirects failed: " + t, t));
+                    : new TargetClusterException(router.endpoint(), name + ": resolving redirects failed: " + t, t));
             throw t;
         }
     }
@@ -244,17 +261,17 @@ public final class ClusterLane implements Lane {
     private void resolveRounds() {
         while (!parked.isEmpty()) {
             if (closed || Thread.currentThread().isInterrupted()) {
-                failParked(new ConnectionException(name + ": Redis Cluster lane closed"));
+                failParked(new TargetConnectionException(router.endpoint(), name + ": Redis Cluster lane closed", null));
                 return;
             }
             long deadline = System.nanoTime() + router.retryTimeout().toNanos();
             while (inFlight.get() > 0) {
                 if (closed) {
-                    failParked(new ConnectionException(name + ": Redis Cluster lane closed"));
+                    failParked(new TargetConnectionException(router.endpoint(), name + ": Redis Cluster lane closed", null));
                     return;
                 }
                 if (System.nanoTime() > deadline) {
-                    failParked(new RedisClusterException(name + ": " + inFlight.get()
+                    failParked(new TargetClusterException(router.endpoint(), name + ": " + inFlight.get()
                             + " commands unanswered for " + router.retryTimeout().toSeconds()
                             + " s while resolving redirects"));
                     return;
@@ -318,7 +335,7 @@ public final class ClusterLane implements Lane {
         boolean redirect = e.kind() == ErrorKind.MOVED || e.kind() == ErrorKind.ASK;
         if (redirect && c.redirects > router.maxRedirects()
                 || now - c.firstRedirectNanos > router.retryTimeout().toNanos()) {
-            fail(c, new RedisClusterException(name + ": gave up on " + c.commandName() + " after " + c.redirects
+            fail(c, new TargetClusterException(String.valueOf(c.node), name + ": gave up on " + c.commandName() + " after " + c.redirects
                     + " redirects/retries in " + TimeUnit.NANOSECONDS.toMillis(now - c.firstRedirectNanos)
                     + " ms; last reply: " + e.message()));
             return;
@@ -327,10 +344,10 @@ public final class ClusterLane implements Lane {
             case MOVED, ASK -> {
                 Redirect rd = e.redirect().orElse(null);
                 if (rd == null) {
-                    fail(c, new RedisClusterException(name + ": unreadable redirect: " + e.message()));
+                    fail(c, new TargetClusterException(String.valueOf(c.node), name + ": unreadable redirect: " + e.message()));
                     return;
                 }
-                NodeAddress to = new NodeAddress(rd.host().isEmpty() ? c.node.host() : rd.host(), rd.port());
+                HostAndPort to = new HostAndPort(rd.host().isEmpty() ? c.node.host() : rd.host(), rd.port());
                 if (e.kind() == ErrorKind.MOVED) {
                     router.moved.increment();
                     router.moved(rd.slot(), to);
@@ -345,13 +362,13 @@ public final class ClusterLane implements Lane {
                     // a later command of the slot already ran (CLUSTERDOWN/LOADING/TRYAGAIN hit only part
                     // of the pipeline): re-sending would reorder writes; fail, so the session resumes from
                     // the last acknowledged position and replays both in order
-                    fail(c, new RedisClusterException(name + ": " + c.commandName() + " refused ("
+                    fail(c, new TargetClusterException(String.valueOf(c.node), name + ": " + c.commandName() + " refused ("
                             + e.message() + ") after a later command of slot " + c.slot
                             + " already ran; not re-sent out of order"));
                     return;
                 }
                 router.retried.increment();
-                NodeAddress to = e.kind() == ErrorKind.CLUSTERDOWN && c.slot >= 0 ? router.topology().owner(c.slot)
+                HostAndPort to = e.kind() == ErrorKind.CLUSTERDOWN && c.slot >= 0 ? router.topology().owner(c.slot)
                         : c.node;
                 if (to == null) {
                     to = c.node != null ? c.node : anyMaster();
@@ -378,7 +395,7 @@ public final class ClusterLane implements Lane {
         final int slot;
         final List<byte[]> args;
         final CompletableFuture<RespReply> done = new CompletableFuture<>();
-        NodeAddress node;
+        HostAndPort node;
         volatile ErrorReply reply;
         int redirects;
         long firstRedirectNanos;

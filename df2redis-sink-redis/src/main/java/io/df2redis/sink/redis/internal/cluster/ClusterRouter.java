@@ -1,9 +1,10 @@
 package io.df2redis.sink.redis.internal.cluster;
 
+import io.df2redis.protocol.net.HostAndPort;
 import io.df2redis.protocol.resp.ErrorReply;
 import io.df2redis.protocol.resp.RespReply;
-import io.df2redis.sink.redis.RedisClusterException;
-import io.df2redis.sink.redis.internal.RespConnection;
+import io.df2redis.sink.redis.TargetClusterException;
+import io.df2redis.sink.redis.internal.TargetConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,13 +27,18 @@ import java.util.function.BiFunction;
  * or {@code CLUSTER SLOTS} on servers without it), single-slot updates from {@code MOVED}
  * redirects, the worker threads that resolve redirects off the event loops, and the counters.
  * Every {@link ClusterLane} of a sink shares one router.
+ *
+ * <p>Thread ownership: thread-safe. {@code topology} is volatile and replaced under this object's
+ * monitor (a {@code MOVED} update) or after a refresh; refreshes run one at a time under
+ * {@code refreshLock} (on the session thread at open, on the timer thread when requested);
+ * {@code workers} run redirect resolution of the lanes; the counters are {@link LongAdder}s.
  */
 public final class ClusterRouter implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ClusterRouter.class);
     private static final long MIN_REFRESH_GAP_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
 
-    private final List<NodeAddress> seeds;
-    private final BiFunction<NodeAddress, String, RespConnection> connector;
+    private final List<HostAndPort> seeds;
+    private final BiFunction<HostAndPort, String, TargetConnection> connector;
     private final boolean tls;
     private final int maxRedirects;
     private final Duration retryTimeout;
@@ -53,7 +59,7 @@ public final class ClusterRouter implements AutoCloseable {
     /**
      * @param connector opens an authenticated connection to a node (blocking; never called on an event loop)
      */
-    public ClusterRouter(List<NodeAddress> seeds, BiFunction<NodeAddress, String, RespConnection> connector,
+    public ClusterRouter(List<HostAndPort> seeds, BiFunction<HostAndPort, String, TargetConnection> connector,
                          boolean tls, int maxRedirects, Duration retryTimeout, Duration callTimeout) {
         if (seeds.isEmpty()) {
             throw new IllegalArgumentException("no cluster seed node");
@@ -77,6 +83,11 @@ public final class ClusterRouter implements AutoCloseable {
         });
     }
 
+    /** The cluster for messages: its seed nodes, {@code host:port,host:port}. */
+    public String endpoint() {
+        return seeds.stream().map(HostAndPort::toString).collect(java.util.stream.Collectors.joining(","));
+    }
+
     /** The current slot map. */
     public ClusterTopology topology() {
         return topology;
@@ -91,7 +102,7 @@ public final class ClusterRouter implements AutoCloseable {
     }
 
     /** Opens an authenticated connection to a node. */
-    RespConnection connect(NodeAddress node, String name) {
+    TargetConnection connect(HostAndPort node, String name) {
         return connector.apply(node, name);
     }
 
@@ -113,10 +124,10 @@ public final class ClusterRouter implements AutoCloseable {
     }
 
     private ClusterTopology refreshLocked() {
-        Set<NodeAddress> candidates = new LinkedHashSet<>(topology.masters());
+        Set<HostAndPort> candidates = new LinkedHashSet<>(topology.masters());
         candidates.addAll(seeds);
         List<String> failures = new ArrayList<>();
-        for (NodeAddress n : candidates) {
+        for (HostAndPort n : candidates) {
             try {
                 ClusterTopology t = read(n);
                 if (t.masters().isEmpty()) {
@@ -136,7 +147,7 @@ public final class ClusterRouter implements AutoCloseable {
                 failures.add(n + ": " + e.getMessage());
             }
         }
-        throw new RedisClusterException("cannot read the Redis Cluster topology: " + String.join("; ", failures));
+        throw new TargetClusterException(endpoint(), "cannot read the Redis Cluster topology: " + String.join("; ", failures));
     }
 
     /** Asks for a refresh soon (at most one queued, at most one per 500 ms), on the timer thread. */
@@ -160,7 +171,7 @@ public final class ClusterRouter implements AutoCloseable {
     }
 
     /** Records a {@code MOVED}: the slot is served by {@code node} now; a full refresh follows. */
-    synchronized void moved(int slot, NodeAddress node) {
+    synchronized void moved(int slot, HostAndPort node) {
         ClusterTopology t = topology.withSlot(slot, node);
         if (t != topology) {
             topology = t;
@@ -168,14 +179,14 @@ public final class ClusterRouter implements AutoCloseable {
         }
     }
 
-    private ClusterTopology read(NodeAddress n) {
-        RespConnection c = connect(n, "topology");
+    private ClusterTopology read(HostAndPort n) {
+        TargetConnection c = connect(n, "topology");
         try {
             RespReply r = call(c, "CLUSTER", "SHARDS");
             if (r instanceof ErrorReply e) {
                 RespReply slots = call(c, "CLUSTER", "SLOTS");
                 if (slots instanceof ErrorReply e2) {
-                    throw new RedisClusterException("CLUSTER SLOTS: " + e2.message()
+                    throw new TargetClusterException(n.toString(), "CLUSTER SLOTS: " + e2.message()
                             + " (CLUSTER SHARDS: " + e.message() + ") — is this a cluster node?");
                 }
                 return ClusterTopology.fromSlots(slots, n);
@@ -186,7 +197,7 @@ public final class ClusterRouter implements AutoCloseable {
         }
     }
 
-    private RespReply call(RespConnection c, String... args) {
+    private RespReply call(TargetConnection c, String... args) {
         List<byte[]> a = new ArrayList<>();
         for (String s : args) {
             a.add(s.getBytes(StandardCharsets.UTF_8));
@@ -195,9 +206,9 @@ public final class ClusterRouter implements AutoCloseable {
             return c.send(a).get(callTimeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new RedisClusterException("interrupted reading the cluster topology");
+            throw new TargetClusterException(c.endpoint(), "interrupted reading the cluster topology");
         } catch (Exception e) {
-            throw new RedisClusterException(String.join(" ", args) + " failed: " + e.getMessage(), e);
+            throw new TargetClusterException(c.endpoint(), String.join(" ", args) + " failed: " + e.getMessage(), e);
         }
     }
 

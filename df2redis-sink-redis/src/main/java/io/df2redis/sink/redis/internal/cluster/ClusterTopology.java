@@ -1,5 +1,6 @@
 package io.df2redis.sink.redis.internal.cluster;
 
+import io.df2redis.protocol.net.HostAndPort;
 import io.df2redis.protocol.resp.ArrayReply;
 import io.df2redis.protocol.resp.BulkString;
 import io.df2redis.protocol.resp.IntegerReply;
@@ -19,13 +20,13 @@ import java.util.Set;
  * at the address of the node that answered, as Redis documents for its own announcements.
  */
 public final class ClusterTopology {
-    private final NodeAddress[] owners;
-    private final List<NodeAddress> masters;
+    private final HostAndPort[] owners;
+    private final List<HostAndPort> masters;
 
-    private ClusterTopology(NodeAddress[] owners) {
+    private ClusterTopology(HostAndPort[] owners) {
         this.owners = owners;
-        Set<NodeAddress> m = new LinkedHashSet<>();
-        for (NodeAddress n : owners) {
+        Set<HostAndPort> m = new LinkedHashSet<>();
+        for (HostAndPort n : owners) {
             if (n != null) {
                 m.add(n);
             }
@@ -35,23 +36,23 @@ public final class ClusterTopology {
 
     /** A topology with no slot assigned. */
     public static ClusterTopology empty() {
-        return new ClusterTopology(new NodeAddress[SlotHash.SLOTS]);
+        return new ClusterTopology(new HostAndPort[SlotHash.SLOTS]);
     }
 
     /** The master serving a slot, or null when no node serves it. */
-    public NodeAddress owner(int slot) {
+    public HostAndPort owner(int slot) {
         return owners[slot];
     }
 
     /** Every master that serves at least one slot, in slot order of first appearance. */
-    public List<NodeAddress> masters() {
+    public List<HostAndPort> masters() {
         return masters;
     }
 
     /** Slots served by no master. */
     public int unassignedSlots() {
         int n = 0;
-        for (NodeAddress a : owners) {
+        for (HostAndPort a : owners) {
             if (a == null) {
                 n++;
             }
@@ -60,11 +61,11 @@ public final class ClusterTopology {
     }
 
     /** This topology with one slot moved (a {@code MOVED} redirect). */
-    public ClusterTopology withSlot(int slot, NodeAddress node) {
+    public ClusterTopology withSlot(int slot, HostAndPort node) {
         if (node.equals(owners[slot])) {
             return this;
         }
-        NodeAddress[] o = owners.clone();
+        HostAndPort[] o = owners.clone();
         o[slot] = node;
         return new ClusterTopology(o);
     }
@@ -76,11 +77,11 @@ public final class ClusterTopology {
      * @param answeredBy the node that answered (for nodes announced without an address)
      * @param tls whether to use each node's {@code tls-port}
      */
-    public static ClusterTopology fromShards(RespReply reply, NodeAddress answeredBy, boolean tls) {
-        NodeAddress[] owners = new NodeAddress[SlotHash.SLOTS];
+    public static ClusterTopology fromShards(RespReply reply, HostAndPort answeredBy, boolean tls) {
+        HostAndPort[] owners = new HostAndPort[SlotHash.SLOTS];
         for (RespReply shard : elements(reply, "CLUSTER SHARDS")) {
             Map<String, RespReply> s = fields(shard);
-            NodeAddress master = null;
+            HostAndPort master = null;
             for (RespReply node : elements(s.get("nodes"), "shard nodes")) {
                 Map<String, RespReply> n = fields(node);
                 if (!"master".equals(text(n.get("role"))) || "failed".equals(text(n.get("health")))) {
@@ -94,7 +95,7 @@ public final class ClusterTopology {
                 if (host == null) {
                     host = usable(text(n.get("ip")));
                 }
-                master = new NodeAddress(host == null ? answeredBy.host() : host, (int) port);
+                master = new HostAndPort(host == null ? answeredBy.host() : host, (int) port);
             }
             List<RespReply> slots = elements(s.get("slots"), "shard slots");
             if (master == null) {
@@ -108,8 +109,8 @@ public final class ClusterTopology {
     }
 
     /** Parses a {@code CLUSTER SLOTS} reply: {@code [start, end, [host, port, id, …], replicas…]…}. */
-    public static ClusterTopology fromSlots(RespReply reply, NodeAddress answeredBy) {
-        NodeAddress[] owners = new NodeAddress[SlotHash.SLOTS];
+    public static ClusterTopology fromSlots(RespReply reply, HostAndPort answeredBy) {
+        HostAndPort[] owners = new HostAndPort[SlotHash.SLOTS];
         for (RespReply range : elements(reply, "CLUSTER SLOTS")) {
             List<RespReply> r = elements(range, "slot range");
             if (r.size() < 3) {
@@ -120,13 +121,13 @@ public final class ClusterTopology {
                 throw new IllegalArgumentException("CLUSTER SLOTS master without host and port: " + r.get(2));
             }
             String host = m.isEmpty() ? null : usable(text(m.get(0)));
-            NodeAddress master = new NodeAddress(host == null ? answeredBy.host() : host, (int) number(m.get(1)));
+            HostAndPort master = new HostAndPort(host == null ? answeredBy.host() : host, (int) number(m.get(1)));
             assign(owners, number(r.get(0)), number(r.get(1)), master);
         }
         return new ClusterTopology(owners);
     }
 
-    private static void assign(NodeAddress[] owners, long from, long to, NodeAddress n) {
+    private static void assign(HostAndPort[] owners, long from, long to, HostAndPort n) {
         if (from < 0 || to >= SlotHash.SLOTS || from > to) {
             throw new IllegalArgumentException("bad slot range " + from + "-" + to);
         }
@@ -192,8 +193,8 @@ public final class ClusterTopology {
     /** For logs: masters and how many slots each serves. */
     @Override
     public String toString() {
-        Map<NodeAddress, Integer> count = new java.util.LinkedHashMap<>();
-        for (NodeAddress a : owners) {
+        Map<HostAndPort, Integer> count = new java.util.LinkedHashMap<>();
+        for (HostAndPort a : owners) {
             if (a != null) {
                 count.merge(a, 1, Integer::sum);
             }

@@ -1,5 +1,6 @@
 package io.df2redis.sink.redis.internal.cluster;
 
+import io.df2redis.protocol.net.HostAndPort;
 import io.df2redis.protocol.resp.ArrayReply;
 import io.df2redis.protocol.resp.BulkString;
 import io.df2redis.protocol.resp.IntegerReply;
@@ -98,16 +99,16 @@ class ClusterRoutingTest {
                                 "health", "online"))),
                 arr("slots", arr(301, 16383), "nodes", arr(
                         arr("id", "d", "port", 7003, "endpoint", "x", "role", "master", "health", "failed"))));
-        NodeAddress answered = new NodeAddress("seed.host", 6379);
+        HostAndPort answered = new HostAndPort("seed.host", 6379);
         ClusterTopology t = ClusterTopology.fromShards(shards, answered, false);
-        assertThat(t.owner(0)).isEqualTo(new NodeAddress("10.0.0.1", 7000));
-        assertThat(t.owner(250)).isEqualTo(new NodeAddress("10.0.0.1", 7000));
-        assertThat(t.owner(150)).as("announced without an address").isEqualTo(new NodeAddress("seed.host", 7002));
+        assertThat(t.owner(0)).isEqualTo(new HostAndPort("10.0.0.1", 7000));
+        assertThat(t.owner(250)).isEqualTo(new HostAndPort("10.0.0.1", 7000));
+        assertThat(t.owner(150)).as("announced without an address").isEqualTo(new HostAndPort("seed.host", 7002));
         assertThat(t.owner(5000)).as("failed master").isNull();
         assertThat(t.unassignedSlots()).isEqualTo(16383 - 301 + 1);
         assertThat(t.masters()).hasSize(2);
         assertThat(ClusterTopology.fromShards(shards, answered, true).owner(150).port()).isEqualTo(8002);
-        ClusterTopology moved = t.withSlot(0, new NodeAddress("10.0.0.9", 1));
+        ClusterTopology moved = t.withSlot(0, new HostAndPort("10.0.0.9", 1));
         assertThat(moved.owner(0).host()).isEqualTo("10.0.0.9");
         assertThat(t.owner(0).host()).as("immutable").isEqualTo("10.0.0.1");
     }
@@ -116,13 +117,13 @@ class ClusterRoutingTest {
     void clusterSlots() {
         RespReply slots = arr(arr(0, 8191, arr("127.0.0.1", 7000, "id1"), arr("127.0.0.1", 7003, "id4")),
                 arr(8192, 16383, arr("", 7001, "id2")));
-        ClusterTopology t = ClusterTopology.fromSlots(slots, new NodeAddress("h", 1));
-        assertThat(t.owner(8191)).isEqualTo(new NodeAddress("127.0.0.1", 7000));
-        assertThat(t.owner(8192)).isEqualTo(new NodeAddress("h", 7001));
+        ClusterTopology t = ClusterTopology.fromSlots(slots, new HostAndPort("h", 1));
+        assertThat(t.owner(8191)).isEqualTo(new HostAndPort("127.0.0.1", 7000));
+        assertThat(t.owner(8192)).isEqualTo(new HostAndPort("h", 7001));
         assertThat(t.unassignedSlots()).isZero();
-        assertThatThrownBy(() -> ClusterTopology.fromSlots(arr(arr(5, 3, arr("h", 1))), new NodeAddress("h", 1)))
+        assertThatThrownBy(() -> ClusterTopology.fromSlots(arr(arr(5, 3, arr("h", 1))), new HostAndPort("h", 1)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("bad slot range");
-        assertThatThrownBy(() -> ClusterTopology.fromSlots(arr(arr(0, 99999, arr("h", 1))), new NodeAddress("h", 1)))
+        assertThatThrownBy(() -> ClusterTopology.fromSlots(arr(arr(0, 99999, arr("h", 1))), new HostAndPort("h", 1)))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 
@@ -131,8 +132,8 @@ class ClusterRoutingTest {
     void arbitraryRepliesNeverEscapeAsOtherExceptions(@ForAll("replies") RespReply r) {
         for (int mode = 0; mode < 2; mode++) {
             try {
-                ClusterTopology t = mode == 0 ? ClusterTopology.fromShards(r, new NodeAddress("h", 1), false)
-                        : ClusterTopology.fromSlots(r, new NodeAddress("h", 1));
+                ClusterTopology t = mode == 0 ? ClusterTopology.fromShards(r, new HostAndPort("h", 1), false)
+                        : ClusterTopology.fromSlots(r, new HostAndPort("h", 1));
                 assertThat(t.unassignedSlots()).isBetween(0, 16384);
             } catch (IllegalArgumentException expected) {
                 assertThat(expected.getMessage()).isNotBlank();

@@ -1,0 +1,102 @@
+package io.df2redis.sink.redis.internal;
+
+import io.df2redis.protocol.resp.RespReply;
+import io.df2redis.sink.redis.UnsupportedData;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Where the translators of one {@link FlowWriter} put their commands: through the flow's
+ * {@link Lane}, with the source db mapped to the target db, each command's reply registered with
+ * the current event's {@link Ack}, and what Redis cannot hold handed to the sink's policy.
+ *
+ * <p>Thread ownership: confined to the thread applying the flow's current event (the
+ * {@link FlowWriter}'s lock); {@code ack} is set per event by the writer.
+ */
+final class CommandSender {
+    private final Lane lane;
+    private final FlowWriter.Host host;
+    private final DbMapping dbs;
+    private Ack ack;
+
+    CommandSender(Lane lane, FlowWriter.Host host, DbMapping dbs) {
+        this.lane = lane;
+        this.host = host;
+        this.dbs = dbs;
+    }
+
+    Lane lane() {
+        return lane;
+    }
+
+    FlowWriter.Host host() {
+        return host;
+    }
+
+    DbMapping dbs() {
+        return dbs;
+    }
+
+    /** The event being applied (set by the writer, null between events). */
+    void ack(Ack a) {
+        this.ack = a;
+    }
+
+    void cmd(int onDb, byte[] key, byte[]... args) {
+        send(onDb, key, List.of(args));
+    }
+
+    /** Sends one command about {@code key} (the routing key on a cluster) of source db {@code onDb}. */
+    void send(int onDb, byte[] key, List<byte[]> args) {
+        if (ack.failed()) {
+            return; // the event already failed: send nothing more for it
+        }
+        int d = dbs.target(onDb, key, lane.cluster());
+        host.wrote(d);
+        ack.register(lane.send(d, key, args), new String(args.get(0), StandardCharsets.UTF_8).toUpperCase(Locale.ROOT),
+                key == null ? null : new String(key, StandardCharsets.UTF_8), d);
+    }
+
+    /** Sends a command of source db {@code onDb} to every master. */
+    void broadcast(int onDb, String name, List<byte[]> args) {
+        if (ack.failed()) {
+            return;
+        }
+        broadcastTo(dbs.target(onDb, null, lane.cluster()), name, args);
+    }
+
+    /** Sends a command into target db {@code d} of every master. */
+    void broadcastTo(int d, String name, List<byte[]> args) {
+        host.wrote(d);
+        for (CompletableFuture<RespReply> f : lane.broadcast(d, args)) {
+            ack.register(f, name, null, d);
+        }
+    }
+
+    /** Hands data Redis cannot hold to the sink's policy; throws under {@code FAIL}. */
+    void unsupported(byte[] key, int onDb, String type, String reason) {
+        RuntimeException e = host.unsupported(new UnsupportedData(key, onDb, type, reason));
+        if (e != null) {
+            throw e;
+        }
+    }
+
+    static List<byte[]> with(List<byte[]> head, List<byte[]> tail) {
+        List<byte[]> a = new ArrayList<>(head.size() + tail.size());
+        a.addAll(head);
+        a.addAll(tail);
+        return a;
+    }
+
+    static boolean eq(byte[] a, String s) {
+        return new String(a, StandardCharsets.UTF_8).equalsIgnoreCase(s);
+    }
+
+    static byte[] b(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+}
