@@ -2,7 +2,7 @@ package io.df2redis.replica;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.df2redis.protocol.inspect.FlowRecorder;
+import io.df2redis.tools.inspect.FlowRecorder;
 import io.df2redis.protocol.rdb.EntrySummary;
 import io.df2redis.protocol.rdb.RdbEntry;
 import io.df2redis.protocol.rdb.ValueBatch;

@@ -1,6 +1,6 @@
 package io.df2redis.replica;
 
-import io.df2redis.protocol.inspect.BlockingRespClient;
+import io.df2redis.tools.SyncRespClient;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.df2redis.replica.e2e.Datasets;
@@ -226,7 +226,7 @@ class EmbeddedMasterReplicationIT {
                         io.df2redis.protocol.rdb.RdbValue.string("value-" + i + "-padding-padding-padding")));
             }
             KeyspaceModel model = new KeyspaceModel();
-            try (Replicator r = replicator(m).listener(model).build(); BlockingRespClient c = new BlockingRespClient(m.host(),
+            try (Replicator r = replicator(m).listener(model).build(); SyncRespClient c = SyncRespClient.connect(m.host(),
                     m.port(), null, null)) {
                 r.start();
                 CapturedCaseReplicationIT.awaitTrue(() -> r.state() == ReplicationState.FULL_SYNC, "full sync");
@@ -251,8 +251,8 @@ class EmbeddedMasterReplicationIT {
                 .lsnInterval(Duration.ofMillis(200)).start()) {
             m.write("SET", "before", "1");
             KeyspaceModel model = new KeyspaceModel();
-            try (Replicator r = replicator(m).listener(model).build(); BlockingRespClient c =
-                    new BlockingRespClient(m.host(), m.port(), null, null)) {
+            try (Replicator r = replicator(m).listener(model).build(); SyncRespClient c =
+                    SyncRespClient.connect(m.host(), m.port(), null, null)) {
                 r.start();
                 assertThat(r.awaitStableSync(WAIT)).isTrue();
                 for (int i = 0; i < 200; i++) {
@@ -314,7 +314,7 @@ class EmbeddedMasterReplicationIT {
                     errors.add(error);
                 }
             };
-            try (Replicator r = replicator(m).listener(model).build(); BlockingRespClient c = new BlockingRespClient(m.host(),
+            try (Replicator r = replicator(m).listener(model).build(); SyncRespClient c = SyncRespClient.connect(m.host(),
                     m.port(), null, null)) {
                 r.start();
                 CapturedCaseReplicationIT.awaitTrue(() -> r.state() == ReplicationState.FULL_SYNC, "full sync");
@@ -345,7 +345,7 @@ class EmbeddedMasterReplicationIT {
                 }
             };
             try (Replicator r = replicator(m).listener(model).build()) {
-                BlockingRespClient c = new BlockingRespClient(m.host(), m.port(), null, null);
+                SyncRespClient c = SyncRespClient.connect(m.host(), m.port(), null, null);
                 r.start();
                 assertThat(r.awaitStableSync(WAIT)).isTrue();
                 for (int i = 0; i < 100; i++) {
@@ -355,7 +355,7 @@ class EmbeddedMasterReplicationIT {
                 if (masterRestarts) {
                     m.restart(); // new master id: the replica must start over with a full sync
                     c.close();
-                    c = new BlockingRespClient(m.host(), m.port(), null, null);
+                    c = SyncRespClient.connect(m.host(), m.port(), null, null);
                 } else {
                     m.dropFlowAfterBytes(1, 0); // cut flow 1 at its next write
                 }

@@ -1,6 +1,6 @@
 package io.df2redis.scenarios;
 
-import io.df2redis.protocol.inspect.BlockingRespClient;
+import io.df2redis.tools.SyncRespClient;
 import io.df2redis.replica.ReplicationState;
 import io.df2redis.testkit.CompressionMode;
 import io.df2redis.testkit.dragonfly.DragonflySpec;
@@ -39,7 +39,7 @@ class BigValuesIT {
                 .snapshotEgressLimit(512 * 1024).build();
         try (DragonflyUnderTest m = DragonflyUnderTest.start(kind, spec);
              Target target = Target.standalone();
-             BlockingRespClient c = m.client()) {
+             SyncRespClient c = m.client()) {
             for (int k = 0; k < 6; k++) {
                 List<String> elems = new ArrayList<>();
                 List<String> pairs = new ArrayList<>();

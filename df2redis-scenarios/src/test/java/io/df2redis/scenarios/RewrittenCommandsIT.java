@@ -1,6 +1,6 @@
 package io.df2redis.scenarios;
 
-import io.df2redis.protocol.inspect.BlockingRespClient;
+import io.df2redis.tools.SyncRespClient;
 import io.df2redis.replica.ReplicationState;
 import io.df2redis.testkit.dragonfly.DragonflySpec;
 import io.df2redis.testkit.dragonfly.DragonflyUnderTest;
@@ -39,7 +39,7 @@ class RewrittenCommandsIT {
         Random rnd = new Random(shards);
         try (DragonflyUnderTest m = DragonflyUnderTest.start(kind, spec);
              Target target = Target.standalone();
-             BlockingRespClient c = m.client()) {
+             SyncRespClient c = m.client()) {
             Data.strings(c, "bulk:", 3000);
             for (int r = 0; r < 5; r++) {
                 Rewrites.round(c, r, rnd);

@@ -1,6 +1,6 @@
 package io.df2redis.testkit;
 
-import io.df2redis.protocol.inspect.KeyspaceCollector;
+import io.df2redis.tools.inspect.KeyspaceCollector;
 import io.df2redis.protocol.rdb.RdbDecoder;
 import io.df2redis.protocol.rdb.RdbEncoder;
 import io.df2redis.protocol.rdb.RdbKeyValue;

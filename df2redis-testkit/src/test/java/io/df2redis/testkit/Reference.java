@@ -1,7 +1,7 @@
 package io.df2redis.testkit;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.df2redis.protocol.inspect.FlowRecorder;
+import io.df2redis.tools.inspect.FlowRecorder;
 import io.df2redis.protocol.rdb.RdbDecoder;
 import io.df2redis.protocol.rdb.RdbEncoder;
 import io.df2redis.protocol.rdb.RdbKeyValue;

@@ -1,6 +1,6 @@
 package io.df2redis.examples.cli;
 
-import io.df2redis.protocol.inspect.KeyspaceCollector;
+import io.df2redis.tools.inspect.KeyspaceCollector;
 import io.df2redis.protocol.rdb.EntrySummary;
 import io.df2redis.protocol.rdb.RdbEntry;
 import io.df2redis.protocol.rdb.RdbKeyValue;

@@ -1,6 +1,6 @@
 package io.df2redis.examples.cli;
 
-import io.df2redis.protocol.inspect.KeyspaceReader;
+import io.df2redis.tools.inspect.KeyspaceReader;
 import io.df2redis.protocol.rdb.RdbKeyValue;
 import io.df2redis.protocol.rdb.RdbValue;
 import io.df2redis.protocol.rdb.StreamId;

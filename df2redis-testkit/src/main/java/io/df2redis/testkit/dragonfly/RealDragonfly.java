@@ -1,6 +1,6 @@
 package io.df2redis.testkit.dragonfly;
 
-import io.df2redis.protocol.inspect.BlockingRespClient;
+import io.df2redis.tools.SyncRespClient;
 import io.df2redis.protocol.resp.ErrorReply;
 import io.df2redis.protocol.resp.RespReply;
 import io.df2redis.testkit.EmbeddedDragonflyMaster;
@@ -105,12 +105,12 @@ public final class RealDragonfly implements DragonflyUnderTest {
             d.awaitPing(Duration.ofSeconds(30));
             if (!startsFresh()) {
                 d.requireMatching(spec);
-                try (BlockingRespClient c = d.client()) {
+                try (SyncRespClient c = d.client()) {
                     c.ok("FLUSHALL");
                 }
             }
             if (spec.aclUser() != null) {
-                try (BlockingRespClient c = d.client()) {
+                try (SyncRespClient c = d.client()) {
                     c.ok("ACL", "SETUSER", spec.aclUser(), "on", ">" + spec.aclPassword(), "~*", "+@all");
                 }
             }
@@ -177,12 +177,12 @@ public final class RealDragonfly implements DragonflyUnderTest {
                     last = e;
                 }
             } else {
-                try (BlockingRespClient c = client()) {
+                try (SyncRespClient c = client()) {
                     RespReply r = c.call("PING");
                     if (!(r instanceof ErrorReply e) || !e.message().startsWith("LOADING")) {
                         return;
                     }
-                } catch (IOException e) {
+                } catch (IOException | io.df2redis.protocol.client.RespClientException e) {
                     last = e;
                 }
             }
