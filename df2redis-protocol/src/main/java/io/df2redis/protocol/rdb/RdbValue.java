@@ -21,14 +21,17 @@ import java.util.Set;
  * <p><b>Why one file.</b> {@code RdbValue} is a sealed sum type: each variant is a small nested
  * record ({@link StringValue}, {@link ListValue}, {@link SetValue}, {@link ZSetValue},
  * {@link HashValue}, {@link StreamValue}, {@link JsonValue}, the filters, {@link ModuleValue}),
- * with the factories beside them. The nested names ({@code RdbValue.HashValue}…) are public API,
+ * with the factories beside them (module ids and opcode streams are {@link ModuleIds}' and
+ * {@link ModuleOpcodes}'). The nested names ({@code RdbValue.HashValue}…) are public API,
  * and the permitted variants are best read together; the variants hold data and validation
  * only, the encoding lives in {@link RdbEncoder}.
  */
 public sealed interface RdbValue {
 
-    /** The RDB types that can hold this value. */
-    Set<RdbType> types();
+    /** The RDB types that can hold this value (by default only {@link #defaultType()}). */
+    default Set<RdbType> types() {
+        return EnumSet.of(defaultType());
+    }
 
     /** The type Dragonfly v1.40 would write for this value (spec §4.7). */
     RdbType defaultType();
@@ -38,36 +41,42 @@ public sealed interface RdbValue {
         return types().contains(type);
     }
 
-    // ------------------------------------------------------------------ factories
-
+    /** A string value of {@code bytes}. */
     static StringValue string(byte[] bytes) {
         return new StringValue(bytes);
     }
 
+    /** A string value of the UTF-8 bytes of {@code text}. */
     static StringValue string(String text) {
         return new StringValue(utf8(text));
     }
 
+    /** A list of {@code elements}, in order. */
     static ListValue list(List<byte[]> elements) {
         return new ListValue(elements);
     }
 
+    /** A list of the UTF-8 bytes of {@code elements}, in order. */
     static ListValue list(String... elements) {
         return new ListValue(utf8(elements));
     }
 
+    /** A set of {@code members}, without expiries. */
     static SetValue set(List<byte[]> members) {
         return new SetValue(members, null);
     }
 
+    /** A set of the UTF-8 bytes of {@code members}, without expiries. */
     static SetValue set(String... members) {
         return new SetValue(utf8(members), null);
     }
 
+    /** A sorted set: {@code members} with their {@code scores}, in the order given. */
     static ZSetValue zset(List<byte[]> members, double[] scores) {
         return new ZSetValue(members, scores);
     }
 
+    /** A hash of {@code fields} and their {@code values}, without expiries. */
     static HashValue hash(List<byte[]> fields, List<byte[]> values) {
         return new HashValue(fields, values, null);
     }
@@ -86,8 +95,21 @@ public sealed interface RdbValue {
         return new HashValue(f, v, null);
     }
 
+    /** A JSON value of the UTF-8 bytes of {@code text}. */
     static JsonValue json(String text) {
         return new JsonValue(utf8(text));
+    }
+
+    /** Whether {@code expiries} (null for none) holds an expiry (a value ≥ 0). */
+    private static boolean anyExpiry(long[] expiries) {
+        if (expiries != null) {
+            for (long e : expiries) {
+                if (e >= 0) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private static byte[] utf8(String s) {
@@ -101,8 +123,6 @@ public sealed interface RdbValue {
         }
         return out;
     }
-
-    // ------------------------------------------------------------------ values
 
     /** A string (type 0). */
     record StringValue(byte[] bytes) implements RdbValue {
@@ -140,7 +160,7 @@ public sealed interface RdbValue {
 
     /**
      * A set (types 2, 11, 20, 32). {@code expireAtSeconds} is null, or per member its absolute
-     * expiry in Unix seconds (-1 for none; others must be ≥ {@link RdbEncoder#MEMBER_EXPIRY_BASE});
+     * expiry in Unix seconds (-1 for none; others must be ≥ {@link RdbOpcodes#MEMBER_EXPIRY_BASE});
      * only SET_WITH_EXPIRY can carry expiries. SET_INTSET needs canonical decimal integers.
      */
     record SetValue(List<byte[]> members, long[] expireAtSeconds) implements RdbValue {
@@ -153,14 +173,7 @@ public sealed interface RdbValue {
 
         /** Whether any member has an expiry. */
         public boolean hasExpiry() {
-            if (expireAtSeconds != null) {
-                for (long e : expireAtSeconds) {
-                    if (e >= 0) {
-                        return true;
-                    }
-                }
-            }
-            return false;
+            return anyExpiry(expireAtSeconds);
         }
 
         /** Whether every member is a canonical decimal 64-bit integer (intset-encodable). */
@@ -243,7 +256,7 @@ public sealed interface RdbValue {
      * A hash: fields and values in the order given (types 4, 9, 13, 16, 22–25, 31).
      * {@code expireAtMillis} is null, or per field its absolute expiry in Unix milliseconds (-1
      * for none). HASH_WITH_EXPIRY stores whole seconds relative to
-     * {@link RdbEncoder#MEMBER_EXPIRY_BASE}, so its expiries must be multiples of 1000 at or
+     * {@link RdbOpcodes#MEMBER_EXPIRY_BASE}, so its expiries must be multiples of 1000 at or
      * after that base; HASH_LISTPACK_EX / HASH_METADATA need expiries &gt; 0.
      */
     record HashValue(List<byte[]> fields, List<byte[]> values, long[] expireAtMillis) implements RdbValue {
@@ -258,15 +271,9 @@ public sealed interface RdbValue {
             }
         }
 
+        /** Whether any field has an expiry. */
         public boolean hasExpiry() {
-            if (expireAtMillis != null) {
-                for (long e : expireAtMillis) {
-                    if (e >= 0) {
-                        return true;
-                    }
-                }
-            }
-            return false;
+            return anyExpiry(expireAtMillis);
         }
 
         @Override
@@ -306,6 +313,7 @@ public sealed interface RdbValue {
             }
         }
 
+        /** A live entry with the UTF-8 bytes of alternating {@code fieldsAndValues}. */
         public static StreamItem of(StreamId id, String... fieldsAndValues) {
             return new StreamItem(id, utf8(fieldsAndValues), false);
         }
@@ -350,27 +358,7 @@ public sealed interface RdbValue {
 
         /** A stream whose metadata follows from its entries: length = live entries, ids from them. */
         public static StreamValue of(List<StreamItem> entries, List<StreamGroup> groups) {
-            long live = 0;
-            StreamId last = StreamId.ZERO;
-            StreamId first = null;
-            StreamId maxDel = StreamId.ZERO;
-            for (StreamItem e : entries) {
-                if (e.id().compareTo(last) > 0) {
-                    last = e.id();
-                }
-                if (e.deleted()) {
-                    if (e.id().compareTo(maxDel) > 0) {
-                        maxDel = e.id();
-                    }
-                } else {
-                    live++;
-                    if (first == null) {
-                        first = e.id();
-                    }
-                }
-            }
-            return new StreamValue(entries, live, last, first == null ? StreamId.ZERO : first, maxDel,
-                    entries.size(), groups);
+            return StreamUnits.derive(entries, groups);
         }
 
         @Override
@@ -436,11 +424,6 @@ public sealed interface RdbValue {
         }
 
         @Override
-        public Set<RdbType> types() {
-            return EnumSet.of(RdbType.CMS);
-        }
-
-        @Override
         public RdbType defaultType() {
             return RdbType.CMS;
         }
@@ -459,11 +442,6 @@ public sealed interface RdbValue {
         }
 
         @Override
-        public Set<RdbType> types() {
-            return EnumSet.of(RdbType.TOPK);
-        }
-
-        @Override
         public RdbType defaultType() {
             return RdbType.TOPK;
         }
@@ -474,11 +452,6 @@ public sealed interface RdbValue {
                        long deleteCount, List<byte[]> filters) implements RdbValue {
         public CuckooValue {
             Objects.requireNonNull(filters, "filters");
-        }
-
-        @Override
-        public Set<RdbType> types() {
-            return EnumSet.of(RdbType.CUCKOO);
         }
 
         @Override
@@ -497,55 +470,9 @@ public sealed interface RdbValue {
             Objects.requireNonNull(payload, "payload");
         }
 
-        /** The 64 characters of module names, indexed by their 6-bit code in a module id. */
-        private static final String MODULE_NAME_CHARSET =
-                "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-
-        /** The module id of a 9-character module name (charset A-Z a-z 0-9 - _) and encoding version (0..1023). */
-        public static long moduleId(String name, int encodingVersion) {
-            final String charset = MODULE_NAME_CHARSET;
-            if (name.length() != 9) {
-                throw new IllegalArgumentException("module names have 9 characters: " + name);
-            }
-            if (encodingVersion < 0 || encodingVersion > 1023) {
-                throw new IllegalArgumentException("encoding version must be 0..1023: " + encodingVersion);
-            }
-            long id = 0;
-            for (int i = 0; i < 9; i++) {
-                int c = charset.indexOf(name.charAt(i));
-                if (c < 0) {
-                    throw new IllegalArgumentException("invalid module name character in " + name);
-                }
-                id = (id << 6) | c;
-            }
-            return (id << 10) | encodingVersion;
-        }
-
-        /**
-         * The 9-character module name encoded in the upper 54 bits of {@code moduleId} (the
-         * inverse of {@link #moduleId(String, int)} without the encoding version).
-         */
-        public static String moduleName(long moduleId) {
-            char[] name = new char[9];
-            for (int i = 0; i < 9; i++) {
-                name[i] = MODULE_NAME_CHARSET.charAt((int) ((moduleId >>> (64 - 6 * (i + 1))) & 63));
-            }
-            return new String(name);
-        }
-
-        /** The encoding version (0..1023) in the lower 10 bits of {@code moduleId}. */
-        public static int encodingVersion(long moduleId) {
-            return (int) (moduleId & 1023);
-        }
-
         /** A builder of a module opcode stream. */
         public static ModuleOpcodes opcodes() {
             return new ModuleOpcodes();
-        }
-
-        @Override
-        public Set<RdbType> types() {
-            return EnumSet.of(RdbType.MODULE_2);
         }
 
         @Override
@@ -561,55 +488,6 @@ public sealed interface RdbValue {
         @Override
         public int hashCode() {
             return Long.hashCode(moduleId) * 31 + Arrays.hashCode(payload);
-        }
-    }
-
-    /** Builds the opcode stream of a {@link ModuleValue}: signed/unsigned integers, floats, doubles, strings. */
-    final class ModuleOpcodes {
-        private final io.netty.buffer.ByteBuf buf = io.netty.buffer.Unpooled.buffer();
-
-        ModuleOpcodes() {
-        }
-
-        /** Opcode 1 (SINT) – written as an unsigned 64-bit length like Redis does. */
-        public ModuleOpcodes signed(long v) {
-            buf.writeByte(RdbOpcodes.MODULE_SINT);
-            RdbEncoder.writeLengthUnsigned(buf, v);
-            return this;
-        }
-
-        /** Opcode 2 (UINT). */
-        public ModuleOpcodes unsigned(long v) {
-            buf.writeByte(RdbOpcodes.MODULE_UINT);
-            RdbEncoder.writeLengthUnsigned(buf, v);
-            return this;
-        }
-
-        /** Opcode 3 (FLOAT): 4 bytes. */
-        public ModuleOpcodes float32(float v) {
-            buf.writeByte(RdbOpcodes.MODULE_FLOAT);
-            buf.writeIntLE(Float.floatToRawIntBits(v));
-            return this;
-        }
-
-        /** Opcode 4 (DOUBLE): 8 bytes binary double. */
-        public ModuleOpcodes float64(double v) {
-            buf.writeByte(RdbOpcodes.MODULE_DOUBLE);
-            buf.writeLongLE(Double.doubleToRawLongBits(v));
-            return this;
-        }
-
-        /** Opcode 5 (STRING): a plain RDB string. */
-        public ModuleOpcodes string(byte[] s) {
-            buf.writeByte(RdbOpcodes.MODULE_STRING);
-            RdbEncoder.writeRawString(buf, s);
-            return this;
-        }
-
-        public byte[] build() {
-            byte[] out = new byte[buf.readableBytes()];
-            buf.getBytes(buf.readerIndex(), out);
-            return out;
         }
     }
 }
