@@ -180,7 +180,7 @@ final class Preflight {
                 Optional.of(targetIdentity));
         if (why == null && held.isEmpty() && sourceKeys > 0) {
             why = "it says the target holds what earlier runs applied, but the target holds no keys in the dbs the "
-                    + "sync writes while the source holds " + SyncRun.count(sourceKeys) + " (was it emptied?)";
+                    + "sync writes while the source holds " + CliFormat.count(sourceKeys) + " (was it emptied?)";
             checkpoint.setAside(why);
         }
         return why == null ? null : "the checkpoint " + file + " cannot be resumed: " + why;
@@ -228,7 +228,7 @@ final class Preflight {
     /** {@code db0: 1 key, db3: 12 keys}. */
     static String describe(Map<Integer, Long> keysByDb) {
         return keysByDb.entrySet().stream()
-                .map(e -> "db" + e.getKey() + ": " + SyncRun.count(e.getValue()) + (e.getValue() == 1 ? " key" : " keys"))
+                .map(e -> "db" + e.getKey() + ": " + CliFormat.count(e.getValue()) + (e.getValue() == 1 ? " key" : " keys"))
                 .collect(Collectors.joining(", "));
     }
 
