@@ -295,7 +295,7 @@ public final class ReplayBackend extends DflyBackend {
 
     private Session find(Conn c, byte[] syncArg) {
         String s = MasterServer.text(syncArg);
-        if (LiveBackend.syncNumber(syncArg) < 0) {
+        if (LiveSyncCommands.syncNumber(syncArg) < 0) {
             c.replyError(Resp.BAD_SYNC_ID);
             return null;
         }
