@@ -30,6 +30,9 @@ import java.util.Set;
  * {@code embedded-dragonfly-heartbeat} thread ({@code --hz} times a second); every piece of state
  * is guarded by the master's lock, which neither holds for longer than one command or one
  * heartbeat's expiries.
+ *
+ * <p>Over 400 lines as one piece: the dataset, the per-shard journals and the sessions share one lock
+ * and one life cycle; the handshake commands are {@link LiveSyncCommands}'.
  */
 public final class LiveBackend extends DflyBackend {
     private static final Logger LOG = LoggerFactory.getLogger(LiveBackend.class);

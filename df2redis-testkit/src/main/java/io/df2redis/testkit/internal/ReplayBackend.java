@@ -29,6 +29,9 @@ import java.util.zip.GZIPInputStream;
  * record (or at the compressed blob holding it) into what {@code DFLY SYNC} and what
  * {@code DFLY STARTSTABLE} releases. A case with {@code session-<n>/} sub-directories serves one
  * session per {@code REPLCONF capa dragonfly}.
+ *
+ * <p>Over 400 lines as one piece: the replay of a captured case is one state machine per session
+ * (handshake answers, flow bytes, the stable-sync tail) over the case's files.
  */
 public final class ReplayBackend extends DflyBackend {
     private static final ObjectMapper JSON = new ObjectMapper();

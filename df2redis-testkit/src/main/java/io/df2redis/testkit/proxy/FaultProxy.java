@@ -75,10 +75,9 @@ import java.util.function.Predicate;
  * inherited by new connections (stalled, rate limits) are guarded by {@code defaultsLock}; the
  * connection registry, counters and flags are concurrent collections, atomics or volatiles.
  *
- * <p>Pieces: the listening socket is {@link ProxyListener}'s, the proxy-wide faults new
- * connections inherit {@link ProxyDefaults}', each connection a {@link ProxiedConnection}. What is
- * left (a little under 500 lines, most of it Javadoc of the public API) is one piece: the proxy's
- * life cycle and its public surface.
+ * <p>Pieces: the listening socket is {@link ProxyListener}'s, the proxy-wide faults {@link ProxyDefaults}',
+ * each connection a {@link ProxiedConnection}. Left as one piece (a little under 500 lines, mostly
+ * Javadoc): the proxy's life cycle and public surface.
  */
 public final class FaultProxy extends FaultOps implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(FaultProxy.class);

@@ -36,6 +36,9 @@ import java.util.concurrent.RejectedExecutionException;
  * <p>Each direction's buffers, counters, rate limit and triggers are a {@link Pump}; the faults are
  * applied by {@link ConnectionFaults}; the sockets' handlers are {@link ProxySide}s. All three run
  * on the connection's event loop and use its package-private event-loop-owned fields.
+ *
+ * <p>Over 400 lines (half of it Javadoc of the public API) as one piece: the connection's
+ * event-loop-owned state and its public view.
  */
 public final class ProxiedConnection extends FaultOps {
     /** How many of the client's first bytes are kept for {@link #firstClientBytes()}. */
