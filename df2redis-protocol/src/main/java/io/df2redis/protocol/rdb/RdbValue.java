@@ -126,6 +126,7 @@ public sealed interface RdbValue {
 
     /** A string (type 0). */
     record StringValue(byte[] bytes) implements RdbValue {
+        /** Checks the components (none null, the arrays matching the lists). */
         public StringValue {
             Objects.requireNonNull(bytes, "bytes");
         }
@@ -143,6 +144,7 @@ public sealed interface RdbValue {
 
     /** A list, head to tail (types 1, 10, 14, 18). */
     record ListValue(List<byte[]> elements) implements RdbValue {
+        /** Checks the components (none null, the arrays matching the lists). */
         public ListValue {
             Objects.requireNonNull(elements, "elements");
         }
@@ -164,6 +166,7 @@ public sealed interface RdbValue {
      * only SET_WITH_EXPIRY can carry expiries. SET_INTSET needs canonical decimal integers.
      */
     record SetValue(List<byte[]> members, long[] expireAtSeconds) implements RdbValue {
+        /** Checks the components (none null, the arrays matching the lists). */
         public SetValue {
             Objects.requireNonNull(members, "members");
             if (expireAtSeconds != null && expireAtSeconds.length != members.size()) {
@@ -225,6 +228,7 @@ public sealed interface RdbValue {
 
     /** A sorted set: members with their scores, in the order given (types 3, 5, 12, 17). */
     record ZSetValue(List<byte[]> members, double[] scores) implements RdbValue {
+        /** Checks the components (none null, the arrays matching the lists). */
         public ZSetValue {
             Objects.requireNonNull(members, "members");
             Objects.requireNonNull(scores, "scores");
@@ -260,6 +264,7 @@ public sealed interface RdbValue {
      * after that base; HASH_LISTPACK_EX / HASH_METADATA need expiries &gt; 0.
      */
     record HashValue(List<byte[]> fields, List<byte[]> values, long[] expireAtMillis) implements RdbValue {
+        /** Checks the components (none null, the arrays matching the lists). */
         public HashValue {
             Objects.requireNonNull(fields, "fields");
             Objects.requireNonNull(values, "values");
@@ -305,6 +310,7 @@ public sealed interface RdbValue {
 
     /** One stream entry; deleted entries stay in their node with the deleted flag. */
     record StreamItem(StreamId id, List<byte[]> fieldsAndValues, boolean deleted) {
+        /** Checks the components (none null, the arrays matching the lists). */
         public StreamItem {
             Objects.requireNonNull(id, "id");
             Objects.requireNonNull(fieldsAndValues, "fieldsAndValues");
@@ -321,6 +327,7 @@ public sealed interface RdbValue {
 
     /** A consumer of a group: its times and the ids it has pending. */
     record StreamConsumer(byte[] name, long seenTimeMs, long activeTimeMs, List<StreamId> pending) {
+        /** Checks the components (none null, the arrays matching the lists). */
         public StreamConsumer {
             Objects.requireNonNull(name, "name");
             Objects.requireNonNull(pending, "pending");
@@ -333,6 +340,7 @@ public sealed interface RdbValue {
      */
     record StreamGroup(byte[] name, StreamId lastDeliveredId, long entriesRead,
                        List<ValueBatch.PendingEntry> pending, List<StreamConsumer> consumers) {
+        /** Checks the components (none null, the arrays matching the lists). */
         public StreamGroup {
             Objects.requireNonNull(name, "name");
             Objects.requireNonNull(lastDeliveredId, "lastDeliveredId");
@@ -348,6 +356,7 @@ public sealed interface RdbValue {
      */
     record StreamValue(List<StreamItem> entries, long length, StreamId lastId, StreamId firstId,
                        StreamId maxDeletedId, long entriesAdded, List<StreamGroup> groups) implements RdbValue {
+        /** Checks the components (none null, the arrays matching the lists). */
         public StreamValue {
             Objects.requireNonNull(entries, "entries");
             Objects.requireNonNull(lastId, "lastId");
@@ -374,6 +383,7 @@ public sealed interface RdbValue {
 
     /** A JSON document's text (type 30; type 20 in RDB versions below 10). */
     record JsonValue(byte[] text) implements RdbValue {
+        /** Checks the components (none null, the arrays matching the lists). */
         public JsonValue {
             Objects.requireNonNull(text, "text");
         }
@@ -391,6 +401,7 @@ public sealed interface RdbValue {
 
     /** One filter of a scalable Bloom filter. */
     record BloomFilter(long hashCount, byte[] bits) {
+        /** Checks the components (none null, the arrays matching the lists). */
         public BloomFilter {
             Objects.requireNonNull(bits, "bits");
         }
@@ -399,6 +410,7 @@ public sealed interface RdbValue {
     /** A scalable Bloom filter (types 33 SBF, 34 SBF2). */
     record BloomValue(long options, double growFactor, double fpProbability, long prevSize, long currentSize,
                       long maxCapacity, List<BloomFilter> filters) implements RdbValue {
+        /** Checks the components (none null, the arrays matching the lists). */
         public BloomValue {
             Objects.requireNonNull(filters, "filters");
         }
@@ -416,6 +428,7 @@ public sealed interface RdbValue {
 
     /** A Count-Min sketch (type 35): {@code width * depth} counters row by row. */
     record CmsValue(long width, long depth, long totalCount, long[] counters) implements RdbValue {
+        /** Checks the components (none null, the arrays matching the lists). */
         public CmsValue {
             Objects.requireNonNull(counters, "counters");
             if (width * depth != counters.length) {
@@ -432,6 +445,7 @@ public sealed interface RdbValue {
     /** A Top-K sketch (type 36): heap items with counts and the raw uint32 LE counter bytes. */
     record TopKValue(long options, long k, long width, long depth, double decay, List<byte[]> heapItems,
                      long[] heapCounts, byte[] counters) implements RdbValue {
+        /** Checks the components (none null, the arrays matching the lists). */
         public TopKValue {
             Objects.requireNonNull(heapItems, "heapItems");
             Objects.requireNonNull(heapCounts, "heapCounts");
@@ -450,6 +464,7 @@ public sealed interface RdbValue {
     /** A Cuckoo filter (type 37): its header fields and the bytes of each filter. */
     record CuckooValue(long slotsPerBucket, long maxIterations, long expansion, long bucketCount, long itemCount,
                        long deleteCount, List<byte[]> filters) implements RdbValue {
+        /** Checks the components (none null, the arrays matching the lists). */
         public CuckooValue {
             Objects.requireNonNull(filters, "filters");
         }
@@ -466,6 +481,7 @@ public sealed interface RdbValue {
      * which the encoder appends. {@link #opcodes()} builds such a stream.
      */
     record ModuleValue(long moduleId, byte[] payload) implements RdbValue {
+        /** Checks the components (none null, the arrays matching the lists). */
         public ModuleValue {
             Objects.requireNonNull(payload, "payload");
         }

@@ -70,6 +70,7 @@ public final class FlowRecorder implements RdbHandler {
         return this;
     }
 
+    /** The records so far, in stream order. */
     public List<Map<String, Object>> records() {
         return records;
     }
