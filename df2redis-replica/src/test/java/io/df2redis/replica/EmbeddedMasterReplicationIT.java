@@ -1,12 +1,12 @@
 package io.df2redis.replica;
 
-import io.df2redis.tools.SyncRespClient;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.df2redis.replica.e2e.Datasets;
 import io.df2redis.testkit.CompressionMode;
 import io.df2redis.testkit.EmbeddedDragonflyMaster;
 import io.df2redis.testkit.ReleaseProfile;
+import io.df2redis.tools.SyncRespClient;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import org.junit.jupiter.api.Test;

@@ -1,10 +1,10 @@
 package io.df2redis.replica;
 
-import io.df2redis.tools.SyncRespClient;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.df2redis.replica.e2e.MasterUnderTest;
 import io.df2redis.testkit.CompressionMode;
+import io.df2redis.tools.SyncRespClient;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;

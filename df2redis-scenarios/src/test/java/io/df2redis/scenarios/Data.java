@@ -1,8 +1,8 @@
 package io.df2redis.scenarios;
 
-import io.df2redis.tools.SyncRespClient;
 import io.df2redis.protocol.resp.ErrorReply;
 import io.df2redis.protocol.resp.RespReply;
+import io.df2redis.tools.SyncRespClient;
 
 import java.io.IOException;
 import java.util.ArrayList;

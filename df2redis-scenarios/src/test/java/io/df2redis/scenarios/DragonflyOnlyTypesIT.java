@@ -1,6 +1,5 @@
 package io.df2redis.scenarios;
 
-import io.df2redis.tools.SyncRespClient;
 import io.df2redis.replica.ReplicationState;
 import io.df2redis.sink.redis.UnsupportedData;
 import io.df2redis.sink.redis.UnsupportedDataException;
@@ -9,8 +8,9 @@ import io.df2redis.sink.redis.verify.Difference;
 import io.df2redis.sink.redis.verify.Report;
 import io.df2redis.sink.redis.verify.VerifyOptions;
 import io.df2redis.testkit.dragonfly.DragonflySpec;
-import io.df2redis.testkit.dragonfly.DragonflyUnderTest;
 import io.df2redis.testkit.dragonfly.DragonflyUnderTest.Kind;
+import io.df2redis.testkit.dragonfly.DragonflyUnderTest;
+import io.df2redis.tools.SyncRespClient;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;

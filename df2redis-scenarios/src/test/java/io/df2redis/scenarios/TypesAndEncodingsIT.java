@@ -1,10 +1,10 @@
 package io.df2redis.scenarios;
 
-import io.df2redis.tools.SyncRespClient;
 import io.df2redis.replica.ReplicationState;
 import io.df2redis.testkit.dragonfly.DragonflySpec;
-import io.df2redis.testkit.dragonfly.DragonflyUnderTest;
 import io.df2redis.testkit.dragonfly.DragonflyUnderTest.Kind;
+import io.df2redis.testkit.dragonfly.DragonflyUnderTest;
+import io.df2redis.tools.SyncRespClient;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;

@@ -1,13 +1,13 @@
 package io.df2redis.testkit;
 
-import io.df2redis.tools.inspect.KeyspaceCollector;
 import io.df2redis.protocol.rdb.RdbDecoder;
 import io.df2redis.protocol.rdb.RdbEncoder;
-import io.df2redis.protocol.rdb.RdbRecords;
 import io.df2redis.protocol.rdb.RdbKeyValue;
+import io.df2redis.protocol.rdb.RdbRecords;
 import io.df2redis.protocol.rdb.RdbType;
 import io.df2redis.protocol.rdb.RdbValue;
 import io.df2redis.protocol.rdb.StreamId;
+import io.df2redis.tools.inspect.KeyspaceCollector;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 

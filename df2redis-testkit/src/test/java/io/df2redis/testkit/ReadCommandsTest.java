@@ -1,8 +1,8 @@
 package io.df2redis.testkit;
 
 import io.df2redis.protocol.rdb.RdbEncoder;
-import io.df2redis.protocol.rdb.RdbOpcodes;
 import io.df2redis.protocol.rdb.RdbKeyValue;
+import io.df2redis.protocol.rdb.RdbOpcodes;
 import io.df2redis.protocol.rdb.RdbValue;
 import io.df2redis.testkit.redis.RedisServerProcess;
 import net.jqwik.api.Arbitraries;

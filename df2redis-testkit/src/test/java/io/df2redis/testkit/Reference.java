@@ -1,11 +1,11 @@
 package io.df2redis.testkit;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.df2redis.tools.inspect.FlowRecorder;
 import io.df2redis.protocol.rdb.RdbDecoder;
 import io.df2redis.protocol.rdb.RdbEncoder;
-import io.df2redis.protocol.rdb.RdbRecords;
 import io.df2redis.protocol.rdb.RdbKeyValue;
+import io.df2redis.protocol.rdb.RdbRecords;
+import io.df2redis.tools.inspect.FlowRecorder;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 

@@ -6,10 +6,10 @@ import io.df2redis.sink.redis.RedisSink;
 import io.df2redis.sink.redis.ServerProbe;
 import io.df2redis.sink.redis.verify.VerifyEndpoint;
 import io.netty.handler.ssl.SslContext;
-import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,6 +1,7 @@
 package io.df2redis.examples.cli;
 
 import io.df2redis.examples.cli.ConnectionOptions.HostPort;
+import io.df2redis.protocol.net.HostAndPort;
 import io.df2redis.replica.AuthenticationException;
 import io.df2redis.replica.Checkpoint;
 import io.df2redis.replica.ConnectionException;
@@ -207,10 +208,8 @@ final class Preflight {
             try (ServerProbe p = conn.targetProbe(seed).connect()) {
                 List<HostPort> out = new ArrayList<>();
                 for (String m : p.clusterMasters(conn.targetUsesTls())) {
-                    int colon = m.lastIndexOf(':');
-                    String h = m.substring(0, colon);
-                    out.add(new HostPort(h.startsWith("[") ? h.substring(1, h.length() - 1) : h,
-                            Integer.parseInt(m.substring(colon + 1))));
+                    HostAndPort hp = HostAndPort.parse(m);
+                    out.add(new HostPort(hp.host(), hp.port()));
                 }
                 if (out.isEmpty()) {
                     throw new CliException(Df2RedisCli.FAILURE, "the target Redis Cluster node " + seed

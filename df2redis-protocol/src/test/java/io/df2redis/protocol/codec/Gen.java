@@ -2,11 +2,11 @@ package io.df2redis.protocol.codec;
 
 import io.df2redis.protocol.journal.JournalEncoder;
 import io.df2redis.protocol.journal.JournalOp;
-import io.df2redis.protocol.rdb.ModuleOpcodes;
 import io.df2redis.protocol.rdb.ModuleIds;
+import io.df2redis.protocol.rdb.ModuleOpcodes;
 import io.df2redis.protocol.rdb.RdbEncoder;
-import io.df2redis.protocol.rdb.RdbOpcodes;
 import io.df2redis.protocol.rdb.RdbKeyValue;
+import io.df2redis.protocol.rdb.RdbOpcodes;
 import io.df2redis.protocol.rdb.RdbType;
 import io.df2redis.protocol.rdb.RdbValue;
 import io.df2redis.protocol.rdb.StreamId;

@@ -3,14 +3,14 @@ package io.df2redis.protocol.codec;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.df2redis.protocol.rdb.EntrySummary;
+import io.df2redis.protocol.rdb.EntryWriter;
 import io.df2redis.protocol.rdb.RdbDecoder;
 import io.df2redis.protocol.rdb.RdbDecoderOptions;
-import io.df2redis.protocol.rdb.EntryWriter;
 import io.df2redis.protocol.rdb.RdbEncoder;
-import io.df2redis.protocol.rdb.RdbRecords;
 import io.df2redis.protocol.rdb.RdbEntry;
 import io.df2redis.protocol.rdb.RdbHandler;
 import io.df2redis.protocol.rdb.RdbKeyValue;
+import io.df2redis.protocol.rdb.RdbRecords;
 import io.df2redis.protocol.rdb.RdbType;
 import io.df2redis.protocol.rdb.RdbValue;
 import io.df2redis.protocol.rdb.ValueBatch;

@@ -5,13 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.df2redis.protocol.internal.Crc64;
 import io.df2redis.protocol.journal.JournalEntry;
+import io.df2redis.protocol.rdb.EntryWriter;
 import io.df2redis.protocol.rdb.RdbDecoder;
 import io.df2redis.protocol.rdb.RdbDecoderOptions;
-import io.df2redis.protocol.rdb.EntryWriter;
 import io.df2redis.protocol.rdb.RdbEncoder;
-import io.df2redis.protocol.rdb.RdbRecords;
 import io.df2redis.protocol.rdb.RdbKeyValue;
 import io.df2redis.protocol.rdb.RdbProtocolException;
+import io.df2redis.protocol.rdb.RdbRecords;
 import io.df2redis.protocol.rdb.RdbType;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;

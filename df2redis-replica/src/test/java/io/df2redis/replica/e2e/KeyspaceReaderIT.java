@@ -1,8 +1,8 @@
 package io.df2redis.replica.e2e;
 
-import io.df2redis.tools.SyncRespClient;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.df2redis.tools.SyncRespClient;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 

@@ -1,12 +1,12 @@
 package io.df2redis.replica.e2e;
 
-import io.df2redis.tools.SyncRespClient;
 import io.df2redis.protocol.resp.ArrayReply;
 import io.df2redis.protocol.resp.IntegerReply;
 import io.df2redis.protocol.resp.RespReply;
 import io.df2redis.testkit.CompressionMode;
 import io.df2redis.testkit.EmbeddedDragonflyMaster;
 import io.df2redis.testkit.dragonfly.RealDragonfly;
+import io.df2redis.tools.SyncRespClient;
 
 import java.io.IOException;
 import java.util.ArrayList;

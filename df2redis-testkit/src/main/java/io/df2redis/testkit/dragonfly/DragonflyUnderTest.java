@@ -1,10 +1,10 @@
 package io.df2redis.testkit.dragonfly;
 
-import io.df2redis.tools.SyncRespClient;
 import io.df2redis.protocol.resp.ArrayReply;
 import io.df2redis.protocol.resp.IntegerReply;
 import io.df2redis.protocol.resp.RespReply;
 import io.df2redis.testkit.EmbeddedDragonflyMaster;
+import io.df2redis.tools.SyncRespClient;
 
 import java.io.IOException;
 import java.util.ArrayList;

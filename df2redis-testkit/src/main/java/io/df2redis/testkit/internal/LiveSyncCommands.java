@@ -37,11 +37,11 @@ final class LiveSyncCommands {
         }
         int pairs = (args.size() - 1) / 2;
         for (int i = 0; i < pairs; i++) {
-            String key = MasterServer.text(args.get(1 + 2 * i)).toLowerCase(Locale.ROOT);
+            String key = Resp.text(args.get(1 + 2 * i)).toLowerCase(Locale.ROOT);
             byte[] val = args.get(2 + 2 * i);
             switch (key) {
                 case "capa":
-                    if (pairs == 1 && MasterServer.text(val).equals("dragonfly")) {
+                    if (pairs == 1 && Resp.text(val).equals("dragonfly")) {
                         capaDragonfly(c);
                         return;
                     }
@@ -72,7 +72,7 @@ final class LiveSyncCommands {
                             return;
                         }
                         if (key.equals("client-id")) {
-                            s.clientId = MasterServer.text(val);
+                            s.clientId = Resp.text(val);
                         } else {
                             s.clientVersion = Commands.number(val);
                         }
@@ -124,7 +124,7 @@ final class LiveSyncCommands {
 
     /** Parses {@code SYNC<n>}: the session number, -1 for a malformed id. */
     static int syncNumber(byte[] arg) {
-        String s = MasterServer.text(arg);
+        String s = Resp.text(arg);
         if (!s.startsWith("SYNC") || s.length() == 4 || s.length() > 14) {
             return -1;
         }
@@ -154,7 +154,7 @@ final class LiveSyncCommands {
     void flow(Conn c, List<byte[]> args) {
         int n = args.size() - 2;
         synchronized (b.lock) {
-            if (!MasterServer.text(args.get(2)).equals(b.masterId)) {
+            if (!Resp.text(args.get(2)).equals(b.masterId)) {
                 c.replyError(Resp.BAD_MASTER_ID);
                 return;
             }
@@ -174,7 +174,7 @@ final class LiveSyncCommands {
                 }
                 lsn = Commands.number(args.get(5));
             } else if (n == 5) {
-                for (String part : MasterServer.text(args.get(6)).split("-", -1)) {
+                for (String part : Resp.text(args.get(6)).split("-", -1)) {
                     if (!isInteger(part.getBytes(StandardCharsets.US_ASCII))) {
                         c.replyError(Resp.NOT_INTEGER);
                         return;

@@ -2,8 +2,8 @@ package io.df2redis.testkit.internal;
 
 import io.df2redis.protocol.rdb.Compression;
 import io.df2redis.protocol.rdb.RdbEncoder;
-import io.df2redis.protocol.rdb.RdbRecords;
 import io.df2redis.protocol.rdb.RdbKeyValue;
+import io.df2redis.protocol.rdb.RdbRecords;
 import io.df2redis.protocol.rdb.RdbType;
 import io.df2redis.testkit.ReleaseProfile;
 import io.df2redis.testkit.internal.Dataset.DbKey;

@@ -159,8 +159,8 @@ final class StreamReads {
                 }
                 RdbValue.StreamGroup g = group(existing(key), args.get(3));
                 if (g == null) {
-                    throw new IllegalArgumentException("NOGROUP No such consumer group '" + text(args.get(3))
-                            + "' for key name '" + text(key) + "'");
+                    throw new IllegalArgumentException("NOGROUP No such consumer group '" + Resp.text(args.get(3))
+                            + "' for key name '" + Resp.text(key) + "'");
                 }
                 List<RdbValue.StreamConsumer> consumers = sortedConsumers(g);
                 Out o = new Out().array(consumers.size());
@@ -172,7 +172,7 @@ final class StreamReads {
                 return o.bytes();
             }
             default:
-                throw new IllegalArgumentException("ERR unknown subcommand '" + text(args.get(1))
+                throw new IllegalArgumentException("ERR unknown subcommand '" + Resp.text(args.get(1))
                         + "'. Try XINFO HELP.");
         }
     }
@@ -343,8 +343,8 @@ final class StreamReads {
         RdbValue.StreamValue s = lookup.stream(key);
         RdbValue.StreamGroup g = s == null ? null : group(s, args.get(2));
         if (g == null) {
-            throw new IllegalArgumentException("NOGROUP No such key '" + text(key) + "' or consumer group '"
-                    + text(args.get(2)) + "'");
+            throw new IllegalArgumentException("NOGROUP No such key '" + Resp.text(key) + "' or consumer group '"
+                    + Resp.text(args.get(2)) + "'");
         }
         List<ValueBatch.PendingEntry> pel = sortedPel(g);
         if (start == null) {
@@ -449,9 +449,5 @@ final class StreamReads {
             }
         }
         return null;
-    }
-
-    private static String text(byte[] b) {
-        return new String(b, StandardCharsets.UTF_8);
     }
 }

@@ -2,9 +2,9 @@ package io.df2redis.testkit.redis;
 
 import io.df2redis.protocol.client.RespClientException;
 import io.df2redis.protocol.client.RespTimeoutException;
-import io.df2redis.tools.SyncRespClient;
 import io.df2redis.protocol.resp.ErrorReply;
 import io.df2redis.protocol.resp.RespReply;
+import io.df2redis.tools.SyncRespClient;
 import org.junit.jupiter.api.Assumptions;
 
 import java.io.File;

@@ -1,8 +1,8 @@
 package io.df2redis.testkit.proxy;
 
-import io.df2redis.tools.SyncRespClient;
 import io.df2redis.protocol.resp.BulkString;
 import io.df2redis.testkit.redis.RedisServerProcess;
+import io.df2redis.tools.SyncRespClient;
 import org.junit.jupiter.api.Test;
 
 import java.net.Socket;

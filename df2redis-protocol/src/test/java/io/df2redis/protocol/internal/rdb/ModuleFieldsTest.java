@@ -2,9 +2,9 @@ package io.df2redis.protocol.internal.rdb;
 
 import io.df2redis.protocol.rdb.RdbDecoderOptions;
 import io.df2redis.protocol.rdb.RdbEncoder;
-import io.df2redis.protocol.rdb.RdbRecords;
 import io.df2redis.protocol.rdb.RdbOpcodes;
 import io.df2redis.protocol.rdb.RdbProtocolException;
+import io.df2redis.protocol.rdb.RdbRecords;
 import io.df2redis.protocol.rdb.RdbValue;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
