@@ -77,7 +77,7 @@ class EmbeddedMasterReplicationIT {
     @ParameterizedTest(name = "{0}")
     @MethodSource("credentials")
     void authenticatesWithPasswordAclUserAndTls(String mode, boolean tls) throws Exception {
-        EmbeddedDragonflyMaster.Builder b = EmbeddedDragonflyMaster.builder().shards(2);
+        var b = EmbeddedDragonflyMaster.builder().shards(2);
         DragonflyEndpoint ep;
 
         if (mode.equals("password")) {
@@ -168,7 +168,7 @@ class EmbeddedMasterReplicationIT {
     @MethodSource("fullSyncMatrix")
     void fullSyncOfEveryTypeReproducesTheDataset(ReleaseProfile profile, int shards, CompressionMode compression)
             throws Exception {
-        EmbeddedDragonflyMaster.Builder b = EmbeddedDragonflyMaster.builder().profile(profile).shards(shards)
+        var b = EmbeddedDragonflyMaster.builder().profile(profile).shards(shards)
                 .compression(compression);
         if (profile == ReleaseProfile.V1_40) {
             b.chunkSize(4096); // many small tagged chunks, interleaved

@@ -68,7 +68,7 @@ public interface MasterUnderTest extends AutoCloseable {
     static MasterUnderTest start(String kind, int shards, CompressionMode compression, String password)
             throws Exception {
         if (kind.equals("embedded")) {
-            EmbeddedDragonflyMaster.Builder b = EmbeddedDragonflyMaster.builder().shards(shards)
+            var b = EmbeddedDragonflyMaster.builder().shards(shards)
                     .compression(compression);
             if (password != null) {
                 b.requirePass(password);
