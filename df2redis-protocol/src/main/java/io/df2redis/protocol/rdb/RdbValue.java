@@ -2,8 +2,6 @@ package io.df2redis.protocol.rdb;
 
 import io.df2redis.protocol.internal.CompactWriter;
 
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
@@ -48,7 +46,7 @@ public sealed interface RdbValue {
 
     /** A string value of the UTF-8 bytes of {@code text}. */
     static StringValue string(String text) {
-        return new StringValue(utf8(text));
+        return new StringValue(RdbValues.utf8(text));
     }
 
     /** A list of {@code elements}, in order. */
@@ -58,7 +56,7 @@ public sealed interface RdbValue {
 
     /** A list of the UTF-8 bytes of {@code elements}, in order. */
     static ListValue list(String... elements) {
-        return new ListValue(utf8(elements));
+        return new ListValue(RdbValues.utf8(elements));
     }
 
     /** A set of {@code members}, without expiries. */
@@ -68,7 +66,7 @@ public sealed interface RdbValue {
 
     /** A set of the UTF-8 bytes of {@code members}, without expiries. */
     static SetValue set(String... members) {
-        return new SetValue(utf8(members), null);
+        return new SetValue(RdbValues.utf8(members), null);
     }
 
     /** A sorted set: {@code members} with their {@code scores}, in the order given. */
@@ -83,45 +81,12 @@ public sealed interface RdbValue {
 
     /** A hash from alternating field and value strings. */
     static HashValue hash(String... fieldsAndValues) {
-        if (fieldsAndValues.length % 2 != 0) {
-            throw new IllegalArgumentException("odd number of field/value strings");
-        }
-        List<byte[]> f = new ArrayList<>();
-        List<byte[]> v = new ArrayList<>();
-        for (int i = 0; i < fieldsAndValues.length; i += 2) {
-            f.add(utf8(fieldsAndValues[i]));
-            v.add(utf8(fieldsAndValues[i + 1]));
-        }
-        return new HashValue(f, v, null);
+        return RdbValues.hash(fieldsAndValues);
     }
 
     /** A JSON value of the UTF-8 bytes of {@code text}. */
     static JsonValue json(String text) {
-        return new JsonValue(utf8(text));
-    }
-
-    /** Whether {@code expiries} (null for none) holds an expiry (a value ≥ 0). */
-    private static boolean anyExpiry(long[] expiries) {
-        if (expiries != null) {
-            for (long e : expiries) {
-                if (e >= 0) {
-                    return true;
-                }
-            }
-        }
-        return false;
-    }
-
-    private static byte[] utf8(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
-    }
-
-    private static List<byte[]> utf8(String... s) {
-        List<byte[]> out = new ArrayList<>(s.length);
-        for (String x : s) {
-            out.add(utf8(x));
-        }
-        return out;
+        return new JsonValue(RdbValues.utf8(text));
     }
 
     /** A string (type 0). */
@@ -176,7 +141,7 @@ public sealed interface RdbValue {
 
         /** Whether any member has an expiry. */
         public boolean hasExpiry() {
-            return anyExpiry(expireAtSeconds);
+            return RdbValues.anyExpiry(expireAtSeconds);
         }
 
         /** Whether every member is a canonical decimal 64-bit integer (intset-encodable). */
@@ -278,7 +243,7 @@ public sealed interface RdbValue {
 
         /** Whether any field has an expiry. */
         public boolean hasExpiry() {
-            return anyExpiry(expireAtMillis);
+            return RdbValues.anyExpiry(expireAtMillis);
         }
 
         @Override
@@ -321,7 +286,7 @@ public sealed interface RdbValue {
 
         /** A live entry with the UTF-8 bytes of alternating {@code fieldsAndValues}. */
         public static StreamItem of(StreamId id, String... fieldsAndValues) {
-            return new StreamItem(id, utf8(fieldsAndValues), false);
+            return new StreamItem(id, RdbValues.utf8(fieldsAndValues), false);
         }
     }
 
