@@ -1,5 +1,6 @@
 package io.df2redis.benchmarks;
 
+import io.df2redis.protocol.net.HostAndPort;
 import io.df2redis.protocol.resp.ArrayReply;
 import io.df2redis.protocol.resp.BulkString;
 import io.df2redis.protocol.resp.ErrorReply;
@@ -56,8 +57,8 @@ final class RedisTarget implements AutoCloseable {
     /** {@code "start"} (or null): a new redis-server on a free loopback port; else {@code host:port}. */
     static RedisTarget open(String spec) throws Exception {
         if (spec != null && !spec.equals("start")) {
-            int c = spec.lastIndexOf(':');
-            return new RedisTarget(spec.substring(0, c), Integer.parseInt(spec.substring(c + 1)), null, null);
+            HostAndPort hp = HostAndPort.parse(spec);
+            return new RedisTarget(hp.host(), hp.port(), null, null);
         }
         int port;
         try (ServerSocket s = new ServerSocket(0)) {

@@ -6,6 +6,7 @@ import io.df2redis.protocol.rdb.RdbEncoder;
 import io.df2redis.protocol.rdb.RdbEntry;
 import io.df2redis.protocol.rdb.RdbHandler;
 import io.df2redis.protocol.rdb.RdbKeyValue;
+import io.df2redis.protocol.rdb.RdbRecords;
 import io.df2redis.protocol.rdb.RdbValue;
 import io.df2redis.protocol.rdb.ValueBatch;
 import io.df2redis.replica.FlowStats;
@@ -73,7 +74,7 @@ public final class SyncHarness {
         RdbEncoder enc = RdbEncoder.dragonfly();
         ByteBuf rdb = Unpooled.buffer();
         enc.writeHeader(rdb);
-        RdbEncoder.writeSelectDb(rdb, 0);
+        RdbRecords.writeSelectDb(rdb, 0);
         for (RdbKeyValue kv : data) {
             enc.writeEntry(rdb, kv);
         }

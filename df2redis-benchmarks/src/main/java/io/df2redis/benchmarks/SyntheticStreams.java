@@ -1,5 +1,8 @@
 package io.df2redis.benchmarks;
 
+import io.df2redis.protocol.rdb.RdbOpcodes;
+import io.df2redis.protocol.rdb.RdbType;
+
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,18 +16,7 @@ public final class SyntheticStreams {
     private static final byte[] ALPHABET =
             "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_:".getBytes(StandardCharsets.US_ASCII);
 
-    // record opcodes (§4.2) and type bytes (§4.7)
-    private static final int OP_AUX = 0xFA;
-    private static final int OP_SELECTDB = 0xFE;
-    private static final int OP_EXPIRETIME_MS = 0xFC;
-    private static final int OP_FULLSYNC_END = 0xC8;
-    private static final int OP_JOURNAL_OFFSET = 0xD3;
-    private static final int OP_EOF = 0xFF;
-    private static final int TYPE_STRING = 0;
-    private static final int TYPE_SET = 2;
-    private static final int TYPE_ZSET_2 = 5;
-    private static final int TYPE_HASH_LISTPACK = 16;
-    private static final int TYPE_LIST_QUICKLIST_2 = 18;
+    // record opcodes and type bytes: RdbOpcodes, RdbType
     private static final int QUICKLIST_NODE_PACKED = 2;
     /** Dragonfly's default list node size (list-max-listpack-size -2 = 8 KB). */
     private static final int LIST_NODE_BYTES = 8 * 1024;
@@ -66,11 +58,11 @@ public final class SyntheticStreams {
         w.ascii("REDIS0009");
         aux(w, "redis-ver", "6.2.11");
         aux(w, "df-ver", "df-v1.40.1");
-        w.u8(OP_AUX).rdbString("redis-bits").rdbIntString(64);
-        w.u8(OP_AUX).rdbString("ctime").rdbIntString(1_767_225_600);
-        w.u8(OP_AUX).rdbString("used-mem").rdbIntString((int) Math.min(Integer.MAX_VALUE, targetBytes * 3));
-        w.u8(OP_AUX).rdbString("aof-preamble").rdbIntString(0);
-        w.u8(OP_AUX).rdbString("shard-id").rdbIntString(0);
+        w.u8(RdbOpcodes.AUX).rdbString("redis-bits").rdbIntString(64);
+        w.u8(RdbOpcodes.AUX).rdbString("ctime").rdbIntString(1_767_225_600);
+        w.u8(RdbOpcodes.AUX).rdbString("used-mem").rdbIntString((int) Math.min(Integer.MAX_VALUE, targetBytes * 3));
+        w.u8(RdbOpcodes.AUX).rdbString("aof-preamble").rdbIntString(0);
+        w.u8(RdbOpcodes.AUX).rdbString("shard-id").rdbIntString(0);
 
         long strings = 0;
         long hashes = 0;
@@ -81,12 +73,12 @@ public final class SyntheticStreams {
         long expireBase = 1_900_000_000_000L;
         int block = 0;
         while (w.size() < targetBytes) {
-            w.u8(OP_SELECTDB).packed(0);
+            w.u8(RdbOpcodes.SELECTDB).packed(0);
             for (int i = 0; i < 2000; i++) {
                 if (rnd.nextInt(10) == 0) {
-                    w.u8(OP_EXPIRETIME_MS).u64le(expireBase + rnd.nextInt(1_000_000_000));
+                    w.u8(RdbOpcodes.EXPIRETIME_MS).u64le(expireBase + rnd.nextInt(1_000_000_000));
                 }
-                w.u8(TYPE_STRING).rdbString(key("str", block, i));
+                w.u8(RdbType.STRING.code()).rdbString(key("str", block, i));
                 if (rnd.nextInt(5) == 0) {
                     w.rdbIntString(rnd.nextInt());
                 } else {
@@ -105,20 +97,20 @@ public final class SyntheticStreams {
                         lp.add(randomBytes(rnd, 4, 40));
                     }
                 }
-                w.u8(TYPE_HASH_LISTPACK).rdbString(key("hash", block, i)).rdbString(lp.toByteArray());
+                w.u8(RdbType.HASH_LISTPACK.code()).rdbString(key("hash", block, i)).rdbString(lp.toByteArray());
                 hashes++;
                 elements += fields;
             }
             int n = 5000;
             switch (block % 3) {
                 case 0: {
-                    w.u8(TYPE_LIST_QUICKLIST_2).rdbString(key("list", block, 0));
+                    w.u8(RdbType.LIST_QUICKLIST_2.code()).rdbString(key("list", block, 0));
                     writeQuicklist(w, rnd, n);
                     lists++;
                     break;
                 }
                 case 1: {
-                    w.u8(TYPE_SET).rdbString(key("set", block, 0)).packed(n);
+                    w.u8(RdbType.SET.code()).rdbString(key("set", block, 0)).packed(n);
                     for (int i = 0; i < n; i++) {
                         w.rdbString(randomBytes(rnd, 10, 24));
                     }
@@ -126,7 +118,7 @@ public final class SyntheticStreams {
                     break;
                 }
                 default: {
-                    w.u8(TYPE_ZSET_2).rdbString(key("zset", block, 0)).packed(n);
+                    w.u8(RdbType.ZSET_2.code()).rdbString(key("zset", block, 0)).packed(n);
                     double score = 0;
                     for (int i = 0; i < n; i++) {
                         score += rnd.nextDouble() * 10;
@@ -139,9 +131,9 @@ public final class SyntheticStreams {
             elements += n;
             block++;
         }
-        w.u8(OP_FULLSYNC_END).u64le(0);
-        w.u8(OP_JOURNAL_OFFSET).u64le(1);
-        w.u8(OP_EOF).u64le(0);
+        w.u8(RdbOpcodes.FULLSYNC_END).u64le(0);
+        w.u8(RdbOpcodes.JOURNAL_OFFSET).u64le(1);
+        w.u8(RdbOpcodes.EOF).u64le(0);
         w.ascii("0123456789abcdef0123456789abcdef01234567");
         return new FlowContents(w.toByteArray(), strings, hashes, lists, sets, zsets, elements);
     }
@@ -249,7 +241,7 @@ public final class SyntheticStreams {
     }
 
     private static void aux(WireWriter w, String key, String value) {
-        w.u8(OP_AUX).rdbString(key).rdbString(value);
+        w.u8(RdbOpcodes.AUX).rdbString(key).rdbString(value);
     }
 
     private static byte[] key(String kind, int block, int i) {

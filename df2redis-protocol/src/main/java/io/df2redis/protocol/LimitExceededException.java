@@ -7,6 +7,7 @@ package io.df2redis.protocol;
 public class LimitExceededException extends ProtocolException {
     private static final long serialVersionUID = 1L;
 
+    /** See {@link ProtocolException#ProtocolException(String, long, String)}. */
     public LimitExceededException(String message, long offset, String context) {
         super(message, offset, context);
     }

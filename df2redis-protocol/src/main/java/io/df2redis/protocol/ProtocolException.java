@@ -20,6 +20,7 @@ public class ProtocolException extends RuntimeException {
         this(message, offset, context, null);
     }
 
+    /** Like {@link #ProtocolException(String, long, String)}, with the underlying failure {@code cause}. */
     public ProtocolException(String message, long offset, String context, Throwable cause) {
         super(compose(message, offset, context), cause);
         this.offset = offset;

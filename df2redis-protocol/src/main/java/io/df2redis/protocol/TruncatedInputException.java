@@ -4,6 +4,7 @@ package io.df2redis.protocol;
 public class TruncatedInputException extends ProtocolException {
     private static final long serialVersionUID = 1L;
 
+    /** See {@link ProtocolException#ProtocolException(String, long, String)}. */
     public TruncatedInputException(String message, long offset, String context) {
         super(message, offset, context);
     }

@@ -2,12 +2,12 @@ package io.df2redis.replica;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.df2redis.protocol.inspect.FlowRecorder;
 import io.df2redis.protocol.rdb.EntrySummary;
 import io.df2redis.protocol.rdb.RdbEntry;
 import io.df2redis.protocol.rdb.ValueBatch;
 import io.df2redis.testkit.CapturedCases;
 import io.df2redis.testkit.EmbeddedDragonflyMaster;
+import io.df2redis.tools.inspect.FlowRecorder;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;

@@ -1,12 +1,12 @@
 package io.df2redis.replica;
 
-import io.df2redis.protocol.inspect.BlockingRespClient;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.df2redis.replica.e2e.Datasets;
 import io.df2redis.testkit.CompressionMode;
 import io.df2redis.testkit.EmbeddedDragonflyMaster;
 import io.df2redis.testkit.ReleaseProfile;
+import io.df2redis.tools.SyncRespClient;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import org.junit.jupiter.api.Test;
@@ -77,7 +77,7 @@ class EmbeddedMasterReplicationIT {
     @ParameterizedTest(name = "{0}")
     @MethodSource("credentials")
     void authenticatesWithPasswordAclUserAndTls(String mode, boolean tls) throws Exception {
-        EmbeddedDragonflyMaster.Builder b = EmbeddedDragonflyMaster.builder().shards(2);
+        var b = EmbeddedDragonflyMaster.builder().shards(2);
         DragonflyEndpoint ep;
 
         if (mode.equals("password")) {
@@ -168,7 +168,7 @@ class EmbeddedMasterReplicationIT {
     @MethodSource("fullSyncMatrix")
     void fullSyncOfEveryTypeReproducesTheDataset(ReleaseProfile profile, int shards, CompressionMode compression)
             throws Exception {
-        EmbeddedDragonflyMaster.Builder b = EmbeddedDragonflyMaster.builder().profile(profile).shards(shards)
+        var b = EmbeddedDragonflyMaster.builder().profile(profile).shards(shards)
                 .compression(compression);
         if (profile == ReleaseProfile.V1_40) {
             b.chunkSize(4096); // many small tagged chunks, interleaved
@@ -226,7 +226,7 @@ class EmbeddedMasterReplicationIT {
                         io.df2redis.protocol.rdb.RdbValue.string("value-" + i + "-padding-padding-padding")));
             }
             KeyspaceModel model = new KeyspaceModel();
-            try (Replicator r = replicator(m).listener(model).build(); BlockingRespClient c = new BlockingRespClient(m.host(),
+            try (Replicator r = replicator(m).listener(model).build(); SyncRespClient c = SyncRespClient.connect(m.host(),
                     m.port(), null, null)) {
                 r.start();
                 CapturedCaseReplicationIT.awaitTrue(() -> r.state() == ReplicationState.FULL_SYNC, "full sync");
@@ -251,8 +251,8 @@ class EmbeddedMasterReplicationIT {
                 .lsnInterval(Duration.ofMillis(200)).start()) {
             m.write("SET", "before", "1");
             KeyspaceModel model = new KeyspaceModel();
-            try (Replicator r = replicator(m).listener(model).build(); BlockingRespClient c =
-                    new BlockingRespClient(m.host(), m.port(), null, null)) {
+            try (Replicator r = replicator(m).listener(model).build(); SyncRespClient c =
+                    SyncRespClient.connect(m.host(), m.port(), null, null)) {
                 r.start();
                 assertThat(r.awaitStableSync(WAIT)).isTrue();
                 for (int i = 0; i < 200; i++) {
@@ -314,7 +314,7 @@ class EmbeddedMasterReplicationIT {
                     errors.add(error);
                 }
             };
-            try (Replicator r = replicator(m).listener(model).build(); BlockingRespClient c = new BlockingRespClient(m.host(),
+            try (Replicator r = replicator(m).listener(model).build(); SyncRespClient c = SyncRespClient.connect(m.host(),
                     m.port(), null, null)) {
                 r.start();
                 CapturedCaseReplicationIT.awaitTrue(() -> r.state() == ReplicationState.FULL_SYNC, "full sync");
@@ -345,7 +345,7 @@ class EmbeddedMasterReplicationIT {
                 }
             };
             try (Replicator r = replicator(m).listener(model).build()) {
-                BlockingRespClient c = new BlockingRespClient(m.host(), m.port(), null, null);
+                SyncRespClient c = SyncRespClient.connect(m.host(), m.port(), null, null);
                 r.start();
                 assertThat(r.awaitStableSync(WAIT)).isTrue();
                 for (int i = 0; i < 100; i++) {
@@ -355,7 +355,7 @@ class EmbeddedMasterReplicationIT {
                 if (masterRestarts) {
                     m.restart(); // new master id: the replica must start over with a full sync
                     c.close();
-                    c = new BlockingRespClient(m.host(), m.port(), null, null);
+                    c = SyncRespClient.connect(m.host(), m.port(), null, null);
                 } else {
                     m.dropFlowAfterBytes(1, 0); // cut flow 1 at its next write
                 }

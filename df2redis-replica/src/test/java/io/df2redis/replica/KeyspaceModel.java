@@ -1,10 +1,10 @@
 package io.df2redis.replica;
 
-import io.df2redis.protocol.inspect.JsonShapes;
-import io.df2redis.protocol.inspect.KeyspaceCollector;
 import io.df2redis.protocol.rdb.EntrySummary;
 import io.df2redis.protocol.rdb.RdbEntry;
 import io.df2redis.protocol.rdb.ValueBatch;
+import io.df2redis.tools.inspect.JsonShapes;
+import io.df2redis.tools.inspect.KeyspaceCollector;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

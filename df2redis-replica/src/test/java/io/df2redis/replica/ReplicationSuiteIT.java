@@ -1,10 +1,10 @@
 package io.df2redis.replica;
 
-import io.df2redis.protocol.inspect.BlockingRespClient;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.df2redis.replica.e2e.MasterUnderTest;
 import io.df2redis.testkit.CompressionMode;
+import io.df2redis.tools.SyncRespClient;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -43,7 +43,7 @@ class ReplicationSuiteIT {
     @ParameterizedTest(name = "{0} master, {1} shards, {2}")
     @MethodSource("masters")
     void snapshotAndLiveWritesArriveExactly(String kind, int shards, CompressionMode compression) throws Exception {
-        try (MasterUnderTest m = MasterUnderTest.start(kind, shards, compression); BlockingRespClient c = m.client()) {
+        try (MasterUnderTest m = MasterUnderTest.start(kind, shards, compression); SyncRespClient c = m.client()) {
             // the snapshot
             for (int i = 0; i < 2000; i++) {
                 c.ok("SET", "s:" + i, "value-" + i);
@@ -166,7 +166,7 @@ class ReplicationSuiteIT {
     @MethodSource("kinds")
     void authenticatesAndRejectsAWrongPassword(String kind) throws Exception {
         try (MasterUnderTest m = MasterUnderTest.start(kind, 2, CompressionMode.LZ4, "s3cret");
-             BlockingRespClient c = m.client()) {
+             SyncRespClient c = m.client()) {
             c.ok("SET", "k", "v");
             KeyspaceModel model = new KeyspaceModel();
             try (Replicator r = Replicator.builder()
@@ -190,7 +190,7 @@ class ReplicationSuiteIT {
     @MethodSource("kinds")
     void aSlowListenerKeepsQueuesBoundedAndMissesNothing(String kind) throws Exception {
         long limit = 1L << 20;
-        try (MasterUnderTest m = MasterUnderTest.start(kind, 2, CompressionMode.NONE); BlockingRespClient c = m.client()) {
+        try (MasterUnderTest m = MasterUnderTest.start(kind, 2, CompressionMode.NONE); SyncRespClient c = m.client()) {
             String value = "v".repeat(1000);
             for (int i = 0; i < 8000; i++) {
                 c.ok("SET", "big:" + i, value);

@@ -1,13 +1,13 @@
 package io.df2redis.scenarios;
 
-import io.df2redis.protocol.inspect.BlockingRespClient;
 import io.df2redis.replica.AuthenticationException;
 import io.df2redis.replica.DragonflyEndpoint;
 import io.df2redis.replica.ReplicationState;
 import io.df2redis.replica.Replicator;
 import io.df2redis.testkit.dragonfly.DragonflySpec;
-import io.df2redis.testkit.dragonfly.DragonflyUnderTest;
 import io.df2redis.testkit.dragonfly.DragonflyUnderTest.Kind;
+import io.df2redis.testkit.dragonfly.DragonflyUnderTest;
+import io.df2redis.tools.SyncRespClient;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -38,7 +38,7 @@ class AuthIT {
         DragonflySpec spec = DragonflySpec.builder().shards(2).password(ADMIN).build();
         try (DragonflyUnderTest m = DragonflyUnderTest.start(kind, spec);
              Target target = Target.standalone();
-             BlockingRespClient c = m.client()) {
+             SyncRespClient c = m.client()) {
             Data.allTypes(c, "p:", 500, 3000);
             try (Scenario s = Scenario.of(m, target, b -> b).start()) {
                 s.awaitStable();
@@ -54,7 +54,7 @@ class AuthIT {
         DragonflySpec spec = DragonflySpec.builder().shards(2).password(ADMIN).aclUser("replicator", REPL).build();
         try (DragonflyUnderTest m = DragonflyUnderTest.start(kind, spec);
              Target target = Target.standalone();
-             BlockingRespClient c = m.client()) {
+             SyncRespClient c = m.client()) {
             Data.allTypes(c, "u:", 500, 3000);
             try (Scenario s = Scenario.of(m, target, b -> b).start()) {
                 s.awaitStable();

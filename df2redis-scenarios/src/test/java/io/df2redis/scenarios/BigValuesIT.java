@@ -1,11 +1,11 @@
 package io.df2redis.scenarios;
 
-import io.df2redis.protocol.inspect.BlockingRespClient;
 import io.df2redis.replica.ReplicationState;
 import io.df2redis.testkit.CompressionMode;
 import io.df2redis.testkit.dragonfly.DragonflySpec;
-import io.df2redis.testkit.dragonfly.DragonflyUnderTest;
 import io.df2redis.testkit.dragonfly.DragonflyUnderTest.Kind;
+import io.df2redis.testkit.dragonfly.DragonflyUnderTest;
+import io.df2redis.tools.SyncRespClient;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -39,7 +39,7 @@ class BigValuesIT {
                 .snapshotEgressLimit(512 * 1024).build();
         try (DragonflyUnderTest m = DragonflyUnderTest.start(kind, spec);
              Target target = Target.standalone();
-             BlockingRespClient c = m.client()) {
+             SyncRespClient c = m.client()) {
             for (int k = 0; k < 6; k++) {
                 List<String> elems = new ArrayList<>();
                 List<String> pairs = new ArrayList<>();

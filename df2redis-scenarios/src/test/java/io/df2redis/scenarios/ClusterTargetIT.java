@@ -1,11 +1,11 @@
 package io.df2redis.scenarios;
 
-import io.df2redis.protocol.inspect.BlockingRespClient;
 import io.df2redis.replica.ReplicationState;
 import io.df2redis.testkit.dragonfly.DragonflySpec;
-import io.df2redis.testkit.dragonfly.DragonflyUnderTest;
 import io.df2redis.testkit.dragonfly.DragonflyUnderTest.Kind;
+import io.df2redis.testkit.dragonfly.DragonflyUnderTest;
 import io.df2redis.testkit.redis.RedisClusterProcess;
+import io.df2redis.tools.SyncRespClient;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -32,7 +32,7 @@ class ClusterTargetIT {
         DragonflySpec spec = DragonflySpec.builder().shards(2).snapshotEgressLimit(128 * 1024).build();
         try (DragonflyUnderTest m = DragonflyUnderTest.start(kind, spec);
              Target.Cluster target = Target.cluster();
-             BlockingRespClient c = m.client()) {
+             SyncRespClient c = m.client()) {
             RedisClusterProcess cluster = target.cluster();
             Data.strings(c, "{hot}:", 1500);
             Data.strings(c, "k:", 3000);

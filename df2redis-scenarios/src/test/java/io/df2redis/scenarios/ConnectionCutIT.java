@@ -1,13 +1,13 @@
 package io.df2redis.scenarios;
 
-import io.df2redis.protocol.inspect.BlockingRespClient;
 import io.df2redis.replica.ReplicationState;
 import io.df2redis.testkit.dragonfly.DragonflySpec;
-import io.df2redis.testkit.dragonfly.DragonflyUnderTest;
 import io.df2redis.testkit.dragonfly.DragonflyUnderTest.Kind;
+import io.df2redis.testkit.dragonfly.DragonflyUnderTest;
 import io.df2redis.testkit.proxy.Direction;
 import io.df2redis.testkit.proxy.FaultProxy;
 import io.df2redis.testkit.proxy.ProxiedConnection;
+import io.df2redis.tools.SyncRespClient;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -70,7 +70,7 @@ class ConnectionCutIT {
         try (DragonflyUnderTest m = DragonflyUnderTest.start(kind, spec);
              Target target = Target.standalone();
              FaultProxy proxy = FaultProxy.start(m.host(), m.port());
-             BlockingRespClient c = m.client()) {
+             SyncRespClient c = m.client()) {
             Data.allTypes(c, "c:", 500, 5000);
             try (Scenario s = Scenario.of(m, target, b -> b, null, new InetSocketAddress(proxy.host(), proxy.port()))
                     .start()) {
@@ -96,7 +96,7 @@ class ConnectionCutIT {
         try (DragonflyUnderTest m = DragonflyUnderTest.start(kind, spec);
              Target target = Target.standalone();
              FaultProxy proxy = FaultProxy.start(m.host(), m.port());
-             BlockingRespClient c = m.client()) {
+             SyncRespClient c = m.client()) {
             Data.allTypes(c, "b:", 300, 2000);
             try (Scenario s = Scenario.of(m, target, b -> b, null, new InetSocketAddress(proxy.host(), proxy.port()))
                     .start()) {
@@ -126,7 +126,7 @@ class ConnectionCutIT {
         try (DragonflyUnderTest m = DragonflyUnderTest.start(kind, spec);
              Target target = Target.standalone();
              FaultProxy proxy = FaultProxy.start(m.host(), m.port());
-             BlockingRespClient c = m.client()) {
+             SyncRespClient c = m.client()) {
             Data.allTypes(c, "f:", 2000, 100_000);
             Data.strings(c, "k:", 3000);
             try (Scenario s = Scenario.of(m, target, b -> b, null, new InetSocketAddress(proxy.host(), proxy.port()))
@@ -150,7 +150,7 @@ class ConnectionCutIT {
         try (DragonflyUnderTest m = DragonflyUnderTest.start(kind, spec);
              Target target = Target.standalone();
              FaultProxy proxy = FaultProxy.start(m.host(), m.port());
-             BlockingRespClient c = m.client()) {
+             SyncRespClient c = m.client()) {
             Data.allTypes(c, "k:", 300, 2000);
             try (Scenario s = Scenario.of(m, target, b -> b, null, new InetSocketAddress(proxy.host(), proxy.port()))
                     .start()) {

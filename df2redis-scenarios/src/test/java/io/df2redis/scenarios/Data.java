@@ -1,8 +1,8 @@
 package io.df2redis.scenarios;
 
-import io.df2redis.protocol.inspect.BlockingRespClient;
 import io.df2redis.protocol.resp.ErrorReply;
 import io.df2redis.protocol.resp.RespReply;
+import io.df2redis.tools.SyncRespClient;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -21,7 +21,7 @@ final class Data {
     }
 
     /** Sends a command and fails on an error reply, naming the command. */
-    static RespReply ok(BlockingRespClient c, Object... args) throws IOException {
+    static RespReply ok(SyncRespClient c, Object... args) throws IOException {
         RespReply r = c.call(args);
         if (r instanceof ErrorReply e) {
             throw new AssertionError("master refused " + args[0] + " " + (args.length > 1 ? args[1] : "") + ": "
@@ -31,7 +31,7 @@ final class Data {
     }
 
     /** Sends {@code cmd key} followed by {@code items}, in commands of at most 500 items. */
-    static void variadic(BlockingRespClient c, String cmd, String key, List<String> items) throws IOException {
+    static void variadic(SyncRespClient c, String cmd, String key, List<String> items) throws IOException {
         for (int from = 0; from < items.size(); from += 500) {
             List<Object> args = new ArrayList<>(List.of(cmd, key));
             args.addAll(items.subList(from, Math.min(items.size(), from + 500)));
@@ -54,7 +54,7 @@ final class Data {
      * hashtable), sorted sets (listpack, skiplist) and streams (small; {@code big} entries with
      * a consumer group).
      */
-    static void allTypes(BlockingRespClient c, String p, int big, int bigString) throws IOException {
+    static void allTypes(SyncRespClient c, String p, int big, int bigString) throws IOException {
         ok(c, "SET", p + "str:int", "1234567");
         ok(c, "SET", p + "str:neg", "-42");
         ok(c, "SET", p + "str:short", "hello");
@@ -122,7 +122,7 @@ final class Data {
     }
 
     /** A mix of writes touching every type {@code allTypes} created (prefix {@code p}); {@code seed} picks keys. */
-    static void mixedWrites(BlockingRespClient c, String p, int n, long seed) throws IOException {
+    static void mixedWrites(SyncRespClient c, String p, int n, long seed) throws IOException {
         Random rnd = new Random(seed);
         for (int i = 0; i < n; i++) {
             switch (rnd.nextInt(12)) {
@@ -143,7 +143,7 @@ final class Data {
     }
 
     /** {@code n} small strings {@code p0..p(n-1)}. */
-    static void strings(BlockingRespClient c, String p, int n) throws IOException {
+    static void strings(SyncRespClient c, String p, int n) throws IOException {
         List<Object> mset = new ArrayList<>(List.of("MSET"));
         for (int i = 0; i < n; i++) {
             mset.add(p + i);

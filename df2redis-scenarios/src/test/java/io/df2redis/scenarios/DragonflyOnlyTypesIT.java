@@ -1,6 +1,5 @@
 package io.df2redis.scenarios;
 
-import io.df2redis.protocol.inspect.BlockingRespClient;
 import io.df2redis.replica.ReplicationState;
 import io.df2redis.sink.redis.UnsupportedData;
 import io.df2redis.sink.redis.UnsupportedDataException;
@@ -9,8 +8,9 @@ import io.df2redis.sink.redis.verify.Difference;
 import io.df2redis.sink.redis.verify.Report;
 import io.df2redis.sink.redis.verify.VerifyOptions;
 import io.df2redis.testkit.dragonfly.DragonflySpec;
-import io.df2redis.testkit.dragonfly.DragonflyUnderTest;
 import io.df2redis.testkit.dragonfly.DragonflyUnderTest.Kind;
+import io.df2redis.testkit.dragonfly.DragonflyUnderTest;
+import io.df2redis.tools.SyncRespClient;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -52,7 +52,7 @@ class DragonflyOnlyTypesIT {
         return out.stream();
     }
 
-    private static void snapshotData(BlockingRespClient c) throws Exception {
+    private static void snapshotData(SyncRespClient c) throws Exception {
         Data.strings(c, "plain:", 500);
         Data.ok(c, "JSON.SET", "j:1", "$", "{\"a\":1,\"b\":[1,2,3],\"c\":{\"d\":\"e\"}}");
         Data.ok(c, "BF.ADD", "bf:1", "x");
@@ -66,7 +66,7 @@ class DragonflyOnlyTypesIT {
         Data.ok(c, "SADDEX", "sx:1", "3600", "m");
     }
 
-    private static void liveData(BlockingRespClient c) throws Exception {
+    private static void liveData(SyncRespClient c) throws Exception {
         Data.strings(c, "live:", 100);
         Data.ok(c, "JSON.SET", "j:2", "$", "{\"n\":2}");
         Data.ok(c, "JSON.NUMINCRBY", "j:2", "$.n", "5");
@@ -83,7 +83,7 @@ class DragonflyOnlyTypesIT {
         ConcurrentLinkedQueue<String> called = new ConcurrentLinkedQueue<>();
         try (DragonflyUnderTest m = DragonflyUnderTest.start(kind, spec);
              Target target = Target.standalone();
-             BlockingRespClient c = m.client()) {
+             SyncRespClient c = m.client()) {
             snapshotData(c);
             try (Scenario s = Scenario.of(m, target, b -> policy == UnsupportedDataPolicy.CALLBACK
                     ? b.onUnsupported((key, db, type, reason) -> called.add(new String(key)))

@@ -1,10 +1,10 @@
 package io.df2redis.scenarios;
 
-import io.df2redis.protocol.inspect.BlockingRespClient;
 import io.df2redis.protocol.resp.IntegerReply;
 import io.df2redis.testkit.dragonfly.DragonflySpec;
-import io.df2redis.testkit.dragonfly.DragonflyUnderTest;
 import io.df2redis.testkit.dragonfly.DragonflyUnderTest.Kind;
+import io.df2redis.testkit.dragonfly.DragonflyUnderTest;
+import io.df2redis.tools.SyncRespClient;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -26,7 +26,7 @@ class ExpiryIT {
         return DragonflyUnderTest.kinds();
     }
 
-    private static long exists(BlockingRespClient c, String key) throws Exception {
+    private static long exists(SyncRespClient c, String key) throws Exception {
         return ((IntegerReply) Data.ok(c, "EXISTS", key)).value();
     }
 
@@ -36,7 +36,7 @@ class ExpiryIT {
         DragonflySpec spec = DragonflySpec.builder().shards(2).snapshotEgressLimit(64 * 1024).build();
         try (DragonflyUnderTest m = DragonflyUnderTest.start(kind, spec);
              Target target = Target.standalone();
-             BlockingRespClient c = m.client()) {
+             SyncRespClient c = m.client()) {
             Data.strings(c, "bulk:", 4000);
             for (int i = 0; i < 200; i++) {
                 Data.ok(c, "SET", "short:" + i, "v", "PX", Integer.toString(300 + i * 5));

@@ -1,10 +1,10 @@
 package io.df2redis.scenarios;
 
-import io.df2redis.protocol.inspect.BlockingRespClient;
 import io.df2redis.replica.ReplicationState;
 import io.df2redis.testkit.dragonfly.DragonflySpec;
-import io.df2redis.testkit.dragonfly.DragonflyUnderTest;
 import io.df2redis.testkit.dragonfly.DragonflyUnderTest.Kind;
+import io.df2redis.testkit.dragonfly.DragonflyUnderTest;
+import io.df2redis.tools.SyncRespClient;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -34,7 +34,7 @@ class FlushIT {
         return out.stream();
     }
 
-    private static void load(BlockingRespClient c, int db, int n) throws Exception {
+    private static void load(SyncRespClient c, int db, int n) throws Exception {
         Data.ok(c, "SELECT", Integer.toString(db));
         Data.strings(c, "db" + db + ":", n);
         Data.allTypes(c, "t" + db + ":", 200, 2000);
@@ -46,7 +46,7 @@ class FlushIT {
         DragonflySpec spec = DragonflySpec.builder().shards(3).snapshotEgressLimit(128 * 1024).build();
         try (DragonflyUnderTest m = DragonflyUnderTest.start(kind, spec);
              Target target = Target.standalone();
-             BlockingRespClient c = m.client()) {
+             SyncRespClient c = m.client()) {
             for (int db : new int[] {0, 1, 2}) {
                 load(c, db, 3000);
             }

@@ -1,6 +1,6 @@
 package io.df2redis.scenarios;
 
-import io.df2redis.protocol.inspect.BlockingRespClient;
+import io.df2redis.tools.SyncRespClient;
 
 import java.io.IOException;
 import java.util.Random;
@@ -17,7 +17,7 @@ final class Rewrites {
     private Rewrites() {
     }
 
-    static void round(BlockingRespClient c, int r, Random rnd) throws IOException {
+    static void round(SyncRespClient c, int r, Random rnd) throws IOException {
         String p = "rw" + r + ":";
         // expiry forms
         Data.ok(c, "SET", p + "ex", "v", "EX", "3600");

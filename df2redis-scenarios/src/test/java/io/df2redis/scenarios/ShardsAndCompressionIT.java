@@ -1,10 +1,10 @@
 package io.df2redis.scenarios;
 
-import io.df2redis.protocol.inspect.BlockingRespClient;
 import io.df2redis.testkit.CompressionMode;
 import io.df2redis.testkit.dragonfly.DragonflySpec;
-import io.df2redis.testkit.dragonfly.DragonflyUnderTest;
 import io.df2redis.testkit.dragonfly.DragonflyUnderTest.Kind;
+import io.df2redis.testkit.dragonfly.DragonflyUnderTest;
+import io.df2redis.tools.SyncRespClient;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -42,7 +42,7 @@ class ShardsAndCompressionIT {
         DragonflySpec spec = DragonflySpec.builder().shards(shards).compression(mode).build();
         try (DragonflyUnderTest m = DragonflyUnderTest.start(kind, spec);
              Target target = Target.standalone();
-             BlockingRespClient c = m.client()) {
+             SyncRespClient c = m.client()) {
             Data.allTypes(c, "t:", 1500, 40_000);
             Data.strings(c, "k:", 3000);
             try (Scenario s = Scenario.of(m, target, b -> b).start()) {

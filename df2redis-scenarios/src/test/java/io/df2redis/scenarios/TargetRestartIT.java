@@ -1,10 +1,10 @@
 package io.df2redis.scenarios;
 
-import io.df2redis.protocol.inspect.BlockingRespClient;
 import io.df2redis.testkit.dragonfly.DragonflySpec;
-import io.df2redis.testkit.dragonfly.DragonflyUnderTest;
 import io.df2redis.testkit.dragonfly.DragonflyUnderTest.Kind;
+import io.df2redis.testkit.dragonfly.DragonflyUnderTest;
 import io.df2redis.testkit.redis.RedisServerProcess;
+import io.df2redis.tools.SyncRespClient;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -33,7 +33,7 @@ class TargetRestartIT {
         DragonflySpec spec = DragonflySpec.builder().shards(2).build();
         try (DragonflyUnderTest m = DragonflyUnderTest.start(kind, spec);
              Target.Standalone target = Target.standalone();
-             BlockingRespClient c = m.client()) {
+             SyncRespClient c = m.client()) {
             Data.allTypes(c, "r:", 300, 2000);
             try (Scenario s = Scenario.of(m, target, b -> b).start()) {
                 s.awaitStable();
@@ -72,7 +72,7 @@ class TargetRestartIT {
                 dir.resolve("checkpoint"));
         try (DragonflyUnderTest m = DragonflyUnderTest.start(kind, spec);
              Target.Standalone target = Target.standalone();
-             BlockingRespClient c = m.client()) {
+             SyncRespClient c = m.client()) {
             Data.allTypes(c, "k:", 300, 2000);
             try (Scenario s = Scenario.of(m, target, b -> b, null, null, store).start()) {
                 s.awaitStable();

@@ -1,14 +1,14 @@
 package io.df2redis.scenarios;
 
-import io.df2redis.protocol.inspect.BlockingRespClient;
 import io.df2redis.replica.DragonflyEndpoint;
 import io.df2redis.replica.ReplicationState;
 import io.df2redis.replica.Replicator;
 import io.df2redis.replica.TlsHandshakeException;
 import io.df2redis.testkit.dragonfly.DragonflySpec;
-import io.df2redis.testkit.dragonfly.DragonflyUnderTest;
 import io.df2redis.testkit.dragonfly.DragonflyUnderTest.Kind;
+import io.df2redis.testkit.dragonfly.DragonflyUnderTest;
 import io.df2redis.testkit.tls.TestCertificates;
+import io.df2redis.tools.SyncRespClient;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Timeout;
@@ -52,7 +52,7 @@ class TlsIT {
                 .tls(good.cert(), good.key()).build();
         try (DragonflyUnderTest m = DragonflyUnderTest.start(kind, spec);
              Target target = Target.standalone();
-             BlockingRespClient c = m.client()) {
+             SyncRespClient c = m.client()) {
             Data.allTypes(c, "tls:", 500, 20_000);
             try (Scenario s = Scenario.of(m, target, b -> b, good.clientContext()).start()) {
                 s.awaitStable();

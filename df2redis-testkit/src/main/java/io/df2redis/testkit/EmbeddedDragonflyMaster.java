@@ -45,6 +45,10 @@ import java.util.Optional;
  *
  * <p>Thread-safe. Methods that need a live master throw {@link UnsupportedOperationException}
  * in replay mode.
+ *
+ * <p>Its settings are {@link EmbeddedDragonflyMasterBuilder}'s. Over 400 lines as one piece: the
+ * master's public surface (dataset, live writes, observation and fault hooks), each method a
+ * documented delegation to the backend and server behind it.
  */
 public final class EmbeddedDragonflyMaster implements AutoCloseable {
     private final MasterServer server;
@@ -54,7 +58,7 @@ public final class EmbeddedDragonflyMaster implements AutoCloseable {
     private final int shards;
     private final InetSocketAddress address;
 
-    private EmbeddedDragonflyMaster(Builder b) throws IOException {
+    EmbeddedDragonflyMaster(EmbeddedDragonflyMasterBuilder b) throws IOException {
         this.server = new MasterServer(new Object(),
                 new MasterServer.Auth(b.requirePass, b.aclUser, b.aclPassword), b.sslContext);
         Backend backend;
@@ -86,8 +90,8 @@ public final class EmbeddedDragonflyMaster implements AutoCloseable {
     }
 
     /** A builder of a live master. */
-    public static Builder builder() {
-        return new Builder();
+    public static EmbeddedDragonflyMasterBuilder builder() {
+        return new EmbeddedDragonflyMasterBuilder();
     }
 
     /**
@@ -425,168 +429,5 @@ public final class EmbeddedDragonflyMaster implements AutoCloseable {
     public String toString() {
         return "EmbeddedDragonflyMaster[" + (isReplay() ? "replay " : "") + profile + ", shards=" + shards + ", "
                 + address + "]";
-    }
-
-    /** Settings of an {@link EmbeddedDragonflyMaster}; {@link #start()} binds it. */
-    public static final class Builder {
-        private int shards = 1;
-        private ReleaseProfile profile = ReleaseProfile.V1_40;
-        private CompressionMode compression = CompressionMode.LZ4;
-        private int chunkSize = 64 * 1024;
-        private Boolean taggedChunks;
-        private String requirePass;
-        private String aclUser;
-        private String aclPassword;
-        private SslContext sslContext;
-        private int backlogLength = -1;
-        private Duration lsnInterval = Duration.ofSeconds(3);
-        private int hz = 100;
-        private long paceBytesPerSecond;
-        private String host = "127.0.0.1";
-        private int port;
-        private String masterId;
-        private final List<String> scripts = new ArrayList<>();
-        private Path replayDir;
-
-        private Builder() {
-        }
-
-        /** Number of shards = flows, 1..1024 (default 1). */
-        public Builder shards(int n) {
-            if (n < 1 || n > 1024) {
-                throw new IllegalArgumentException("shards must be 1..1024: " + n);
-            }
-            this.shards = n;
-            return this;
-        }
-
-        /** The release to imitate (default {@link ReleaseProfile#V1_40}). */
-        public Builder profile(ReleaseProfile p) {
-            this.profile = Objects.requireNonNull(p);
-            return this;
-        }
-
-        /** {@code --compression_mode} (default {@link CompressionMode#LZ4}, Dragonfly's default). */
-        public Builder compression(CompressionMode m) {
-            this.compression = Objects.requireNonNull(m);
-            return this;
-        }
-
-        /** {@code --serialization_max_chunk_size}: split containers bigger than this (default 64 KiB; 0 = never). */
-        public Builder chunkSize(int bytes) {
-            if (bytes < 0) {
-                throw new IllegalArgumentException("chunk size must be >= 0");
-            }
-            this.chunkSize = bytes;
-            return this;
-        }
-
-        /** {@code --serialization_tagged_chunks} (default: on for v1.40, off for v1.30, which cannot have it). */
-        public Builder taggedChunks(boolean on) {
-            this.taggedChunks = on;
-            return this;
-        }
-
-        /** Password of the default user: every connection must {@code AUTH} first. */
-        public Builder requirePass(String password) {
-            this.requirePass = password;
-            return this;
-        }
-
-        /**
-         * An ACL user ({@code AUTH user password}). With an ACL user configured every connection
-         * must authenticate, as that user or (if {@link #requirePass} is set) as the default user.
-         */
-        public Builder aclUser(String user, String password) {
-            this.aclUser = Objects.requireNonNull(user);
-            this.aclPassword = Objects.requireNonNull(password);
-            return this;
-        }
-
-        /** Serve TLS with this Netty server context. */
-        public Builder sslContext(SslContext ctx) {
-            this.sslContext = ctx;
-            return this;
-        }
-
-        /** {@code --shard_repl_backlog_len}: journal items kept per shard for partial sync (default per profile). */
-        public Builder backlogLength(int items) {
-            if (items < 0) {
-                throw new IllegalArgumentException("backlog length must be >= 0");
-            }
-            this.backlogLength = items;
-            return this;
-        }
-
-        /**
-         * {@code --hz}: heartbeats per second (default 100, Dragonfly's). Active expiry runs on the
-         * heartbeat: a key past its deadline is deleted and its DEL journaled within about
-         * {@code 1000 / hz} ms even if nothing touches it. 0 turns the heartbeat off, as in
-         * Dragonfly: keys then expire only lazily, when a command touches them.
-         */
-        public Builder hz(int perSecond) {
-            if (perSecond < 0) {
-                throw new IllegalArgumentException("hz must be >= 0");
-            }
-            this.hz = perSecond;
-            return this;
-        }
-
-        /** Minimum time between LSN records in stable sync (default 3 s; the first item always gets one). */
-        public Builder lsnInterval(Duration d) {
-            this.lsnInterval = Objects.requireNonNull(d);
-            return this;
-        }
-
-        /** Initial snapshot pacing in bytes/s per flow (default 0 = unlimited); see {@link #paceSnapshot}. */
-        public Builder paceSnapshot(long bytesPerSecond) {
-            this.paceBytesPerSecond = bytesPerSecond;
-            return this;
-        }
-
-        /** Bind address (default 127.0.0.1). */
-        public Builder host(String host) {
-            this.host = Objects.requireNonNull(host);
-            return this;
-        }
-
-        /** Port (default 0 = a free port). */
-        public Builder port(int port) {
-            this.port = port;
-            return this;
-        }
-
-        /** A fixed initial master id (40 lowercase hex; default random). */
-        public Builder masterId(String id) {
-            if (!id.matches("[0-9a-f]{40}")) {
-                throw new IllegalArgumentException("master id must be 40 lowercase hex chars");
-            }
-            this.masterId = id;
-            return this;
-        }
-
-        /** A cached Lua script (AUX {@code lua} on flow 0). */
-        public Builder script(String body) {
-            this.scripts.add(Objects.requireNonNull(body));
-            return this;
-        }
-
-        /** Replay a captured case instead of emulating ({@link EmbeddedDragonflyMaster#replay}). */
-        public Builder replay(Path caseDir) {
-            this.replayDir = Objects.requireNonNull(caseDir);
-            return this;
-        }
-
-        /** Starts the master. */
-        public EmbeddedDragonflyMaster start() {
-            if (replayDir == null && Boolean.TRUE.equals(taggedChunks) && !profile.supportsTaggedChunks()) {
-                throw new IllegalArgumentException(profile + " has no tagged chunks");
-            }
-            try {
-                return new EmbeddedDragonflyMaster(this);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
     }
 }

@@ -1,12 +1,13 @@
 package io.df2redis.testkit;
 
-import io.df2redis.protocol.inspect.KeyspaceCollector;
 import io.df2redis.protocol.rdb.RdbDecoder;
 import io.df2redis.protocol.rdb.RdbEncoder;
 import io.df2redis.protocol.rdb.RdbKeyValue;
+import io.df2redis.protocol.rdb.RdbRecords;
 import io.df2redis.protocol.rdb.RdbType;
 import io.df2redis.protocol.rdb.RdbValue;
 import io.df2redis.protocol.rdb.StreamId;
+import io.df2redis.tools.inspect.KeyspaceCollector;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 
@@ -81,7 +82,7 @@ public final class SampleDatasets {
         ByteBuf out = Unpooled.buffer();
         enc.writeHeader(out);
         for (int db : m.dbs()) {
-            RdbEncoder.writeSelectDb(out, db);
+            RdbRecords.writeSelectDb(out, db);
             for (RdbKeyValue kv : m.entries(db)) {
                 enc.writeEntry(out, kv);
             }

@@ -2,6 +2,7 @@ package io.df2redis.testkit;
 
 import io.df2redis.protocol.rdb.RdbEncoder;
 import io.df2redis.protocol.rdb.RdbKeyValue;
+import io.df2redis.protocol.rdb.RdbOpcodes;
 import io.df2redis.protocol.rdb.RdbType;
 import io.df2redis.protocol.rdb.RdbValue;
 import io.df2redis.protocol.rdb.StreamId;
@@ -49,7 +50,7 @@ final class Datasets {
         db0.add(RdbKeyValue.of("set", RdbValue.set("m1", "m2", "m3")));
         db0.add(RdbKeyValue.of("set:int", RdbValue.set("1", "2", "300000")));
         db0.add(RdbKeyValue.of("set:big", RdbValue.set(strings("member-", 300))));
-        long base = RdbEncoder.MEMBER_EXPIRY_BASE;
+        long base = RdbOpcodes.MEMBER_EXPIRY_BASE;
         db0.add(RdbKeyValue.of("set:ttl", new RdbValue.SetValue(List.of(b("a"), b("b")),
                 new long[] {base + 100_000_000L, -1})));
         db0.add(RdbKeyValue.of("hash", RdbValue.hash("f1", "v1", "f2", "v2")));

@@ -1,8 +1,8 @@
 package io.df2redis.testkit;
 
-import io.df2redis.protocol.inspect.FlowRecorder;
 import io.df2redis.protocol.journal.JournalDecoder;
 import io.df2redis.protocol.rdb.RdbDecoder;
+import io.df2redis.tools.inspect.FlowRecorder;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 

@@ -2,6 +2,7 @@ package io.df2redis.testkit;
 
 import io.df2redis.protocol.rdb.RdbEncoder;
 import io.df2redis.protocol.rdb.RdbKeyValue;
+import io.df2redis.protocol.rdb.RdbOpcodes;
 import io.df2redis.protocol.rdb.RdbValue;
 import io.df2redis.testkit.redis.RedisServerProcess;
 import net.jqwik.api.Arbitraries;
@@ -86,7 +87,7 @@ class ReadCommandsTest {
 
     @Test
     void expiredMembersAndFieldsAreInvisible() throws Exception {
-        long past = RdbEncoder.MEMBER_EXPIRY_BASE + 10; // 2023
+        long past = RdbOpcodes.MEMBER_EXPIRY_BASE + 10; // 2023
         long future = System.currentTimeMillis() / 1000 + 3600;
         try (EmbeddedDragonflyMaster m = EmbeddedDragonflyMaster.builder().shards(2).start(); Wire w = wire(m)) {
             m.put(0, RdbKeyValue.of("s", new RdbValue.SetValue(List.of(b("old"), b("new"), b("plain")),

@@ -1,10 +1,11 @@
 package io.df2redis.testkit;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.df2redis.protocol.inspect.FlowRecorder;
 import io.df2redis.protocol.rdb.RdbDecoder;
 import io.df2redis.protocol.rdb.RdbEncoder;
 import io.df2redis.protocol.rdb.RdbKeyValue;
+import io.df2redis.protocol.rdb.RdbRecords;
+import io.df2redis.tools.inspect.FlowRecorder;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 
@@ -24,7 +25,7 @@ final class Reference {
         ByteBuf out = Unpooled.buffer();
         enc.writeHeader(out);
         for (Map.Entry<Integer, List<RdbKeyValue>> db : data.entrySet()) {
-            RdbEncoder.writeSelectDb(out, db.getKey());
+            RdbRecords.writeSelectDb(out, db.getKey());
             for (RdbKeyValue kv : db.getValue()) {
                 enc.writeEntry(out, kv.withType(Datasets.expectedType(kv, profile)));
             }

@@ -5,6 +5,7 @@ import io.df2redis.protocol.journal.JournalEncoder;
 import io.df2redis.protocol.rdb.Compression;
 import io.df2redis.protocol.rdb.RdbEncoder;
 import io.df2redis.protocol.rdb.RdbKeyValue;
+import io.df2redis.protocol.rdb.RdbRecords;
 import io.df2redis.protocol.rdb.RdbValue;
 import io.df2redis.protocol.resp.BulkString;
 import io.df2redis.testkit.internal.ReplayBackend;
@@ -159,20 +160,20 @@ class ReplayTest {
         RdbEncoder enc = RdbEncoder.dragonfly();
         ByteBuf b = Unpooled.buffer();
         enc.writeHeader(b);
-        RdbEncoder.writeSelectDb(b, 0);
+        RdbRecords.writeSelectDb(b, 0);
         enc.writeEntry(b, RdbKeyValue.of("k", RdbValue.string("v")));
-        RdbEncoder.writeFullSyncEnd(b);
+        RdbRecords.writeFullSyncEnd(b);
         int blobAt = b.writerIndex();
         ByteBuf inner = Unpooled.buffer();
         for (int i = 0; i < 20; i++) {
             enc.writeJournalBlob(inner, JournalEncoder.commandItem(0, "SET", "key-" + i, "value-value-value"));
         }
-        RdbEncoder.writeJournalOffset(inner, 21);
+        RdbRecords.writeJournalOffset(inner, 21);
         byte[] records = new byte[inner.readableBytes()];
         inner.readBytes(records);
         assertThat(enc.writeFlush(b, Compression.LZ4, records)).isTrue();
         enc.writeEof(b);
-        RdbEncoder.writeEofToken(b, "0".repeat(40));
+        RdbRecords.writeEofToken(b, "0".repeat(40));
         byte[] flow = new byte[b.readableBytes()];
         b.readBytes(flow);
         assertThat(ReplayBackend.splitPoint(flow)).isEqualTo(blobAt);

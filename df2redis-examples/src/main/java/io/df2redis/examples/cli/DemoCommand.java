@@ -1,6 +1,6 @@
 package io.df2redis.examples.cli;
 
-import io.df2redis.protocol.inspect.KeyspaceCollector;
+import io.df2redis.protocol.net.HostAndPort;
 import io.df2redis.protocol.rdb.EntrySummary;
 import io.df2redis.protocol.rdb.RdbEntry;
 import io.df2redis.protocol.rdb.RdbKeyValue;
@@ -16,6 +16,7 @@ import io.df2redis.sink.redis.FullSyncTargetPolicy;
 import io.df2redis.sink.redis.RedisSink;
 import io.df2redis.sink.redis.UnsupportedDataPolicy;
 import io.df2redis.testkit.EmbeddedDragonflyMaster;
+import io.df2redis.tools.inspect.KeyspaceCollector;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -197,10 +198,9 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     private static String ask(String hostPort, String command, int maxBytes) {
-        int colon = hostPort.lastIndexOf(':');
+        HostAndPort hp = HostAndPort.parse(hostPort);
         try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress(hostPort.substring(0, colon), Integer.parseInt(hostPort.substring(colon + 1))),
-                    300);
+            s.connect(new InetSocketAddress(hp.host(), hp.port()), 300);
             s.setSoTimeout(500);
             OutputStream out = s.getOutputStream();
             out.write(command.getBytes(StandardCharsets.US_ASCII));

@@ -1,6 +1,7 @@
 package io.df2redis.examples.cli;
 
 import io.df2redis.examples.cli.ConnectionOptions.HostPort;
+import io.df2redis.protocol.net.HostAndPort;
 import io.df2redis.replica.AuthenticationException;
 import io.df2redis.replica.Checkpoint;
 import io.df2redis.replica.ConnectionException;
@@ -183,7 +184,7 @@ final class Preflight {
                 Optional.of(targetIdentity));
         if (why == null && held.isEmpty() && sourceKeys > 0) {
             why = "it says the target holds what earlier runs applied, but the target holds no keys in the dbs the "
-                    + "sync writes while the source holds " + SyncRun.count(sourceKeys) + " (was it emptied?)";
+                    + "sync writes while the source holds " + CliFormat.count(sourceKeys) + " (was it emptied?)";
             checkpoint.setAside(why);
         }
         return why == null ? null : "the checkpoint " + file + " cannot be resumed: " + why;
@@ -210,10 +211,8 @@ final class Preflight {
             try (ServerProbe p = conn.targetProbe(seed).connect()) {
                 List<HostPort> out = new ArrayList<>();
                 for (String m : p.clusterMasters(conn.targetUsesTls())) {
-                    int colon = m.lastIndexOf(':');
-                    String h = m.substring(0, colon);
-                    out.add(new HostPort(h.startsWith("[") ? h.substring(1, h.length() - 1) : h,
-                            Integer.parseInt(m.substring(colon + 1))));
+                    HostAndPort hp = HostAndPort.parse(m);
+                    out.add(new HostPort(hp.host(), hp.port()));
                 }
                 if (out.isEmpty()) {
                     throw new CliException(Df2RedisCli.FAILURE, "the target Redis Cluster node " + seed
@@ -231,7 +230,7 @@ final class Preflight {
     /** {@code db0: 1 key, db3: 12 keys}. */
     static String describe(Map<Integer, Long> keysByDb) {
         return keysByDb.entrySet().stream()
-                .map(e -> "db" + e.getKey() + ": " + SyncRun.count(e.getValue()) + (e.getValue() == 1 ? " key" : " keys"))
+                .map(e -> "db" + e.getKey() + ": " + CliFormat.count(e.getValue()) + (e.getValue() == 1 ? " key" : " keys"))
                 .collect(Collectors.joining(", "));
     }
 

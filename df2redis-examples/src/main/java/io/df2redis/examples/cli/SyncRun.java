@@ -12,17 +12,17 @@ import io.df2redis.replica.ReplicationStats;
 import io.df2redis.replica.Replicator;
 import io.df2redis.sink.redis.FullSyncTargetPolicy;
 import io.df2redis.sink.redis.RedisSink;
-import io.df2redis.sink.redis.RedisSinkStats;
 import io.df2redis.sink.redis.SameServerException;
 import io.df2redis.sink.redis.TargetAuthenticationException;
 import io.df2redis.sink.redis.TargetNotEmptyException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import static io.df2redis.examples.cli.CliFormat.count;
+import static io.df2redis.examples.cli.CliFormat.duration;
+
 import java.io.PrintWriter;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
@@ -32,7 +32,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.stream.Collectors;
 
 /**
  * One run of {@code replicate} or {@code migrate}: the {@link Preflight} checks (both sides answer
@@ -48,8 +47,15 @@ import java.util.stream.Collectors;
  * resumed (partial sync from the checkpoint's LSNs) or ran a full sync and why, and the summary
  * names the checkpoint saved after the final drain.
  *
+ * <p>Pieces: the checks are {@link Preflight}'s, the progress and status lines
+ * {@link ProgressDisplay}'s, the final summary {@link RunSummary}'s, the shutdown hook's
+ * registration {@link ShutdownHooks}' and the number formats {@link CliFormat}'s. What is left
+ * (a little over 400 lines) is one piece: the run's life cycle and the state the listener
+ * records about it, which the start report and the failure messages read together.
+ *
  * <p>Threads: {@link #run()} on the command's thread; listener callbacks on the replicator's threads;
- * {@link #tick()} on {@code df2redis-progress}; lines on stderr are printed under {@code print}.
+ * {@link ProgressDisplay#tick()} on {@code df2redis-progress}. The package-private fields the display
+ * and the summary read are final, volatile or atomic; lines on stderr are serialised by the display.
  */
 final class SyncRun {
     private static final Logger LOG = LoggerFactory.getLogger(SyncRun.class);
@@ -57,27 +63,26 @@ final class SyncRun {
     /** Whether the run ends at stable sync ({@code migrate}) or follows the master until stopped. */
     enum Mode { MIGRATE, REPLICATE }
 
-    private final Mode mode;
-    private final ConnectionOptions conn;
-    private final SyncOptions opts;
+    final Mode mode;
+    final ConnectionOptions conn;
+    final SyncOptions opts;
     private final FullSyncTargetPolicy policy;
     private final boolean quiet;
-    private final PrintWriter out;
-    private final PrintWriter err;
-    private final boolean tty;
-    private final CheckpointFile checkpoint;
+    final PrintWriter out;
+    final PrintWriter err;
+    final boolean tty;
+    final CheckpointFile checkpoint;
+    private final ProgressDisplay display = new ProgressDisplay(this);
     private final CountDownLatch stop = new CountDownLatch(1);
     private final CountDownLatch finished = new CountDownLatch(1);
     private final AtomicInteger exitCode = new AtomicInteger(Df2RedisCli.FAILURE);
-    private final AtomicLong sessionErrors = new AtomicLong();
-    private final AtomicLong fullSyncs = new AtomicLong();
-    private final Object print = new Object();
-    private final ArrayDeque<long[]> samples = new ArrayDeque<>();
-    private volatile Replicator replicator;
-    private volatile RedisSink sink;
+    final AtomicLong sessionErrors = new AtomicLong();
+    final AtomicLong fullSyncs = new AtomicLong();
+    volatile Replicator replicator;
+    volatile RedisSink sink;
     private volatile Preflight.Outcome preflight;
     /** With a checkpoint: how the first session that synced started ("resumed …" / "full sync: …"), or null. */
-    private volatile String startReport;
+    volatile String startReport;
     /** With a checkpoint: why the first session ran a full sync, or null. */
     private volatile String fullSyncReason;
     private final AtomicBoolean startReported = new AtomicBoolean();
@@ -85,20 +90,15 @@ final class SyncRun {
     private volatile boolean sessionFullSync;
     /** The message of a full-sync restart (a mixed FULL/PARTIAL answer), or null. */
     private volatile String restartMessage;
-    private volatile long sourceKeys = -1;
+    volatile long sourceKeys = -1;
     private volatile long sourceKeysWithoutTtl = -1;
     /** Why a migrate that reached stable sync still failed (fewer keys than the source held), or null. */
     private volatile String incomplete;
-    private volatile long startNanos;
-    private volatile long fullSyncStartNanos;
-    private volatile long fullSyncEndNanos;
-    private volatile long lastStatusNanos;
-    private volatile ReplicationStats snapshotStats;
-    private volatile String lastError;
-    private boolean lineOpen;
-    private int lastLineLength;
-    private boolean stableAnnounced;
-    private ReplicationState lastShownState;
+    volatile long startNanos;
+    volatile long fullSyncStartNanos;
+    volatile long fullSyncEndNanos;
+    volatile ReplicationStats snapshotStats;
+    volatile String lastError;
 
     /**
      * @param policy what the full sync does with keys already in the target
@@ -132,14 +132,14 @@ final class SyncRun {
     int run() {
         conn.validate();
         Thread hook = new Thread(this::onShutdown, "df2redis-shutdown");
-        boolean hooked = addHook(hook);
+        boolean hooked = ShutdownHooks.add(hook);
         try {
             exitCode.set(execute());
             return exitCode.get();
         } finally {
             finished.countDown();
             if (hooked) {
-                removeHook(hook);
+                ShutdownHooks.remove(hook);
             }
         }
     }
@@ -193,7 +193,7 @@ final class SyncRun {
                     return t;
                 });
                 long period = tty ? Math.min(500, opts.statusInterval.toMillis()) : opts.statusInterval.toMillis();
-                progress.scheduleAtFixedRate(this::tick, period, period, TimeUnit.MILLISECONDS);
+                progress.scheduleAtFixedRate(display::tick, period, period, TimeUnit.MILLISECONDS);
             }
             reached = mode == Mode.MIGRATE ? awaitSnapshot(r) : awaitStop(r);
         } catch (InterruptedException e) {
@@ -212,7 +212,7 @@ final class SyncRun {
             snapshotStats = r.stats();
             close(r);
         }
-        endLine();
+        display.endLine();
         ReplicationException failure = r.failure();
         int code;
         if (failure instanceof TargetNotEmptyException t) {
@@ -241,7 +241,7 @@ final class SyncRun {
         } else {
             code = Df2RedisCli.OK;
         }
-        summary(r, s, code);
+        RunSummary.print(this, r, s, code);
         return code;
     }
 
@@ -358,7 +358,7 @@ final class SyncRun {
             String from = c == null ? "" : " from next LSNs " + ResumeCheck.lsns(c);
             startReport = "partial sync" + from + " (resumed from the checkpoint; no full sync)";
             if (!quiet) {
-                announce("df2redis: resumed from the checkpoint " + checkpoint.file() + ": partial sync" + from
+                display.announce("df2redis: resumed from the checkpoint " + checkpoint.file() + ": partial sync" + from
                         + "; no full sync, the target keeps its keys");
             }
             return;
@@ -367,7 +367,7 @@ final class SyncRun {
         fullSyncReason = why;
         startReport = "full sync: " + why;
         if (!quiet || checkpoint.initial().isPresent()) {
-            announce("df2redis: full sync: " + why);
+            display.announce("df2redis: full sync: " + why);
         }
     }
 
@@ -402,39 +402,6 @@ final class SyncRun {
                 + "(Dragonfly's --shard_repl_backlog_len)";
     }
 
-    /** A line of its own on stderr (ends a redrawn progress line first). */
-    private void announce(String line) {
-        synchronized (print) {
-            if (lineOpen) {
-                err.println();
-                lineOpen = false;
-                lastLineLength = 0;
-            }
-            err.println(line);
-            err.flush();
-        }
-    }
-
-    /** The summary's checkpoint line: the file and what it holds after the final save. */
-    private String checkpointLine(Replicator r) {
-        StringBuilder sb = new StringBuilder("checkpoint ").append(checkpoint.file()).append(": ");
-        Checkpoint c = r.lastCheckpoint().orElse(null);
-        if (c == null) {
-            sb.append("none saved (the next run with it does a full sync)");
-        } else if (!c.resumable()) {
-            sb.append("records a full sync that did not finish (saved at ").append(c.savedAt())
-                    .append("): the next run with it does a full sync");
-        } else {
-            sb.append("next LSNs ").append(ResumeCheck.lsns(c)).append(", saved at ").append(c.savedAt());
-        }
-        String failed = checkpoint.lastSaveFailure();
-        if (failed != null) {
-            sb.append("; the last save FAILED (").append(failed).append("): it holds an older position, so the next "
-                    + "run delivers some entries again");
-        }
-        return sb.toString();
-    }
-
     // ------------------------------------------------------------------ progress and status
 
     private final class Listener implements ReplicationListener {
@@ -449,9 +416,7 @@ final class SyncRun {
             fullSyncs.incrementAndGet();
             fullSyncStartNanos = System.nanoTime();
             fullSyncEndNanos = 0;
-            synchronized (print) {
-                stableAnnounced = false;
-            }
+            display.fullSyncStarted();
             reportStart(master);
         }
 
@@ -475,193 +440,6 @@ final class SyncRun {
         }
     }
 
-    private void tick() {
-        try {
-            Replicator r = replicator;
-            if (r == null) {
-                return;
-            }
-            ReplicationStats st = r.stats();
-            long now = System.nanoTime();
-            synchronized (print) {
-                switch (st.state()) {
-                    case FULL_SYNC -> show(fullSyncLine(st, now), false);
-                    case STABLE_SYNC -> {
-                        if (!stableAnnounced && fullSyncs.get() == 0 && startReport == null) {
-                            // a partial sync from the checkpoint: the listener announces it first
-                        } else if (!stableAnnounced) {
-                            stableAnnounced = true;
-                            if (fullSyncs.get() > 0) {
-                                show(fullSyncDoneLine(st), true);
-                            }
-                            lastStatusNanos = now;
-                            sample(st, now);
-                        } else if (tty || now - lastStatusNanos >= opts.statusInterval.toNanos() - 50_000_000L) {
-                            lastStatusNanos = now;
-                            show(statusLine(st, now), false);
-                        }
-                    }
-                    case CONNECTING, NEW -> {
-                        if (lastShownState != ReplicationState.CONNECTING) {
-                            show("connecting to " + conn.sourceAddress() + " …", false);
-                        }
-                    }
-                    case RECONNECTING -> {
-                        if (lastShownState != ReplicationState.RECONNECTING) {
-                            show("reconnecting (" + sessionErrors.get() + " session errors; last: " + lastError + ")",
-                                    false);
-                        }
-                    }
-                    default -> {
-                    }
-                }
-                lastShownState = st.state() == ReplicationState.NEW ? ReplicationState.CONNECTING : st.state();
-            }
-        } catch (RuntimeException e) {
-            LOG.debug("progress display failed", e);
-        }
-    }
-
-    private String fullSyncLine(ReplicationStats st, long now) {
-        long keys = st.flows().stream().mapToLong(FlowStats::entries).sum();
-        long bytes = st.totalBytesReceived();
-        double secs = Math.max(1e-3, (now - fullSyncStartNanos) / 1e9);
-        double rate = keys / secs;
-        StringBuilder sb = new StringBuilder("full sync: ").append(count(keys));
-        if (sourceKeys > 0) {
-            double pct = Math.min(100.0, 100.0 * keys / sourceKeys);
-            sb.append('/').append(count(sourceKeys)).append(" keys (").append(String.format(Locale.ROOT, "%.1f%%", pct))
-                    .append(')');
-        } else {
-            sb.append(" keys");
-        }
-        sb.append(", ").append(bytes(bytes)).append(", ").append(count(Math.round(rate))).append(" keys/s");
-        if (sourceKeys > 0 && rate > 0 && keys < sourceKeys) {
-            sb.append(", ETA ").append(duration(Math.round((sourceKeys - keys) / rate * 1000)));
-        }
-        sb.append(" | flows ");
-        List<FlowStats> flows = st.flows();
-        if (tty && flows.size() > 8) {
-            long min = flows.stream().mapToLong(FlowStats::entries).min().orElse(0);
-            long max = flows.stream().mapToLong(FlowStats::entries).max().orElse(0);
-            sb.append(flows.size()).append(" × ").append(count(min)).append('–').append(count(max)).append(" keys");
-        } else {
-            sb.append(flows.stream().map(f -> f.flow() + ":" + count(f.entries()) + "/" + bytes(f.bytesReceived()))
-                    .collect(Collectors.joining(" ")));
-        }
-        return sb.toString();
-    }
-
-    private String fullSyncDoneLine(ReplicationStats st) {
-        long keys = st.flows().stream().mapToLong(FlowStats::entries).sum();
-        long end = fullSyncEndNanos != 0 ? fullSyncEndNanos : System.nanoTime();
-        long ms = Math.max(1, (end - fullSyncStartNanos) / 1_000_000);
-        return "full sync done: " + count(keys) + " keys, " + bytes(st.totalBytesReceived()) + " in " + duration(ms)
-                + " (" + count(keys * 1000 / ms) + " keys/s); following the journal";
-    }
-
-    private String statusLine(ReplicationStats st, long now) {
-        long applied = st.flows().stream().mapToLong(FlowStats::appliedLsn).sum();
-        long[] oldest = sample(st, now);
-        double secs = (now - oldest[0]) / 1e9;
-        long ops = secs <= 0 ? 0 : Math.round(Math.max(0, applied - oldest[1]) / secs);
-        StringBuilder sb = new StringBuilder("stable sync: ").append(count(ops)).append(" ops/s applied, lag ")
-                .append(st.flows().stream().map(f -> Long.toString(f.lagEntries())).collect(Collectors.joining("/")))
-                .append(" entries, acked LSN ")
-                .append(st.flows().stream().map(f -> Long.toString(f.ackedLsn())).collect(Collectors.joining("/")));
-        RedisSink s = sink;
-        RedisSinkStats ss = s == null ? null : s.stats();
-        sb.append(", errors ").append(sessionErrors.get() + (ss == null ? 0 : ss.errors()));
-        if (ss != null) {
-            sb.append(", skipped ").append(count(ss.skippedTotal()));
-            if (conn.targetCluster) {
-                sb.append(", redirects ").append(count(ss.movedRedirects())).append(" MOVED/")
-                        .append(count(ss.askRedirects())).append(" ASK");
-            }
-        }
-        return sb.toString();
-    }
-
-    /** Records (time, applied LSN sum) and returns the oldest sample within the status interval. */
-    private long[] sample(ReplicationStats st, long now) {
-        long applied = st.flows().stream().mapToLong(FlowStats::appliedLsn).sum();
-        samples.addLast(new long[] {now, applied});
-        long window = Math.max(opts.statusInterval.toNanos(), 1_000_000_000L);
-        while (samples.size() > 2 && now - samples.peekFirst()[0] > window) {
-            samples.removeFirst();
-        }
-        return samples.peekFirst();
-    }
-
-    /** Prints a status line: redrawn in place on a terminal unless {@code keep}, else one line each. */
-    private void show(String line, boolean keep) {
-        if (tty) {
-            int pad = Math.max(0, lastLineLength - line.length());
-            err.print("\r" + line + " ".repeat(pad));
-            lastLineLength = line.length();
-            lineOpen = true;
-            if (keep) {
-                err.println();
-                lineOpen = false;
-                lastLineLength = 0;
-            }
-        } else {
-            err.println(line);
-        }
-        err.flush();
-    }
-
-    private void endLine() {
-        synchronized (print) {
-            if (lineOpen) {
-                err.println();
-                err.flush();
-                lineOpen = false;
-            }
-        }
-    }
-
-    // ------------------------------------------------------------------ summary
-
-    /** The summary on stdout; a failed run says so instead of "migrated …" / "replicated for …". */
-    private void summary(Replicator r, RedisSink s, int code) {
-        ReplicationStats st = r.stats();
-        if (st.flows().isEmpty() && snapshotStats != null) {
-            st = snapshotStats;
-        }
-        long keys = st.flows().stream().mapToLong(FlowStats::entries).sum();
-        long journal = st.flows().stream().mapToLong(FlowStats::journalEntries).sum();
-        long bytes = st.totalBytesReceived();
-        long totalMs = Math.max(1, (System.nanoTime() - startNanos) / 1_000_000);
-        RedisSinkStats ss = s.stats();
-        if (code != Df2RedisCli.OK) {
-            out.printf(Locale.ROOT, "%s FAILED after %s: the snapshot delivered %s keys%s, %s journal entries, %s "
-                            + "received%n", mode == Mode.MIGRATE ? "migrate" : "replicate", duration(totalMs), count(keys),
-                    sourceKeys >= 0 ? " of the source's " + count(sourceKeys) : "", count(journal), bytes(bytes));
-        } else if (mode == Mode.MIGRATE) {
-            long end = fullSyncEndNanos != 0 ? fullSyncEndNanos : System.nanoTime();
-            long ms = fullSyncStartNanos == 0 ? totalMs : Math.max(1, (end - fullSyncStartNanos) / 1_000_000);
-            out.printf(Locale.ROOT, "migrated %s keys (%s received) in %s, %s keys/s%n", count(keys), bytes(bytes),
-                    duration(ms), count(keys * 1000 / ms));
-        } else {
-            out.printf(Locale.ROOT, "replicated for %s: snapshot %s keys, %s journal entries, %s received; "
-                            + "applied LSN per flow %s%n", duration(totalMs), count(keys), count(journal), bytes(bytes),
-                    st.flows().stream().map(f -> Long.toString(f.appliedLsn())).collect(Collectors.joining("/")));
-        }
-        out.printf(Locale.ROOT, "skipped %s keys%s; %s full sync%s, %d session errors; target: %s commands, %d errors"
-                        + "%s%n", count(ss.skippedTotal()), ss.skippedByReason().isEmpty() ? ""
-                        : " " + ss.skippedByReason(), count(fullSyncs.get()), fullSyncs.get() == 1 ? "" : "s",
-                sessionErrors.get(), count(ss.commands()), ss.errors(), conn.targetCluster
-                        ? ", " + ss.movedRedirects() + " MOVED / " + ss.askRedirects() + " ASK redirects" : "");
-        if (checkpoint != null) {
-            if (startReport != null) {
-                out.println("started with a " + startReport);
-            }
-            out.println(checkpointLine(r));
-        }
-        out.flush();
-    }
-
     // ------------------------------------------------------------------ shutdown hook
 
     private void onShutdown() {
@@ -681,56 +459,5 @@ final class SyncRun {
             // a requested stop is a success: keep the run's exit code rather than the signal's
             Runtime.getRuntime().halt(exitCode.get());
         }
-    }
-
-    private static boolean addHook(Thread hook) {
-        try {
-            Runtime.getRuntime().addShutdownHook(hook);
-            return true;
-        } catch (IllegalStateException e) {
-            return false; // already shutting down
-        }
-    }
-
-    private static void removeHook(Thread hook) {
-        try {
-            Runtime.getRuntime().removeShutdownHook(hook);
-        } catch (IllegalStateException e) {
-            // shutting down: the hook is running and waits for this run
-        }
-    }
-
-    // ------------------------------------------------------------------ formatting
-
-    static String count(long n) {
-        return String.format(Locale.ROOT, "%,d", n);
-    }
-
-    static String bytes(long b) {
-        if (b < 1024) {
-            return b + " B";
-        }
-        String[] units = {"KiB", "MiB", "GiB", "TiB"};
-        double v = b;
-        int u = -1;
-        while (v >= 1024 && u < units.length - 1) {
-            v /= 1024;
-            u++;
-        }
-        return String.format(Locale.ROOT, "%.1f %s", v, units[u]);
-    }
-
-    static String duration(long ms) {
-        if (ms < 1000) {
-            return ms + " ms";
-        }
-        long s = ms / 1000;
-        if (s < 60) {
-            return String.format(Locale.ROOT, "%.1f s", ms / 1000.0);
-        }
-        if (s < 3600) {
-            return String.format(Locale.ROOT, "%dm%02ds", s / 60, s % 60);
-        }
-        return String.format(Locale.ROOT, "%dh%02dm%02ds", s / 3600, (s % 3600) / 60, s % 60);
     }
 }

@@ -1,11 +1,11 @@
 package io.df2redis.examples.cli;
 
-import io.df2redis.protocol.inspect.KeyspaceReader;
 import io.df2redis.protocol.rdb.RdbKeyValue;
 import io.df2redis.protocol.rdb.RdbValue;
 import io.df2redis.protocol.rdb.StreamId;
 import io.df2redis.testkit.EmbeddedDragonflyMaster;
 import io.df2redis.testkit.redis.RedisServerProcess;
+import io.df2redis.tools.inspect.KeyspaceReader;
 import picocli.CommandLine;
 
 import java.io.PrintWriter;

@@ -2,10 +2,11 @@ package io.df2redis.examples.cli;
 
 import io.df2redis.examples.cli.CliSyncFixture.Cli;
 import io.df2redis.examples.cli.CliSyncFixture.Result;
-import io.df2redis.protocol.inspect.BlockingRespClient;
+import io.df2redis.protocol.net.HostAndPort;
 import io.df2redis.protocol.resp.ErrorReply;
 import io.df2redis.protocol.resp.RespReply;
 import io.df2redis.testkit.redis.RedisServerProcess;
+import io.df2redis.tools.SyncRespClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -89,29 +90,28 @@ class RealDragonflyCliIT {
     @BeforeEach
     void empty() throws Exception {
         target.call("FLUSHALL");
-        try (BlockingRespClient c = client()) {
+        try (SyncRespClient c = client()) {
             c.ok("FLUSHALL");
         }
     }
 
-    private static BlockingRespClient client() throws IOException {
-        int colon = source.lastIndexOf(':');
-        return new BlockingRespClient(source.substring(0, colon), Integer.parseInt(source.substring(colon + 1)),
-                null, null);
+    private static SyncRespClient client() throws IOException {
+        HostAndPort hp = HostAndPort.parse(source);
+        return SyncRespClient.connect(hp.host(), hp.port(), null, null);
     }
 
     private static void awaitPing() throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        IOException last = null;
+        Exception last = null;
         while (System.nanoTime() < deadline) {
             if (dragonfly != null && !dragonfly.isAlive()) {
                 throw new IOException("dragonfly exited with " + dragonfly.exitValue() + ": "
                         + Files.readString(dir.resolve("dragonfly.log")));
             }
-            try (BlockingRespClient c = client()) {
+            try (SyncRespClient c = client()) {
                 c.call("PING");
                 return;
-            } catch (IOException e) {
+            } catch (IOException | io.df2redis.protocol.client.RespClientException e) {
                 last = e;
                 Thread.sleep(100);
             }
@@ -120,7 +120,7 @@ class RealDragonflyCliIT {
     }
 
     /** Every type, written with plain commands, in dbs 0 and 3 (big values of 5000 elements). */
-    private static void load(BlockingRespClient c) throws IOException {
+    private static void load(SyncRespClient c) throws IOException {
         c.ok("SET", "str", "hello");
         c.ok("APPEND", "str", " world");
         c.ok("SET", "ttl", "expires later", "EX", "3600");
@@ -166,7 +166,7 @@ class RealDragonflyCliIT {
 
     @Test
     void migrateThenVerify() throws Exception {
-        try (BlockingRespClient c = client()) {
+        try (SyncRespClient c = client()) {
             load(c);
             Result migrate = run("migrate", "--source", source, "--target", target.address(), "--unsupported", "skip",
                     "--no-progress");
@@ -194,7 +194,7 @@ class RealDragonflyCliIT {
 
     @Test
     void replicateUnderALiveWriteLoadThenVerify() throws Exception {
-        try (BlockingRespClient c = client()) {
+        try (SyncRespClient c = client()) {
             load(c);
             c.ok("DEL", "doc");
         }
@@ -203,7 +203,7 @@ class RealDragonflyCliIT {
         AtomicBoolean writing = new AtomicBoolean(true);
         AtomicInteger written = new AtomicInteger();
         CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
-            try (BlockingRespClient w = client()) {
+            try (SyncRespClient w = client()) {
                 int i = 0;
                 while (writing.get()) {
                     check(w.call("SET", "live:" + (i % 400), "v" + i));

@@ -9,6 +9,9 @@ import java.nio.charset.StandardCharsets;
  * ({@link #stringOffset()}, {@link #stringLength()}); {@link #bytes()} gives either as bytes
  * (integers in decimal ASCII, as Redis replies them). Every length is checked against the
  * array: malformed input ends in {@link CorruptValueException}, never in an index error.
+ *
+ * <p>The listpack, ziplist and zipmap readers are {@link ListpackReader}, {@link ZiplistReader}
+ * and {@link ZipmapReader}; the intset reader stays nested ({@link Intset}) as callers read its width.
  */
 public abstract class CompactReader {
     protected final byte[] b;
@@ -154,12 +157,12 @@ public abstract class CompactReader {
 
     /** Reads a Redis listpack (spec §4.8): header, entries with back-lengths, 0xFF. */
     public static CompactReader listpack(byte[] b) {
-        return new Listpack(b);
+        return new ListpackReader(b);
     }
 
     /** Reads a Redis ziplist (spec §4.8). */
     public static CompactReader ziplist(byte[] b) {
-        return new Ziplist(b);
+        return new ZiplistReader(b);
     }
 
     /** Reads a Redis intset: encoding, length, sorted little-endian integers. */
@@ -169,193 +172,10 @@ public abstract class CompactReader {
 
     /** Reads a Redis zipmap (pre-2.6 small hashes): alternating keys and values. */
     public static CompactReader zipmap(byte[] b) {
-        return new Zipmap(b);
+        return new ZipmapReader(b);
     }
 
-    static final class Listpack extends CompactReader {
-        private final long count;
 
-        Listpack(byte[] b) {
-            super(b, 0, b.length);
-            if (b.length < 7) {
-                throw new CorruptValueException("listpack shorter than its 7-byte header and terminator");
-            }
-            long total = le(4);
-            if (total != b.length) {
-                throw new CorruptValueException("listpack header says " + total + " bytes, string holds " + b.length);
-            }
-            if ((b[b.length - 1] & 0xFF) != 0xFF) {
-                throw new CorruptValueException("listpack does not end with 0xFF");
-            }
-            long c = le(2);
-            count = c == 65535 ? -1 : c;
-        }
-
-        @Override
-        protected String name() {
-            return "listpack";
-        }
-
-        @Override
-        public long declaredCount() {
-            return count;
-        }
-
-        @Override
-        public boolean next() {
-            int start = pos;
-            int e = u8();
-            if (e == 0xFF) {
-                if (pos != end) {
-                    throw new CorruptValueException("listpack terminator before the end of the buffer");
-                }
-                pos--;
-                return false;
-            }
-            if ((e & 0x80) == 0) {
-                integer(e & 0x7F);
-            } else if ((e & 0xC0) == 0x80) {
-                string(e & 0x3F);
-            } else if ((e & 0xE0) == 0xC0) {
-                int u = ((e & 0x1F) << 8) | u8();
-                integer(u >= 4096 ? u - 8192 : u);
-            } else if ((e & 0xF0) == 0xE0) {
-                string(((e & 0x0F) << 8) | u8());
-            } else {
-                switch (e) {
-                    case 0xF0: {
-                        long len = le(4);
-                        if (len > Integer.MAX_VALUE) {
-                            throw new CorruptValueException("listpack string length " + len + " out of range");
-                        }
-                        string((int) len);
-                        break;
-                    }
-                    case 0xF1:
-                        integer((short) le(2));
-                        break;
-                    case 0xF2: {
-                        long v = le(3);
-                        integer((v << 40) >> 40);
-                        break;
-                    }
-                    case 0xF3:
-                        integer((int) le(4));
-                        break;
-                    case 0xF4:
-                        integer(le(8));
-                        break;
-                    default:
-                        throw new CorruptValueException("invalid listpack entry encoding 0x" + Integer.toHexString(e));
-                }
-            }
-            int size = pos - start;
-            int backlen = size <= 127 ? 1 : size < 16383 ? 2 : size < 2097151 ? 3 : size < 268435455 ? 4 : 5;
-            require(backlen);
-            pos += backlen;
-            return true;
-        }
-    }
-
-    static final class Ziplist extends CompactReader {
-        private final long count;
-
-        Ziplist(byte[] b) {
-            super(b, 0, b.length);
-            if (b.length < 11) {
-                throw new CorruptValueException("ziplist shorter than its 11-byte header and terminator");
-            }
-            long total = le(4);
-            if (total != b.length) {
-                throw new CorruptValueException("ziplist header says " + total + " bytes, string holds " + b.length);
-            }
-            long tail = le(4);
-            if (tail >= b.length) {
-                throw new CorruptValueException("ziplist tail offset " + tail + " outside the ziplist");
-            }
-            if ((b[b.length - 1] & 0xFF) != 0xFF) {
-                throw new CorruptValueException("ziplist does not end with 0xFF");
-            }
-            long c = le(2);
-            count = c == 65535 ? -1 : c;
-        }
-
-        @Override
-        protected String name() {
-            return "ziplist";
-        }
-
-        @Override
-        public long declaredCount() {
-            return count;
-        }
-
-        @Override
-        public boolean next() {
-            int first = u8();
-            if (first == 0xFF) {
-                if (pos != end) {
-                    throw new CorruptValueException("ziplist terminator before the end of the buffer");
-                }
-                pos--;
-                return false;
-            }
-            if (first == 0xFE) {
-                le(4);
-            }
-            int e = u8();
-            switch (e >> 6) {
-                case 0:
-                    string(e & 0x3F);
-                    return true;
-                case 1:
-                    string(((e & 0x3F) << 8) | u8());
-                    return true;
-                case 2: {
-                    if (e != 0x80) {
-                        throw new CorruptValueException("invalid ziplist string encoding 0x" + Integer.toHexString(e));
-                    }
-                    require(4);
-                    long len = ((b[pos] & 0xFFL) << 24) | ((b[pos + 1] & 0xFFL) << 16) | ((b[pos + 2] & 0xFFL) << 8)
-                            | (b[pos + 3] & 0xFFL);
-                    pos += 4;
-                    if (len > Integer.MAX_VALUE) {
-                        throw new CorruptValueException("ziplist string length " + len + " out of range");
-                    }
-                    string((int) len);
-                    return true;
-                }
-                default:
-                    break;
-            }
-            switch (e) {
-                case 0xC0:
-                    integer((short) le(2));
-                    break;
-                case 0xD0:
-                    integer((int) le(4));
-                    break;
-                case 0xE0:
-                    integer(le(8));
-                    break;
-                case 0xF0: {
-                    long v = le(3);
-                    integer((v << 40) >> 40);
-                    break;
-                }
-                case 0xFE:
-                    integer((byte) le(1));
-                    break;
-                default:
-                    if (e >= 0xF1 && e <= 0xFD) {
-                        integer((e & 0x0F) - 1);
-                    } else {
-                        throw new CorruptValueException("invalid ziplist entry encoding 0x" + Integer.toHexString(e));
-                    }
-            }
-            return true;
-        }
-    }
 
     public static final class Intset extends CompactReader {
         private final int width;
@@ -406,65 +226,4 @@ public abstract class CompactReader {
         }
     }
 
-    static final class Zipmap extends CompactReader {
-        private boolean value;
-        private int free;
-
-        Zipmap(byte[] b) {
-            super(b, 0, b.length);
-            if (b.length < 2) {
-                throw new CorruptValueException("zipmap shorter than 2 bytes");
-            }
-            u8(); // zmlen: a hint only
-        }
-
-        @Override
-        protected String name() {
-            return "zipmap";
-        }
-
-        @Override
-        public long declaredCount() {
-            return -1;
-        }
-
-        @Override
-        public boolean next() {
-            if (!value && free > 0) {
-                require(free);
-                pos += free;
-                free = 0;
-            }
-            int len = u8();
-            if (len == 0xFF) {
-                if (value) {
-                    throw new CorruptValueException("zipmap ends after a key without value");
-                }
-                if (pos != end) {
-                    throw new CorruptValueException("zipmap terminator before the end of the buffer");
-                }
-                pos--;
-                return false;
-            }
-            long l = len;
-            if (len == 0xFE) {
-                l = le(4);
-            } else if (len == 0xFD) {
-                // 253 is a valid one-byte length in zipmap
-                l = 0xFD;
-            }
-            if (l > Integer.MAX_VALUE) {
-                throw new CorruptValueException("zipmap length out of range");
-            }
-            if (value) {
-                free = u8();
-            }
-            string((int) l);
-            value = !value;
-            if (!value) {
-                require(free);
-            }
-            return true;
-        }
-    }
 }

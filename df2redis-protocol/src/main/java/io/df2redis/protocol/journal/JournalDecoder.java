@@ -32,10 +32,12 @@ public final class JournalDecoder {
     private long nextLsn; // 0 = unknown
     private long lastAssignedLsn;
 
+    /** A decoder calling {@code handler}, with the default limits of an entry's size and argument count. */
     public JournalDecoder(JournalHandler handler) {
         this(handler, DEFAULT_MAX_ENTRY_BYTES, DEFAULT_MAX_ARGS);
     }
 
+    /** A decoder calling {@code handler}, refusing entries over {@code maxEntryBytes} bytes or {@code maxArgs} arguments. */
     public JournalDecoder(JournalHandler handler, long maxEntryBytes, long maxArgs) {
         this.handler = handler;
         this.maxEntryBytes = maxEntryBytes;
@@ -58,6 +60,7 @@ public final class JournalDecoder {
         return db;
     }
 
+    /** Sets the current db of this flow (the db a resumed flow was in). */
     public void db(int db) {
         this.db = db;
     }

@@ -35,6 +35,7 @@ public enum JournalOp {
         this.code = code;
     }
 
+    /** The opcode byte of this op on the wire. */
     public int code() {
         return code;
     }

@@ -6,6 +6,7 @@ import io.df2redis.protocol.ProtocolException;
 public class JournalProtocolException extends ProtocolException {
     private static final long serialVersionUID = 1L;
 
+    /** See {@link io.df2redis.protocol.ProtocolException#ProtocolException(String, long, String)}. */
     public JournalProtocolException(String message, long offset, String context) {
         super(message, offset, context);
     }

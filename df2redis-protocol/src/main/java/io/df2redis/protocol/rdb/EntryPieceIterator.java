@@ -7,12 +7,12 @@ import java.util.Iterator;
 import java.util.NoSuchElementException;
 
 /**
- * {@link RdbEncoder#entryPieceIterator}: packs the units of an {@link RdbEncoder.EntryWriter}
+ * {@link RdbEncoder#entryPieceIterator}: packs the units of an {@link EntryWriter}
  * into pieces of at most {@code maxPieceBytes} (bigger only when a single unit is), computed one
  * piece at a time so that a value too big to hold encoded can still be cut. Not thread-safe.
  */
 final class EntryPieceIterator implements Iterator<byte[]> {
-    private final RdbEncoder.EntryWriter writer;
+    private final EntryWriter writer;
     private final int maxPieceBytes;
     private final ByteBuf piece = Unpooled.buffer();
     private final ByteBuf unit = Unpooled.buffer();
@@ -20,7 +20,7 @@ final class EntryPieceIterator implements Iterator<byte[]> {
     private boolean exhausted;
     private byte[] next;
 
-    EntryPieceIterator(RdbEncoder.EntryWriter writer, int maxPieceBytes) {
+    EntryPieceIterator(EntryWriter writer, int maxPieceBytes) {
         this.writer = writer;
         this.maxPieceBytes = maxPieceBytes;
     }

@@ -45,12 +45,12 @@ final class FilterUnits {
             byte[] f = filters.get(filter);
             if (pos < 0) {
                 heads.get(filter).accept(out);
-                RdbEncoder.writeLength(out, f.length);
+                RdbRecords.writeLength(out, f.length);
                 pos = 0;
             }
             if (pos < f.length) {
                 int n = Math.min(chunk, f.length - pos);
-                RdbEncoder.writeLength(out, n);
+                RdbRecords.writeLength(out, n);
                 out.writeBytes(f, pos, n);
                 pos += n;
             }
@@ -64,24 +64,24 @@ final class FilterUnits {
 
     static ValueUnits bloom(RdbEncoder enc, boolean chunked, RdbValue.BloomValue b) {
         Consumer<ByteBuf> header = out -> {
-            RdbEncoder.writeLength(out, b.options());
+            RdbRecords.writeLength(out, b.options());
             out.writeLongLE(Double.doubleToRawLongBits(b.growFactor()));
             out.writeLongLE(Double.doubleToRawLongBits(b.fpProbability()));
-            RdbEncoder.writeLength(out, b.prevSize());
-            RdbEncoder.writeLength(out, b.currentSize());
-            RdbEncoder.writeLength(out, b.maxCapacity());
-            RdbEncoder.writeLength(out, b.filters().size());
+            RdbRecords.writeLength(out, b.prevSize());
+            RdbRecords.writeLength(out, b.currentSize());
+            RdbRecords.writeLength(out, b.maxCapacity());
+            RdbRecords.writeLength(out, b.filters().size());
         };
         if (!chunked) {
             return new Sequence<>(header, b.filters().iterator(), (out, f, i) -> {
-                RdbEncoder.writeLength(out, f.hashCount());
+                RdbRecords.writeLength(out, f.hashCount());
                 enc.writeString(out, f.bits());
             });
         }
         List<Consumer<ByteBuf>> heads = new ArrayList<>();
         List<byte[]> bits = new ArrayList<>();
         for (RdbValue.BloomFilter f : b.filters()) {
-            heads.add(out -> RdbEncoder.writeLength(out, f.hashCount()));
+            heads.add(out -> RdbRecords.writeLength(out, f.hashCount()));
             bits.add(f.bits());
         }
         return new ChunkedFilters(header, heads, bits, enc.filterChunkBytes());
@@ -89,13 +89,13 @@ final class FilterUnits {
 
     static ValueUnits cuckoo(RdbEncoder enc, RdbValue.CuckooValue c) {
         Consumer<ByteBuf> header = out -> {
-            RdbEncoder.writeLength(out, c.slotsPerBucket());
-            RdbEncoder.writeLength(out, c.maxIterations());
-            RdbEncoder.writeLength(out, c.expansion());
-            RdbEncoder.writeLength(out, c.bucketCount());
-            RdbEncoder.writeLength(out, c.itemCount());
-            RdbEncoder.writeLength(out, c.deleteCount());
-            RdbEncoder.writeLength(out, c.filters().size());
+            RdbRecords.writeLength(out, c.slotsPerBucket());
+            RdbRecords.writeLength(out, c.maxIterations());
+            RdbRecords.writeLength(out, c.expansion());
+            RdbRecords.writeLength(out, c.bucketCount());
+            RdbRecords.writeLength(out, c.itemCount());
+            RdbRecords.writeLength(out, c.deleteCount());
+            RdbRecords.writeLength(out, c.filters().size());
         };
         List<Consumer<ByteBuf>> heads = new ArrayList<>();
         for (int i = 0; i < c.filters().size(); i++) {

@@ -54,7 +54,7 @@ final class QuicklistUnits {
                 return plan.n;
             }
         };
-        return new Sequence<>(out -> RdbEncoder.writeLength(out, plan.n), nodes.iterator(),
+        return new Sequence<>(out -> RdbRecords.writeLength(out, plan.n), nodes.iterator(),
                 (out, node, i) -> writeNode(enc, v2, out, node, it));
     }
 
@@ -62,10 +62,10 @@ final class QuicklistUnits {
     private static void writeNode(RdbEncoder enc, boolean v2, ByteBuf out, int node, Iterator<byte[]> it) {
         byte[] bytes;
         if (node < 0) {
-            RdbEncoder.writeLength(out, 1);
+            RdbRecords.writeLength(out, 1);
             bytes = it.next();
         } else if (v2) {
-            RdbEncoder.writeLength(out, 2);
+            RdbRecords.writeLength(out, 2);
             CompactWriter.Listpack lp = new CompactWriter.Listpack();
             for (int k = 0; k < node; k++) {
                 lp.add(it.next());

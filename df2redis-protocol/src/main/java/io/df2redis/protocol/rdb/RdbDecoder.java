@@ -55,6 +55,7 @@ public final class RdbDecoder {
         return forFile(handler, RdbDecoderOptions.defaults());
     }
 
+    /** A decoder of an RDB file (Redis RDB 1-12 or a Dragonfly snapshot) calling {@code handler}. */
     public static RdbDecoder forFile(RdbHandler handler, RdbDecoderOptions options) {
         return new RdbDecoder(handler, options, false);
     }
@@ -67,6 +68,7 @@ public final class RdbDecoder {
         return forFlow(handler, RdbDecoderOptions.defaults());
     }
 
+    /** A decoder of one Dragonfly replication flow (snapshot, then journal, spec §4) calling {@code handler}. */
     public static RdbDecoder forFlow(RdbHandler handler, RdbDecoderOptions options) {
         return new RdbDecoder(handler, options, true);
     }
@@ -119,6 +121,7 @@ public final class RdbDecoder {
         engine.finish(cumulation);
     }
 
+    /** Where the decoder is in the stream. */
     public Phase phase() {
         switch (engine.phase()) {
             case MAGIC:

@@ -24,14 +24,17 @@ public final class RdbDecoderOptions {
         this.verifyChecksum = b.verifyChecksum;
     }
 
+    /** The default options. */
     public static RdbDecoderOptions defaults() {
         return DEFAULTS;
     }
 
+    /** A builder starting from the defaults. */
     public static Builder builder() {
         return new Builder();
     }
 
+    /** A builder holding these options, to derive changed options from. */
     public Builder toBuilder() {
         Builder b = new Builder();
         b.batchMaxElements = batchMaxElements;
@@ -88,36 +91,43 @@ public final class RdbDecoderOptions {
         private Builder() {
         }
 
+        /** See {@link RdbDecoderOptions#batchMaxElements()}. */
         public Builder batchMaxElements(int n) {
             this.batchMaxElements = positive(n, "batchMaxElements");
             return this;
         }
 
+        /** See {@link RdbDecoderOptions#batchMaxBytes()}. */
         public Builder batchMaxBytes(int n) {
             this.batchMaxBytes = positive(n, "batchMaxBytes");
             return this;
         }
 
+        /** See {@link RdbDecoderOptions#stringChunkBytes()}. */
         public Builder stringChunkBytes(int n) {
             this.stringChunkBytes = positive(n, "stringChunkBytes");
             return this;
         }
 
+        /** See {@link RdbDecoderOptions#maxElementBytes()}. */
         public Builder maxElementBytes(int n) {
             this.maxElementBytes = positive(n, "maxElementBytes");
             return this;
         }
 
+        /** See {@link RdbDecoderOptions#maxBlobBytes()}. */
         public Builder maxBlobBytes(int n) {
             this.maxBlobBytes = positive(n, "maxBlobBytes");
             return this;
         }
 
+        /** See {@link RdbDecoderOptions#verifyChecksum()}. */
         public Builder verifyChecksum(boolean v) {
             this.verifyChecksum = v;
             return this;
         }
 
+        /** The options. */
         public RdbDecoderOptions build() {
             return new RdbDecoderOptions(this);
         }

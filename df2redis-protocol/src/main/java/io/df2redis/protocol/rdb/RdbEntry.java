@@ -30,14 +30,17 @@ public record RdbEntry(long offset, int db, byte[] key, RdbType type, long expir
     /** DF_MASK bit: memcached flags follow. */
     public static final int DF_MASK_MC_FLAGS = 2;
 
+    /** Whether the key has an expiry. */
     public boolean hasExpiry() {
         return expireAtMs >= 0;
     }
 
+    /** Whether DF_MASK marks the key sticky (never evicted). */
     public boolean isSticky() {
         return (dfMask & DF_MASK_STICKY) != 0;
     }
 
+    /** Whether DF_MASK carries memcached flags. */
     public boolean hasMcFlags() {
         return (dfMask & DF_MASK_MC_FLAGS) != 0;
     }

@@ -18,6 +18,7 @@ import java.util.Objects;
  */
 public record RdbKeyValue(byte[] key, RdbType type, RdbValue value, long expireAtMs, int dfMask, long mcFlags) {
 
+    /** Checks the components (key and value present, the type able to hold the value). */
     public RdbKeyValue {
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(type, "type");
@@ -39,14 +40,17 @@ public record RdbKeyValue(byte[] key, RdbType type, RdbValue value, long expireA
         return new RdbKeyValue(key, value.defaultType(), value, -1, 0, 0);
     }
 
+    /** An entry of the UTF-8 bytes of {@code key} with {@code value} in its default type, without expiry. */
     public static RdbKeyValue of(String key, RdbValue value) {
         return of(key.getBytes(StandardCharsets.UTF_8), value);
     }
 
+    /** This entry written as type {@code t}. */
     public RdbKeyValue withType(RdbType t) {
         return new RdbKeyValue(key, t, value, expireAtMs, dfMask, mcFlags);
     }
 
+    /** This entry expiring at Unix time {@code ms} (-1 for none). */
     public RdbKeyValue withExpireAtMs(long ms) {
         return new RdbKeyValue(key, type, value, ms, dfMask, mcFlags);
     }

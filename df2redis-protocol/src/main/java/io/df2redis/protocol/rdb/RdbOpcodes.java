@@ -93,6 +93,12 @@ public final class RdbOpcodes {
     /** Length of the eof token that follows a replication flow's EOF and checksum. */
     public static final int EOF_TOKEN_LENGTH = 40;
 
+    /**
+     * Unix seconds of the base of Dragonfly's member/field expiries (2023-02-01T00:00:00Z): a
+     * set member's or hash field's expiry is stored as seconds since this instant.
+     */
+    public static final long MEMBER_EXPIRY_BASE = 1675209600L;
+
     private RdbOpcodes() {
     }
 

@@ -83,6 +83,7 @@ public enum RdbType {
         return code;
     }
 
+    /** The data type this encoding holds (string, list, set…). */
     public LogicalType logicalType() {
         return logicalType;
     }

@@ -2,8 +2,6 @@ package io.df2redis.protocol.rdb;
 
 import io.df2redis.protocol.internal.CompactWriter;
 
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
@@ -21,14 +19,17 @@ import java.util.Set;
  * <p><b>Why one file.</b> {@code RdbValue} is a sealed sum type: each variant is a small nested
  * record ({@link StringValue}, {@link ListValue}, {@link SetValue}, {@link ZSetValue},
  * {@link HashValue}, {@link StreamValue}, {@link JsonValue}, the filters, {@link ModuleValue}),
- * with the factories beside them. The nested names ({@code RdbValue.HashValue}…) are public API,
+ * with the factories beside them (module ids and opcode streams are {@link ModuleIds}' and
+ * {@link ModuleOpcodes}'). The nested names ({@code RdbValue.HashValue}…) are public API,
  * and the permitted variants are best read together; the variants hold data and validation
  * only, the encoding lives in {@link RdbEncoder}.
  */
 public sealed interface RdbValue {
 
-    /** The RDB types that can hold this value. */
-    Set<RdbType> types();
+    /** The RDB types that can hold this value (by default only {@link #defaultType()}). */
+    default Set<RdbType> types() {
+        return EnumSet.of(defaultType());
+    }
 
     /** The type Dragonfly v1.40 would write for this value (spec §4.7). */
     RdbType defaultType();
@@ -38,74 +39,59 @@ public sealed interface RdbValue {
         return types().contains(type);
     }
 
-    // ------------------------------------------------------------------ factories
-
+    /** A string value of {@code bytes}. */
     static StringValue string(byte[] bytes) {
         return new StringValue(bytes);
     }
 
+    /** A string value of the UTF-8 bytes of {@code text}. */
     static StringValue string(String text) {
-        return new StringValue(utf8(text));
+        return new StringValue(RdbValues.utf8(text));
     }
 
+    /** A list of {@code elements}, in order. */
     static ListValue list(List<byte[]> elements) {
         return new ListValue(elements);
     }
 
+    /** A list of the UTF-8 bytes of {@code elements}, in order. */
     static ListValue list(String... elements) {
-        return new ListValue(utf8(elements));
+        return new ListValue(RdbValues.utf8(elements));
     }
 
+    /** A set of {@code members}, without expiries. */
     static SetValue set(List<byte[]> members) {
         return new SetValue(members, null);
     }
 
+    /** A set of the UTF-8 bytes of {@code members}, without expiries. */
     static SetValue set(String... members) {
-        return new SetValue(utf8(members), null);
+        return new SetValue(RdbValues.utf8(members), null);
     }
 
+    /** A sorted set: {@code members} with their {@code scores}, in the order given. */
     static ZSetValue zset(List<byte[]> members, double[] scores) {
         return new ZSetValue(members, scores);
     }
 
+    /** A hash of {@code fields} and their {@code values}, without expiries. */
     static HashValue hash(List<byte[]> fields, List<byte[]> values) {
         return new HashValue(fields, values, null);
     }
 
     /** A hash from alternating field and value strings. */
     static HashValue hash(String... fieldsAndValues) {
-        if (fieldsAndValues.length % 2 != 0) {
-            throw new IllegalArgumentException("odd number of field/value strings");
-        }
-        List<byte[]> f = new ArrayList<>();
-        List<byte[]> v = new ArrayList<>();
-        for (int i = 0; i < fieldsAndValues.length; i += 2) {
-            f.add(utf8(fieldsAndValues[i]));
-            v.add(utf8(fieldsAndValues[i + 1]));
-        }
-        return new HashValue(f, v, null);
+        return RdbValues.hash(fieldsAndValues);
     }
 
+    /** A JSON value of the UTF-8 bytes of {@code text}. */
     static JsonValue json(String text) {
-        return new JsonValue(utf8(text));
+        return new JsonValue(RdbValues.utf8(text));
     }
-
-    private static byte[] utf8(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
-    }
-
-    private static List<byte[]> utf8(String... s) {
-        List<byte[]> out = new ArrayList<>(s.length);
-        for (String x : s) {
-            out.add(utf8(x));
-        }
-        return out;
-    }
-
-    // ------------------------------------------------------------------ values
 
     /** A string (type 0). */
     record StringValue(byte[] bytes) implements RdbValue {
+        /** Checks the components (none null, the arrays matching the lists). */
         public StringValue {
             Objects.requireNonNull(bytes, "bytes");
         }
@@ -123,6 +109,7 @@ public sealed interface RdbValue {
 
     /** A list, head to tail (types 1, 10, 14, 18). */
     record ListValue(List<byte[]> elements) implements RdbValue {
+        /** Checks the components (none null, the arrays matching the lists). */
         public ListValue {
             Objects.requireNonNull(elements, "elements");
         }
@@ -140,10 +127,11 @@ public sealed interface RdbValue {
 
     /**
      * A set (types 2, 11, 20, 32). {@code expireAtSeconds} is null, or per member its absolute
-     * expiry in Unix seconds (-1 for none; others must be ≥ {@link RdbEncoder#MEMBER_EXPIRY_BASE});
+     * expiry in Unix seconds (-1 for none; others must be ≥ {@link RdbOpcodes#MEMBER_EXPIRY_BASE});
      * only SET_WITH_EXPIRY can carry expiries. SET_INTSET needs canonical decimal integers.
      */
     record SetValue(List<byte[]> members, long[] expireAtSeconds) implements RdbValue {
+        /** Checks the components (none null, the arrays matching the lists). */
         public SetValue {
             Objects.requireNonNull(members, "members");
             if (expireAtSeconds != null && expireAtSeconds.length != members.size()) {
@@ -153,14 +141,7 @@ public sealed interface RdbValue {
 
         /** Whether any member has an expiry. */
         public boolean hasExpiry() {
-            if (expireAtSeconds != null) {
-                for (long e : expireAtSeconds) {
-                    if (e >= 0) {
-                        return true;
-                    }
-                }
-            }
-            return false;
+            return RdbValues.anyExpiry(expireAtSeconds);
         }
 
         /** Whether every member is a canonical decimal 64-bit integer (intset-encodable). */
@@ -212,6 +193,7 @@ public sealed interface RdbValue {
 
     /** A sorted set: members with their scores, in the order given (types 3, 5, 12, 17). */
     record ZSetValue(List<byte[]> members, double[] scores) implements RdbValue {
+        /** Checks the components (none null, the arrays matching the lists). */
         public ZSetValue {
             Objects.requireNonNull(members, "members");
             Objects.requireNonNull(scores, "scores");
@@ -243,10 +225,11 @@ public sealed interface RdbValue {
      * A hash: fields and values in the order given (types 4, 9, 13, 16, 22–25, 31).
      * {@code expireAtMillis} is null, or per field its absolute expiry in Unix milliseconds (-1
      * for none). HASH_WITH_EXPIRY stores whole seconds relative to
-     * {@link RdbEncoder#MEMBER_EXPIRY_BASE}, so its expiries must be multiples of 1000 at or
+     * {@link RdbOpcodes#MEMBER_EXPIRY_BASE}, so its expiries must be multiples of 1000 at or
      * after that base; HASH_LISTPACK_EX / HASH_METADATA need expiries &gt; 0.
      */
     record HashValue(List<byte[]> fields, List<byte[]> values, long[] expireAtMillis) implements RdbValue {
+        /** Checks the components (none null, the arrays matching the lists). */
         public HashValue {
             Objects.requireNonNull(fields, "fields");
             Objects.requireNonNull(values, "values");
@@ -258,15 +241,9 @@ public sealed interface RdbValue {
             }
         }
 
+        /** Whether any field has an expiry. */
         public boolean hasExpiry() {
-            if (expireAtMillis != null) {
-                for (long e : expireAtMillis) {
-                    if (e >= 0) {
-                        return true;
-                    }
-                }
-            }
-            return false;
+            return RdbValues.anyExpiry(expireAtMillis);
         }
 
         @Override
@@ -298,6 +275,7 @@ public sealed interface RdbValue {
 
     /** One stream entry; deleted entries stay in their node with the deleted flag. */
     record StreamItem(StreamId id, List<byte[]> fieldsAndValues, boolean deleted) {
+        /** Checks the components (none null, the arrays matching the lists). */
         public StreamItem {
             Objects.requireNonNull(id, "id");
             Objects.requireNonNull(fieldsAndValues, "fieldsAndValues");
@@ -306,13 +284,15 @@ public sealed interface RdbValue {
             }
         }
 
+        /** A live entry with the UTF-8 bytes of alternating {@code fieldsAndValues}. */
         public static StreamItem of(StreamId id, String... fieldsAndValues) {
-            return new StreamItem(id, utf8(fieldsAndValues), false);
+            return new StreamItem(id, RdbValues.utf8(fieldsAndValues), false);
         }
     }
 
     /** A consumer of a group: its times and the ids it has pending. */
     record StreamConsumer(byte[] name, long seenTimeMs, long activeTimeMs, List<StreamId> pending) {
+        /** Checks the components (none null, the arrays matching the lists). */
         public StreamConsumer {
             Objects.requireNonNull(name, "name");
             Objects.requireNonNull(pending, "pending");
@@ -325,6 +305,7 @@ public sealed interface RdbValue {
      */
     record StreamGroup(byte[] name, StreamId lastDeliveredId, long entriesRead,
                        List<ValueBatch.PendingEntry> pending, List<StreamConsumer> consumers) {
+        /** Checks the components (none null, the arrays matching the lists). */
         public StreamGroup {
             Objects.requireNonNull(name, "name");
             Objects.requireNonNull(lastDeliveredId, "lastDeliveredId");
@@ -340,6 +321,7 @@ public sealed interface RdbValue {
      */
     record StreamValue(List<StreamItem> entries, long length, StreamId lastId, StreamId firstId,
                        StreamId maxDeletedId, long entriesAdded, List<StreamGroup> groups) implements RdbValue {
+        /** Checks the components (none null, the arrays matching the lists). */
         public StreamValue {
             Objects.requireNonNull(entries, "entries");
             Objects.requireNonNull(lastId, "lastId");
@@ -350,27 +332,7 @@ public sealed interface RdbValue {
 
         /** A stream whose metadata follows from its entries: length = live entries, ids from them. */
         public static StreamValue of(List<StreamItem> entries, List<StreamGroup> groups) {
-            long live = 0;
-            StreamId last = StreamId.ZERO;
-            StreamId first = null;
-            StreamId maxDel = StreamId.ZERO;
-            for (StreamItem e : entries) {
-                if (e.id().compareTo(last) > 0) {
-                    last = e.id();
-                }
-                if (e.deleted()) {
-                    if (e.id().compareTo(maxDel) > 0) {
-                        maxDel = e.id();
-                    }
-                } else {
-                    live++;
-                    if (first == null) {
-                        first = e.id();
-                    }
-                }
-            }
-            return new StreamValue(entries, live, last, first == null ? StreamId.ZERO : first, maxDel,
-                    entries.size(), groups);
+            return StreamUnits.derive(entries, groups);
         }
 
         @Override
@@ -386,6 +348,7 @@ public sealed interface RdbValue {
 
     /** A JSON document's text (type 30; type 20 in RDB versions below 10). */
     record JsonValue(byte[] text) implements RdbValue {
+        /** Checks the components (none null, the arrays matching the lists). */
         public JsonValue {
             Objects.requireNonNull(text, "text");
         }
@@ -403,6 +366,7 @@ public sealed interface RdbValue {
 
     /** One filter of a scalable Bloom filter. */
     record BloomFilter(long hashCount, byte[] bits) {
+        /** Checks the components (none null, the arrays matching the lists). */
         public BloomFilter {
             Objects.requireNonNull(bits, "bits");
         }
@@ -411,6 +375,7 @@ public sealed interface RdbValue {
     /** A scalable Bloom filter (types 33 SBF, 34 SBF2). */
     record BloomValue(long options, double growFactor, double fpProbability, long prevSize, long currentSize,
                       long maxCapacity, List<BloomFilter> filters) implements RdbValue {
+        /** Checks the components (none null, the arrays matching the lists). */
         public BloomValue {
             Objects.requireNonNull(filters, "filters");
         }
@@ -428,16 +393,12 @@ public sealed interface RdbValue {
 
     /** A Count-Min sketch (type 35): {@code width * depth} counters row by row. */
     record CmsValue(long width, long depth, long totalCount, long[] counters) implements RdbValue {
+        /** Checks the components (none null, the arrays matching the lists). */
         public CmsValue {
             Objects.requireNonNull(counters, "counters");
             if (width * depth != counters.length) {
                 throw new IllegalArgumentException("counters must hold width * depth values");
             }
-        }
-
-        @Override
-        public Set<RdbType> types() {
-            return EnumSet.of(RdbType.CMS);
         }
 
         @Override
@@ -449,6 +410,7 @@ public sealed interface RdbValue {
     /** A Top-K sketch (type 36): heap items with counts and the raw uint32 LE counter bytes. */
     record TopKValue(long options, long k, long width, long depth, double decay, List<byte[]> heapItems,
                      long[] heapCounts, byte[] counters) implements RdbValue {
+        /** Checks the components (none null, the arrays matching the lists). */
         public TopKValue {
             Objects.requireNonNull(heapItems, "heapItems");
             Objects.requireNonNull(heapCounts, "heapCounts");
@@ -456,11 +418,6 @@ public sealed interface RdbValue {
             if (heapCounts.length != heapItems.size()) {
                 throw new IllegalArgumentException("heapCounts must have one entry per heap item");
             }
-        }
-
-        @Override
-        public Set<RdbType> types() {
-            return EnumSet.of(RdbType.TOPK);
         }
 
         @Override
@@ -472,13 +429,9 @@ public sealed interface RdbValue {
     /** A Cuckoo filter (type 37): its header fields and the bytes of each filter. */
     record CuckooValue(long slotsPerBucket, long maxIterations, long expansion, long bucketCount, long itemCount,
                        long deleteCount, List<byte[]> filters) implements RdbValue {
+        /** Checks the components (none null, the arrays matching the lists). */
         public CuckooValue {
             Objects.requireNonNull(filters, "filters");
-        }
-
-        @Override
-        public Set<RdbType> types() {
-            return EnumSet.of(RdbType.CUCKOO);
         }
 
         @Override
@@ -493,59 +446,14 @@ public sealed interface RdbValue {
      * which the encoder appends. {@link #opcodes()} builds such a stream.
      */
     record ModuleValue(long moduleId, byte[] payload) implements RdbValue {
+        /** Checks the components (none null, the arrays matching the lists). */
         public ModuleValue {
             Objects.requireNonNull(payload, "payload");
-        }
-
-        /** The 64 characters of module names, indexed by their 6-bit code in a module id. */
-        private static final String MODULE_NAME_CHARSET =
-                "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-
-        /** The module id of a 9-character module name (charset A-Z a-z 0-9 - _) and encoding version (0..1023). */
-        public static long moduleId(String name, int encodingVersion) {
-            final String charset = MODULE_NAME_CHARSET;
-            if (name.length() != 9) {
-                throw new IllegalArgumentException("module names have 9 characters: " + name);
-            }
-            if (encodingVersion < 0 || encodingVersion > 1023) {
-                throw new IllegalArgumentException("encoding version must be 0..1023: " + encodingVersion);
-            }
-            long id = 0;
-            for (int i = 0; i < 9; i++) {
-                int c = charset.indexOf(name.charAt(i));
-                if (c < 0) {
-                    throw new IllegalArgumentException("invalid module name character in " + name);
-                }
-                id = (id << 6) | c;
-            }
-            return (id << 10) | encodingVersion;
-        }
-
-        /**
-         * The 9-character module name encoded in the upper 54 bits of {@code moduleId} (the
-         * inverse of {@link #moduleId(String, int)} without the encoding version).
-         */
-        public static String moduleName(long moduleId) {
-            char[] name = new char[9];
-            for (int i = 0; i < 9; i++) {
-                name[i] = MODULE_NAME_CHARSET.charAt((int) ((moduleId >>> (64 - 6 * (i + 1))) & 63));
-            }
-            return new String(name);
-        }
-
-        /** The encoding version (0..1023) in the lower 10 bits of {@code moduleId}. */
-        public static int encodingVersion(long moduleId) {
-            return (int) (moduleId & 1023);
         }
 
         /** A builder of a module opcode stream. */
         public static ModuleOpcodes opcodes() {
             return new ModuleOpcodes();
-        }
-
-        @Override
-        public Set<RdbType> types() {
-            return EnumSet.of(RdbType.MODULE_2);
         }
 
         @Override
@@ -561,55 +469,6 @@ public sealed interface RdbValue {
         @Override
         public int hashCode() {
             return Long.hashCode(moduleId) * 31 + Arrays.hashCode(payload);
-        }
-    }
-
-    /** Builds the opcode stream of a {@link ModuleValue}: signed/unsigned integers, floats, doubles, strings. */
-    final class ModuleOpcodes {
-        private final io.netty.buffer.ByteBuf buf = io.netty.buffer.Unpooled.buffer();
-
-        ModuleOpcodes() {
-        }
-
-        /** Opcode 1 (SINT) – written as an unsigned 64-bit length like Redis does. */
-        public ModuleOpcodes signed(long v) {
-            buf.writeByte(RdbOpcodes.MODULE_SINT);
-            RdbEncoder.writeLengthUnsigned(buf, v);
-            return this;
-        }
-
-        /** Opcode 2 (UINT). */
-        public ModuleOpcodes unsigned(long v) {
-            buf.writeByte(RdbOpcodes.MODULE_UINT);
-            RdbEncoder.writeLengthUnsigned(buf, v);
-            return this;
-        }
-
-        /** Opcode 3 (FLOAT): 4 bytes. */
-        public ModuleOpcodes float32(float v) {
-            buf.writeByte(RdbOpcodes.MODULE_FLOAT);
-            buf.writeIntLE(Float.floatToRawIntBits(v));
-            return this;
-        }
-
-        /** Opcode 4 (DOUBLE): 8 bytes binary double. */
-        public ModuleOpcodes float64(double v) {
-            buf.writeByte(RdbOpcodes.MODULE_DOUBLE);
-            buf.writeLongLE(Double.doubleToRawLongBits(v));
-            return this;
-        }
-
-        /** Opcode 5 (STRING): a plain RDB string. */
-        public ModuleOpcodes string(byte[] s) {
-            buf.writeByte(RdbOpcodes.MODULE_STRING);
-            RdbEncoder.writeRawString(buf, s);
-            return this;
-        }
-
-        public byte[] build() {
-            byte[] out = new byte[buf.readableBytes()];
-            buf.getBytes(buf.readerIndex(), out);
-            return out;
         }
     }
 }

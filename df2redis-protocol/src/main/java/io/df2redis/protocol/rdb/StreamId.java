@@ -2,6 +2,7 @@ package io.df2redis.protocol.rdb;
 
 /** A Redis stream entry id {@code <ms>-<seq>}; both parts are unsigned 64-bit numbers. */
 public record StreamId(long ms, long seq) implements Comparable<StreamId> {
+    /** The id {@code 0-0}. */
     public static final StreamId ZERO = new StreamId(0, 0);
 
     @Override

@@ -48,7 +48,7 @@ final class StreamUnits extends ValueUnits {
             return false;
         }
         if (node < 0) {
-            RdbEncoder.writeLength(out, plan.n);
+            RdbRecords.writeLength(out, plan.n);
         } else {
             writeNode(out, plan.a[node]);
         }
@@ -111,39 +111,39 @@ final class StreamUnits extends ValueUnits {
     }
 
     private void tail(ByteBuf out) {
-        RdbEncoder.writeLengthUnsigned(out, s.length());
-        RdbEncoder.writeLengthUnsigned(out, s.lastId().ms());
-        RdbEncoder.writeLengthUnsigned(out, s.lastId().seq());
+        RdbRecords.writeLengthUnsigned(out, s.length());
+        RdbRecords.writeLengthUnsigned(out, s.lastId().ms());
+        RdbRecords.writeLengthUnsigned(out, s.lastId().seq());
         if (version >= 2) {
-            RdbEncoder.writeLengthUnsigned(out, s.firstId().ms());
-            RdbEncoder.writeLengthUnsigned(out, s.firstId().seq());
-            RdbEncoder.writeLengthUnsigned(out, s.maxDeletedId().ms());
-            RdbEncoder.writeLengthUnsigned(out, s.maxDeletedId().seq());
-            RdbEncoder.writeLengthUnsigned(out, s.entriesAdded());
+            RdbRecords.writeLengthUnsigned(out, s.firstId().ms());
+            RdbRecords.writeLengthUnsigned(out, s.firstId().seq());
+            RdbRecords.writeLengthUnsigned(out, s.maxDeletedId().ms());
+            RdbRecords.writeLengthUnsigned(out, s.maxDeletedId().seq());
+            RdbRecords.writeLengthUnsigned(out, s.entriesAdded());
         }
-        RdbEncoder.writeLength(out, s.groups().size());
+        RdbRecords.writeLength(out, s.groups().size());
         for (RdbValue.StreamGroup g : s.groups()) {
             enc.writeString(out, g.name());
-            RdbEncoder.writeLengthUnsigned(out, g.lastDeliveredId().ms());
-            RdbEncoder.writeLengthUnsigned(out, g.lastDeliveredId().seq());
+            RdbRecords.writeLengthUnsigned(out, g.lastDeliveredId().ms());
+            RdbRecords.writeLengthUnsigned(out, g.lastDeliveredId().seq());
             if (version >= 2) {
-                RdbEncoder.writeLengthUnsigned(out, g.entriesRead());
+                RdbRecords.writeLengthUnsigned(out, g.entriesRead());
             }
-            RdbEncoder.writeLength(out, g.pending().size());
+            RdbRecords.writeLength(out, g.pending().size());
             for (ValueBatch.PendingEntry p : g.pending()) {
                 out.writeLong(p.id().ms());
                 out.writeLong(p.id().seq());
                 out.writeLongLE(p.deliveryTimeMs());
-                RdbEncoder.writeLengthUnsigned(out, p.deliveryCount());
+                RdbRecords.writeLengthUnsigned(out, p.deliveryCount());
             }
-            RdbEncoder.writeLength(out, g.consumers().size());
+            RdbRecords.writeLength(out, g.consumers().size());
             for (RdbValue.StreamConsumer c : g.consumers()) {
                 enc.writeString(out, c.name());
                 out.writeLongLE(c.seenTimeMs());
                 if (version >= 3) {
                     out.writeLongLE(c.activeTimeMs());
                 }
-                RdbEncoder.writeLength(out, c.pending().size());
+                RdbRecords.writeLength(out, c.pending().size());
                 for (StreamId id : c.pending()) {
                     out.writeLong(id.ms());
                     out.writeLong(id.seq());
@@ -156,5 +156,30 @@ final class StreamUnits extends ValueUnits {
         for (int i = 0; i < 8; i++) {
             b[off + i] = (byte) (v >>> (56 - 8 * i));
         }
+    }
+
+    /** {@link RdbValue.StreamValue#of}: the metadata (length, first/last/max-deleted ids) derived from the entries. */
+    static RdbValue.StreamValue derive(List<RdbValue.StreamItem> entries, List<RdbValue.StreamGroup> groups) {
+        long live = 0;
+        StreamId last = StreamId.ZERO;
+        StreamId first = null;
+        StreamId maxDel = StreamId.ZERO;
+        for (RdbValue.StreamItem e : entries) {
+            if (e.id().compareTo(last) > 0) {
+                last = e.id();
+            }
+            if (e.deleted()) {
+                if (e.id().compareTo(maxDel) > 0) {
+                    maxDel = e.id();
+                }
+            } else {
+                live++;
+                if (first == null) {
+                    first = e.id();
+                }
+            }
+        }
+        return new RdbValue.StreamValue(entries, live, last, first == null ? StreamId.ZERO : first, maxDel,
+                entries.size(), groups);
     }
 }

@@ -19,10 +19,12 @@ public sealed interface ValueBatch {
      * {@code totalLength} bytes. Short strings come as one whole part.
      */
     record StringChunk(byte[] bytes, long position, long totalLength) implements ValueBatch {
+        /** Whether this part is the whole string. */
         public boolean isWhole() {
             return position == 0 && bytes.length == totalLength;
         }
 
+        /** Whether this part ends the string. */
         public boolean isLast() {
             return position + bytes.length == totalLength;
         }

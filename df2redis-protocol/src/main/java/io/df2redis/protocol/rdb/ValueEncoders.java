@@ -28,7 +28,7 @@ final class ValueEncoders {
                 return new Single(out -> enc.writeString(out, ((RdbValue.JsonValue) value).text()));
             case LIST: {
                 List<byte[]> l = ((RdbValue.ListValue) value).elements();
-                return new Sequence<>(out -> RdbEncoder.writeLength(out, l.size()), l.iterator(),
+                return new Sequence<>(out -> RdbRecords.writeLength(out, l.size()), l.iterator(),
                         (out, e, i) -> enc.writeString(out, e));
             }
             case LIST_ZIPLIST:
@@ -39,7 +39,7 @@ final class ValueEncoders {
                 return QuicklistUnits.of(enc, type, (RdbValue.ListValue) value);
             case SET: {
                 List<byte[]> m = ((RdbValue.SetValue) value).members();
-                return new Sequence<>(out -> RdbEncoder.writeLength(out, m.size()), m.iterator(),
+                return new Sequence<>(out -> RdbRecords.writeLength(out, m.size()), m.iterator(),
                         (out, e, i) -> enc.writeString(out, e));
             }
             case SET_INTSET:
@@ -50,7 +50,7 @@ final class ValueEncoders {
             case SET_WITH_EXPIRY: {
                 RdbValue.SetValue s = (RdbValue.SetValue) value;
                 long[] exp = s.expireAtSeconds();
-                return new Sequence<>(out -> RdbEncoder.writeLength(out, s.members().size()), s.members().iterator(),
+                return new Sequence<>(out -> RdbRecords.writeLength(out, s.members().size()), s.members().iterator(),
                         (out, e, i) -> {
                             enc.writeString(out, e);
                             enc.writeLongLongAsString(out, memberExpiry(exp == null ? -1 : exp[i]));
@@ -61,11 +61,11 @@ final class ValueEncoders {
                 RdbValue.ZSetValue z = (RdbValue.ZSetValue) value;
                 double[] scores = z.scores();
                 boolean text = type == RdbType.ZSET;
-                return new Sequence<>(out -> RdbEncoder.writeLength(out, z.members().size()), z.members().iterator(),
+                return new Sequence<>(out -> RdbRecords.writeLength(out, z.members().size()), z.members().iterator(),
                         (out, e, i) -> {
                             enc.writeString(out, e);
                             if (text) {
-                                RdbEncoder.writeTextDouble(out, scores[i]);
+                                RdbRecords.writeTextDouble(out, scores[i]);
                             } else {
                                 out.writeLongLE(Double.doubleToRawLongBits(scores[i]));
                             }
@@ -79,7 +79,7 @@ final class ValueEncoders {
             case HASH: {
                 RdbValue.HashValue h = (RdbValue.HashValue) value;
                 Iterator<byte[]> vs = h.values().iterator();
-                return new Sequence<>(out -> RdbEncoder.writeLength(out, h.fields().size()), h.fields().iterator(),
+                return new Sequence<>(out -> RdbRecords.writeLength(out, h.fields().size()), h.fields().iterator(),
                         (out, f, i) -> {
                             enc.writeString(out, f);
                             enc.writeString(out, vs.next());
@@ -123,10 +123,10 @@ final class ValueEncoders {
                     if (relative) {
                         out.writeLongLE(min);
                     }
-                    RdbEncoder.writeLength(out, h.fields().size());
+                    RdbRecords.writeLength(out, h.fields().size());
                 }, h.fields().iterator(), (out, f, i) -> {
                     long e = absoluteMs(exp, i);
-                    RdbEncoder.writeLength(out, e == 0 ? 0 : relative ? e - min + 1 : e);
+                    RdbRecords.writeLength(out, e == 0 ? 0 : relative ? e - min + 1 : e);
                     enc.writeString(out, f);
                     enc.writeString(out, vs.next());
                 });
@@ -135,7 +135,7 @@ final class ValueEncoders {
                 RdbValue.HashValue h = (RdbValue.HashValue) value;
                 long[] exp = h.expireAtMillis();
                 Iterator<byte[]> vs = h.values().iterator();
-                return new Sequence<>(out -> RdbEncoder.writeLength(out, h.fields().size()), h.fields().iterator(),
+                return new Sequence<>(out -> RdbRecords.writeLength(out, h.fields().size()), h.fields().iterator(),
                         (out, f, i) -> {
                             enc.writeString(out, f);
                             enc.writeString(out, vs.next());
@@ -157,9 +157,9 @@ final class ValueEncoders {
             case CMS: {
                 RdbValue.CmsValue c = (RdbValue.CmsValue) value;
                 return new Single(out -> {
-                    RdbEncoder.writeLength(out, c.width());
-                    RdbEncoder.writeLength(out, c.depth());
-                    RdbEncoder.writeLength(out, c.totalCount());
+                    RdbRecords.writeLength(out, c.width());
+                    RdbRecords.writeLength(out, c.depth());
+                    RdbRecords.writeLength(out, c.totalCount());
                     for (long v : c.counters()) {
                         out.writeLongLE(v);
                     }
@@ -168,18 +168,18 @@ final class ValueEncoders {
             case TOPK: {
                 RdbValue.TopKValue t = (RdbValue.TopKValue) value;
                 return new Single(out -> {
-                    RdbEncoder.writeLength(out, t.options());
-                    RdbEncoder.writeLength(out, t.k());
-                    RdbEncoder.writeLength(out, t.width());
-                    RdbEncoder.writeLength(out, t.depth());
+                    RdbRecords.writeLength(out, t.options());
+                    RdbRecords.writeLength(out, t.k());
+                    RdbRecords.writeLength(out, t.width());
+                    RdbRecords.writeLength(out, t.depth());
                     out.writeLongLE(Double.doubleToRawLongBits(t.decay()));
-                    RdbEncoder.writeLength(out, t.heapItems().size());
+                    RdbRecords.writeLength(out, t.heapItems().size());
                     int i = 0;
                     for (byte[] item : t.heapItems()) {
                         enc.writeString(out, item);
-                        RdbEncoder.writeLength(out, t.heapCounts()[i++]);
+                        RdbRecords.writeLength(out, t.heapCounts()[i++]);
                     }
-                    RdbEncoder.writeRawString(out, t.counters());
+                    RdbRecords.writeRawString(out, t.counters());
                 });
             }
             case CUCKOO:
@@ -187,7 +187,7 @@ final class ValueEncoders {
             case MODULE_2: {
                 RdbValue.ModuleValue m = (RdbValue.ModuleValue) value;
                 return new Single(out -> {
-                    RdbEncoder.writeLengthUnsigned(out, m.moduleId());
+                    RdbRecords.writeLengthUnsigned(out, m.moduleId());
                     out.writeBytes(m.payload());
                     out.writeByte(RdbOpcodes.MODULE_EOF);
                 });
@@ -218,11 +218,11 @@ final class ValueEncoders {
         if (unixSeconds < 0) {
             return -1;
         }
-        if (unixSeconds < RdbEncoder.MEMBER_EXPIRY_BASE) {
+        if (unixSeconds < RdbOpcodes.MEMBER_EXPIRY_BASE) {
             throw new IllegalArgumentException("member/field expiry " + unixSeconds
-                    + " is before Dragonfly's expiry base " + RdbEncoder.MEMBER_EXPIRY_BASE);
+                    + " is before Dragonfly's expiry base " + RdbOpcodes.MEMBER_EXPIRY_BASE);
         }
-        return unixSeconds - RdbEncoder.MEMBER_EXPIRY_BASE;
+        return unixSeconds - RdbOpcodes.MEMBER_EXPIRY_BASE;
     }
 
     private static long absoluteMs(long[] exp, int i) {

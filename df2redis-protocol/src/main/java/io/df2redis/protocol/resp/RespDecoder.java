@@ -42,11 +42,10 @@ import java.util.Objects;
  * <p>Not thread-safe: use one instance per connection. In a Netty pipeline use
  * {@link io.df2redis.protocol.client.RespReplyDecoder}, which owns one and emits the replies.
  *
- * <p><b>Why one class.</b> The decoder is a single resumable state machine: the line scan, the
- * number parsers, the bulk payload and the aggregate stack all read and advance the same
- * position fields, and every error reports the same offset and aggregate path, so splitting it
- * would mean passing that state between classes on the hot path. Its nested {@link Limits} is
- * public API ({@code RespDecoder.Limits}) and stays here.
+ * <p>The resumable state machine (line scan, bulk payloads, the aggregate stack) is here; the
+ * number parsers are {@code RespNumbers}', an aggregate being filled is a {@code RespFrame}, the
+ * type names {@code RespTypes}'. Its nested {@link Limits} is public API
+ * ({@code RespDecoder.Limits}) and stays here.
  */
 public final class RespDecoder {
 
@@ -65,7 +64,7 @@ public final class RespDecoder {
     private int bulkLength = -1;
     private byte bulkType;
     /** Open aggregates, innermost last. */
-    private Frame[] stack = new Frame[8];
+    private RespFrame[] stack = new RespFrame[8];
     private int depth;
     private boolean failed;
 
@@ -151,8 +150,8 @@ public final class RespDecoder {
                         return null;
                     }
                     byte type = in.getByte(pos);
-                    if (!isTypeByte(type)) {
-                        throw malformed("unknown RESP type byte " + describeByte(type), base, pos, "reply type");
+                    if (!RespTypes.isTypeByte(type)) {
+                        throw malformed("unknown RESP type byte " + RespTypes.describeByte(type), base, pos, "reply type");
                     }
                     int cr = findLineEnd(in, base, pos, end);
                     if (cr < 0) {
@@ -169,7 +168,7 @@ public final class RespDecoder {
                             value = new ErrorReply(in.toString(from, cr - from, StandardCharsets.UTF_8));
                             break;
                         case ':':
-                            value = new IntegerReply(parseLong(in, base, from, cr, "integer reply"));
+                            value = new IntegerReply(RespNumbers.parseLong(this, in, base, from, cr, "integer reply"));
                             break;
                         case '_':
                             if (cr != from) {
@@ -178,29 +177,29 @@ public final class RespDecoder {
                             value = NullReply.INSTANCE;
                             break;
                         case '#':
-                            value = parseBoolean(in, base, pos, cr);
+                            value = RespNumbers.parseBoolean(this, in, base, pos, cr);
                             break;
                         case ',':
-                            value = parseDouble(in, base, pos, cr);
+                            value = RespNumbers.parseDouble(this, in, base, pos, cr);
                             break;
                         case '(':
-                            value = parseBigNumber(in, base, pos, cr);
+                            value = RespNumbers.parseBigNumber(this, in, base, pos, cr);
                             break;
                         case '$':
                         case '=':
                         case '!': {
-                            long n = parseLong(in, base, from, cr, typeName(type) + " length");
+                            long n = RespNumbers.parseLong(this, in, base, from, cr, RespTypes.typeName(type) + " length");
                             if (n == -1 && type == '$') {
                                 value = NullReply.INSTANCE;
                                 break;
                             }
                             if (n < 0) {
-                                throw malformed("invalid " + typeName(type) + " length " + n, base, pos, typeName(type));
+                                throw malformed("invalid " + RespTypes.typeName(type) + " length " + n, base, pos, RespTypes.typeName(type));
                             }
                             if (n > limits.maxBulkLength) {
-                                throw new LimitExceededException(typeName(type) + " length " + n
+                                throw new LimitExceededException(RespTypes.typeName(type) + " length " + n
                                         + " exceeds the limit of " + limits.maxBulkLength,
-                                        offset(base, pos), context(typeName(type)));
+                                        offset(base, pos), RespFrame.path(stack, depth, RespTypes.typeName(type)));
                             }
                             bulkLength = (int) n;
                             bulkType = type;
@@ -208,26 +207,26 @@ public final class RespDecoder {
                             continue;
                         }
                         default: { // aggregates: * ~ > % |
-                            long n = parseLong(in, base, from, cr, typeName(type) + " length");
+                            long n = RespNumbers.parseLong(this, in, base, from, cr, RespTypes.typeName(type) + " length");
                             if (n == -1 && type == '*') {
                                 value = NullReply.INSTANCE;
                                 break;
                             }
                             if (n < 0) {
-                                throw malformed("invalid " + typeName(type) + " length " + n, base, pos, typeName(type));
+                                throw malformed("invalid " + RespTypes.typeName(type) + " length " + n, base, pos, RespTypes.typeName(type));
                             }
                             if (n > limits.maxAggregateElements) {
-                                throw new LimitExceededException(typeName(type) + " of " + n
+                                throw new LimitExceededException(RespTypes.typeName(type) + " of " + n
                                         + " elements exceeds the limit of " + limits.maxAggregateElements,
-                                        offset(base, pos), context(typeName(type)));
+                                        offset(base, pos), RespFrame.path(stack, depth, RespTypes.typeName(type)));
                             }
                             if (n == 0) {
-                                value = emptyAggregate(type);
+                                value = RespFrame.emptyAggregate(type);
                                 break;
                             }
                             if (depth >= limits.maxNestingDepth) {
                                 throw new LimitExceededException("aggregates nested deeper than "
-                                        + limits.maxNestingDepth, offset(base, pos), context(typeName(type)));
+                                        + limits.maxNestingDepth, offset(base, pos), RespFrame.path(stack, depth, RespTypes.typeName(type)));
                             }
                             int elements = (int) n * (type == '%' || type == '|' ? 2 : 1);
                             pushFrame(type, elements, (int) n, end - next);
@@ -248,7 +247,7 @@ public final class RespDecoder {
                         pending = 0;
                         return value;
                     }
-                    Frame top = stack[depth - 1];
+                    RespFrame top = stack[depth - 1];
                     top.add(value);
                     if (top.count < top.expected) {
                         break;
@@ -278,7 +277,7 @@ public final class RespDecoder {
         if (cr < 0) {
             if (searchEnd < end || end - contentStart > limits.maxLineLength) {
                 throw malformed("line longer than " + limits.maxLineLength + " bytes", base, pos,
-                        typeName(in.getByte(pos)));
+                        RespTypes.typeName(in.getByte(pos)));
             }
             scanFrom = Math.max(from, searchEnd) - base;
             return -1;
@@ -288,110 +287,11 @@ public final class RespDecoder {
             return -1;
         }
         if (in.getByte(cr + 1) != LF) {
-            throw malformed("expected LF after CR, found " + describeByte(in.getByte(cr + 1)), base, cr + 1,
-                    typeName(in.getByte(pos)));
+            throw malformed("expected LF after CR, found " + RespTypes.describeByte(in.getByte(cr + 1)), base, cr + 1,
+                    RespTypes.typeName(in.getByte(pos)));
         }
         scanFrom = -1;
         return cr;
-    }
-
-    /** Parses a signed decimal long in {@code [from, to)}, rejecting overflow. */
-    private long parseLong(ByteBuf in, int base, int from, int to, String what) {
-        if (from == to) {
-            throw malformed("empty number", base, from - 1, what);
-        }
-        int i = from;
-        boolean negative = false;
-        byte first = in.getByte(i);
-        if (first == '-' || first == '+') {
-            negative = first == '-';
-            if (++i == to) {
-                throw malformed("sign without digits", base, from - 1, what);
-            }
-        }
-        // accumulate negatively: the negative range is the larger one
-        long limit = negative ? Long.MIN_VALUE : -Long.MAX_VALUE;
-        long multMin = limit / 10;
-        long result = 0;
-        for (; i < to; i++) {
-            int digit = in.getByte(i) - '0';
-            if (digit < 0 || digit > 9) {
-                throw malformed("non-numeric character " + describeByte(in.getByte(i)) + " in number",
-                        base, i, what);
-            }
-            if (result < multMin) {
-                throw malformed("number overflows 64 bits", base, from - 1, what);
-            }
-            result *= 10;
-            if (result < limit + digit) {
-                throw malformed("number overflows 64 bits", base, from - 1, what);
-            }
-            result -= digit;
-        }
-        return negative ? result : -result;
-    }
-
-    private BooleanReply parseBoolean(ByteBuf in, int base, int pos, int cr) {
-        if (cr == pos + 2) {
-            byte b = in.getByte(pos + 1);
-            if (b == 't') {
-                return BooleanReply.TRUE;
-            }
-            if (b == 'f') {
-                return BooleanReply.FALSE;
-            }
-        }
-        throw malformed("boolean must be 't' or 'f'", base, pos, "RESP3 boolean");
-    }
-
-    private DoubleReply parseDouble(ByteBuf in, int base, int pos, int cr) {
-        String text = in.toString(pos + 1, cr - pos - 1, StandardCharsets.US_ASCII);
-        switch (text.toLowerCase(java.util.Locale.ROOT)) {
-            case "inf", "+inf", "infinity", "+infinity":
-                return new DoubleReply(Double.POSITIVE_INFINITY);
-            case "-inf", "-infinity":
-                return new DoubleReply(Double.NEGATIVE_INFINITY);
-            case "nan", "+nan", "-nan":
-                return new DoubleReply(Double.NaN);
-            default:
-                break;
-        }
-        boolean digit = false;
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (c >= '0' && c <= '9') {
-                digit = true;
-            } else if (c != '.' && c != 'e' && c != 'E' && c != '+' && c != '-') {
-                digit = false;
-                break;
-            }
-        }
-        if (digit) {
-            try {
-                return new DoubleReply(Double.parseDouble(text));
-            } catch (NumberFormatException e) {
-                // fall through
-            }
-        }
-        throw malformed("invalid double", base, pos, "RESP3 double");
-    }
-
-    private BigNumberReply parseBigNumber(ByteBuf in, int base, int pos, int cr) {
-        int i = pos + 1;
-        if (i < cr && (in.getByte(i) == '-' || in.getByte(i) == '+')) {
-            i++;
-        }
-        if (i == cr) {
-            throw malformed("big number without digits", base, pos, "RESP3 big number");
-        }
-        for (int j = i; j < cr; j++) {
-            byte b = in.getByte(j);
-            if (b < '0' || b > '9') {
-                throw malformed("non-numeric character " + describeByte(b) + " in big number", base, j,
-                        "RESP3 big number");
-            }
-        }
-        return new BigNumberReply(in.toString(pos + 1, cr - pos - 1, StandardCharsets.US_ASCII));
     }
 
     // ------------------------------------------------------------------ bulk payloads
@@ -401,7 +301,7 @@ public final class RespDecoder {
         int len = bulkLength;
         int crlf = pos + len;
         if (in.getByte(crlf) != CR || in.getByte(crlf + 1) != LF) {
-            throw malformed("missing CRLF after " + len + "-byte payload", base, crlf, typeName(bulkType));
+            throw malformed("missing CRLF after " + len + "-byte payload", base, crlf, RespTypes.typeName(bulkType));
         }
         if (depth > 0 && stack[depth - 1].discard) {
             return NullReply.INSTANCE; // inside an attribute: the value is dropped anyway
@@ -412,7 +312,7 @@ public final class RespDecoder {
             case '=': {
                 if (len < 4 || in.getByte(pos + 3) != ':') {
                     throw malformed("verbatim string without its 3-character format prefix", base, pos,
-                            typeName(bulkType));
+                            RespTypes.typeName(bulkType));
                 }
                 byte[] bytes = new byte[len - 4];
                 in.getBytes(pos + 4, bytes);
@@ -432,89 +332,12 @@ public final class RespDecoder {
         if (depth == stack.length) {
             stack = Arrays.copyOf(stack, stack.length * 2);
         }
-        Frame frame = stack[depth];
+        RespFrame frame = stack[depth];
         if (frame == null) {
-            frame = stack[depth] = new Frame();
+            frame = stack[depth] = new RespFrame();
         }
-        boolean parentDiscards = depth > 0 && stack[depth - 1].discard;
-        frame.type = type;
-        frame.expected = elements;
-        frame.declared = declared;
-        frame.count = 0;
-        frame.discard = parentDiscards || type == '|';
-        if (frame.discard) {
-            frame.items = null;
-        } else {
-            // every element takes at least 3 bytes: size the storage by what has been received
-            int capacity = Math.min(elements, Math.max(4, readableAfterHeader / 3 + 1));
-            frame.items = new RespReply[capacity];
-        }
+        frame.open(type, elements, declared, readableAfterHeader, depth > 0 && stack[depth - 1].discard);
         depth++;
-    }
-
-    private static RespReply emptyAggregate(byte type) {
-        switch (type) {
-            case '%':
-                return new MapReply(List.of());
-            case '>':
-                return new PushReply(List.of());
-            case '|':
-                return null;
-            default:
-                return ArrayReply.EMPTY;
-        }
-    }
-
-    /** An aggregate being filled. */
-    private static final class Frame {
-        byte type;
-        /** Values to receive (twice the declared count for maps and attributes). */
-        int expected;
-        int declared;
-        int count;
-        boolean discard;
-        RespReply[] items;
-
-        void add(RespReply value) {
-            if (!discard) {
-                if (count == items.length) {
-                    items = Arrays.copyOf(items, (int) Math.min(expected, items.length * 2L));
-                }
-                items[count] = value;
-            }
-            count++;
-        }
-
-        /**
-         * The finished reply: {@code null} for an attribute (it does not count as an element),
-         * a placeholder for an aggregate inside an attribute (it is dropped with it).
-         */
-        RespReply build() {
-            RespReply[] values = items;
-            items = null;
-            if (type == '|') {
-                return null;
-            }
-            if (discard) {
-                return NullReply.INSTANCE;
-            }
-            if (values.length != count) {
-                values = Arrays.copyOf(values, count);
-            }
-            switch (type) {
-                case '%': {
-                    List<Map.Entry<RespReply, RespReply>> entries = new ArrayList<>(count / 2);
-                    for (int i = 0; i < count; i += 2) {
-                        entries.add(Map.entry(values[i], values[i + 1]));
-                    }
-                    return new MapReply(entries);
-                }
-                case '>':
-                    return new PushReply(Arrays.asList(values));
-                default:
-                    return new ArrayReply(Arrays.asList(values));
-            }
-        }
     }
 
     // ------------------------------------------------------------------ errors
@@ -523,63 +346,11 @@ public final class RespDecoder {
         return consumed + (index - base);
     }
 
-    private RespProtocolException malformed(String message, int base, int index, String what) {
-        return new RespProtocolException(message, offset(base, index), context(what));
+    /** A malformed-input error at {@code index} (relative to {@code base}), with the aggregate path. */
+    RespProtocolException malformed(String message, int base, int index, String what) {
+        return new RespProtocolException(message, offset(base, index), RespFrame.path(stack, depth, what));
     }
 
-    /** {@code what}, followed by where it sits in the open aggregates (innermost first). */
-    private String context(String what) {
-        StringBuilder sb = new StringBuilder(what);
-        for (int i = depth - 1; i >= 0; i--) {
-            Frame f = stack[i];
-            sb.append(i == depth - 1 ? " at " : ", in ");
-            if (f.type == '%' || f.type == '|') {
-                sb.append(f.count % 2 == 0 ? "key " : "value ").append(f.count / 2);
-            } else {
-                sb.append("element ").append(f.count);
-            }
-            sb.append(" of ").append(typeName(f.type)).append('[').append(f.declared).append(']');
-        }
-        return sb.toString();
-    }
-
-    private static boolean isTypeByte(byte b) {
-        switch (b) {
-            case '+': case '-': case ':': case '$': case '*':
-            case '_': case ',': case '#': case '(': case '=': case '!':
-            case '%': case '|': case '~': case '>':
-                return true;
-            default:
-                return false;
-        }
-    }
-
-    private static String typeName(byte type) {
-        switch (type) {
-            case '+': return "simple string";
-            case '-': return "error";
-            case ':': return "integer";
-            case '$': return "bulk string";
-            case '*': return "array";
-            case '_': return "RESP3 null";
-            case ',': return "RESP3 double";
-            case '#': return "RESP3 boolean";
-            case '(': return "RESP3 big number";
-            case '=': return "RESP3 verbatim string";
-            case '!': return "RESP3 blob error";
-            case '%': return "RESP3 map";
-            case '|': return "RESP3 attribute";
-            case '~': return "RESP3 set";
-            case '>': return "RESP3 push";
-            default: return "reply";
-        }
-    }
-
-    private static String describeByte(byte b) {
-        int v = b & 0xFF;
-        String hex = String.format("0x%02x", v);
-        return v >= 0x20 && v < 0x7F ? "'" + (char) v + "' (" + hex + ")" : hex;
-    }
 
     // ------------------------------------------------------------------ limits
 

@@ -11,6 +11,8 @@ import io.df2redis.protocol.rdb.Compression;
 import io.df2redis.protocol.rdb.RdbDecoderOptions;
 import io.df2redis.protocol.rdb.RdbEncoder;
 import io.df2redis.protocol.rdb.RdbKeyValue;
+import io.df2redis.protocol.rdb.RdbOpcodes;
+import io.df2redis.protocol.rdb.RdbRecords;
 import io.df2redis.protocol.rdb.RdbType;
 import io.df2redis.protocol.rdb.RdbValue;
 import io.netty.buffer.ByteBuf;
@@ -42,16 +44,16 @@ class CodecExamplesTest {
 
     @Test
     void packedUintsAsInSpec22() {
-        assertThat(hex(o -> RdbEncoder.writeLength(o, 0))).isEqualTo("00");
-        assertThat(hex(o -> RdbEncoder.writeLength(o, 63))).isEqualTo("3F");
-        assertThat(hex(o -> RdbEncoder.writeLength(o, 64))).isEqualTo("40 40");
-        assertThat(hex(o -> RdbEncoder.writeLength(o, 300))).isEqualTo("41 2C");
-        assertThat(hex(o -> RdbEncoder.writeLength(o, 16383))).isEqualTo("7F FF");
-        assertThat(hex(o -> RdbEncoder.writeLength(o, 16384))).isEqualTo("80 00 00 40 00");
-        assertThat(hex(o -> RdbEncoder.writeLength(o, 70000))).isEqualTo("80 00 01 11 70");
-        assertThat(hex(o -> RdbEncoder.writeLength(o, 4294967295L))).isEqualTo("80 FF FF FF FF");
-        assertThat(hex(o -> RdbEncoder.writeLength(o, 4294967296L))).isEqualTo("81 00 00 00 01 00 00 00 00");
-        assertThat(hex(o -> RdbEncoder.writeLengthUnsigned(o, -1))).isEqualTo("81 FF FF FF FF FF FF FF FF");
+        assertThat(hex(o -> RdbRecords.writeLength(o, 0))).isEqualTo("00");
+        assertThat(hex(o -> RdbRecords.writeLength(o, 63))).isEqualTo("3F");
+        assertThat(hex(o -> RdbRecords.writeLength(o, 64))).isEqualTo("40 40");
+        assertThat(hex(o -> RdbRecords.writeLength(o, 300))).isEqualTo("41 2C");
+        assertThat(hex(o -> RdbRecords.writeLength(o, 16383))).isEqualTo("7F FF");
+        assertThat(hex(o -> RdbRecords.writeLength(o, 16384))).isEqualTo("80 00 00 40 00");
+        assertThat(hex(o -> RdbRecords.writeLength(o, 70000))).isEqualTo("80 00 01 11 70");
+        assertThat(hex(o -> RdbRecords.writeLength(o, 4294967295L))).isEqualTo("80 FF FF FF FF");
+        assertThat(hex(o -> RdbRecords.writeLength(o, 4294967296L))).isEqualTo("81 00 00 00 01 00 00 00 00");
+        assertThat(hex(o -> RdbRecords.writeLengthUnsigned(o, -1))).isEqualTo("81 FF FF FF FF FF FF FF FF");
     }
 
     @Test
@@ -65,7 +67,7 @@ class CodecExamplesTest {
         assertThat(hex(o -> ENC.writeString(o, "2147483648"))).startsWith("0A 32");
         for (String plain : new String[] {"007", "-0", "+1", " 1", "1 ", "", "-"}) {
             assertThat(hex(o -> ENC.writeString(o, plain))).as(plain)
-                    .isEqualTo(hex(o -> RdbEncoder.writeRawString(o, ascii(plain))));
+                    .isEqualTo(hex(o -> RdbRecords.writeRawString(o, ascii(plain))));
         }
         assertThat(hex(o -> ENC.writeLongLongAsString(o, -1))).isEqualTo("C0 FF");
         // LZF only when enabled, for > 20 bytes that compress well
@@ -106,15 +108,15 @@ class CodecExamplesTest {
     void recordsAndTaggedChunksAsInSpec() {
         RdbKeyValue s = new RdbKeyValue(ascii("s"), RdbType.SET, RdbValue.set("m1", "m2", "m3"), -1, 0, 0);
         List<byte[]> pieces = ENC.entryPieces(s, 10);
-        assertThat(hex(o -> RdbEncoder.writeTaggedChunk(o, 1, pieces.get(0))))
+        assertThat(hex(o -> RdbRecords.writeTaggedChunk(o, 1, pieces.get(0))))
                 .isEqualTo("E0 01 00 00 00 0A 00 00 00 02 01 73 03 02 6D 31 02 6D 32");
-        assertThat(hex(o -> RdbEncoder.writeTaggedChunk(o, 1, pieces.get(1))))
+        assertThat(hex(o -> RdbRecords.writeTaggedChunk(o, 1, pieces.get(1))))
                 .isEqualTo("E0 01 00 00 00 03 00 00 00 02 6D 33");
         RdbKeyValue mc = RdbKeyValue.of("k", RdbValue.string("v")).withExpireAtMs(0x0102030405L).withDfMask(false, 42);
         assertThat(hex(o -> ENC.writeEntry(o, mc)))
                 .isEqualTo("FC 05 04 03 02 01 00 00 00 DC 02 00 00 00 2A 00 00 00 00 01 6B 01 76");
-        assertThat(hex(RdbEncoder::writeFullSyncEnd)).isEqualTo("C8 00 00 00 00 00 00 00 00");
-        assertThat(hex(o -> RdbEncoder.writeJournalOffset(o, 1))).isEqualTo("D3 01 00 00 00 00 00 00 00");
+        assertThat(hex(RdbRecords::writeFullSyncEnd)).isEqualTo("C8 00 00 00 00 00 00 00 00");
+        assertThat(hex(o -> RdbRecords.writeJournalOffset(o, 1))).isEqualTo("D3 01 00 00 00 00 00 00 00");
         assertThat(hex(ENC::writeEof)).isEqualTo("FF 00 00 00 00 00 00 00 00");
         assertThat(hex(ENC::writeHeader)).isEqualTo("52 45 44 49 53 30 30 30 39");
         assertThat(hex(RdbEncoder.builder().rdbVersion(3).build()::writeEof)).isEqualTo("FF");
@@ -249,14 +251,14 @@ class CodecExamplesTest {
                 .encodeEntry(RdbKeyValue.of("k", RdbValue.json("1")).withType(RdbType.JSON_OLD)))
                 .isInstanceOf(IllegalArgumentException.class);
         RdbValue.HashValue ms = new RdbValue.HashValue(List.of(ascii("f")), List.of(ascii("v")),
-                new long[] {RdbEncoder.MEMBER_EXPIRY_BASE * 1000 + 1});
+                new long[] {RdbOpcodes.MEMBER_EXPIRY_BASE * 1000 + 1});
         assertThatThrownBy(() -> ENC.encodeEntry(RdbKeyValue.of("k", ms))).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("whole seconds");
-        assertThatThrownBy(() -> RdbEncoder.writeTaggedChunk(Unpooled.buffer(), 0, new byte[1]))
+        assertThatThrownBy(() -> RdbRecords.writeTaggedChunk(Unpooled.buffer(), 0, new byte[1]))
                 .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> RdbEncoder.writeTaggedChunk(Unpooled.buffer(), 1, new byte[0]))
+        assertThatThrownBy(() -> RdbRecords.writeTaggedChunk(Unpooled.buffer(), 1, new byte[0]))
                 .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> RdbEncoder.writeEofToken(Unpooled.buffer(), "short"))
+        assertThatThrownBy(() -> RdbRecords.writeEofToken(Unpooled.buffer(), "short"))
                 .isInstanceOf(IllegalArgumentException.class);
         // the defaults Dragonfly v1.40 would choose
         assertThat(RdbKeyValue.of("k", RdbValue.set("1", "2")).type()).isEqualTo(RdbType.SET_INTSET);

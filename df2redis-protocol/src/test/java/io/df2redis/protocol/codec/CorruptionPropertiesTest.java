@@ -11,6 +11,8 @@ import io.df2redis.protocol.journal.JournalEncoder;
 import io.df2redis.protocol.rdb.RdbDecoder;
 import io.df2redis.protocol.rdb.RdbDecoderOptions;
 import io.df2redis.protocol.rdb.RdbEncoder;
+import io.df2redis.protocol.rdb.RdbOpcodes;
+import io.df2redis.protocol.rdb.RdbRecords;
 import io.df2redis.protocol.rdb.RdbType;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -202,7 +204,7 @@ class CorruptionPropertiesTest {
 
     private static void entryHeader(ByteBuf out, RdbType type) {
         out.writeByte(type.code());
-        RdbEncoder.writeRawString(out, "k".getBytes());
+        RdbRecords.writeRawString(out, "k".getBytes());
     }
 
     private static long allocatedBytes() {
@@ -243,68 +245,68 @@ class CorruptionPropertiesTest {
         List<Object[]> cases = new ArrayList<>();
         cases.add(new Object[] {"2^40-element LIST", stream(o -> {
             entryHeader(o, RdbType.LIST);
-            RdbEncoder.writeLength(o, HUGE);
-            RdbEncoder.writeRawString(o, "a".getBytes());
+            RdbRecords.writeLength(o, HUGE);
+            RdbRecords.writeRawString(o, "a".getBytes());
         })});
         cases.add(new Object[] {"2^40-node LIST_QUICKLIST_2", stream(o -> {
             entryHeader(o, RdbType.LIST_QUICKLIST_2);
-            RdbEncoder.writeLength(o, HUGE);
+            RdbRecords.writeLength(o, HUGE);
         })});
         cases.add(new Object[] {"2^40-member SET", stream(o -> {
             entryHeader(o, RdbType.SET);
-            RdbEncoder.writeLength(o, HUGE);
+            RdbRecords.writeLength(o, HUGE);
         })});
         cases.add(new Object[] {"2^40-field HASH_WITH_EXPIRY", stream(o -> {
             entryHeader(o, RdbType.HASH_WITH_EXPIRY);
-            RdbEncoder.writeLength(o, HUGE);
+            RdbRecords.writeLength(o, HUGE);
         })});
         cases.add(new Object[] {"2^40-member ZSET_2", stream(o -> {
             entryHeader(o, RdbType.ZSET_2);
-            RdbEncoder.writeLength(o, HUGE);
+            RdbRecords.writeLength(o, HUGE);
         })});
         cases.add(new Object[] {"2^31-byte string", stream(o -> {
             entryHeader(o, RdbType.STRING);
-            RdbEncoder.writeLength(o, 1L << 31);
+            RdbRecords.writeLength(o, 1L << 31);
             o.writeBytes("abc".getBytes());
         })});
         cases.add(new Object[] {"2^40-byte string", stream(o -> {
             entryHeader(o, RdbType.STRING);
-            RdbEncoder.writeLength(o, HUGE);
+            RdbRecords.writeLength(o, HUGE);
         })});
         cases.add(new Object[] {"2^31-byte list element", stream(o -> {
             entryHeader(o, RdbType.LIST);
-            RdbEncoder.writeLength(o, 1);
-            RdbEncoder.writeLength(o, (1L << 31) - 1);
+            RdbRecords.writeLength(o, 1);
+            RdbRecords.writeLength(o, (1L << 31) - 1);
         })});
         cases.add(new Object[] {"2^31-byte key", stream(o -> {
             o.writeByte(0);
-            RdbEncoder.writeLength(o, 1L << 31);
+            RdbRecords.writeLength(o, 1L << 31);
         })});
         cases.add(new Object[] {"400 MiB listpack", stream(o -> {
             entryHeader(o, RdbType.HASH_LISTPACK);
-            RdbEncoder.writeLength(o, 400L << 20);
+            RdbRecords.writeLength(o, 400L << 20);
         })});
         cases.add(new Object[] {"LZF string declaring 2^31 bytes", stream(o -> {
             entryHeader(o, RdbType.STRING);
             o.writeByte(0xC3);
-            RdbEncoder.writeLength(o, 3);
-            RdbEncoder.writeLength(o, 1L << 31);
+            RdbRecords.writeLength(o, 3);
+            RdbRecords.writeLength(o, 1L << 31);
             o.writeBytes(new byte[] {1, 'a', 'b'});
         })});
         cases.add(new Object[] {"LZF string declaring 400 MiB from 3 bytes", stream(o -> {
             entryHeader(o, RdbType.STRING);
             o.writeByte(0xC3);
-            RdbEncoder.writeLength(o, 3);
-            RdbEncoder.writeLength(o, 400L << 20);
+            RdbRecords.writeLength(o, 3);
+            RdbRecords.writeLength(o, 400L << 20);
             o.writeBytes(new byte[] {1, 'a', 'b'});
         })});
         cases.add(new Object[] {"2^31-byte compressed blob", stream(o -> {
-            o.writeByte(RdbEncoder.OP_LZ4_BLOB);
-            RdbEncoder.writeLength(o, 1L << 31);
+            o.writeByte(RdbOpcodes.LZ4_BLOB);
+            RdbRecords.writeLength(o, 1L << 31);
         })});
         cases.add(new Object[] {"200 MiB compressed blob", stream(o -> {
-            o.writeByte(RdbEncoder.OP_ZSTD_BLOB);
-            RdbEncoder.writeLength(o, 200L << 20);
+            o.writeByte(RdbOpcodes.ZSTD_BLOB);
+            RdbRecords.writeLength(o, 200L << 20);
         })});
         cases.add(new Object[] {"LZ4 frame declaring 200 MiB", stream(o -> {
             byte[] frame = io.df2redis.protocol.internal.BlobCodec.compressLz4(new byte[] {1, 2, 3});
@@ -316,91 +318,91 @@ class CorruptionPropertiesTest {
                     new org.apache.commons.compress.compressors.lz4.XXHash32();
             h.update(frame, 4, 10);
             frame[14] = (byte) ((h.getValue() >> 8) & 0xFF);
-            o.writeByte(RdbEncoder.OP_LZ4_BLOB);
-            RdbEncoder.writeLength(o, frame.length);
+            o.writeByte(RdbOpcodes.LZ4_BLOB);
+            RdbRecords.writeLength(o, frame.length);
             o.writeBytes(frame);
         })});
         cases.add(new Object[] {"2^31-byte TAGGED_CHUNK", stream(o -> {
-            o.writeByte(RdbEncoder.OP_TAGGED_CHUNK);
+            o.writeByte(RdbOpcodes.TAGGED_CHUNK);
             o.writeIntLE(1);
             o.writeIntLE(Integer.MIN_VALUE);
         })});
         cases.add(new Object[] {"200 MiB TAGGED_CHUNK", stream(o -> {
-            o.writeByte(RdbEncoder.OP_TAGGED_CHUNK);
+            o.writeByte(RdbOpcodes.TAGGED_CHUNK);
             o.writeIntLE(1);
             o.writeIntLE(200 << 20);
         })});
         cases.add(new Object[] {"JOURNAL_BLOB of 2^31 bytes", stream(o -> {
-            o.writeByte(RdbEncoder.OP_JOURNAL_BLOB);
-            RdbEncoder.writeLength(o, 1);
-            RdbEncoder.writeLength(o, 1L << 31);
+            o.writeByte(RdbOpcodes.JOURNAL_BLOB);
+            RdbRecords.writeLength(o, 1);
+            RdbRecords.writeLength(o, 1L << 31);
         })});
         cases.add(new Object[] {"2^40-node stream", stream(o -> {
             entryHeader(o, RdbType.STREAM_LISTPACKS_3);
-            RdbEncoder.writeLength(o, HUGE);
+            RdbRecords.writeLength(o, HUGE);
         })});
         cases.add(new Object[] {"stream with 2^40 groups / PEL", stream(o -> {
             entryHeader(o, RdbType.STREAM_LISTPACKS_3);
-            RdbEncoder.writeLength(o, 0);
+            RdbRecords.writeLength(o, 0);
             for (int i = 0; i < 8; i++) {
-                RdbEncoder.writeLength(o, 1);
+                RdbRecords.writeLength(o, 1);
             }
-            RdbEncoder.writeLength(o, HUGE); // groups
-            RdbEncoder.writeRawString(o, "g".getBytes());
-            RdbEncoder.writeLength(o, 1);
-            RdbEncoder.writeLength(o, 1);
-            RdbEncoder.writeLength(o, 1);
-            RdbEncoder.writeLength(o, HUGE); // PEL
+            RdbRecords.writeLength(o, HUGE); // groups
+            RdbRecords.writeRawString(o, "g".getBytes());
+            RdbRecords.writeLength(o, 1);
+            RdbRecords.writeLength(o, 1);
+            RdbRecords.writeLength(o, 1);
+            RdbRecords.writeLength(o, HUGE); // PEL
         })});
         cases.add(new Object[] {"2^40 SBF filters", stream(o -> {
             entryHeader(o, RdbType.SBF2);
-            RdbEncoder.writeLength(o, 0);
+            RdbRecords.writeLength(o, 0);
             o.writeLongLE(Double.doubleToLongBits(2));
             o.writeLongLE(Double.doubleToLongBits(0.01));
-            RdbEncoder.writeLength(o, 1);
-            RdbEncoder.writeLength(o, 1);
-            RdbEncoder.writeLength(o, 1);
-            RdbEncoder.writeLength(o, HUGE);
-            RdbEncoder.writeLength(o, 3);
-            RdbEncoder.writeLength(o, HUGE); // filter size
-            RdbEncoder.writeLength(o, 60L << 20); // chunk
+            RdbRecords.writeLength(o, 1);
+            RdbRecords.writeLength(o, 1);
+            RdbRecords.writeLength(o, 1);
+            RdbRecords.writeLength(o, HUGE);
+            RdbRecords.writeLength(o, 3);
+            RdbRecords.writeLength(o, HUGE); // filter size
+            RdbRecords.writeLength(o, 60L << 20); // chunk
         })});
         cases.add(new Object[] {"CMS of 2^20 x 2^20 counters", stream(o -> {
             entryHeader(o, RdbType.CMS);
-            RdbEncoder.writeLength(o, 1L << 20);
-            RdbEncoder.writeLength(o, 1L << 20);
-            RdbEncoder.writeLength(o, 0);
+            RdbRecords.writeLength(o, 1L << 20);
+            RdbRecords.writeLength(o, 1L << 20);
+            RdbRecords.writeLength(o, 0);
         })});
         cases.add(new Object[] {"CMS of 2^12 x 2^12 counters", stream(o -> {
             entryHeader(o, RdbType.CMS);
-            RdbEncoder.writeLength(o, 1L << 12);
-            RdbEncoder.writeLength(o, 1L << 12);
-            RdbEncoder.writeLength(o, 0);
+            RdbRecords.writeLength(o, 1L << 12);
+            RdbRecords.writeLength(o, 1L << 12);
+            RdbRecords.writeLength(o, 0);
         })});
         cases.add(new Object[] {"TOPK with a 2^24-item heap", stream(o -> {
             entryHeader(o, RdbType.TOPK);
-            RdbEncoder.writeLength(o, 0);
-            RdbEncoder.writeLength(o, 1L << 24);
-            RdbEncoder.writeLength(o, 8);
-            RdbEncoder.writeLength(o, 8);
+            RdbRecords.writeLength(o, 0);
+            RdbRecords.writeLength(o, 1L << 24);
+            RdbRecords.writeLength(o, 8);
+            RdbRecords.writeLength(o, 8);
             o.writeLongLE(Double.doubleToLongBits(0.9));
-            RdbEncoder.writeLength(o, 1L << 24);
+            RdbRecords.writeLength(o, 1L << 24);
         })});
         cases.add(new Object[] {"TOPK with 2^31 counter bytes", stream(o -> {
             entryHeader(o, RdbType.TOPK);
-            RdbEncoder.writeLength(o, 0);
-            RdbEncoder.writeLength(o, 1);
-            RdbEncoder.writeLength(o, 8);
-            RdbEncoder.writeLength(o, 8);
+            RdbRecords.writeLength(o, 0);
+            RdbRecords.writeLength(o, 1);
+            RdbRecords.writeLength(o, 8);
+            RdbRecords.writeLength(o, 8);
             o.writeLongLE(Double.doubleToLongBits(0.9));
-            RdbEncoder.writeLength(o, 0);
-            RdbEncoder.writeLength(o, 1L << 31);
+            RdbRecords.writeLength(o, 0);
+            RdbRecords.writeLength(o, 1L << 31);
         })});
         cases.add(new Object[] {"module value of 2^31-byte string", stream(o -> {
             entryHeader(o, RdbType.MODULE_2);
-            RdbEncoder.writeLength(o, 12345);
-            RdbEncoder.writeLength(o, 5);
-            RdbEncoder.writeLength(o, 1L << 31);
+            RdbRecords.writeLength(o, 12345);
+            RdbRecords.writeLength(o, 5);
+            RdbRecords.writeLength(o, 1L << 31);
         })});
         cases.add(new Object[] {"stream node declaring 2^30 master fields", streamNode(lp -> lp.addInt(1).addInt(0)
                 .addInt(1 << 30).add("f".getBytes()).addInt(0))});
@@ -411,8 +413,8 @@ class CorruptionPropertiesTest {
                 .addInt(1).add("f".getBytes()).addInt(0).addInt(0).addInt(0).addInt(0).addInt(1 << 30))});
         cases.add(new Object[] {"ZSTD frame declaring 200 MiB", stream(o -> {
             byte[] frame = zstdFrameDeclaring(200L << 20);
-            o.writeByte(RdbEncoder.OP_ZSTD_BLOB);
-            RdbEncoder.writeLength(o, frame.length);
+            o.writeByte(RdbOpcodes.ZSTD_BLOB);
+            RdbRecords.writeLength(o, frame.length);
             o.writeBytes(frame);
         })});
         List<String> failures = new ArrayList<>();
@@ -448,11 +450,11 @@ class CorruptionPropertiesTest {
         byte[] node = l.build();
         return stream(o -> {
             entryHeader(o, RdbType.STREAM_LISTPACKS_3);
-            RdbEncoder.writeLength(o, 1);
-            RdbEncoder.writeRawString(o, new byte[16]);
-            RdbEncoder.writeRawString(o, node);
+            RdbRecords.writeLength(o, 1);
+            RdbRecords.writeRawString(o, new byte[16]);
+            RdbRecords.writeRawString(o, node);
             for (int i = 0; i < 9; i++) {
-                RdbEncoder.writeLength(o, 0);
+                RdbRecords.writeLength(o, 0);
             }
             RdbEncoder.dragonfly().writeEof(o);
         });
@@ -462,22 +464,22 @@ class CorruptionPropertiesTest {
     void absurdDeclaredCountsFailAtFinishAsTruncated() {
         byte[] list = stream(o -> {
             entryHeader(o, RdbType.LIST);
-            RdbEncoder.writeLength(o, HUGE);
-            RdbEncoder.writeRawString(o, "a".getBytes());
-            RdbEncoder.writeRawString(o, "b".getBytes());
+            RdbRecords.writeLength(o, HUGE);
+            RdbRecords.writeRawString(o, "a".getBytes());
+            RdbRecords.writeRawString(o, "b".getBytes());
         });
         assertFailsCheaply("list", list, TruncatedInputException.class);
         byte[] string = stream(o -> {
             entryHeader(o, RdbType.STRING);
-            RdbEncoder.writeLength(o, 1L << 31);
+            RdbRecords.writeLength(o, 1L << 31);
             o.writeBytes(new byte[1000]);
         });
         assertFailsCheaply("string", string, TruncatedInputException.class);
         byte[] lzf = stream(o -> {
             entryHeader(o, RdbType.STRING);
             o.writeByte(0xC3);
-            RdbEncoder.writeLength(o, 1L << 31);
-            RdbEncoder.writeLength(o, 1L << 31);
+            RdbRecords.writeLength(o, 1L << 31);
+            RdbRecords.writeLength(o, 1L << 31);
         });
         assertFailsCheaply("LZF string", lzf, LimitExceededException.class);
     }
@@ -489,16 +491,16 @@ class CorruptionPropertiesTest {
         a.writeByte(10);
         a.writeByte(0);
         a.writeByte(1);
-        RdbEncoder.writeLength(a, 1L << 24); // nargs
-        RdbEncoder.writeLength(a, 1L << 30); // total_len
+        RdbRecords.writeLength(a, 1L << 24); // nargs
+        RdbRecords.writeLength(a, 1L << 30); // total_len
         cases.add(bytes(a));
         ByteBuf b = Unpooled.buffer();
         b.writeByte(10);
         b.writeByte(0);
         b.writeByte(1);
-        RdbEncoder.writeLength(b, 2);
-        RdbEncoder.writeLength(b, 3);
-        RdbEncoder.writeLength(b, HUGE);
+        RdbRecords.writeLength(b, 2);
+        RdbRecords.writeLength(b, 3);
+        RdbRecords.writeLength(b, HUGE);
         b.writeBytes(new byte[10]);
         cases.add(bytes(b));
         ByteBuf c = Unpooled.buffer();

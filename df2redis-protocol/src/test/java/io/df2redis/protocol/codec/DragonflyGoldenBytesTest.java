@@ -8,9 +8,11 @@ import io.df2redis.protocol.journal.JournalOp;
 import io.df2redis.protocol.rdb.EntrySummary;
 import io.df2redis.protocol.rdb.RdbDecoder;
 import io.df2redis.protocol.rdb.RdbEncoder;
+import io.df2redis.protocol.rdb.RdbEncoderBuilder;
 import io.df2redis.protocol.rdb.RdbEntry;
 import io.df2redis.protocol.rdb.RdbHandler;
 import io.df2redis.protocol.rdb.RdbKeyValue;
+import io.df2redis.protocol.rdb.RdbRecords;
 import io.df2redis.protocol.rdb.RdbType;
 import io.df2redis.protocol.rdb.RdbValue;
 import io.df2redis.protocol.rdb.StringEncoding;
@@ -238,7 +240,7 @@ class DragonflyGoldenBytesTest {
                     enc.writeAux(out, (byte[]) r[1], (byte[]) r[2]);
                     break;
                 case "select":
-                    RdbEncoder.writeSelectDb(out, (Integer) r[1]);
+                    RdbRecords.writeSelectDb(out, (Integer) r[1]);
                     break;
                 case "entry": {
                     Object[] e = (Object[]) r[1];
@@ -249,16 +251,16 @@ class DragonflyGoldenBytesTest {
                     break;
                 }
                 case "fullsyncend":
-                    RdbEncoder.writeFullSyncEnd(out);
+                    RdbRecords.writeFullSyncEnd(out);
                     break;
                 case "journaloffset":
-                    RdbEncoder.writeJournalOffset(out, (Long) r[1]);
+                    RdbRecords.writeJournalOffset(out, (Long) r[1]);
                     break;
                 case "eof":
                     enc.writeEof(out);
                     break;
                 case "token":
-                    RdbEncoder.writeEofToken(out, (byte[]) r[1]);
+                    RdbRecords.writeEofToken(out, (byte[]) r[1]);
                     break;
                 default: {
                     JournalEntry j = (JournalEntry) r[1];
@@ -346,7 +348,7 @@ class DragonflyGoldenBytesTest {
                     || s.stringEncoding() == StringEncoding.LZF) {
                 continue; // node boundaries / deleted stream entries are not in the decoded events
             }
-            RdbEncoder.Builder b = RdbEncoder.builder();
+            RdbEncoderBuilder b = RdbEncoder.builder();
             if (s.intsetWidth() != 0) {
                 b.intsetMinWidth(s.intsetWidth());
             }

@@ -2,8 +2,11 @@ package io.df2redis.protocol.codec;
 
 import io.df2redis.protocol.journal.JournalEncoder;
 import io.df2redis.protocol.journal.JournalOp;
+import io.df2redis.protocol.rdb.ModuleIds;
+import io.df2redis.protocol.rdb.ModuleOpcodes;
 import io.df2redis.protocol.rdb.RdbEncoder;
 import io.df2redis.protocol.rdb.RdbKeyValue;
+import io.df2redis.protocol.rdb.RdbOpcodes;
 import io.df2redis.protocol.rdb.RdbType;
 import io.df2redis.protocol.rdb.RdbValue;
 import io.df2redis.protocol.rdb.StreamId;
@@ -251,7 +254,7 @@ final class Gen {
                 return new RdbValue.CuckooValue(4, 20, 1, 1L << between(0, 12), r.nextInt(10000), r.nextInt(100), f);
             }
             case MODULE: {
-                RdbValue.ModuleOpcodes ops = RdbValue.ModuleValue.opcodes();
+                ModuleOpcodes ops = RdbValue.ModuleValue.opcodes();
                 int n = r.nextInt(6);
                 for (int i = 0; i < n; i++) {
                     switch (r.nextInt(5)) {
@@ -276,7 +279,7 @@ final class Gen {
                 for (int i = 0; i < 9; i++) {
                     name += cs.charAt(r.nextInt(cs.length()));
                 }
-                return new RdbValue.ModuleValue(RdbValue.ModuleValue.moduleId(name, r.nextInt(1024)), ops.build());
+                return new RdbValue.ModuleValue(ModuleIds.moduleId(name, r.nextInt(1024)), ops.build());
             }
             default:
                 throw new IllegalArgumentException(type.toString());
@@ -303,7 +306,7 @@ final class Gen {
         if (type == RdbType.SET_WITH_EXPIRY && chance(80)) {
             exp = new long[m.size()];
             for (int i = 0; i < exp.length; i++) {
-                exp[i] = chance(30) ? -1 : RdbEncoder.MEMBER_EXPIRY_BASE + r.nextInt(Integer.MAX_VALUE);
+                exp[i] = chance(30) ? -1 : RdbOpcodes.MEMBER_EXPIRY_BASE + r.nextInt(Integer.MAX_VALUE);
             }
         }
         return new RdbValue.SetValue(m, exp);
@@ -322,7 +325,7 @@ final class Gen {
         if (ttlType && chance(85)) {
             exp = new long[f.size()];
             for (int i = 0; i < exp.length; i++) {
-                exp[i] = chance(30) ? -1 : (RdbEncoder.MEMBER_EXPIRY_BASE + r.nextInt(Integer.MAX_VALUE)) * 1000L;
+                exp[i] = chance(30) ? -1 : (RdbOpcodes.MEMBER_EXPIRY_BASE + r.nextInt(Integer.MAX_VALUE)) * 1000L;
             }
         }
         return new RdbValue.HashValue(f, v, exp);

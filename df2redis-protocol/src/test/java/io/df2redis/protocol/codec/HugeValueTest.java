@@ -3,12 +3,14 @@ package io.df2redis.protocol.codec;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.df2redis.protocol.rdb.EntrySummary;
+import io.df2redis.protocol.rdb.EntryWriter;
 import io.df2redis.protocol.rdb.RdbDecoder;
 import io.df2redis.protocol.rdb.RdbDecoderOptions;
 import io.df2redis.protocol.rdb.RdbEncoder;
 import io.df2redis.protocol.rdb.RdbEntry;
 import io.df2redis.protocol.rdb.RdbHandler;
 import io.df2redis.protocol.rdb.RdbKeyValue;
+import io.df2redis.protocol.rdb.RdbRecords;
 import io.df2redis.protocol.rdb.RdbType;
 import io.df2redis.protocol.rdb.RdbValue;
 import io.df2redis.protocol.rdb.ValueBatch;
@@ -162,7 +164,7 @@ class HugeValueTest {
         RdbDecoderOptions opts = RdbDecoderOptions.builder().batchMaxElements(1000).batchMaxBytes(12 * 1024).build();
         Counting h = new Counting(opts);
         RdbDecoder d = RdbDecoder.forFile(h, opts);
-        RdbEncoder.EntryWriter w = enc.entryWriter(kv);
+        EntryWriter w = enc.entryWriter(kv);
         long[] crc = {0};
         int[] stage = {0};
         long start = System.nanoTime();
@@ -172,7 +174,7 @@ class HugeValueTest {
             switch (stage[0]) {
                 case 0:
                     enc.writeHeader(out);
-                    RdbEncoder.writeSelectDb(out, 3);
+                    RdbRecords.writeSelectDb(out, 3);
                     stage[0] = 1;
                     break;
                 case 1:
@@ -222,7 +224,7 @@ class HugeValueTest {
                 enc.writeAux(out, "redis-ver", "6.2.11");
                 enc.writeEntryHeader(out, "big:string".getBytes(StandardCharsets.US_ASCII), RdbType.STRING,
                         4102444800000L, 0, 0);
-                RdbEncoder.writeLength(out, size);
+                RdbRecords.writeLength(out, size);
                 pos[0] = 0;
                 return true;
             }
@@ -235,10 +237,10 @@ class HugeValueTest {
                 pos[0] += n;
                 return true;
             }
-            RdbEncoder.writeFullSyncEnd(out);
-            RdbEncoder.writeJournalOffset(out, 1);
+            RdbRecords.writeFullSyncEnd(out);
+            RdbRecords.writeJournalOffset(out, 1);
             enc.writeEof(out);
-            RdbEncoder.writeEofToken(out, "0123456789012345678901234567890123456789");
+            RdbRecords.writeEofToken(out, "0123456789012345678901234567890123456789");
             return false;
         }, () -> h.bytes, size);
         long ms = (System.nanoTime() - start) / 1_000_000;

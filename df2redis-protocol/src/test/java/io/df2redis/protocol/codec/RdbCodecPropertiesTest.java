@@ -5,11 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.df2redis.protocol.internal.Crc64;
 import io.df2redis.protocol.journal.JournalEntry;
+import io.df2redis.protocol.rdb.EntryWriter;
 import io.df2redis.protocol.rdb.RdbDecoder;
 import io.df2redis.protocol.rdb.RdbDecoderOptions;
 import io.df2redis.protocol.rdb.RdbEncoder;
 import io.df2redis.protocol.rdb.RdbKeyValue;
 import io.df2redis.protocol.rdb.RdbProtocolException;
+import io.df2redis.protocol.rdb.RdbRecords;
 import io.df2redis.protocol.rdb.RdbType;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -71,7 +73,7 @@ class RdbCodecPropertiesTest {
 
         ByteBuf out = Unpooled.buffer();
         enc.writeHeader(out);
-        RdbEncoder.writeSelectDb(out, db);
+        RdbRecords.writeSelectDb(out, db);
         enc.writeEntry(out, kv);
         long crc = enc.writeFileEof(out, 0);
         byte[] stream = bytes(out);
@@ -212,7 +214,7 @@ class RdbCodecPropertiesTest {
         RdbKeyValue kv = g.keyValue(g.key(), type);
         int max = g.between(1, 2000);
         List<byte[]> units = new ArrayList<>();
-        RdbEncoder.EntryWriter w = enc.entryWriter(kv);
+        EntryWriter w = enc.entryWriter(kv);
         ByteBuf u = Unpooled.buffer();
         while (w.writeNext(u)) {
             units.add(bytes(u));

@@ -4,8 +4,11 @@ import io.df2redis.protocol.journal.JournalEncoder;
 import io.df2redis.protocol.journal.JournalEntry;
 import io.df2redis.protocol.journal.JournalOp;
 import io.df2redis.protocol.rdb.Compression;
+import io.df2redis.protocol.rdb.ModuleIds;
 import io.df2redis.protocol.rdb.RdbEncoder;
 import io.df2redis.protocol.rdb.RdbKeyValue;
+import io.df2redis.protocol.rdb.RdbOpcodes;
+import io.df2redis.protocol.rdb.RdbRecords;
 import io.df2redis.protocol.rdb.RdbType;
 import io.df2redis.protocol.rdb.RdbValue;
 import io.netty.buffer.ByteBuf;
@@ -119,24 +122,24 @@ final class Streams {
         if (!b.flow && g.chance(50)) {
             long a = g.r.nextInt(100000);
             long e = g.r.nextInt(1000);
-            RdbEncoder.writeResizeDb(out, a, e);
+            RdbRecords.writeResizeDb(out, a, e);
             b.records.add("resize " + a + " " + e);
             long slot = g.r.nextInt(16384);
             long size = g.r.nextInt(1000);
             long exp = g.r.nextInt(100);
-            RdbEncoder.writeSlotInfo(out, slot, size, exp);
+            RdbRecords.writeSlotInfo(out, slot, size, exp);
             b.records.add("slot " + slot + " " + size + " " + exp);
             byte[] code = Gen.ascii("#!lua name=lib" + g.r.nextInt(100) + "\nredis.register_function('f', "
                     + "function() return 1 end)");
             enc.writeFunction(out, code);
             b.records.add("function " + Bin.hex(code));
-            long id = RdbValue.ModuleValue.moduleId("MBbloom--", 2);
+            long id = ModuleIds.moduleId("MBbloom--", 2);
             long when = g.r.nextInt(3);
-            RdbEncoder.writeModuleAux(out, id, when,
+            RdbRecords.writeModuleAux(out, id, when,
                     RdbValue.ModuleValue.opcodes().unsigned(g.r.nextInt(100)).string(Gen.ascii("aux")).build());
             b.records.add("moduleaux " + id + " MBbloom-- 2 " + when);
         }
-        RdbEncoder.writeSelectDb(out, 0);
+        RdbRecords.writeSelectDb(out, 0);
     }
 
     private void aux(String k, String v) {
@@ -152,7 +155,7 @@ final class Streams {
             int action = g.r.nextInt(10);
             if (action == 0) {
                 db = g.r.nextInt(16);
-                RdbEncoder.writeSelectDb(flush, db);
+                RdbRecords.writeSelectDb(flush, db);
             } else if (action == 1) {
                 journalBlob();
             } else if (action == 2) {
@@ -180,13 +183,13 @@ final class Streams {
         if (!b.flow && g.chance(10)) {
             int idle = g.r.nextInt(100000);
             int freq = g.r.nextInt(256);
-            RdbEncoder.writeIdle(into, idle);
-            RdbEncoder.writeFreq(into, freq);
+            RdbRecords.writeIdle(into, idle);
+            RdbRecords.writeFreq(into, freq);
             b.prefixes.put(db + "/" + Bin.hex(kv.key()), idle + "/" + freq);
         }
         if (!b.flow && kv.expireAtMs() < 0 && g.chance(5)) {
             int sec = g.r.nextInt(Integer.MAX_VALUE);
-            RdbEncoder.writeExpireTimeSeconds(into, sec);
+            RdbRecords.writeExpireTimeSeconds(into, sec);
             kv = kv.withExpireAtMs(sec * 1000L);
             // the EXPIRETIME record is already written: write the entry without its own prefix
             ByteBuf tmp = Unpooled.buffer();
@@ -212,7 +215,7 @@ final class Streams {
         int id = nextTag++;
         List<byte[]> pieces = enc.entryPieces(kv, g.between(32, 1024));
         for (byte[] p : pieces) {
-            RdbEncoder.writeTaggedChunk(flush, id, p);
+            RdbRecords.writeTaggedChunk(flush, id, p);
             if (g.chance(50)) {
                 flushNow();
             }
@@ -282,15 +285,15 @@ final class Streams {
         boolean bStarted = false;
         while (ia < pa.size() || ib < pb.size()) {
             if (ia < pa.size()) {
-                RdbEncoder.writeTaggedChunk(flush, idA, pa.get(ia++));
+                RdbRecords.writeTaggedChunk(flush, idA, pa.get(ia++));
             }
             if (!bStarted) {
-                RdbEncoder.writeSelectDb(flush, dbB);
+                RdbRecords.writeSelectDb(flush, dbB);
                 db = dbB;
                 bStarted = true;
             }
             if (ib < pb.size()) {
-                RdbEncoder.writeTaggedChunk(flush, idB, pb.get(ib++));
+                RdbRecords.writeTaggedChunk(flush, idB, pb.get(ib++));
             }
             switch (g.r.nextInt(6)) {
                 case 0:
@@ -301,7 +304,7 @@ final class Streams {
                     break;
                 case 2:
                     db = g.r.nextInt(16);
-                    RdbEncoder.writeSelectDb(flush, db);
+                    RdbRecords.writeSelectDb(flush, db);
                     break;
                 case 3:
                     flushNow();
@@ -320,7 +323,7 @@ final class Streams {
         // the ids are free again: reuse one for a third entry
         RdbKeyValue c = randomKeyValue(pick(SPLITTABLE));
         for (byte[] p : enc.entryPieces(c, maxChunk)) {
-            RdbEncoder.writeTaggedChunk(out, idA, p);
+            RdbRecords.writeTaggedChunk(out, idA, p);
         }
         expect(db, c);
         b.taggedEntries++;
@@ -329,10 +332,10 @@ final class Streams {
     private Built finish() {
         if (b.flow) {
             if (g.chance(50)) {
-                RdbEncoder.writeFullSyncEnd(flush);
+                RdbRecords.writeFullSyncEnd(flush);
             } else {
                 flushNow();
-                RdbEncoder.writeFullSyncEnd(out);
+                RdbRecords.writeFullSyncEnd(out);
             }
             b.fullSyncEnds = 1;
             int more = g.r.nextInt(4);
@@ -340,14 +343,14 @@ final class Streams {
                 journalBlob();
             }
             b.journalOffset = 1 + (g.chance(50) ? g.r.nextInt(100) : Math.abs(g.r.nextLong() >> 8));
-            RdbEncoder.writeJournalOffset(flush, b.journalOffset);
+            RdbRecords.writeJournalOffset(flush, b.journalOffset);
             flushNow();
             enc.writeEof(out);
             b.token = new byte[RdbEncoder.EOF_TOKEN_LENGTH];
             for (int i = 0; i < b.token.length; i++) {
                 b.token[i] = (byte) "0123456789abcdef".charAt(g.r.nextInt(16));
             }
-            RdbEncoder.writeEofToken(out, b.token);
+            RdbRecords.writeEofToken(out, b.token);
             // the stable-sync journal: items with LSNs from JOURNAL_OFFSET, LSN records in between
             long lsn = b.journalOffset;
             int n = g.r.nextInt(15);

@@ -44,20 +44,20 @@ class RdbOpcodesTest {
 
     @Test
     void theEncoderAliasesAreTheTable() {
-        assertThat(RdbEncoder.OP_AUX).isEqualTo(RdbOpcodes.AUX).isEqualTo(0xFA);
-        assertThat(RdbEncoder.OP_SELECTDB).isEqualTo(RdbOpcodes.SELECTDB).isEqualTo(0xFE);
-        assertThat(RdbEncoder.OP_EOF).isEqualTo(RdbOpcodes.EOF).isEqualTo(0xFF);
-        assertThat(RdbEncoder.OP_JOURNAL_BLOB).isEqualTo(RdbOpcodes.JOURNAL_BLOB).isEqualTo(0xD2);
-        assertThat(RdbEncoder.OP_JOURNAL_OFFSET).isEqualTo(RdbOpcodes.JOURNAL_OFFSET).isEqualTo(0xD3);
-        assertThat(RdbEncoder.OP_FULLSYNC_END).isEqualTo(RdbOpcodes.FULLSYNC_END).isEqualTo(0xC8);
-        assertThat(RdbEncoder.OP_TAGGED_CHUNK).isEqualTo(RdbOpcodes.TAGGED_CHUNK).isEqualTo(0xE0);
+        assertThat(RdbOpcodes.AUX).isEqualTo(0xFA);
+        assertThat(RdbOpcodes.SELECTDB).isEqualTo(0xFE);
+        assertThat(RdbOpcodes.EOF).isEqualTo(0xFF);
+        assertThat(RdbOpcodes.JOURNAL_BLOB).isEqualTo(0xD2);
+        assertThat(RdbOpcodes.JOURNAL_OFFSET).isEqualTo(0xD3);
+        assertThat(RdbOpcodes.FULLSYNC_END).isEqualTo(0xC8);
+        assertThat(RdbOpcodes.TAGGED_CHUNK).isEqualTo(0xE0);
         assertThat(RdbEncoder.EOF_TOKEN_LENGTH).isEqualTo(RdbOpcodes.EOF_TOKEN_LENGTH).isEqualTo(40);
     }
 
     @Test
     void moduleNamesRoundTripThroughModuleIds() {
-        long id = RdbValue.ModuleValue.moduleId("ReJSON-RL", 3);
-        assertThat(RdbValue.ModuleValue.moduleName(id)).isEqualTo("ReJSON-RL");
-        assertThat(RdbValue.ModuleValue.encodingVersion(id)).isEqualTo(3);
+        long id = ModuleIds.moduleId("ReJSON-RL", 3);
+        assertThat(ModuleIds.moduleName(id)).isEqualTo("ReJSON-RL");
+        assertThat(ModuleIds.encodingVersion(id)).isEqualTo(3);
     }
 }

@@ -1,8 +1,8 @@
 package io.df2redis.replica.e2e;
 
-import io.df2redis.protocol.inspect.BlockingRespClient;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.df2redis.tools.SyncRespClient;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
@@ -48,16 +48,16 @@ class KeyspaceReaderIT {
                 "--appendonly", "no", "--dir", dir.toString()).redirectErrorStream(true)
                 .redirectOutput(dir.resolve("redis.log").toFile()).start();
         try {
-            BlockingRespClient c = null;
+            SyncRespClient c = null;
             for (int i = 0; i < 100 && c == null; i++) {
                 try {
-                    c = new BlockingRespClient("127.0.0.1", port, null, null);
-                } catch (java.io.IOException e) {
+                    c = SyncRespClient.connect("127.0.0.1", port, null, null);
+                } catch (io.df2redis.protocol.client.RespConnectionException e) {
                     Thread.sleep(50);
                 }
             }
             assertThat(c).as("redis-server answers").isNotNull();
-            try (BlockingRespClient client = c) {
+            try (SyncRespClient client = c) {
                 client.ok("SET", "s", "v");
                 client.ok("SET", "bin", new byte[] {0, (byte) 0xFF});
                 client.ok("SET", "t", "x", "PX", "100000");
@@ -69,7 +69,7 @@ class KeyspaceReaderIT {
                 client.ok("SET", "db3", "x");
                 long before = System.currentTimeMillis();
                 JsonNode ks = JSON.readTree(JSON.writeValueAsString(
-                        io.df2redis.protocol.inspect.KeyspaceReader.read("127.0.0.1", port, null, null, 16)));
+                        io.df2redis.tools.inspect.KeyspaceReader.read("127.0.0.1", port, null, null, 16)));
                 assertThat(List.of(ks.fieldNames().next())).containsExactly("0");
                 assertThat(ks.get("3").get("db3").get("value").get("utf8").asText()).isEqualTo("x");
                 JsonNode db0 = ks.get("0");

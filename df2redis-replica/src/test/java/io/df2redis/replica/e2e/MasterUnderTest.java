@@ -1,12 +1,12 @@
 package io.df2redis.replica.e2e;
 
-import io.df2redis.protocol.inspect.BlockingRespClient;
 import io.df2redis.protocol.resp.ArrayReply;
 import io.df2redis.protocol.resp.IntegerReply;
 import io.df2redis.protocol.resp.RespReply;
 import io.df2redis.testkit.CompressionMode;
 import io.df2redis.testkit.EmbeddedDragonflyMaster;
 import io.df2redis.testkit.dragonfly.RealDragonfly;
+import io.df2redis.tools.SyncRespClient;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -41,8 +41,8 @@ public interface MasterUnderTest extends AutoCloseable {
         return null;
     }
 
-    default BlockingRespClient client() throws IOException {
-        BlockingRespClient c = new BlockingRespClient(host(), port(), null, null);
+    default SyncRespClient client() throws IOException {
+        SyncRespClient c = SyncRespClient.connect(host(), port(), null, null);
         if (password() != null) {
             c.ok("AUTH", password());
         }
@@ -68,7 +68,7 @@ public interface MasterUnderTest extends AutoCloseable {
     static MasterUnderTest start(String kind, int shards, CompressionMode compression, String password)
             throws Exception {
         if (kind.equals("embedded")) {
-            EmbeddedDragonflyMaster.Builder b = EmbeddedDragonflyMaster.builder().shards(shards)
+            var b = EmbeddedDragonflyMaster.builder().shards(shards)
                     .compression(compression);
             if (password != null) {
                 b.requirePass(password);
@@ -166,7 +166,7 @@ public interface MasterUnderTest extends AutoCloseable {
 
         @Override
         public long[] replicaOffsets() throws IOException {
-            try (BlockingRespClient c = client()) {
+            try (SyncRespClient c = client()) {
                 RespReply r = c.ok("DFLY", "REPLICAOFFSET");
                 ArrayReply a = (ArrayReply) r;
                 long[] out = new long[a.size()];
@@ -204,7 +204,7 @@ public interface MasterUnderTest extends AutoCloseable {
 
         @Override
         public Map<String, Object> keyspace() throws IOException {
-            return io.df2redis.protocol.inspect.KeyspaceReader.read(host(), port(), null, password(), 16);
+            return io.df2redis.tools.inspect.KeyspaceReader.read(host(), port(), null, password(), 16);
         }
 
         @Override

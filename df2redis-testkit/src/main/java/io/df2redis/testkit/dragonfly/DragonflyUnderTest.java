@@ -1,10 +1,10 @@
 package io.df2redis.testkit.dragonfly;
 
-import io.df2redis.protocol.inspect.BlockingRespClient;
 import io.df2redis.protocol.resp.ArrayReply;
 import io.df2redis.protocol.resp.IntegerReply;
 import io.df2redis.protocol.resp.RespReply;
 import io.df2redis.testkit.EmbeddedDragonflyMaster;
+import io.df2redis.tools.SyncRespClient;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -52,15 +52,15 @@ public interface DragonflyUnderTest extends AutoCloseable {
      * A new client connection, authenticated as the admin (the spec's password); over TLS, trusting
      * the spec's certificate, when the spec says so.
      */
-    default BlockingRespClient client() throws IOException {
+    default SyncRespClient client() throws IOException {
         DragonflySpec s = spec();
-        return new BlockingRespClient(host(), port(), null, s.password(),
+        return SyncRespClient.connect(host(), port(), null, s.password(),
                 s.tls() ? io.df2redis.testkit.tls.TestCertificates.trusting(s.tlsCert()) : null);
     }
 
     /** The master's next LSN per flow, as {@code DFLY REPLICAOFFSET} reports it. */
     default long[] replicaOffsets() throws IOException {
-        try (BlockingRespClient c = client()) {
+        try (SyncRespClient c = client()) {
             RespReply r = c.ok("DFLY", "REPLICAOFFSET");
             ArrayReply a = (ArrayReply) r;
             long[] out = new long[a.size()];

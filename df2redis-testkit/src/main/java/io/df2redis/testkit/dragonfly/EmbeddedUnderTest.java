@@ -16,7 +16,7 @@ final class EmbeddedUnderTest implements DragonflyUnderTest {
     }
 
     static EmbeddedUnderTest start(DragonflySpec spec) throws Exception {
-        EmbeddedDragonflyMaster.Builder b = EmbeddedDragonflyMaster.builder().shards(spec.shards())
+        var b = EmbeddedDragonflyMaster.builder().shards(spec.shards())
                 .compression(spec.compression());
         if (spec.password() != null) {
             b.requirePass(spec.password());

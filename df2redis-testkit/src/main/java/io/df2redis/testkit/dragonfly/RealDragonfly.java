@@ -1,9 +1,10 @@
 package io.df2redis.testkit.dragonfly;
 
-import io.df2redis.protocol.inspect.BlockingRespClient;
+import io.df2redis.protocol.net.HostAndPort;
 import io.df2redis.protocol.resp.ErrorReply;
 import io.df2redis.protocol.resp.RespReply;
 import io.df2redis.testkit.EmbeddedDragonflyMaster;
+import io.df2redis.tools.SyncRespClient;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -94,10 +95,8 @@ public final class RealDragonfly implements DragonflyUnderTest {
                     .redirectOutput(dir.resolve("dragonfly.log").toFile()).start();
             d = new RealDragonfly("127.0.0.1", port, spec, p, dir, null, "binary");
         } else if (System.getenv(ADDR_ENV) != null) {
-            String addr = System.getenv(ADDR_ENV);
-            int colon = addr.lastIndexOf(':');
-            d = new RealDragonfly(addr.substring(0, colon), Integer.parseInt(addr.substring(colon + 1)), spec, null,
-                    null, null, "address");
+            HostAndPort addr = HostAndPort.parse(System.getenv(ADDR_ENV));
+            d = new RealDragonfly(addr.host(), addr.port(), spec, null, null, null, "address");
         } else {
             d = Containers.start(spec);
         }
@@ -105,12 +104,12 @@ public final class RealDragonfly implements DragonflyUnderTest {
             d.awaitPing(Duration.ofSeconds(30));
             if (!startsFresh()) {
                 d.requireMatching(spec);
-                try (BlockingRespClient c = d.client()) {
+                try (SyncRespClient c = d.client()) {
                     c.ok("FLUSHALL");
                 }
             }
             if (spec.aclUser() != null) {
-                try (BlockingRespClient c = d.client()) {
+                try (SyncRespClient c = d.client()) {
                     c.ok("ACL", "SETUSER", spec.aclUser(), "on", ">" + spec.aclPassword(), "~*", "+@all");
                 }
             }
@@ -177,12 +176,12 @@ public final class RealDragonfly implements DragonflyUnderTest {
                     last = e;
                 }
             } else {
-                try (BlockingRespClient c = client()) {
+                try (SyncRespClient c = client()) {
                     RespReply r = c.call("PING");
                     if (!(r instanceof ErrorReply e) || !e.message().startsWith("LOADING")) {
                         return;
                     }
-                } catch (IOException e) {
+                } catch (IOException | io.df2redis.protocol.client.RespClientException e) {
                     last = e;
                 }
             }

@@ -13,11 +13,9 @@ import io.netty.buffer.Unpooled;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -32,6 +30,9 @@ import java.util.Set;
  * {@code embedded-dragonfly-heartbeat} thread ({@code --hz} times a second); every piece of state
  * is guarded by the master's lock, which neither holds for longer than one command or one
  * heartbeat's expiries.
+ *
+ * <p>Over 400 lines as one piece: the dataset, the per-shard journals and the sessions share one lock
+ * and one life cycle; the handshake commands are {@link LiveSyncCommands}'.
  */
 public final class LiveBackend extends DflyBackend {
     private static final Logger LOG = LoggerFactory.getLogger(LiveBackend.class);
@@ -54,25 +55,26 @@ public final class LiveBackend extends DflyBackend {
         }
     }
 
-    private final Config cfg;
-    private final Sharding sharding;
-    private final Dataset ds = new Dataset();
+    final Config cfg;
+    final Sharding sharding;
+    final Dataset ds = new Dataset();
+    private final LiveSyncCommands syncCommands = new LiveSyncCommands(this);
     private final Commands commands;
     private final Reads reads;
-    private final ShardJournal[] journals;
-    private final SnapshotSerializer.Settings settings;
-    private final RdbEncoder plain = RdbEncoder.dragonfly();
-    private final Map<Integer, LiveSession.Session> sessions = new LinkedHashMap<>();
-    private final List<String> scripts = new ArrayList<>();
+    final ShardJournal[] journals;
+    final SnapshotSerializer.Settings settings;
+    final RdbEncoder plain = RdbEncoder.dragonfly();
+    final Map<Integer, LiveSession.Session> sessions = new LinkedHashMap<>();
+    final List<String> scripts = new ArrayList<>();
     /** Runs active expiry; null with {@code hz} 0. */
     private final Heartbeat heartbeat;
     private final ClientCommands clients;
-    private volatile long paceBytesPerSecond;
-    private volatile String masterId;
+    volatile long paceBytesPerSecond;
+    volatile String masterId;
     private volatile int port;
-    private int syncCounter;
+    int syncCounter;
     private long txidCounter;
-    private LiveSession.Session lastSession;
+    LiveSession.Session lastSession;
 
     public LiveBackend(MasterServer server, Config cfg, String masterId, long paceBytesPerSecond) {
         super(server);
@@ -265,7 +267,7 @@ public final class LiveBackend extends DflyBackend {
         }
     }
 
-    private void sendStable(LiveSession.Flow f, ShardJournal.Item item) {
+    void sendStable(LiveSession.Flow f, ShardJournal.Item item) {
         long now = System.nanoTime();
         if (f.lastLsnRecordNanos == NEVER || now - f.lastLsnRecordNanos >= cfg.lsnIntervalNanos()) {
             ByteBuf b = Unpooled.buffer(item.bytes().length + 10);
@@ -365,7 +367,7 @@ public final class LiveBackend extends DflyBackend {
         }
     }
 
-    private void cancel(LiveSession.Session s) {
+    void cancel(LiveSession.Session s) {
         if (s.state == SessionState.CANCELLED) {
             return;
         }
@@ -398,102 +400,7 @@ public final class LiveBackend extends DflyBackend {
         }
     }
 
-    @Override
-    protected void replconf(Conn c, List<byte[]> args) {
-        if (args.size() < 2) {
-            c.replyError("ERR wrong number of arguments for 'replconf' command");
-            return;
-        }
-        if ((args.size() - 1) % 2 != 0) {
-            c.replyError(Resp.SYNTAX);
-            return;
-        }
-        int pairs = (args.size() - 1) / 2;
-        for (int i = 0; i < pairs; i++) {
-            String key = MasterServer.text(args.get(1 + 2 * i)).toLowerCase(Locale.ROOT);
-            byte[] val = args.get(2 + 2 * i);
-            switch (key) {
-                case "capa":
-                    if (pairs == 1 && MasterServer.text(val).equals("dragonfly")) {
-                        capaDragonfly(c);
-                        return;
-                    }
-                    break;
-                case "listening-port":
-                    if (!isInteger(val)) {
-                        c.replyError(Resp.NOT_INTEGER);
-                        return;
-                    }
-                    break;
-                case "ip-address":
-                    break;
-                case "client-id":
-                case "client-version": {
-                    if (pairs != 1) {
-                        c.replyError(Resp.SYNTAX);
-                        return;
-                    }
-                    if (key.equals("client-version") && !isInteger(val)) {
-                        c.replyError(Resp.NOT_INTEGER);
-                        return;
-                    }
-                    synchronized (lock) {
-                        LiveSession.Session s = (LiveSession.Session) c.session;
-                        if (s == null) {
-                            // the real master dereferences a null session here (spec §1.1)
-                            c.replyError(Resp.SYNTAX);
-                            return;
-                        }
-                        if (key.equals("client-id")) {
-                            s.clientId = MasterServer.text(val);
-                        } else {
-                            s.clientVersion = Commands.number(val);
-                        }
-                    }
-                    break;
-                }
-                case "ack": {
-                    if (pairs != 1 || !isInteger(val)) {
-                        c.replyError(Resp.SYNTAX);
-                        return;
-                    }
-                    if (c.flowId >= 0) {
-                        server.acks().record(c.flowId, Commands.number(val));
-                    }
-                    return; // never answered
-                }
-                default:
-                    c.replyError(Resp.SYNTAX);
-                    return;
-            }
-        }
-        c.reply(Resp.OK);
-    }
 
-    private void capaDragonfly(Conn c) {
-        if (server.pretendRedis()) {
-            c.reply(Resp.OK);
-            return;
-        }
-        byte[] reply;
-        synchronized (lock) {
-            LiveSession.Session s = new LiveSession.Session(++syncCounter, c, cfg.shards());
-            sessions.put(s.number, s);
-            lastSession = s;
-            c.ownedSessions.add(s);
-            c.session = s;
-            c.syncId = s.syncId;
-            String id = masterId;
-            if (cfg.profile() == ReleaseProfile.V1_30) {
-                reply = Resp.array(Resp.simple(id), Resp.simple(s.syncId), Resp.integer(cfg.shards()),
-                        Resp.integer(cfg.profile().dflyVersion()));
-            } else {
-                reply = Resp.array(Resp.simple(id), Resp.simple(s.syncId), Resp.integer(cfg.shards()),
-                        Resp.integer(cfg.profile().dflyVersion()), Resp.simple(id));
-            }
-        }
-        c.reply(reply);
-    }
 
     @Override
     protected long[] replicaOffsets(Conn c) {
@@ -506,165 +413,30 @@ public final class LiveBackend extends DflyBackend {
         return offs;
     }
 
-    /** Parses {@code SYNC<n>}: the session number, -1 for a malformed id. */
-    static int syncNumber(byte[] arg) {
-        String s = MasterServer.text(arg);
-        if (!s.startsWith("SYNC") || s.length() == 4 || s.length() > 14) {
-            return -1;
-        }
-        for (int i = 4; i < s.length(); i++) {
-            if (!Character.isDigit(s.charAt(i))) {
-                return -1;
-            }
-        }
-        long n = Long.parseLong(s.substring(4));
-        return n > Integer.MAX_VALUE ? -1 : (int) n;
-    }
 
-    private LiveSession.Session lookup(Conn c, byte[] syncArg) {
-        int n = syncNumber(syncArg);
-        if (n < 0) {
-            c.replyError(Resp.BAD_SYNC_ID);
-            return null;
-        }
-        LiveSession.Session s = sessions.get(n);
-        if (s == null) {
-            c.replyError(Resp.SYNC_ID_NOT_FOUND);
-        }
-        return s;
+
+
+
+
+
+    @Override
+    protected void replconf(Conn c, List<byte[]> args) {
+        syncCommands.replconf(c, args);
     }
 
     @Override
     protected void flow(Conn c, List<byte[]> args) {
-        int n = args.size() - 2;
-        synchronized (lock) {
-            if (!MasterServer.text(args.get(2)).equals(masterId)) {
-                c.replyError(Resp.BAD_MASTER_ID);
-                return;
-            }
-            if (syncNumber(args.get(3)) < 0) {
-                c.replyError(Resp.BAD_SYNC_ID);
-                return;
-            }
-            if (!isInteger(args.get(4))) {
-                c.replyError(Resp.NOT_INTEGER);
-                return;
-            }
-            long lsn = -1;
-            if (n == 4) {
-                if (!isInteger(args.get(5))) {
-                    c.replyError(Resp.NOT_INTEGER);
-                    return;
-                }
-                lsn = Commands.number(args.get(5));
-            } else if (n == 5) {
-                for (String part : MasterServer.text(args.get(6)).split("-", -1)) {
-                    if (!isInteger(part.getBytes(StandardCharsets.US_ASCII))) {
-                        c.replyError(Resp.NOT_INTEGER);
-                        return;
-                    }
-                }
-                // never a replica of that other master: always FULL
-            }
-            LiveSession.Session s = lookup(c, args.get(3));
-            if (s == null) {
-                return;
-            }
-            long flowId = Commands.number(args.get(4));
-            if (flowId < 0 || flowId >= cfg.shards()) {
-                c.replyError(Resp.NOT_INTEGER);
-                return;
-            }
-            int id = (int) flowId;
-            if (s.state != SessionState.PREPARATION || s.flows[id] != null || c.flowOut != null) {
-                c.replyError(Resp.INVALID_STATE);
-                return;
-            }
-            ShardJournal j = journals[id];
-            boolean partial = cfg.profile().supportsPartialSync() && lsn >= 0 && j.canServe(lsn);
-            j.start();
-            String token = Ids.hex40();
-            c.reply(Resp.array(Resp.simple(partial ? "PARTIAL" : "FULL"), Resp.simple(token)));
-            FlowOutput out = bindFlow(c, id, s, s.syncId);
-            s.flows[id] = new LiveSession.Flow(id, out, token, partial, lsn);
-        }
+        syncCommands.flow(c, args);
     }
 
     @Override
     protected void sync(Conn c, List<byte[]> args) {
-        synchronized (lock) {
-            LiveSession.Session s = lookup(c, args.get(2));
-            if (s == null) {
-                return;
-            }
-            if (s.state != SessionState.PREPARATION || !s.allFlows()) {
-                c.replyError(Resp.INVALID_STATE);
-                return;
-            }
-            for (LiveSession.Flow f : s.flows) {
-                if (f.partial) {
-                    c.replyError(Resp.INVALID_STATE);
-                    return;
-                }
-            }
-            for (LiveSession.Flow f : s.flows) {
-                f.out.enqueue(header(f.id));
-                f.serializer = new SnapshotSerializer(settings, f.out, lock, () -> paceBytesPerSecond,
-                        ds.snapshot(sharding, f.id));
-                f.out.producer(f.serializer);
-            }
-            s.state = SessionState.FULL_SYNC;
-        }
-        c.reply(Resp.OK);
+        syncCommands.sync(c, args);
     }
 
     @Override
     protected void startStable(Conn c, List<byte[]> args) {
-        synchronized (lock) {
-            LiveSession.Session s = lookup(c, args.get(2));
-            if (s == null) {
-                return;
-            }
-            boolean allPartial = s.allFlows();
-            if (allPartial) {
-                for (LiveSession.Flow f : s.flows) {
-                    allPartial &= f.partial;
-                }
-            }
-            boolean ok = s.state == SessionState.FULL_SYNC
-                    || (cfg.profile() == ReleaseProfile.V1_40 && s.state == SessionState.PREPARATION && allPartial);
-            if (!ok) {
-                c.replyError(Resp.INVALID_STATE);
-                return;
-            }
-            for (LiveSession.Flow f : s.flows) {
-                if (f.serializer != null) {
-                    f.serializer.finish(journals[f.id].nextLsn(), f.token);
-                    f.out.producer(null);
-                } else {
-                    List<ShardJournal.Item> items = journals[f.id].from(f.requestedLsn);
-                    if (items == null) {
-                        LOG.info("partial sync of flow {} failed: LSN {} left the backlog", f.id, f.requestedLsn);
-                        cancel(s);
-                        c.replyError("ERR Partial sync was unsuccessful because entry #" + f.requestedLsn
-                                + " was dropped from the buffer");
-                        return;
-                    }
-                    for (ShardJournal.Item it : items) {
-                        sendStable(f, it);
-                    }
-                }
-                f.stable = true;
-                f.out.kick();
-            }
-            s.state = SessionState.STABLE_SYNC;
-        }
-        c.reply(Resp.OK);
-    }
-
-    /** The RDB header and AUX fields of flow {@code flow} (spec §4.3), never compressed. */
-    private byte[] header(int flow) {
-        return ServerInfo.header(plain, cfg.profile(), cfg.shards(), flow, scripts, ds.approxBytes());
+        syncCommands.startStable(c, args);
     }
 
     @Override
@@ -674,15 +446,4 @@ public final class LiveBackend extends DflyBackend {
         return ServerInfo.info(section, cfg.profile(), cfg.shards(), port, stableFlows(), masterId, keyspace);
     }
 
-    private static boolean isInteger(byte[] b) {
-        if (b.length == 0 || b.length > 20) {
-            return false;
-        }
-        try {
-            Long.parseLong(new String(b, StandardCharsets.US_ASCII));
-            return true;
-        } catch (NumberFormatException e) {
-            return false;
-        }
-    }
 }

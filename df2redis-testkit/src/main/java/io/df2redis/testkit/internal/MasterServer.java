@@ -265,8 +265,8 @@ public final class MasterServer {
                         + "Are you sure your configuration is correct?");
                 return;
             }
-            String user = args.size() == 3 ? text(args.get(1)) : "default";
-            String pass = text(args.get(args.size() - 1));
+            String user = args.size() == 3 ? Resp.text(args.get(1)) : "default";
+            String pass = Resp.text(args.get(args.size() - 1));
             boolean ok;
             if (user.equals("default")) {
                 ok = auth.requirePass() != null && auth.requirePass().equals(pass);
@@ -314,9 +314,5 @@ public final class MasterServer {
             }
             ctx.close();
         }
-    }
-
-    static String text(byte[] b) {
-        return new String(b, StandardCharsets.UTF_8);
     }
 }

@@ -29,6 +29,9 @@ import java.util.zip.GZIPInputStream;
  * record (or at the compressed blob holding it) into what {@code DFLY SYNC} and what
  * {@code DFLY STARTSTABLE} releases. A case with {@code session-<n>/} sub-directories serves one
  * session per {@code REPLCONF capa dragonfly}.
+ *
+ * <p>Over 400 lines as one piece: the replay of a captured case is one state machine per session
+ * (handshake answers, flow bytes, the stable-sync tail) over the case's files.
  */
 public final class ReplayBackend extends DflyBackend {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -224,7 +227,7 @@ public final class ReplayBackend extends DflyBackend {
             c.replyError(args.size() < 2 ? "ERR wrong number of arguments for 'replconf' command" : Resp.SYNTAX);
             return;
         }
-        String key = MasterServer.text(args.get(1)).toLowerCase(Locale.ROOT);
+        String key = Resp.text(args.get(1)).toLowerCase(Locale.ROOT);
         if (key.equals("ack") && args.size() == 3) {
             if (c.flowId >= 0) {
                 try {
@@ -235,7 +238,7 @@ public final class ReplayBackend extends DflyBackend {
             }
             return;
         }
-        if (key.equals("capa") && args.size() == 3 && MasterServer.text(args.get(2)).equals("dragonfly")) {
+        if (key.equals("capa") && args.size() == 3 && Resp.text(args.get(2)).equals("dragonfly")) {
             if (server.pretendRedis()) {
                 c.reply(Resp.OK);
                 return;
@@ -294,8 +297,8 @@ public final class ReplayBackend extends DflyBackend {
     }
 
     private Session find(Conn c, byte[] syncArg) {
-        String s = MasterServer.text(syncArg);
-        if (LiveBackend.syncNumber(syncArg) < 0) {
+        String s = Resp.text(syncArg);
+        if (LiveSyncCommands.syncNumber(syncArg) < 0) {
             c.replyError(Resp.BAD_SYNC_ID);
             return null;
         }
@@ -312,7 +315,7 @@ public final class ReplayBackend extends DflyBackend {
     @Override
     protected void flow(Conn c, List<byte[]> args) {
         synchronized (lock) {
-            String mid = MasterServer.text(args.get(2));
+            String mid = Resp.text(args.get(2));
             boolean known = sessions.stream().anyMatch(s -> s.cap.masterId.equals(mid));
             if (!known) {
                 c.replyError(Resp.BAD_MASTER_ID);

@@ -23,6 +23,9 @@ import java.util.Map;
  * <p>Membership and counts answer as Dragonfly's would, but the bits and counters are placed
  * with XXH64 rather than Dragonfly's XXH3-128, so the serialized bytes differ from a real
  * master's for the same items.
+ *
+ * <p>Over 400 lines as one piece: the command table of the probabilistic types (Bloom, Cuckoo,
+ * Count-Min, Top-K, HyperLogLog), each entry a few lines.
  */
 final class SketchCommands {
     private static final XXHash64 XXH = XXHashFactory.fastestJavaInstance().hash64();

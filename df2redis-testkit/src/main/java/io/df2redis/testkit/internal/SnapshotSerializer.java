@@ -3,6 +3,7 @@ package io.df2redis.testkit.internal;
 import io.df2redis.protocol.rdb.Compression;
 import io.df2redis.protocol.rdb.RdbEncoder;
 import io.df2redis.protocol.rdb.RdbKeyValue;
+import io.df2redis.protocol.rdb.RdbRecords;
 import io.df2redis.protocol.rdb.RdbType;
 import io.df2redis.testkit.ReleaseProfile;
 import io.df2redis.testkit.internal.Dataset.DbKey;
@@ -151,7 +152,7 @@ final class SnapshotSerializer implements FlowOutput.Producer {
             startEntry(e.getKey(), e.getValue(), false);
         } else {
             flush(true);
-            RdbEncoder.writeFullSyncEnd(buf);
+            RdbRecords.writeFullSyncEnd(buf);
             flush(true);
             fullSyncEndWritten = true;
         }
@@ -180,7 +181,7 @@ final class SnapshotSerializer implements FlowOutput.Producer {
             return;
         }
         if (settings.tagged()) {
-            RdbEncoder.writeTaggedChunk(buf, id, first);
+            RdbRecords.writeTaggedChunk(buf, id, first);
             flush(true);
             Open o = new Open(key, id, pieces);
             if (completeNow) {
@@ -202,13 +203,13 @@ final class SnapshotSerializer implements FlowOutput.Producer {
 
     /** A continuation chunk: no SELECTDB, it keeps the db of its first chunk. */
     private void writeChunk(Open o) {
-        RdbEncoder.writeTaggedChunk(buf, o.id, o.pieces.next());
+        RdbRecords.writeTaggedChunk(buf, o.id, o.pieces.next());
         flush(true);
     }
 
     private void selectDb(int db) {
         if (bufDb != db) {
-            RdbEncoder.writeSelectDb(buf, db);
+            RdbRecords.writeSelectDb(buf, db);
             bufDb = db;
         }
     }
@@ -288,13 +289,13 @@ final class SnapshotSerializer implements FlowOutput.Producer {
         while (!fullSyncEndWritten) {
             advance();
         }
-        RdbEncoder.writeJournalOffset(buf, nextLsn);
+        RdbRecords.writeJournalOffset(buf, nextLsn);
         flush(true);
         ByteBuf eof = Unpooled.buffer(9);
         settings.encoder().writeEof(eof);
         emit(bytes(eof));
         ByteBuf tok = Unpooled.buffer(40);
-        RdbEncoder.writeEofToken(tok, eofToken);
+        RdbRecords.writeEofToken(tok, eofToken);
         emit(bytes(tok));
         finished = true;
         buf.release();

@@ -73,7 +73,7 @@ final class StreamCommands {
                 throw new IllegalArgumentException("ERR The MAXLEN argument must be >= 0.");
             }
         } else {
-            minId = StreamReads.id(text(x.arg(i)), 0);
+            minId = StreamIds.id(text(x.arg(i)), 0);
         }
         i++;
         long limit = 0;
@@ -176,7 +176,7 @@ final class StreamCommands {
             }
             id = ms == last.ms() ? new StreamId(ms, last.seq() + 1) : new StreamId(ms, 0);
         } else {
-            id = StreamReads.id(arg, 0);
+            id = StreamIds.id(arg, 0);
         }
         if (id.equals(StreamId.ZERO)) {
             throw new IllegalArgumentException("ERR The ID specified in XADD must be greater than 0-0");
@@ -221,7 +221,7 @@ final class StreamCommands {
     private static byte[] xdel(Exec x) {
         List<StreamId> ids = new ArrayList<>();
         for (int i = 2; i < x.argc(); i++) {
-            ids.add(StreamReads.id(text(x.arg(i)), 0));
+            ids.add(StreamIds.id(text(x.arg(i)), 0));
         }
         byte[] key = x.arg(1);
         RdbKeyValue old = x.get(key);
@@ -245,7 +245,7 @@ final class StreamCommands {
 
     private static byte[] xsetid(Exec x) {
         byte[] key = x.arg(1);
-        StreamId id = StreamReads.id(text(x.arg(2)), 0);
+        StreamId id = StreamIds.id(text(x.arg(2)), 0);
         Long added = null;
         StreamId maxDeleted = null;
         for (int i = 3; i < x.argc(); i += 2) {
@@ -259,7 +259,7 @@ final class StreamCommands {
                         throw new IllegalArgumentException("ERR entries_added must be positive");
                     }
                 }
-                case "MAXDELETEDID" -> maxDeleted = StreamReads.id(text(x.arg(i + 1)), 0);
+                case "MAXDELETEDID" -> maxDeleted = StreamIds.id(text(x.arg(i + 1)), 0);
                 default -> throw Exec.syntax();
             }
         }

@@ -16,6 +16,9 @@ import java.util.Map;
  * on v1.40, and is not journaled at all on v1.30 (a master-side defect of that release);
  * {@code XGROUP}, {@code XACK}, {@code XCLAIM} and {@code XAUTOCLAIM} are journaled as received.
  * A {@code BLOCK} read never blocks here: with nothing to deliver it answers as on timeout.
+ *
+ * <p>Over 400 lines as one piece: the consumer-group commands (XGROUP, XREADGROUP, XACK, XCLAIM,
+ * XAUTOCLAIM) mutate the same group model together.
  */
 final class StreamGroupCommands {
     private StreamGroupCommands() {
@@ -35,7 +38,7 @@ final class StreamGroupCommands {
     }
 
     private static StreamId id(Exec x, int i) {
-        return StreamReads.id(StreamCommands.text(x.arg(i)), 0);
+        return StreamIds.id(StreamCommands.text(x.arg(i)), 0);
     }
 
     // ------------------------------------------------------------------ XGROUP
@@ -254,7 +257,7 @@ final class StreamGroupCommands {
                 return null;
             }
         } else {
-            StreamId from = StreamReads.id(idArg, 0);
+            StreamId from = StreamIds.id(idArg, 0);
             String cname = StreamModel.name(consumerName);
             for (Map.Entry<StreamId, StreamModel.Nack> p : g.pel.tailMap(from, false).entrySet()) {
                 if (items >= count) {
@@ -419,7 +422,7 @@ final class StreamGroupCommands {
     private static byte[] xautoclaim(Exec x) {
         byte[] key = x.arg(1);
         long minIdle = x.integer(4);
-        StreamId start = StreamReads.id(StreamCommands.text(x.arg(5)), 0);
+        StreamId start = StreamIds.id(StreamCommands.text(x.arg(5)), 0);
         long count = 100;
         boolean justId = false;
         for (int i = 6; i < x.argc(); i++) {

@@ -19,10 +19,11 @@ import java.util.List;
  * id) is the stream's own; {@code radix-tree-keys}/{@code radix-tree-nodes} are estimated from the
  * entry count (one node per 100 entries), as the embedded master keeps no radix tree. Groups and
  * consumers are listed by name; a pending entry's consumer is the one whose pending list holds it.
+ *
+ * <p>Over 400 lines as one piece: XRANGE, XINFO and XPENDING read the same stream model and share its
+ * ordering helpers; id parsing is {@link StreamIds}'.
  */
 final class StreamReads {
-    private static final StreamId MAX = new StreamId(-1L, -1L);
-    private static final String BAD_ID = "ERR Invalid stream ID specified as stream command argument";
 
     /** Finds a stream: null when absent, WRONGTYPE when the key holds another type. */
     interface Lookup {
@@ -61,8 +62,8 @@ final class StreamReads {
     private byte[] range(List<byte[]> args, boolean rev) {
         byte[] startArg = rev ? args.get(3) : args.get(2);
         byte[] endArg = rev ? args.get(2) : args.get(3);
-        StreamId start = interval(startArg, 0, true);
-        StreamId end = interval(endArg, -1L, false);
+        StreamId start = StreamIds.interval(startArg, 0, true);
+        StreamId end = StreamIds.interval(endArg, -1L, false);
         long count = -1;
         for (int j = 4; j < args.size(); j++) {
             if (Commands.upper(args.get(j)).equals("COUNT") && j + 1 < args.size()) {
@@ -105,64 +106,6 @@ final class StreamReads {
         for (byte[] b : e.fieldsAndValues()) {
             o.bulk(b);
         }
-    }
-
-    /** An interval bound: {@code -}, {@code +}, an id (missing seq filled in), or {@code (id} exclusive. */
-    private static StreamId interval(byte[] arg, long missingSeq, boolean start) {
-        String t = new String(arg, StandardCharsets.US_ASCII);
-        if (t.length() > 1 && t.charAt(0) == '(') {
-            String inner = t.substring(1);
-            if (inner.equals("-") || inner.equals("+")) {
-                throw new IllegalArgumentException(BAD_ID);
-            }
-            StreamId id = id(inner, missingSeq);
-            StreamId moved = start ? increment(id) : decrement(id);
-            if (moved == null) {
-                throw new IllegalArgumentException("ERR invalid " + (start ? "start" : "end") + " ID for the interval");
-            }
-            return moved;
-        }
-        return id(t, missingSeq);
-    }
-
-    /** Parses {@code -}, {@code +}, {@code ms} or {@code ms-seq} (unsigned). */
-    static StreamId id(String t, long missingSeq) {
-        if (t.equals("-")) {
-            return StreamId.ZERO;
-        }
-        if (t.equals("+")) {
-            return MAX;
-        }
-        try {
-            if (t.length() > 127 || t.isEmpty() || !Character.isDigit(t.charAt(0))) {
-                throw new NumberFormatException(t);
-            }
-            int dash = t.indexOf('-');
-            if (dash < 0) {
-                return new StreamId(Long.parseUnsignedLong(t), missingSeq);
-            }
-            String seq = t.substring(dash + 1);
-            if (seq.isEmpty() || !Character.isDigit(seq.charAt(0))) {
-                throw new NumberFormatException(t);
-            }
-            return new StreamId(Long.parseUnsignedLong(t.substring(0, dash)), Long.parseUnsignedLong(seq));
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(BAD_ID);
-        }
-    }
-
-    private static StreamId increment(StreamId id) {
-        if (id.seq() == -1L) {
-            return id.ms() == -1L ? null : new StreamId(id.ms() + 1, 0);
-        }
-        return new StreamId(id.ms(), id.seq() + 1);
-    }
-
-    private static StreamId decrement(StreamId id) {
-        if (id.seq() == 0) {
-            return id.ms() == 0 ? null : new StreamId(id.ms() - 1, -1L);
-        }
-        return new StreamId(id.ms(), id.seq() - 1);
     }
 
     // ------------------------------------------------------------------ XINFO
@@ -216,8 +159,8 @@ final class StreamReads {
                 }
                 RdbValue.StreamGroup g = group(existing(key), args.get(3));
                 if (g == null) {
-                    throw new IllegalArgumentException("NOGROUP No such consumer group '" + text(args.get(3))
-                            + "' for key name '" + text(key) + "'");
+                    throw new IllegalArgumentException("NOGROUP No such consumer group '" + Resp.text(args.get(3))
+                            + "' for key name '" + Resp.text(key) + "'");
                 }
                 List<RdbValue.StreamConsumer> consumers = sortedConsumers(g);
                 Out o = new Out().array(consumers.size());
@@ -229,7 +172,7 @@ final class StreamReads {
                 return o.bytes();
             }
             default:
-                throw new IllegalArgumentException("ERR unknown subcommand '" + text(args.get(1))
+                throw new IllegalArgumentException("ERR unknown subcommand '" + Resp.text(args.get(1))
                         + "'. Try XINFO HELP.");
         }
     }
@@ -254,8 +197,8 @@ final class StreamReads {
                 .bulk("recorded-first-entry-id").bulk(s.firstId().toString());
         if (!full) {
             o.bulk("groups").integer(s.groups().size());
-            List<RdbValue.StreamItem> first = select(s, StreamId.ZERO, MAX, false, 1);
-            List<RdbValue.StreamItem> last = select(s, StreamId.ZERO, MAX, true, 1);
+            List<RdbValue.StreamItem> first = select(s, StreamId.ZERO, StreamIds.MAX, false, 1);
+            List<RdbValue.StreamItem> last = select(s, StreamId.ZERO, StreamIds.MAX, true, 1);
             o.bulk("first-entry");
             if (first.isEmpty()) {
                 o.nil();
@@ -271,7 +214,7 @@ final class StreamReads {
             return o.bytes();
         }
         long limit = count == 0 ? -1 : count;
-        List<RdbValue.StreamItem> entries = select(s, StreamId.ZERO, MAX, false, limit);
+        List<RdbValue.StreamItem> entries = select(s, StreamId.ZERO, StreamIds.MAX, false, limit);
         o.bulk("entries").array(entries.size());
         for (RdbValue.StreamItem e : entries) {
             entry(o, e);
@@ -391,8 +334,8 @@ final class StreamReads {
                 at += 2;
             }
             count = Math.max(0, Reads.integer(args.get(at + 2)));
-            start = interval(args.get(at), 0, true);
-            end = interval(args.get(at + 1), -1L, false);
+            start = StreamIds.interval(args.get(at), 0, true);
+            end = StreamIds.interval(args.get(at + 1), -1L, false);
             if (at + 3 < argc) {
                 consumer = args.get(at + 3);
             }
@@ -400,8 +343,8 @@ final class StreamReads {
         RdbValue.StreamValue s = lookup.stream(key);
         RdbValue.StreamGroup g = s == null ? null : group(s, args.get(2));
         if (g == null) {
-            throw new IllegalArgumentException("NOGROUP No such key '" + text(key) + "' or consumer group '"
-                    + text(args.get(2)) + "'");
+            throw new IllegalArgumentException("NOGROUP No such key '" + Resp.text(key) + "' or consumer group '"
+                    + Resp.text(args.get(2)) + "'");
         }
         List<ValueBatch.PendingEntry> pel = sortedPel(g);
         if (start == null) {
@@ -506,9 +449,5 @@ final class StreamReads {
             }
         }
         return null;
-    }
-
-    private static String text(byte[] b) {
-        return new String(b, StandardCharsets.UTF_8);
     }
 }

@@ -19,6 +19,9 @@ import java.util.Set;
  * {@code MSET}/{@code MSETNX} become one {@code MSET} per shard, {@code BITOP} becomes
  * {@code SET}/{@code DEL} of the destination; the others are journaled as received when they
  * succeed.
+ *
+ * <p>Over 400 lines as one piece: the command table of the string type (SET and its options, the
+ * counters, ranges, bit operations), each entry a few lines.
  */
 final class StringCommands {
     /** {@code kMaxExpireDeadlineMs}: relative expiry times are capped (SET) or refused (EXPIRE) above it. */

@@ -20,6 +20,9 @@ import java.util.Map;
  * as received on v1.30 (on each shard with that shard's keys only when they span shards);
  * blocking pops become {@code ZPOPMIN|ZPOPMAX key}, {@code ZMPOP} {@code ZPOPMIN|ZPOPMAX key n};
  * the others are journaled as received when they succeed.
+ *
+ * <p>Over 400 lines as one piece: the command table of the sorted-set type, each entry a few lines
+ * over the shared {@code ZRange}.
  */
 final class ZSetCommands {
     private static final String NOT_FLOAT = "ERR value is not a valid float";

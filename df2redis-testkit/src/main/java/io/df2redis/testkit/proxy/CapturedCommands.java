@@ -128,4 +128,20 @@ final class CapturedCommands {
         }
         return List.copyOf(out);
     }
+
+    /** Whether one of {@code commands} starts with {@code args}, compared ignoring case. */
+    static boolean anyStartsWith(List<List<String>> commands, String... args) {
+        for (List<String> cmd : commands) {
+            if (cmd.size() >= args.length) {
+                boolean match = true;
+                for (int i = 0; i < args.length && match; i++) {
+                    match = cmd.get(i).equalsIgnoreCase(args[i]);
+                }
+                if (match) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
 }

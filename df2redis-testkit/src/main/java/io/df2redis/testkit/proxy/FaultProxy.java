@@ -1,25 +1,18 @@
 package io.df2redis.testkit.proxy;
 
 import io.netty.bootstrap.Bootstrap;
-import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
-import io.netty.util.AttributeKey;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -81,11 +74,14 @@ import java.util.function.Predicate;
  * when called on one of the proxy's own event loops, where they only start them. The settings
  * inherited by new connections (stalled, rate limits) are guarded by {@code defaultsLock}; the
  * connection registry, counters and flags are concurrent collections, atomics or volatiles.
+ *
+ * <p>Pieces: the listening socket is {@link ProxyListener}'s, the proxy-wide faults {@link ProxyDefaults}',
+ * each connection a {@link ProxiedConnection}. Left as one piece (a little under 500 lines, mostly
+ * Javadoc): the proxy's life cycle and public surface.
  */
 public final class FaultProxy extends FaultOps implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(FaultProxy.class);
     private static final AtomicInteger IDS = new AtomicInteger();
-    private static final AttributeKey<Integer> INDEX = AttributeKey.valueOf("fault-proxy-index");
     private static final long AWAIT_SECONDS = 10;
 
     // immutable (serverChannel and local: written once by bind(), before any connection is accepted)
@@ -106,12 +102,8 @@ public final class FaultProxy extends FaultOps implements AutoCloseable {
     private volatile boolean refuseNew;
     private volatile boolean paused;
 
-    // the settings new connections inherit: guarded by defaultsLock
-    private final Object defaultsLock = new Object();
-    private boolean defaultStalled;
-    private long stallGeneration;
-    private long defaultRateC2U;
-    private long defaultRateU2C;
+    // the settings new connections inherit
+    private final ProxyDefaults defaults;
 
     private FaultProxy(Builder b, InetSocketAddress upstream) {
         int id = IDS.incrementAndGet();
@@ -123,6 +115,7 @@ public final class FaultProxy extends FaultOps implements AutoCloseable {
                 .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, b.connectTimeout.toMillis()));
+        this.defaults = new ProxyDefaults(group, closed::get);
         this.label = "fault-proxy-" + id;
         this.name = label + " (→ " + upstream.getHostString() + ":" + upstream.getPort() + ")";
     }
@@ -150,32 +143,12 @@ public final class FaultProxy extends FaultOps implements AutoCloseable {
     }
 
     private void bind() {
-        ServerBootstrap b = new ServerBootstrap()
-                .group(group)
-                .channel(NioServerSocketChannel.class)
-                .childOption(ChannelOption.AUTO_READ, false)
-                .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
-                .childOption(ChannelOption.TCP_NODELAY, true)
-                .handler(new ChannelInboundHandlerAdapter() {
-                    @Override
-                    public void channelRead(ChannelHandlerContext ctx, Object msg) {
-                        // on the listener's event loop, in accept order
-                        ((Channel) msg).attr(INDEX).set(accepted.getAndIncrement());
-                        ctx.fireChannelRead(msg);
-                    }
-                })
-                .childHandler(new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel ch) {
-                        accept(ch);
-                    }
-                });
-        ChannelFuture f = b.bind(InetAddress.getLoopbackAddress(), 0).awaitUninterruptibly();
-        if (!f.isSuccess()) {
+        try {
+            serverChannel = ProxyListener.bind(group, accepted, this::accept);
+        } catch (RuntimeException e) {
             group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
-            throw new IllegalStateException(name + ": cannot listen on a loopback port: " + f.cause(), f.cause());
+            throw new IllegalStateException(name + ": cannot listen on a loopback port: " + e.getMessage(), e);
         }
-        serverChannel = f.channel();
         local = (InetSocketAddress) serverChannel.localAddress();
         LOG.info("{} listening on {}:{}", name, host(), port());
     }
@@ -183,7 +156,7 @@ public final class FaultProxy extends FaultOps implements AutoCloseable {
     /** On the new connection's event loop. */
     private void accept(SocketChannel ch) {
         track(ch);
-        int index = ch.attr(INDEX).get();
+        int index = ch.attr(ProxyListener.INDEX).get();
         if (closed.get()) {
             ProxiedConnection.rst(ch);
         } else if (refuseNew) {
@@ -196,8 +169,6 @@ public final class FaultProxy extends FaultOps implements AutoCloseable {
             c.start(upstreamTemplate, upstream);
         }
     }
-
-    // ---------------------------------------------------------------- addresses and state
 
     /**
      * The address the proxy listens on.
@@ -298,8 +269,6 @@ public final class FaultProxy extends FaultOps implements AutoCloseable {
         return faults.get();
     }
 
-    // ---------------------------------------------------------------- listener faults
-
     /**
      * Makes the proxy accept new connections and reset them at once (SO_LINGER 0), as a server
      * that refuses clients would; or back to normal with {@code false}. Live connections are not
@@ -346,9 +315,8 @@ public final class FaultProxy extends FaultOps implements AutoCloseable {
     }
 
     private void setAccepting(boolean accept) {
-        CompletableFuture<Void> done = new CompletableFuture<>();
         Channel server = serverChannel;
-        Runnable task = () -> {
+        await(List.of(ProxyListener.onLoop(server, () -> {
             if (paused == accept) {
                 paused = !accept;
                 if (!accept) {
@@ -357,87 +325,19 @@ public final class FaultProxy extends FaultOps implements AutoCloseable {
                 LOG.info("{}: listener {}", this, accept ? "accepting again" : "paused");
             }
             server.config().setAutoRead(accept);
-            done.complete(null);
-        };
-        if (server.eventLoop().inEventLoop()) {
-            task.run();
-        } else {
-            server.eventLoop().execute(task);
-        }
-        await(List.of(done));
+        })));
     }
-
-    // ---------------------------------------------------------------- connection faults
 
     @Override
     void inject(Fault fault) {
         ensureOpen();
-        List<CompletableFuture<Void>> applied = new ArrayList<>();
-        synchronized (defaultsLock) {
-            Fault each = fault;
-            if (fault instanceof Fault.Stall s) {
-                defaultStalled = true;
-                long generation = ++stallGeneration;
-                if (s.duration() != null) {
-                    group.next().schedule(() -> endStall(generation), s.duration().toNanos(), TimeUnit.NANOSECONDS);
-                }
-                // the proxy's timer ends the stall, also of the connections accepted meanwhile
-                each = new Fault.Stall(null);
-            } else if (fault instanceof Fault.Resume) {
-                defaultStalled = false;
-                stallGeneration++;
-            } else if (fault instanceof Fault.Throttle t) {
-                if (t.direction() != Direction.UPSTREAM_TO_CLIENT) {
-                    defaultRateC2U = t.bytesPerSecond();
-                }
-                if (t.direction() != Direction.CLIENT_TO_UPSTREAM) {
-                    defaultRateU2C = t.bytesPerSecond();
-                }
-            }
-            // submitted under the lock, so that concurrent proxy-wide faults reach each loop in one order
-            for (ProxiedConnection c : live.values()) {
-                applied.add(c.submit(each, false));
-            }
-        }
-        await(applied);
-    }
-
-    /** The end of a timed proxy-wide stall; on an event loop. */
-    private void endStall(long generation) {
-        synchronized (defaultsLock) {
-            if (stallGeneration != generation || closed.get()) {
-                return;
-            }
-            defaultStalled = false;
-            stallGeneration++;
-            for (ProxiedConnection c : live.values()) {
-                c.submit(new Fault.Resume(), false);
-            }
-        }
+        await(defaults.inject(fault, live.values()));
     }
 
     /** Applies the proxy-wide stall and rate limits to a new connection; on its event loop, after {@link #register}. */
     void applyDefaults(ProxiedConnection c) {
-        boolean stalled;
-        long c2u;
-        long u2c;
-        synchronized (defaultsLock) {
-            stalled = defaultStalled;
-            c2u = defaultRateC2U;
-            u2c = defaultRateU2C;
-        }
-        if (stalled) {
-            c.submit(new Fault.Stall(null), true);
-        }
-        if (c2u > 0) {
-            c.submit(new Fault.Throttle(Direction.CLIENT_TO_UPSTREAM, c2u), true);
-        }
-        if (u2c > 0) {
-            c.submit(new Fault.Throttle(Direction.UPSTREAM_TO_CLIENT, u2c), true);
-        }
+        defaults.applyTo(c);
     }
-
-    // ---------------------------------------------------------------- bookkeeping for connections
 
     void register(ProxiedConnection c) {
         live.put(c.index(), c);
@@ -488,8 +388,6 @@ public final class FaultProxy extends FaultOps implements AutoCloseable {
             throw new IllegalStateException(name + " is closed");
         }
     }
-
-    // ---------------------------------------------------------------- close
 
     /**
      * Closes the listener and resets every connection, then stops the event loops. Safe to call more

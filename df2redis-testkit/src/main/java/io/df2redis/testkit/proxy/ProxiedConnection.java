@@ -6,28 +6,19 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
-import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.util.ReferenceCountUtil;
-import io.netty.util.concurrent.ScheduledFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
 
 /**
  * One client connection accepted by a {@link FaultProxy} and its connection to the upstream
@@ -41,36 +32,42 @@ import java.util.concurrent.TimeUnit;
  * counters, the captured first bytes, the open and stalled flags) written only by that event loop,
  * and the fault methods hand the fault to the event loop and wait for it to be applied (without
  * waiting when called on one of the proxy's own event loops).
+ *
+ * <p>Each direction's buffers, counters, rate limit and triggers are a {@link Pump}; the faults are
+ * applied by {@link ConnectionFaults}; the sockets' handlers are {@link ProxySide}s. All three run
+ * on the connection's event loop and use its package-private event-loop-owned fields.
+ *
+ * <p>Over 400 lines (half of it Javadoc of the public API) as one piece: the connection's
+ * event-loop-owned state and its public view.
  */
 public final class ProxiedConnection extends FaultOps {
     /** How many of the client's first bytes are kept for {@link #firstClientBytes()}. */
     static final int CAPTURE_LIMIT = 256;
-    /** How long the receiving side of a byte-exact cut may take to close after its FIN. */
-    private static final long DRAIN_TIMEOUT_SECONDS = 5;
     private static final Logger LOG = LoggerFactory.getLogger(ProxiedConnection.class);
 
     // immutable
-    private final FaultProxy proxy;
+    final FaultProxy proxy;
     private final int index;
-    private final Channel client;
-    private final EventLoop loop;
+    final Channel client;
+    final EventLoop loop;
     private final InetSocketAddress clientAddress;
-    private final Pump c2u = new Pump(Direction.CLIENT_TO_UPSTREAM);
-    private final Pump u2c = new Pump(Direction.UPSTREAM_TO_CLIENT);
+    final Pump c2u = new Pump(this, Direction.CLIENT_TO_UPSTREAM);
+    final Pump u2c = new Pump(this, Direction.UPSTREAM_TO_CLIENT);
     /** Completed (on the event loop) once both sockets are closed. */
     private final CompletableFuture<Void> closed = new CompletableFuture<>();
+    private final ConnectionFaults faults = new ConnectionFaults(this);
 
     // written by the event loop only, read by any thread
     private volatile boolean open = true;
-    private volatile boolean stalledView;
+    volatile boolean stalledView;
     private volatile byte[] captured = new byte[0];
 
     // owned by the event loop
-    private Channel upstream;
-    private boolean connected;
-    private boolean ended;
-    private boolean stalled;
-    private long stallGeneration;
+    Channel upstream;
+    boolean connected;
+    boolean ended;
+    boolean stalled;
+    long stallGeneration;
     private int liveChannels;
     private int outputsShut;
     private boolean pumping;
@@ -179,18 +176,7 @@ public final class ProxiedConnection extends FaultOps {
         if (args.length == 0) {
             throw new IllegalArgumentException("give at least the command name");
         }
-        for (List<String> cmd : clientCommands()) {
-            if (cmd.size() >= args.length) {
-                boolean match = true;
-                for (int i = 0; i < args.length && match; i++) {
-                    match = cmd.get(i).equalsIgnoreCase(args[i]);
-                }
-                if (match) {
-                    return true;
-                }
-            }
-        }
-        return false;
+        return CapturedCommands.anyStartsWith(clientCommands(), args);
     }
 
     /**
@@ -246,14 +232,14 @@ public final class ProxiedConnection extends FaultOps {
      */
     CompletableFuture<Void> submit(Fault fault, boolean inline) {
         if (inline && loop.inEventLoop()) {
-            apply(fault);
+            faults.apply(fault);
             return CompletableFuture.completedFuture(null);
         }
         CompletableFuture<Void> done = new CompletableFuture<>();
         try {
             loop.execute(() -> {
                 try {
-                    apply(fault);
+                    faults.apply(fault);
                     done.complete(null);
                 } catch (RuntimeException | Error e) {
                     done.completeExceptionally(e);
@@ -294,8 +280,8 @@ public final class ProxiedConnection extends FaultOps {
         proxy.register(this);
         liveChannels = 1;
         client.closeFuture().addListener(f -> channelClosed());
-        client.pipeline().addLast("fault-proxy", new Side(true));
-        ChannelFuture cf = upstreamTemplate.clone(loop).handler(new Side(false)).connect(upstreamAddress);
+        client.pipeline().addLast("fault-proxy", new ProxySide(this, true));
+        ChannelFuture cf = upstreamTemplate.clone(loop).handler(new ProxySide(this, false)).connect(upstreamAddress);
         upstream = cf.channel();
         liveChannels++;
         proxy.track(upstream);
@@ -323,128 +309,8 @@ public final class ProxiedConnection extends FaultOps {
         pump();
     }
 
-    private void apply(Fault fault) {
-        if (fault instanceof Fault.Cut c) {
-            cutNow(c.deliver());
-        } else if (fault instanceof Fault.Stall s) {
-            stallNow(s);
-        } else if (fault instanceof Fault.Resume) {
-            resumeNow();
-        } else if (fault instanceof Fault.Throttle t) {
-            throttleNow(t);
-        } else if (fault instanceof Fault.After a) {
-            arm(a);
-        } else {
-            throw new IllegalArgumentException("unknown fault " + fault);
-        }
-    }
-
-    private void cutNow(Direction deliver) {
-        if (ended) {
-            return;
-        }
-        proxy.faultInjected();
-        if (deliver == null) {
-            LOG.info("{}: {} cut (both sides reset)", proxy, this);
-            end();
-            rst(client);
-            rst(upstream);
-            return;
-        }
-        Pump p = pump(deliver);
-        LOG.info("{}: {} cut at byte {} {} (its receiver gets a FIN after those bytes, its sender a reset)",
-                proxy, this, p.forwarded, deliver);
-        end();
-        Channel source = p.source();
-        Channel sink = p.sink();
-        rst(source);
-        if (sink == null || !sink.isActive()) {
-            rst(sink);
-            return;
-        }
-        // the bytes forwarded so far are queued in the sink: the FIN goes after them, then the sink is
-        // read (and discarded) until its peer closes, since closing a socket with unread input resets it
-        sink.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(f -> {
-            if (!f.isSuccess() || !(sink instanceof SocketChannel sc) || !sc.isActive()) {
-                sink.close();
-            } else if (sc.isInputShutdown()) {
-                sc.close();
-            } else {
-                sc.shutdownOutput();
-            }
-        });
-        sink.config().setAutoRead(true);
-        loop.schedule(() -> rst(sink), DRAIN_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-    }
-
-    private void stallNow(Fault.Stall s) {
-        if (ended) {
-            return;
-        }
-        if (!stalled) {
-            stalled = true;
-            stalledView = true;
-            proxy.faultInjected();
-            LOG.info("{}: {} stalled{}", proxy, this, s.duration() == null ? "" : " for " + s.duration());
-        }
-        long generation = ++stallGeneration;
-        if (s.duration() != null) {
-            loop.schedule(() -> {
-                if (stallGeneration == generation) {
-                    resumeNow();
-                }
-            }, s.duration().toNanos(), TimeUnit.NANOSECONDS);
-        }
-        pump();
-    }
-
-    private void resumeNow() {
-        if (ended) {
-            return;
-        }
-        stallGeneration++;
-        if (stalled) {
-            stalled = false;
-            stalledView = false;
-            LOG.info("{}: {} resumed", proxy, this);
-        }
-        pump();
-    }
-
-    private void throttleNow(Fault.Throttle t) {
-        if (ended) {
-            return;
-        }
-        boolean changed = false;
-        for (Pump p : new Pump[] {c2u, u2c}) {
-            if ((t.direction() == null || t.direction() == p.direction) && p.rate != t.bytesPerSecond()) {
-                p.setRate(t.bytesPerSecond());
-                changed = true;
-            }
-        }
-        if (changed && t.bytesPerSecond() > 0) {
-            proxy.faultInjected();
-            LOG.info("{}: {} throttled to {} B/s {}", proxy, this, t.bytesPerSecond(),
-                    t.direction() == null ? "each way" : t.direction());
-        } else if (changed) {
-            LOG.info("{}: {} unthrottled", proxy, this);
-        }
-        pump();
-    }
-
-    private void arm(Fault.After a) {
-        if (ended) {
-            return;
-        }
-        Pump p = pump(a.direction());
-        long at = a.bytes() > Long.MAX_VALUE - p.forwarded ? Long.MAX_VALUE : p.forwarded + a.bytes();
-        p.triggers.add(new Trigger(at, a.then()));
-        LOG.debug("{}: {} armed {} at byte {} {}", proxy, this, a.then(), at, a.direction());
-        pump();
-    }
-
     /** Marks the connection ended and drops everything held back. Idempotent. */
-    private void end() {
+    void end() {
         ended = true;
         open = false;
         stalledView = false;
@@ -461,7 +327,7 @@ public final class ProxiedConnection extends FaultOps {
         }
     }
 
-    private void onRead(boolean fromClient, ByteBuf buf) {
+    void onRead(boolean fromClient, ByteBuf buf) {
         if (ended || !buf.isReadable()) {
             buf.release();
             return;
@@ -485,7 +351,7 @@ public final class ProxiedConnection extends FaultOps {
         }
     }
 
-    private void onInputShutdown(boolean clientSide) {
+    void onInputShutdown(boolean clientSide) {
         Channel ch = clientSide ? client : upstream;
         if (ended) {
             // the receiver of a byte-exact cut has closed its side too: close once our bytes and FIN are out
@@ -496,7 +362,7 @@ public final class ProxiedConnection extends FaultOps {
         pump();
     }
 
-    private void onInactive(boolean clientSide) {
+    void onInactive(boolean clientSide) {
         if (ended) {
             return;
         }
@@ -510,7 +376,7 @@ public final class ProxiedConnection extends FaultOps {
     }
 
     /** Forwards what may be forwarded in both directions, then sets each sender's autoRead. */
-    private void pump() {
+    void pump() {
         if (pumping) {
             // re-entered from a write (writability change) or a fault fired while forwarding
             repump = true;
@@ -520,8 +386,8 @@ public final class ProxiedConnection extends FaultOps {
         try {
             do {
                 repump = false;
-                drain(c2u);
-                drain(u2c);
+                c2u.drain();
+                u2c.drain();
             } while (repump && !ended);
             updateAutoRead();
         } finally {
@@ -529,60 +395,18 @@ public final class ProxiedConnection extends FaultOps {
         }
     }
 
-    private void drain(Pump p) {
-        fireDue(p);
-        if (ended || !connected) {
-            return;
-        }
-        Channel sink = p.sink();
-        boolean wrote = false;
-        while (!ended && !stalled && !p.pending.isEmpty() && sink.isWritable()) {
-            ByteBuf head = p.pending.peek();
-            long allowed = Math.min(head.readableBytes(), p.untilNextTrigger());
-            if (p.rate > 0 && allowed > 0) {
-                long tokens = p.availableTokens();
-                if (tokens <= 0) {
-                    p.scheduleRefill();
-                    break;
-                }
-                allowed = Math.min(allowed, tokens);
-            }
-            if (allowed > 0) {
-                ByteBuf out = allowed == head.readableBytes() ? p.pending.poll() : head.readRetainedSlice((int) allowed);
-                p.pendingBytes -= allowed;
-                p.forwarded += allowed;
-                p.tokens -= allowed;
-                sink.write(out);
-                wrote = true;
-            }
-            if (p.untilNextTrigger() == 0) {
-                if (wrote) {
-                    sink.flush();
-                    wrote = false;
-                }
-                fireDue(p);
-            }
-        }
-        if (wrote) {
-            sink.flush();
-        }
-        if (!ended && !stalled && p.eof && !p.eofSent && p.pending.isEmpty()) {
-            propagateEof(p);
-        }
-    }
-
     /** Applies the faults whose trigger byte has been reached, in byte order. */
-    private void fireDue(Pump p) {
+    void fireDue(Pump p) {
         while (!ended && p.untilNextTrigger() == 0) {
-            Trigger t = p.nextTrigger();
+            Pump.Trigger t = p.nextTrigger();
             p.triggers.remove(t);
             Fault f = t.then() instanceof Fault.Cut c && c.deliver() == null ? new Fault.Cut(p.direction) : t.then();
-            apply(f);
+            faults.apply(f);
         }
     }
 
     /** The sender of {@code p} has closed its side: pass the FIN on after the last forwarded byte. */
-    private void propagateEof(Pump p) {
+    void propagateEof(Pump p) {
         p.eofSent = true;
         Channel sink = p.sink();
         LOG.debug("{}: {}: end of stream {}", proxy, this, p.direction);
@@ -613,7 +437,7 @@ public final class ProxiedConnection extends FaultOps {
         }
     }
 
-    private Pump pump(Direction d) {
+    Pump pump(Direction d) {
         return d == Direction.CLIENT_TO_UPSTREAM ? c2u : u2c;
     }
 
@@ -628,147 +452,5 @@ public final class ProxiedConnection extends FaultOps {
             // already closing: a plain close is all that is left
         }
         ch.close();
-    }
-
-    /** A fault to apply once the forwarded byte count of a direction reaches {@code at}. */
-    private record Trigger(long at, Fault then) {
-    }
-
-    /**
-     * One direction: the bytes read from its source and not yet forwarded, its counters, rate limit
-     * and triggers. Owned by the event loop (only {@link #forwarded} is read by other threads).
-     */
-    private final class Pump {
-        final Direction direction;
-        final ArrayDeque<ByteBuf> pending = new ArrayDeque<>();
-        final List<Trigger> triggers = new ArrayList<>();
-        long pendingBytes;
-        /** Written by the event loop only. */
-        volatile long forwarded;
-        boolean eof;
-        boolean eofSent;
-        long rate;
-        double tokens;
-        long refilledAt;
-        ScheduledFuture<?> refill;
-
-        Pump(Direction direction) {
-            this.direction = direction;
-        }
-
-        Channel source() {
-            return direction == Direction.CLIENT_TO_UPSTREAM ? client : upstream;
-        }
-
-        Channel sink() {
-            return direction == Direction.CLIENT_TO_UPSTREAM ? upstream : client;
-        }
-
-        Trigger nextTrigger() {
-            Trigger best = null;
-            for (Trigger t : triggers) {
-                if (best == null || t.at() < best.at()) {
-                    best = t;
-                }
-            }
-            return best;
-        }
-
-        long untilNextTrigger() {
-            Trigger t = nextTrigger();
-            return t == null ? Long.MAX_VALUE : Math.max(0, t.at() - forwarded);
-        }
-
-        void setRate(long bytesPerSecond) {
-            rate = bytesPerSecond;
-            tokens = 0;
-            refilledAt = System.nanoTime();
-            cancelRefill();
-        }
-
-        /** At most 20 ms worth of bytes accumulate while idle. */
-        long burst() {
-            return Math.max(1, rate / 50);
-        }
-
-        long availableTokens() {
-            long now = System.nanoTime();
-            tokens = Math.min(burst(), tokens + (now - refilledAt) * (double) rate / 1e9);
-            refilledAt = now;
-            return (long) tokens;
-        }
-
-        void scheduleRefill() {
-            if (refill != null) {
-                return;
-            }
-            double need = Math.min(burst(), Math.max(1, pendingBytes)) - tokens;
-            long delayNanos = Math.max(TimeUnit.MILLISECONDS.toNanos(1), (long) Math.ceil(need * 1e9 / rate));
-            refill = loop.schedule(() -> {
-                refill = null;
-                pump();
-            }, delayNanos, TimeUnit.NANOSECONDS);
-        }
-
-        void cancelRefill() {
-            if (refill != null) {
-                refill.cancel(false);
-                refill = null;
-            }
-        }
-
-        void clear() {
-            cancelRefill();
-            triggers.clear();
-            for (Iterator<ByteBuf> it = pending.iterator(); it.hasNext(); ) {
-                ReferenceCountUtil.safeRelease(it.next());
-                it.remove();
-            }
-            pendingBytes = 0;
-        }
-    }
-
-    /** The handler of one of the two sockets; runs on the event loop. */
-    private final class Side extends ChannelInboundHandlerAdapter {
-        private final boolean clientSide;
-
-        Side(boolean clientSide) {
-            this.clientSide = clientSide;
-        }
-
-        @Override
-        public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            if (msg instanceof ByteBuf buf) {
-                onRead(clientSide, buf);
-            } else {
-                ReferenceCountUtil.release(msg);
-            }
-        }
-
-        @Override
-        public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-            pump();
-            ctx.fireChannelWritabilityChanged();
-        }
-
-        @Override
-        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-            if (evt == ChannelInputShutdownEvent.INSTANCE) {
-                onInputShutdown(clientSide);
-            }
-            ReferenceCountUtil.release(evt);
-        }
-
-        @Override
-        public void channelInactive(ChannelHandlerContext ctx) {
-            onInactive(clientSide);
-        }
-
-        @Override
-        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-            LOG.debug("{}: {}: {} socket failed: {}", proxy, ProxiedConnection.this, clientSide ? "client" : "upstream",
-                    String.valueOf(cause));
-            ctx.close();
-        }
     }
 }

@@ -3,6 +3,7 @@ package io.df2redis.testkit.redis;
 import io.df2redis.protocol.resp.ArrayReply;
 import io.df2redis.protocol.resp.BulkString;
 import io.df2redis.protocol.resp.IntegerReply;
+import io.df2redis.protocol.resp.RespReplies;
 import io.df2redis.protocol.resp.RespReply;
 import io.df2redis.protocol.resp.SimpleString;
 
@@ -250,14 +251,10 @@ public final class RedisClusterProcess implements AutoCloseable {
         return java.util.Arrays.asList(owner);
     }
 
+    /** The reply's text ({@link RespReplies#text}), or its description when it has none. */
     private static String text(RespReply r) {
-        if (r instanceof BulkString b) {
-            return b.asString();
-        }
-        if (r instanceof SimpleString s) {
-            return s.value();
-        }
-        return String.valueOf(r);
+        String t = RespReplies.text(r);
+        return t != null ? t : String.valueOf(r);
     }
 
     @Override

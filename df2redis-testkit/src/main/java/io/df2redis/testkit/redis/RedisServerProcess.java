@@ -1,8 +1,10 @@
 package io.df2redis.testkit.redis;
 
-import io.df2redis.protocol.inspect.BlockingRespClient;
+import io.df2redis.protocol.client.RespClientException;
+import io.df2redis.protocol.client.RespTimeoutException;
 import io.df2redis.protocol.resp.ErrorReply;
 import io.df2redis.protocol.resp.RespReply;
+import io.df2redis.tools.SyncRespClient;
 import org.junit.jupiter.api.Assumptions;
 
 import java.io.File;
@@ -10,7 +12,6 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -34,7 +35,7 @@ public final class RedisServerProcess implements AutoCloseable {
     private final int port;
     private final List<String> extra;
     private Process process;
-    private BlockingRespClient client;
+    private SyncRespClient client;
 
     private RedisServerProcess(String binary, Path dir, int port, List<String> extra) {
         this.binary = binary;
@@ -146,35 +147,31 @@ public final class RedisServerProcess implements AutoCloseable {
         boolean reused = client != null;
         try {
             return connection().call(args);
-        } catch (IOException first) {
+        } catch (RespClientException first) {
             closeClient();
-            if (!reused || first instanceof SocketTimeoutException) {
+            if (!reused || first instanceof RespTimeoutException) {
                 throw new AssertionError("redis " + args[0] + " failed: " + first, first);
             }
             // the kept connection was closed by the server (a restart, CLIENT KILL): once more on a new one
             try {
                 return connection().call(args);
-            } catch (IOException e) {
+            } catch (RespClientException e) {
                 closeClient();
                 throw new AssertionError("redis " + args[0] + " failed: " + e, e);
             }
         }
     }
 
-    private BlockingRespClient connection() throws IOException {
+    private SyncRespClient connection() {
         if (client == null) {
-            client = new BlockingRespClient("127.0.0.1", port, null, null);
+            client = SyncRespClient.connect("127.0.0.1", port, null, null);
         }
         return client;
     }
 
     private void closeClient() {
         if (client != null) {
-            try {
-                client.close();
-            } catch (IOException ignored) {
-                // closing a socket that is already gone
-            }
+            client.close();
             client = null;
         }
     }

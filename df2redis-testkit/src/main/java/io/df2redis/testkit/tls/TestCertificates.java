@@ -90,11 +90,11 @@ public final class TestCertificates {
 
     /** A blocking-socket factory trusting this certificate (and nothing else). */
     public SSLSocketFactory socketFactory() throws IOException {
-        return trusting(cert);
+        return trusting(cert).getSocketFactory();
     }
 
-    /** A blocking-socket factory trusting the PEM certificate(s) in {@code pem}. */
-    public static SSLSocketFactory trusting(Path pem) throws IOException {
+    /** A client TLS context trusting the PEM certificate(s) in {@code pem} (and nothing else). */
+    public static SSLContext trusting(Path pem) throws IOException {
         try (InputStream in = Files.newInputStream(pem)) {
             KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());
             ks.load(null, null);
@@ -106,7 +106,7 @@ public final class TestCertificates {
             tmf.init(ks);
             SSLContext ctx = SSLContext.getInstance("TLS");
             ctx.init(null, tmf.getTrustManagers(), null);
-            return ctx.getSocketFactory();
+            return ctx;
         } catch (GeneralSecurityException e) {
             throw new IOException("cannot trust " + pem + ": " + e.getMessage(), e);
         }

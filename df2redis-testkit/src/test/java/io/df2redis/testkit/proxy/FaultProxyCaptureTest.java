@@ -1,8 +1,8 @@
 package io.df2redis.testkit.proxy;
 
-import io.df2redis.protocol.inspect.BlockingRespClient;
 import io.df2redis.protocol.resp.BulkString;
 import io.df2redis.testkit.redis.RedisServerProcess;
+import io.df2redis.tools.SyncRespClient;
 import org.junit.jupiter.api.Test;
 
 import java.net.Socket;
@@ -67,7 +67,7 @@ class FaultProxyCaptureTest {
     void aRealRedisClientsCommandsAreCaptured() throws Exception {
         try (RedisServerProcess redis = RedisServerProcess.start("--requirepass", "s3cret-pw");
              FaultProxy proxy = FaultProxy.start("127.0.0.1", redis.port());
-             BlockingRespClient client = new BlockingRespClient(proxy.host(), proxy.port(), null, "s3cret-pw")) {
+             SyncRespClient client = SyncRespClient.connect(proxy.host(), proxy.port(), null, "s3cret-pw")) {
             client.ok("SET", "k", "v");
             assertThat(((BulkString) client.ok("GET", "k")).asString()).isEqualTo("v");
             ProxiedConnection c = proxy.connections().get(0);

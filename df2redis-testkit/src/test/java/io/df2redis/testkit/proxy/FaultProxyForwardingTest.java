@@ -1,8 +1,8 @@
 package io.df2redis.testkit.proxy;
 
-import io.df2redis.protocol.inspect.BlockingRespClient;
 import io.df2redis.protocol.resp.BulkString;
 import io.df2redis.testkit.redis.RedisServerProcess;
+import io.df2redis.tools.SyncRespClient;
 import org.junit.jupiter.api.Test;
 
 import java.io.OutputStream;
@@ -61,7 +61,7 @@ class FaultProxyForwardingTest {
         new Random(11).nextBytes(value);
         try (RedisServerProcess redis = RedisServerProcess.start();
              FaultProxy proxy = FaultProxy.start("127.0.0.1", redis.port());
-             BlockingRespClient client = new BlockingRespClient(proxy.host(), proxy.port(), null, null)) {
+             SyncRespClient client = SyncRespClient.connect(proxy.host(), proxy.port(), null, null)) {
             client.ok("SET", "big", value);
             BulkString got = (BulkString) client.ok("GET", "big");
             assertThat(sha256(got.value())).isEqualTo(sha256(value));

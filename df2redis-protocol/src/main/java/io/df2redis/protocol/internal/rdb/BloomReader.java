@@ -8,9 +8,7 @@ import io.netty.buffer.ByteBuf;
 /** SBF (33) and SBF2 (34): header, then per filter its hash count and bytes. */
 final class BloomReader extends FilterBytes {
     private final boolean chunked;
-    private long filters = -1;
     private long hashCount;
-    private int phase; // 0 header, 1 filter head, 2 chunk length, 3 chunk bytes
 
     BloomReader(RdbType type, EntryState st, Io io) {
         super(st, io);
@@ -45,29 +43,11 @@ final class BloomReader extends FilterBytes {
                 }
                 long hc = io.length(in, "SBF hash count");
                 long total = io.length(in, "SBF filter size");
-                filterIndex++;
                 hashCount = hc;
-                filterTotal = total;
-                filterPos = 0;
-                if (total == 0) {
-                    return filterIndex + 1 == filters;
-                }
-                phase = 2;
-                return false;
+                return beginFilter(total);
             }
-            case 2:
-                chunkLeft = chunkLength(in);
-                phase = 3;
-                return false;
             default:
-                if (piece(in, hashCount)) {
-                    if (filterPos == filterTotal) {
-                        phase = 1;
-                        return filterIndex + 1 == filters;
-                    }
-                    phase = 2;
-                }
-                return false;
+                return readChunks(in, hashCount);
         }
     }
 }

@@ -5,8 +5,6 @@ import io.netty.buffer.ByteBuf;
 
 /** CUCKOO (37): header, then per filter its size and raw chunks. */
 final class CuckooReader extends FilterBytes {
-    private long filters;
-    private int phase;
 
     CuckooReader(EntryState st, Io io) {
         super(st, io);
@@ -31,29 +29,10 @@ final class CuckooReader extends FilterBytes {
                 return n == 0;
             }
             case 1: {
-                long total = io.length(in, "cuckoo filter size");
-                filterIndex++;
-                filterTotal = total;
-                filterPos = 0;
-                if (total == 0) {
-                    return filterIndex + 1 == filters;
-                }
-                phase = 2;
-                return false;
+                return beginFilter(io.length(in, "cuckoo filter size"));
             }
-            case 2:
-                chunkLeft = chunkLength(in);
-                phase = 3;
-                return false;
             default:
-                if (piece(in, -1)) {
-                    if (filterPos == filterTotal) {
-                        phase = 1;
-                        return filterIndex + 1 == filters;
-                    }
-                    phase = 2;
-                }
-                return false;
+                return readChunks(in, -1);
         }
     }
 }

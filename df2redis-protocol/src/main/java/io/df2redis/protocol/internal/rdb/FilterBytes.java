@@ -6,6 +6,10 @@ import io.netty.buffer.ByteBuf;
 
 /** Streams the raw bytes of a chunked filter in fixed-size pieces. */
 abstract class FilterBytes extends ValueReader {
+    /** 0 header, 1 filter head, 2 chunk length, 3 chunk bytes. */
+    int phase;
+    /** The value's number of filters (-1 until its header is read). */
+    long filters = -1;
     int filterIndex;
     long filterTotal;
     long filterPos;
@@ -31,5 +35,34 @@ abstract class FilterBytes extends ValueReader {
             throw io.error("filter chunk of " + c + " bytes with " + (filterTotal - filterPos) + " bytes left");
         }
         return c;
+    }
+
+    /** Starts the next filter, of {@code total} bytes; true when that ends the value (an empty last filter). */
+    boolean beginFilter(long total) {
+        filterIndex++;
+        filterTotal = total;
+        filterPos = 0;
+        if (total == 0) {
+            return filterIndex + 1 == filters;
+        }
+        phase = 2;
+        return false;
+    }
+
+    /** Phases 2 and 3: a chunk's length, then its bytes; true when the last filter is complete. */
+    boolean readChunks(ByteBuf in, long hashCount) {
+        if (phase == 2) {
+            chunkLeft = chunkLength(in);
+            phase = 3;
+            return false;
+        }
+        if (piece(in, hashCount)) {
+            if (filterPos == filterTotal) {
+                phase = 1;
+                return filterIndex + 1 == filters;
+            }
+            phase = 2;
+        }
+        return false;
     }
 }

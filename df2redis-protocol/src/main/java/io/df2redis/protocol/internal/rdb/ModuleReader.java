@@ -1,5 +1,6 @@
 package io.df2redis.protocol.internal.rdb;
 
+import io.df2redis.protocol.rdb.ModuleIds;
 import io.df2redis.protocol.rdb.RdbValue;
 import io.df2redis.protocol.rdb.ValueBatch;
 import io.netty.buffer.ByteBuf;
@@ -25,8 +26,8 @@ final class ModuleReader extends ValueReader {
             return false;
         }
         if (!ModuleFields.skipField(in, io, "module value")) {
-            state.emit(new ValueBatch.ModuleValue(moduleId, RdbValue.ModuleValue.moduleName(moduleId),
-                    RdbValue.ModuleValue.encodingVersion(moduleId), raw.toByteArray()));
+            state.emit(new ValueBatch.ModuleValue(moduleId, ModuleIds.moduleName(moduleId),
+                    ModuleIds.encodingVersion(moduleId), raw.toByteArray()));
             return true;
         }
         int len = in.readerIndex() - start;

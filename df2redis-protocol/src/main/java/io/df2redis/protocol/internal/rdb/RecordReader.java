@@ -6,6 +6,7 @@ import io.df2redis.protocol.internal.BlobCodec;
 import io.df2redis.protocol.internal.Bytes;
 import io.df2redis.protocol.internal.NeedMoreInput;
 import io.df2redis.protocol.rdb.Compression;
+import io.df2redis.protocol.rdb.ModuleIds;
 import io.df2redis.protocol.rdb.RdbDecoderOptions;
 import io.df2redis.protocol.rdb.RdbEntry;
 import io.df2redis.protocol.rdb.RdbHandler;
@@ -241,7 +242,7 @@ final class RecordReader {
             // every field up to the module EOF opcode
         }
         engine.recordOffset = recOff;
-        handler.onModuleAux(id, RdbValue.ModuleValue.moduleName(id), (int) whenOp, when);
+        handler.onModuleAux(id, ModuleIds.moduleName(id), (int) whenOp, when);
     }
 
     private void journalBlob(ByteBuf in, long recOff) {

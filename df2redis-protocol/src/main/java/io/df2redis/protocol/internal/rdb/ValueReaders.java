@@ -1,6 +1,6 @@
 package io.df2redis.protocol.internal.rdb;
 
-import io.df2redis.protocol.rdb.RdbEncoder;
+import io.df2redis.protocol.rdb.RdbOpcodes;
 import io.df2redis.protocol.rdb.RdbType;
 
 /**
@@ -12,9 +12,6 @@ import io.df2redis.protocol.rdb.RdbType;
  * {@link CmsReader} and {@link TopKReader}.
  */
 final class ValueReaders {
-    /** Unix seconds of Dragonfly's member/field expiry base (2023-02-01T00:00:00Z). */
-    static final long MEMBER_EXPIRY_BASE = RdbEncoder.MEMBER_EXPIRY_BASE;
-
     private ValueReaders() {
     }
 
@@ -78,8 +75,8 @@ final class ValueReaders {
         return new Batcher(kind, st, io.options.batchMaxElements(), io.options.batchMaxBytes());
     }
 
-    /** Dragonfly's member/field expiry (seconds since {@link #MEMBER_EXPIRY_BASE}) in Unix seconds, -1 for none. */
+    /** Dragonfly's member/field expiry (seconds since {@link RdbOpcodes#MEMBER_EXPIRY_BASE}) in Unix seconds, -1 for none. */
     static long memberExpiryToUnixSeconds(long v) {
-        return v < 0 ? -1 : v + MEMBER_EXPIRY_BASE;
+        return v < 0 ? -1 : v + RdbOpcodes.MEMBER_EXPIRY_BASE;
     }
 }

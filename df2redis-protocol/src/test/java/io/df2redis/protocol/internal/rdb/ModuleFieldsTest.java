@@ -4,6 +4,7 @@ import io.df2redis.protocol.rdb.RdbDecoderOptions;
 import io.df2redis.protocol.rdb.RdbEncoder;
 import io.df2redis.protocol.rdb.RdbOpcodes;
 import io.df2redis.protocol.rdb.RdbProtocolException;
+import io.df2redis.protocol.rdb.RdbRecords;
 import io.df2redis.protocol.rdb.RdbValue;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -38,7 +39,7 @@ class ModuleFieldsTest {
     @Test
     void anUnknownOpcodeCannotBeSkippedAndSaysWhere() {
         ByteBuf in = Unpooled.buffer();
-        RdbEncoder.writeLength(in, 9);
+        RdbRecords.writeLength(in, 9);
         assertThatThrownBy(() -> ModuleFields.skipField(in, io, "MODULE_AUX"))
                 .isInstanceOf(RdbProtocolException.class)
                 .hasMessageContaining("unknown module opcode 9 in MODULE_AUX: cannot be skipped");

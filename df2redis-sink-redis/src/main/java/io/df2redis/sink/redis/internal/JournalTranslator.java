@@ -6,6 +6,7 @@ import io.df2redis.protocol.rdb.RdbEncoder;
 import io.df2redis.protocol.rdb.RdbEntry;
 import io.df2redis.protocol.rdb.RdbHandler;
 import io.df2redis.protocol.rdb.RdbOpcodes;
+import io.df2redis.protocol.rdb.RdbRecords;
 import io.df2redis.protocol.rdb.ValueBatch;
 import io.df2redis.replica.JournalEvent;
 import io.df2redis.sink.redis.UnsupportedData;
@@ -211,12 +212,12 @@ final class JournalTranslator {
     private void restoreNative(int d, byte[] key, byte[] payload, int version, long expireAt) {
         ByteBuf rdb = Unpooled.buffer(payload.length + key.length + 40);
         RdbEncoder.builder().rdbVersion(Math.max(1, version)).build().writeHeader(rdb);
-        RdbEncoder.writeSelectDb(rdb, d);
+        RdbRecords.writeSelectDb(rdb, d);
         if (expireAt >= 0) {
-            RdbEncoder.writeExpireTimeMs(rdb, expireAt);
+            RdbRecords.writeExpireTimeMs(rdb, expireAt);
         }
         rdb.writeByte(payload[0]); // the value type
-        RdbEncoder.writeRawString(rdb, key);
+        RdbRecords.writeRawString(rdb, key);
         rdb.writeBytes(payload, 1, payload.length - 11); // the value, without version and CRC
         rdb.writeByte(RdbOpcodes.EOF);
         rdb.writeLongLE(0); // no checksum

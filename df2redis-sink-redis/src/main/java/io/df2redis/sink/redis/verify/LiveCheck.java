@@ -1,9 +1,9 @@
 package io.df2redis.sink.redis.verify;
 
-import io.df2redis.protocol.inspect.JsonShapes;
 import io.df2redis.protocol.resp.ErrorReply;
 import io.df2redis.protocol.resp.NullReply;
 import io.df2redis.protocol.resp.RespReply;
+import io.df2redis.tools.inspect.JsonShapes;
 
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -1,6 +1,5 @@
 package io.df2redis.sink.redis.verify;
 
-import io.df2redis.protocol.inspect.JsonShapes;
 import io.df2redis.protocol.resp.ArrayReply;
 import io.df2redis.protocol.resp.BulkString;
 import io.df2redis.protocol.resp.DoubleReply;
@@ -10,6 +9,7 @@ import io.df2redis.protocol.resp.MapReply;
 import io.df2redis.protocol.resp.NullReply;
 import io.df2redis.protocol.resp.RespReply;
 import io.df2redis.protocol.resp.SimpleString;
+import io.df2redis.tools.inspect.JsonShapes;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

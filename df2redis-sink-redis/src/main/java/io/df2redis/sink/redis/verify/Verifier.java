@@ -294,7 +294,7 @@ public final class Verifier implements AutoCloseable {
             if (type.equals("none")) {
                 run.transientDiffs++;
             } else {
-                run.add(new Difference(db, io.df2redis.protocol.inspect.JsonShapes.key(still.get(i)),
+                run.add(new Difference(db, io.df2redis.tools.inspect.JsonShapes.key(still.get(i)),
                         Difference.Kind.UNEXPECTED, type));
             }
         }

@@ -1,4 +1,4 @@
-package io.df2redis.protocol.inspect;
+package io.df2redis.tools.inspect;
 
 import io.df2redis.protocol.journal.JournalEntry;
 import io.df2redis.protocol.journal.JournalOp;
@@ -70,6 +70,7 @@ public final class FlowRecorder implements RdbHandler {
         return this;
     }
 
+    /** The records so far, in stream order. */
     public List<Map<String, Object>> records() {
         return records;
     }

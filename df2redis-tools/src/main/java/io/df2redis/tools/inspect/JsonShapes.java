@@ -1,4 +1,4 @@
-package io.df2redis.protocol.inspect;
+package io.df2redis.tools.inspect;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;

@@ -1,4 +1,4 @@
-package io.df2redis.protocol.inspect;
+package io.df2redis.tools.inspect;
 
 import io.df2redis.protocol.rdb.EntrySummary;
 import io.df2redis.protocol.rdb.RdbEntry;
@@ -24,6 +24,7 @@ public final class KeyspaceCollector implements RdbHandler {
     private final Map<RdbEntry, ValueCollector> open = new IdentityHashMap<>();
     private final Map<Integer, Map<String, Map<String, Object>>> dbs = new TreeMap<>();
 
+    /** A collector keeping keys expired at {@code nowMs} only with {@code includeExpired}. */
     public KeyspaceCollector(boolean includeExpired, long nowMs) {
         this.includeExpired = includeExpired;
         this.nowMs = nowMs;

@@ -1,8 +1,7 @@
-package io.df2redis.protocol.vectors;
+package io.df2redis.tools.inspect;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.df2redis.protocol.ProtocolException;
-import io.df2redis.protocol.inspect.KeyspaceCollector;
 import io.df2redis.protocol.rdb.RdbDecoder;
 import io.df2redis.protocol.rdb.RdbDecoderOptions;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-package io.df2redis.protocol.inspect;
+package io.df2redis.tools.inspect;
 
 import io.df2redis.protocol.rdb.RdbEntry;
 import io.df2redis.protocol.rdb.RdbType;

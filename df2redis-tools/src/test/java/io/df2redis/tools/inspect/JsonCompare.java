@@ -1,4 +1,4 @@
-package io.df2redis.protocol.vectors;
+package io.df2redis.tools.inspect;
 
 import com.fasterxml.jackson.databind.JsonNode;
 

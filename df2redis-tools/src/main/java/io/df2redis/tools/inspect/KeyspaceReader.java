@@ -1,4 +1,4 @@
-package io.df2redis.protocol.inspect;
+package io.df2redis.tools.inspect;
 
 import io.df2redis.protocol.resp.ArrayReply;
 import io.df2redis.protocol.resp.BulkString;
@@ -6,6 +6,7 @@ import io.df2redis.protocol.resp.ErrorReply;
 import io.df2redis.protocol.resp.IntegerReply;
 import io.df2redis.protocol.resp.RespReplies;
 import io.df2redis.protocol.resp.RespReply;
+import io.df2redis.tools.SyncRespClient;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -29,7 +30,7 @@ public final class KeyspaceReader {
     /** Reads dbs {@code 0 … dbs-1} of the server at {@code host:port}. */
     public static Map<String, Object> read(String host, int port, String user, String password, int dbs)
             throws IOException {
-        try (BlockingRespClient c = new BlockingRespClient(host, port, user, password)) {
+        try (SyncRespClient c = SyncRespClient.connect(host, port, user, password)) {
             Map<String, Object> out = new LinkedHashMap<>();
             for (int db = 0; db < dbs; db++) {
                 if (c.call("SELECT", Integer.toString(db)) instanceof ErrorReply) {
@@ -56,7 +57,7 @@ public final class KeyspaceReader {
         }
     }
 
-    private static Map<String, Object> readKey(BlockingRespClient c, byte[] key) throws IOException {
+    private static Map<String, Object> readKey(SyncRespClient c, byte[] key) throws IOException {
         String type = RespReplies.text(c.ok("TYPE", key));
         Map<String, Object> k = new LinkedHashMap<>();
         k.put("type", type);

@@ -1,7 +1,6 @@
-package io.df2redis.protocol.vectors;
+package io.df2redis.tools.inspect;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.df2redis.protocol.inspect.FlowRecorder;
 import io.df2redis.protocol.journal.JournalDecoder;
 import io.df2redis.protocol.rdb.RdbDecoder;
 import io.netty.buffer.Unpooled;
