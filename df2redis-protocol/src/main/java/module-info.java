@@ -20,5 +20,4 @@ module io.df2redis.protocol {
     exports io.df2redis.protocol.net;
     exports io.df2redis.protocol.tls;
     exports io.df2redis.protocol.client;
-    exports io.df2redis.protocol.inspect;
 }

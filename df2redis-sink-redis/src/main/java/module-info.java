@@ -5,6 +5,7 @@
  */
 module io.df2redis.sink.redis {
     requires transitive io.df2redis.replica;
+    requires io.df2redis.tools;
     requires org.slf4j;
 
     exports io.df2redis.sink.redis;

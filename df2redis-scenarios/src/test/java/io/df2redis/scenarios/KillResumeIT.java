@@ -1,6 +1,6 @@
 package io.df2redis.scenarios;
 
-import io.df2redis.protocol.inspect.BlockingRespClient;
+import io.df2redis.tools.SyncRespClient;
 import io.df2redis.sink.redis.verify.Report;
 import io.df2redis.sink.redis.verify.Verifier;
 import io.df2redis.sink.redis.verify.VerifyEndpoint;
@@ -51,7 +51,7 @@ class KillResumeIT {
         Path logs = Files.createTempDirectory("df2redis-kill");
         try (DragonflyUnderTest m = DragonflyUnderTest.start(kind, spec);
              Target.Standalone target = Target.standalone();
-             BlockingRespClient c = m.client()) {
+             SyncRespClient c = m.client()) {
             Data.allTypes(c, "seed:", 200, 2000);
             List<String> args = List.of("replicate", "--source", m.host() + ":" + m.port(),
                     "--target", target.redis().address(), "--status-interval", "200ms");

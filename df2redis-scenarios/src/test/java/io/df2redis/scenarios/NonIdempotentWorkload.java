@@ -1,6 +1,6 @@
 package io.df2redis.scenarios;
 
-import io.df2redis.protocol.inspect.BlockingRespClient;
+import io.df2redis.tools.SyncRespClient;
 
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
@@ -22,7 +22,7 @@ final class NonIdempotentWorkload implements AutoCloseable {
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private volatile boolean running = true;
 
-    private NonIdempotentWorkload(BlockingRespClient c, String prefix, int opsPerSecond, long seed) {
+    private NonIdempotentWorkload(SyncRespClient c, String prefix, int opsPerSecond, long seed) {
         thread = new Thread(() -> {
             Random rnd = new Random(seed);
             long pauseNanos = TimeUnit.SECONDS.toNanos(1) / Math.max(1, opsPerSecond);
@@ -53,7 +53,7 @@ final class NonIdempotentWorkload implements AutoCloseable {
     }
 
     /** Starts the load on a connection of its own. */
-    static NonIdempotentWorkload start(BlockingRespClient c, String prefix, int opsPerSecond, long seed) {
+    static NonIdempotentWorkload start(SyncRespClient c, String prefix, int opsPerSecond, long seed) {
         NonIdempotentWorkload w = new NonIdempotentWorkload(c, prefix, opsPerSecond, seed);
         w.thread.start();
         return w;

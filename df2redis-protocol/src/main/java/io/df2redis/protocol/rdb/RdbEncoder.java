@@ -32,7 +32,7 @@ import java.util.List;
  *
  * <p>Big entries can be produced piecewise: {@link #entryWriter} writes one element-boundary unit
  * at a time (for streaming values bigger than memory), {@link #entryPieces} cuts an entry into
- * payloads of bounded size that a caller wraps as TAGGED_CHUNKs ({@link #writeTaggedChunk}) or
+ * payloads of bounded size that a caller wraps as TAGGED_CHUNKs ({@link RdbRecords#writeTaggedChunk(io.netty.buffer.ByteBuf, int, byte[])}) or
  * writes back to back. Instances are immutable and thread-safe; the ByteBufs are the caller's.
  *
  * <pre>{@code
@@ -350,7 +350,7 @@ public final class RdbEncoder {
 
     /**
      * The start of an entry whose value the caller writes itself, e.g. a string too big to hold,
-     * streamed as {@link #writeLength} of its size followed by its bytes: [EXPIRETIME_MS]
+     * streamed as {@link RdbRecords#writeLength} of its size followed by its bytes: [EXPIRETIME_MS]
      * [DF_MASK] type key.
      *
      * @param expireAtMs absolute expiry in Unix ms, or -1 for none
