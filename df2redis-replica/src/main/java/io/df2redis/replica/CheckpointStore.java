@@ -60,6 +60,21 @@ public interface CheckpointStore {
     void save(Checkpoint checkpoint);
 
     /**
+     * Whether this store's position is the target's own: written in the same transaction as the
+     * writes it covers (e.g. {@code RedisSink.checkpointStore()}), so that it says exactly what the
+     * target applied — also after a write whose outcome the replicator never learnt (a target
+     * connection lost while a transaction was in flight). The replicator then reads the store again
+     * before every session, not only the first, and resumes from what it says instead of from its own
+     * in-memory position, which could only repeat such a write. The default is false (a store written
+     * after the fact, like {@link FileCheckpointStore}: at-least-once).
+     *
+     * @return true for a store kept atomically with the target's data
+     */
+    default boolean exact() {
+        return false;
+    }
+
+    /**
      * Forgets every stored checkpoint: the next replicator starts with a full sync. For hosts that
      * want a fresh start (e.g. a {@code --fresh} option); the replicator never calls it.
      *

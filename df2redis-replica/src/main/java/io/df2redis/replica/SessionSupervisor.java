@@ -46,7 +46,27 @@ final class SessionSupervisor {
             }
             r.checkpointer.start(() -> r.session);
         }
+        boolean first = true;
         while (!r.stopRequested) {
+            if (!first && r.checkpointer != null && r.checkpointer.exact()) {
+                // the store is the target's own position: it, not memory, says what was applied
+                try {
+                    resume = r.checkpointer.load();
+                } catch (CheckpointStoreException e) {
+                    attempt++;
+                    LOG.warn("could not read the checkpoint before reconnecting: {}", e.getMessage());
+                    r.guard.notify("onError", () -> r.listener.onError(e));
+                    if (r.options.maxReconnectAttempts() >= 0 && attempt > r.options.maxReconnectAttempts()) {
+                        r.fail(e);
+                        return;
+                    }
+                    if (!pause(attempt, r.options.reconnectDelay(attempt).toMillis(), e)) {
+                        break;
+                    }
+                    continue;
+                }
+            }
+            first = false;
             r.sessions.incrementAndGet();
             Session s = new Session(r.options, r.group, r.listener, r.sink, r.handlers, r.guard, resume,
                     new SessionHost() {
@@ -77,6 +97,10 @@ final class SessionSupervisor {
                 public void stableReached() {
                     r.fullSync.complete(null);
                     r.stableSync.complete(null);
+                    if (r.checkpointer != null && r.session != null) {
+                        // at once, not at the next tick: until then a restart would need a full sync again
+                        r.checkpointer.save(r.session);
+                    }
                 }
             });
             r.session = s;

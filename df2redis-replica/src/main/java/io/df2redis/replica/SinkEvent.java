@@ -1,8 +1,11 @@
 package io.df2redis.replica;
 
+
 import io.df2redis.protocol.rdb.EntrySummary;
 import io.df2redis.protocol.rdb.RdbEntry;
 import io.df2redis.protocol.rdb.ValueBatch;
+
+import java.util.List;
 
 /**
  * What a {@link ReplicationSink} is asked to apply, per flow and in flow order.
@@ -35,7 +38,27 @@ public sealed interface SinkEvent {
      * A global command (FLUSHALL / FLUSHDB / DFLYCLUSTER FLUSHSLOTS): delivered once, after every
      * flow reached it (spec §5.7).
      */
-    record GlobalCommand(int flow, JournalEvent event) implements SinkEvent {
+    record GlobalCommand(int flow, JournalEvent event, List<Long> nextLsns) implements SinkEvent {
+        /**
+         * @param flow the flow that runs it
+         * @param event the command
+         * @param nextLsns per flow, the LSN that flow continues at after the command (its copy of the
+         *     command's LSN + 1), so that a sink keeping its position in the target can record every
+         *     flow's with the command atomically; empty when unknown
+         */
+        public GlobalCommand {
+            nextLsns = List.copyOf(nextLsns);
+        }
+
+        /**
+         * A global command without the flows' positions.
+         *
+         * @param flow the flow that runs it
+         * @param event the command
+         */
+        public GlobalCommand(int flow, JournalEvent event) {
+            this(flow, event, List.of());
+        }
     }
 
     /** The flow ended its snapshot (FULLSYNC_END). */

@@ -30,7 +30,7 @@ import java.util.stream.Collectors;
  * {@link CliException} naming the side and what to do; nothing is written to either side.
  *
  * <p><b>With {@code replicate --checkpoint FILE}</b> the keys a target holds are not judged when
- * the run is expected to resume: the checkpoint ({@link CheckpointFile#initial()}) holds positions
+ * the run is expected to resume: the checkpoint ({@link RunCheckpoint#initial()}) holds positions
  * (it was not saved during a full sync), names the source's current {@code master_replid}, comes
  * from a source release that resumes (v1.35 on) and names the target's current
  * {@link RedisSink#identityOf} (same {@code run_id}s, same {@code --map-db}) — then those keys are what
@@ -60,13 +60,13 @@ final class Preflight {
     private final FullSyncTargetPolicy policy;
     private final PrintWriter err;
     private final boolean quiet;
-    private final CheckpointFile checkpoint;
+    private final RunCheckpoint checkpoint;
 
     /**
      * @param checkpoint the {@code --checkpoint} file, or null without one
      */
     Preflight(ConnectionOptions conn, RedisSink.Builder sink, FullSyncTargetPolicy policy, PrintWriter err,
-              boolean quiet, CheckpointFile checkpoint) {
+              boolean quiet, RunCheckpoint checkpoint) {
         this.conn = conn;
         this.sink = sink;
         this.policy = policy;
@@ -119,6 +119,9 @@ final class Preflight {
                 throw failure("target", conn.targetCluster ? "Redis Cluster node" : "Redis", node, e);
             }
         }
+        if (checkpoint != null) {
+            checkpoint.ownKeyDb().ifPresent(db -> held.computeIfPresent(db, (d, n) -> n > 1 ? n - 1 : null));
+        }
         String where = (conn.targetCluster ? "target Redis Cluster " : "target Redis ")
                 + conn.targetAddresses().stream().map(HostPort::toString).collect(Collectors.joining(","));
         boolean resume = false;
@@ -133,7 +136,7 @@ final class Preflight {
         if (resume && !held.isEmpty()) {
             Checkpoint c = checkpoint.initial().orElseThrow();
             if (!quiet) {
-                err.println("df2redis: --checkpoint " + checkpoint.file() + " (saved at " + c.savedAt() + ", next LSNs "
+                err.println("df2redis: the checkpoint " + checkpoint.where() + " (saved at " + c.savedAt() + ", next LSNs "
                         + ResumeCheck.lsns(c) + ") names this source and this target: the " + where + " keeps its "
                         + "keys (" + describe(held) + ", written by earlier runs). Should the source refuse the partial "
                         + "sync, the full sync applies --target-policy " + policyName());
@@ -172,7 +175,7 @@ final class Preflight {
      */
     private String fullSyncCause(ServerIdentity source, String targetIdentity, Map<Integer, Long> held,
                                  long sourceKeys) {
-        String file = checkpoint.file().toString();
+        String file = checkpoint.where().toString();
         if (checkpoint.fresh()) {
             return "--fresh sets the checkpoint " + file + " aside";
         }
@@ -180,8 +183,9 @@ final class Preflight {
         if (c == null) {
             return "there is no checkpoint in " + file + " yet";
         }
+        // a checkpoint kept in the target is its own proof of identity: no run_id to compare
         String why = ResumeCheck.whyNot(c, source.replicationId(), -1, source.dragonflyVersion(),
-                Optional.of(targetIdentity));
+                checkpoint.exact() ? null : Optional.of(targetIdentity));
         if (why == null && held.isEmpty() && sourceKeys > 0) {
             why = "it says the target holds what earlier runs applied, but the target holds no keys in the dbs the "
                     + "sync writes while the source holds " + CliFormat.count(sourceKeys) + " (was it emptied?)";

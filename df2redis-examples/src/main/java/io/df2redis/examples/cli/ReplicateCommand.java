@@ -12,20 +12,25 @@ import java.nio.file.Path;
  * stopped (SIGINT/SIGTERM: the replicator drains what it received, the last writes are confirmed
  * and acknowledged, a summary is printed, exit code 0).
  *
- * <p>With {@code --checkpoint FILE} the position is kept in FILE (a {@link CheckpointFile}), and a
- * later run with the same FILE resumes with a partial sync — no full sync, the target keeps the
- * keys earlier runs wrote — when the source and the target are the same (see {@link Preflight});
- * otherwise it runs a full sync, says why, and {@code --target-policy} applies. {@code --fresh}
- * sets the checkpoint aside (a full sync).
+ * <p>Into a standalone Redis the position is kept in the target itself (hash
+ * {@code df2redis:checkpoint}, updated in the same transaction as the writes it covers: exactly
+ * once), and the same command started again — after a stop, a crash, a {@code kill -9} — resumes
+ * with a partial sync when the source is the same and still holds the position in its backlog.
+ * With {@code --checkpoint FILE} the position is kept in FILE instead (at least once; also for a
+ * Redis Cluster, which has no checkpoint of its own). Otherwise a full sync follows, the run says
+ * why, and {@code --target-policy} applies. {@code --fresh} removes the checkpoint (a full sync).
+ * See {@link RunCheckpoint} and {@link Preflight}.
  */
 @Command(name = "replicate", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Replicate a Dragonfly master into Redis: full sync, then every write live, until stopped "
                 + "(Ctrl-C / SIGTERM stop cleanly).",
             "A target that holds keys is refused unless --target-policy says what to do with them (flush or upsert); "
                 + "a target that is the source itself is always refused.",
-            "With --checkpoint FILE a later run resumes where this one stopped: a partial sync, no full sync, and the "
-                + "target's keys (written by earlier runs) are kept, when the source is the same Dragonfly (same "
-                + "master_replid, v1.35 or later) and the target the same Redis (same run_id, same --map-db). "
+            "The position is kept in the target (hash df2redis:checkpoint, written in the same MULTI/EXEC as the "
+                + "writes it covers: exactly once), so the same command started again after a stop, a crash or a "
+                + "kill -9 resumes where the target is: a partial sync, no full sync, the target's keys kept, when the "
+                + "source is the same Dragonfly (same master_replid, v1.35 or later) and still holds the position in "
+                + "its backlog. A Redis Cluster target keeps none: use --checkpoint FILE there (at least once). "
                 + "Otherwise a full sync follows, the reason is printed, and --target-policy applies to it.",
             "Progress (full sync) and status (stable sync) go to stderr, the final summary to stdout. Passwords: "
                 + "--source-password-file/--target-password-file, or the environment (DF2REDIS_SOURCE_PASSWORD, "
@@ -39,7 +44,8 @@ import java.nio.file.Path;
             "5:source or target unreachable, TLS refused, or credentials missing or rejected"})
 final class ReplicateCommand extends SyncCommand {
     @Option(names = "--checkpoint", order = 35, paramLabel = "FILE",
-            description = "keep the replication position in FILE (saved every second while in sync, when a session "
+            description = "keep the replication position in FILE instead of in the target (at least once: entries "
+                    + "applied after the last save are applied again after a crash; saved every second while in sync, when a session "
                     + "ends, and on stop after the last writes were confirmed; FILE.prev keeps the previous one). A later "
                     + "run with the same FILE resumes with a partial sync from there: no full sync, the target keeps its "
                     + "keys and needs no --target-policy. It does when the source is the same Dragonfly (its "
@@ -51,7 +57,7 @@ final class ReplicateCommand extends SyncCommand {
     Path checkpoint;
 
     @Option(names = "--fresh", order = 36,
-            description = "with --checkpoint: do not resume; remove FILE once the checks passed and run a full sync, "
+            description = "do not resume: remove the checkpoint (the target's, or FILE) once the checks passed and run a full sync, "
                     + "to which --target-policy applies (a target holding the keys of earlier runs needs flush or "
                     + "upsert)")
     boolean fresh;
@@ -61,19 +67,23 @@ final class ReplicateCommand extends SyncCommand {
     }
 
     /**
-     * The {@code --checkpoint} file, checked; {@code --fresh} without it is a usage error.
+     * The run's checkpoint: the {@code --checkpoint} file, checked; else, into a standalone Redis, the
+     * target's own (exactly once); into a Redis Cluster none ({@code --fresh} is then a usage error).
      *
-     * @return the checkpoint file, or null without {@code --checkpoint}
+     * @return the checkpoint, or null for a Cluster target without {@code --checkpoint}
      */
     @Override
-    CheckpointFile checkpoint() {
-        if (checkpoint == null) {
+    RunCheckpoint checkpoint() {
+        if (checkpoint != null) {
+            return RunCheckpoint.open(checkpoint, fresh);
+        }
+        if (connection.targetCluster) {
             if (fresh) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "--fresh needs --checkpoint FILE: it "
-                        + "sets that checkpoint aside");
+                throw new CommandLine.ParameterException(spec.commandLine(), "--fresh with --target-cluster needs "
+                        + "--checkpoint FILE: a Redis Cluster target keeps no checkpoint of its own");
             }
             return null;
         }
-        return CheckpointFile.open(checkpoint, fresh);
+        return RunCheckpoint.inTarget(fresh);
     }
 }

@@ -51,7 +51,7 @@ abstract class SyncCommand implements Callable<Integer> {
      * @return the checkpoint file, or null
      * @throws picocli.CommandLine.ParameterException or {@link CliException} for unusable options
      */
-    CheckpointFile checkpoint() {
+    RunCheckpoint checkpoint() {
         return null;
     }
 

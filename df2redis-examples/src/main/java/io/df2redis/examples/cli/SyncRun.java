@@ -42,7 +42,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * calls, waiting until the replicator and the sink are closed and the summary is printed. A
  * {@code migrate} whose snapshot delivered fewer keys than the source held is a failure.
  *
- * <p>With a {@link CheckpointFile} ({@code replicate --checkpoint}) the replicator keeps its position
+ * <p>With a {@link RunCheckpoint} ({@code replicate --checkpoint}) the replicator keeps its position
  * there and the Redis sink names its target ({@link RedisSink#targetIdentity()}); the run says on stderr whether it
  * resumed (partial sync from the checkpoint's LSNs) or ran a full sync and why, and the summary
  * names the checkpoint saved after the final drain.
@@ -71,7 +71,7 @@ final class SyncRun {
     final PrintWriter out;
     final PrintWriter err;
     final boolean tty;
-    final CheckpointFile checkpoint;
+    final RunCheckpoint checkpoint;
     private final ProgressDisplay display = new ProgressDisplay(this);
     private final CountDownLatch stop = new CountDownLatch(1);
     private final CountDownLatch finished = new CountDownLatch(1);
@@ -106,7 +106,7 @@ final class SyncRun {
      * @param checkpoint the {@code --checkpoint} file of {@code replicate}, or null
      */
     SyncRun(Mode mode, ConnectionOptions conn, SyncOptions opts, FullSyncTargetPolicy policy, boolean quiet,
-            PrintWriter out, PrintWriter err, boolean tty, CheckpointFile checkpoint) {
+            PrintWriter out, PrintWriter err, boolean tty, RunCheckpoint checkpoint) {
         this.mode = mode;
         this.conn = conn;
         this.opts = opts;
@@ -146,28 +146,30 @@ final class SyncRun {
 
     private int execute() {
         startNanos = System.nanoTime();
+        // built first (it connects only when used): a checkpoint kept in the target reads through it
+        RedisSink s = conn.sinkBuilder().unsupportedDataPolicy(opts.unsupported).fullSyncTargetPolicy(policy).build();
+        sink = s;
+        Integer early = null;
         try {
+            if (checkpoint != null) {
+                checkpoint.bind(s);
+            }
             preflight();
+            if (stop.getCount() == 0) {
+                err.println("df2redis: stopped before replication started");
+                early = mode == Mode.REPLICATE ? Df2RedisCli.OK : Df2RedisCli.FAILURE;
+            } else if (checkpoint != null) {
+                prepareCheckpoint();
+            }
         } catch (CliException e) {
             err.println("df2redis: " + e.getMessage());
             err.flush();
-            return e.exitCode();
+            early = e.exitCode();
         }
-        if (stop.getCount() == 0) {
-            err.println("df2redis: stopped before replication started");
-            return mode == Mode.REPLICATE ? Df2RedisCli.OK : Df2RedisCli.FAILURE;
+        if (early != null) {
+            s.close();
+            return early;
         }
-        if (checkpoint != null) {
-            try {
-                prepareCheckpoint();
-            } catch (CliException e) {
-                err.println("df2redis: " + e.getMessage());
-                err.flush();
-                return e.exitCode();
-            }
-        }
-        RedisSink s = conn.sinkBuilder().unsupportedDataPolicy(opts.unsupported).fullSyncTargetPolicy(policy).build();
-        sink = s;
         Replicator r;
         try {
             Replicator.Builder b = Replicator.builder().source(conn.sourceEndpoint()).listener(new Listener());
@@ -331,13 +333,13 @@ final class SyncRun {
         if (checkpoint.fresh()) {
             boolean removed = checkpoint.clearForFresh();
             if (removed || !quiet) { // a removal is always announced
-                err.println("df2redis: --fresh: " + (removed ? "removed the checkpoint " + checkpoint.file()
-                        : "there was no checkpoint in " + checkpoint.file()) + "; a full sync follows (--target-policy "
+                err.println("df2redis: --fresh: " + (removed ? "removed the checkpoint " + checkpoint.where()
+                        : "there was no checkpoint in " + checkpoint.where()) + "; a full sync follows (--target-policy "
                         + SyncOptions.optionValue(policy) + ")");
                 err.flush();
             }
         } else if (checkpoint.setAsideReason() != null) {
-            err.println("df2redis: the checkpoint " + checkpoint.file() + " is not used: "
+            err.println("df2redis: the checkpoint " + checkpoint.where() + " is not used: "
                     + checkpoint.setAsideReason() + "; a full sync follows");
             err.flush();
         }
@@ -358,7 +360,7 @@ final class SyncRun {
             String from = c == null ? "" : " from next LSNs " + ResumeCheck.lsns(c);
             startReport = "partial sync" + from + " (resumed from the checkpoint; no full sync)";
             if (!quiet) {
-                display.announce("df2redis: resumed from the checkpoint " + checkpoint.file() + ": partial sync" + from
+                display.announce("df2redis: resumed from the checkpoint " + checkpoint.where() + ": partial sync" + from
                         + "; no full sync, the target keeps its keys");
             }
             return;
@@ -379,14 +381,14 @@ final class SyncRun {
         }
         Checkpoint c = checkpoint.initial().orElse(null);
         if (c == null) {
-            return "there is no checkpoint in " + checkpoint.file();
+            return "there is no checkpoint in " + checkpoint.where();
         }
         RedisSink is = sink;
         String id = is == null ? null : is.targetIdentity().orElse(null);
         String why = ResumeCheck.whyNot(c, m.masterId(), m.flowCount(), m.release(),
                 id == null ? null : Optional.of(id));
         if (why != null) {
-            return "the checkpoint " + checkpoint.file() + " cannot be resumed: " + why;
+            return "the checkpoint " + checkpoint.where() + " cannot be resumed: " + why;
         }
         String restart = restartMessage;
         if (restart != null) {
@@ -394,10 +396,10 @@ final class SyncRun {
         }
         String refusal = is == null ? null : is.resumeRefusal().orElse(null);
         if (refusal != null) {
-            return "the checkpoint " + checkpoint.file() + " cannot be resumed: " + refusal;
+            return "the checkpoint " + checkpoint.where() + " cannot be resumed: " + refusal;
         }
         // every condition the replicator checks before asking held: it asked, and the source said FULL
-        return "the source answered FULL to the partial sync from the checkpoint " + checkpoint.file() + " (next LSNs "
+        return "the source answered FULL to the partial sync from the checkpoint " + checkpoint.where() + " (next LSNs "
                 + ResumeCheck.lsns(c) + "): it no longer holds those positions in its backlog "
                 + "(Dragonfly's --shard_repl_backlog_len)";
     }

@@ -206,6 +206,11 @@ public final class Checkpointer {
         }
     }
 
+    /** @return whether the store is kept atomically with the target ({@link CheckpointStore#exact()}) */
+    public boolean exact() {
+        return store.exact();
+    }
+
     /** @return the checkpoint last loaded or saved, or empty */
     public Optional<Checkpoint> last() {
         return Optional.ofNullable(last);

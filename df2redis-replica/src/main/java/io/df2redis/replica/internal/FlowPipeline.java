@@ -255,8 +255,8 @@ final class FlowPipeline {
         }
         if (ev.isGlobalCommand()) {
             drainInflight();
-            SinkEvent.GlobalCommand gc = new SinkEvent.GlobalCommand(flow, ev);
-            ctx.barrier().arrive(ev.txid(), () -> {
+            ctx.barrier().arrive(flow, ev.txid(), ev.lsn() + 1, nextLsns -> {
+                SinkEvent.GlobalCommand gc = new SinkEvent.GlobalCommand(flow, ev, nextLsns);
                 listen("onJournalEntry", ev.lsn(), gc, () -> ctx.listener().onJournalEntry(ev));
                 // every flow waits at the barrier and nothing later is with the sink: a failure can be
                 // retried in place
@@ -266,7 +266,7 @@ final class FlowPipeline {
                             return Boolean.TRUE;
                         }, Boolean.FALSE, stopping);
             }, stopping);
-            inflight.add(new Pending(ev.lsn(), gc, DONE));
+            inflight.add(new Pending(ev.lsn(), new SinkEvent.GlobalCommand(flow, ev), DONE));
             settleCompleted();
             return;
         }

@@ -31,6 +31,12 @@ final class GlobalCommandBarrier {
         void run() throws InterruptedException;
     }
 
+    /** The global command, run by one of the flows, given every flow's LSN after the command. */
+    @FunctionalInterface
+    interface PositionedAction {
+        void run(java.util.List<Long> nextLsns) throws InterruptedException;
+    }
+
     GlobalCommandBarrier(int parties) {
         this.parties = parties;
     }
@@ -40,14 +46,27 @@ final class GlobalCommandBarrier {
      * then. If the action throws, every flow of the round throws that exception.
      */
     void arrive(long txid, Action action, BooleanSupplier stopping) throws InterruptedException {
-        Round r = rounds.computeIfAbsent(txid, k -> new Round());
+        arrive(-1, txid, -1, lsns -> action.run(), stopping);
+    }
+
+    /**
+     * As {@link #arrive(long, Action, BooleanSupplier)}, recording that flow {@code flow} continues
+     * at {@code nextLsn} after the command: the action gets every flow's (-1 for a flow that did not
+     * say), so that a sink can record all of them with the command in one transaction.
+     */
+    void arrive(int flow, long txid, long nextLsn, PositionedAction action, BooleanSupplier stopping)
+            throws InterruptedException {
+        Round r = rounds.computeIfAbsent(txid, k -> new Round(parties));
+        if (flow >= 0 && flow < parties) {
+            r.nextLsns[flow] = nextLsn; // published to the running flow by the arrivals counter and future
+        }
         if (r.arrivals.incrementAndGet() == parties) {
             r.arrived.complete(null);
         }
         await(r.arrived, stopping);
         if (r.claimed.compareAndSet(false, true)) {
             try {
-                action.run();
+                action.run(java.util.Arrays.stream(r.nextLsns).boxed().toList());
             } catch (RuntimeException | Error | InterruptedException e) {
                 r.failure = e;
                 throw e;
@@ -94,6 +113,7 @@ final class GlobalCommandBarrier {
     }
 
     private static final class Round {
+        final long[] nextLsns;
         final AtomicInteger arrivals = new AtomicInteger();
         final CompletableFuture<Void> arrived = new CompletableFuture<>();
         final CompletableFuture<Void> done = new CompletableFuture<>();
@@ -101,5 +121,10 @@ final class GlobalCommandBarrier {
         final AtomicInteger departed = new AtomicInteger();
         /** Written by the running flow before {@code done} completes; read by the others after. */
         volatile Throwable failure;
+
+        Round(int parties) {
+            nextLsns = new long[parties];
+            java.util.Arrays.fill(nextLsns, -1);
+        }
     }
 }

@@ -5,6 +5,7 @@ import io.df2redis.protocol.net.HostAndPort;
 import io.df2redis.replica.MasterInfo;
 import io.df2redis.replica.ReplicationSink;
 import io.df2redis.replica.SinkEvent;
+import io.df2redis.sink.redis.internal.CheckpointTarget;
 import io.df2redis.sink.redis.internal.ConnectFailures;
 import io.df2redis.sink.redis.internal.DbMapping;
 import io.df2redis.sink.redis.internal.FlowWriter;
@@ -20,6 +21,7 @@ import io.df2redis.sink.redis.internal.cluster.ClusterRouter;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,6 +30,8 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -110,6 +114,8 @@ public final class RedisSink implements ReplicationSink {
     private volatile FlowWriter[] flows = new FlowWriter[0];
     private volatile TargetInfo target;
     private volatile boolean closed;
+    private volatile TargetCheckpointStore checkpointStore;
+    private ScheduledExecutorService lingerTimer; // guarded by this sink's lock
 
     private RedisSink(RedisEndpoint endpoint, RedisSinkOptions options) {
         this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
@@ -184,6 +190,48 @@ public final class RedisSink implements ReplicationSink {
         return t == null ? null : t.major() + "." + t.minor();
     }
 
+    /**
+     * The sink's exactly-once checkpoint store, kept in the target ({@link TargetCheckpointStore}, hash
+     * {@link TargetCheckpointStore#DEFAULT_KEY} in the endpoint's db): give it to
+     * {@code Replicator.builder().checkpointStore(…)}. From its first call on, the sink writes every
+     * stable-sync journal entry in a transaction with the position it reaches, and names its target by
+     * that checkpoint only (no {@code run_id} identity, no resume refusal: a target that lost data lost
+     * the checkpoint too). Call it before the replicator starts; every call returns the same store.
+     *
+     * @return the store
+     * @throws IllegalStateException for a Redis Cluster target (per-slot checkpoints are not implemented:
+     *     use a {@code FileCheckpointStore}, at least once, there)
+     */
+    public synchronized TargetCheckpointStore checkpointStore() {
+        if (isCluster()) {
+            throw new IllegalStateException("the exactly-once checkpoint in the target is available for a standalone "
+                    + "Redis only; for a Redis Cluster use a FileCheckpointStore (at least once)");
+        }
+        if (checkpointStore == null) {
+            checkpointStore = new TargetCheckpointStore(TargetCheckpointStore.DEFAULT_KEY, endpoint.database(),
+                    options.describe(endpoint),
+                    () -> connect(endpoint.address(), "checkpoint"), options.replyTimeout());
+        }
+        return checkpointStore;
+    }
+
+    /** The checkpoint of this session's writers, or null without a {@link #checkpointStore()}. */
+    private CheckpointTarget checkpointTarget() {
+        TargetCheckpointStore store = checkpointStore;
+        if (store == null) {
+            return null;
+        }
+        if (lingerTimer == null) {
+            lingerTimer = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "df2redis-sink-linger");
+                t.setDaemon(true);
+                return t;
+            });
+        }
+        return new CheckpointTarget(store.key().getBytes(StandardCharsets.UTF_8), endpoint.database(), lingerTimer,
+                store::header);
+    }
+
     /** The current counters. */
     public RedisSinkStats stats() {
         return state.stats(router);
@@ -230,11 +278,12 @@ public final class RedisSink implements ReplicationSink {
                 TargetInfo t = probe(endpoint.address(), master);
                 target = t;
                 Duration replyTimeout = options.connectTimeout().plusSeconds(30);
+                CheckpointTarget ck = checkpointTarget();
                 control = new FlowWriter(add(made, new StandaloneLane(connect(endpoint.address(), "control"),
-                        endpoint.database(), state.commands, replyTimeout)), t, state, dbs);
+                        endpoint.database(), state.commands, replyTimeout)), t, state, dbs, ck);
                 for (int i = 0; i < fs.length; i++) {
                     fs[i] = new FlowWriter(add(made, new StandaloneLane(connect(endpoint.address(), "flow-" + i),
-                            endpoint.database(), state.commands, replyTimeout)), t, state, dbs);
+                            endpoint.database(), state.commands, replyTimeout)), t, state, dbs, ck);
                 }
             }
         } catch (RuntimeException e) {
@@ -285,7 +334,7 @@ public final class RedisSink implements ReplicationSink {
      */
     @Override
     public synchronized Optional<String> resumeRefusal() {
-        return nodes.resumeRefusal();
+        return checkpointStore != null ? Optional.empty() : nodes.resumeRefusal();
     }
 
     /**
@@ -298,6 +347,9 @@ public final class RedisSink implements ReplicationSink {
      */
     @Override
     public synchronized Optional<String> targetIdentity() {
+        if (checkpointStore != null) {
+            return Optional.empty(); // the checkpoint in the target is the identity
+        }
         return nodes.identity(isCluster(), options.databaseMapping());
     }
 
@@ -331,9 +383,11 @@ public final class RedisSink implements ReplicationSink {
         }
         if (event instanceof SinkEvent.FullSyncStart) {
             try {
+                TargetCheckpointStore ck = checkpointStore;
+                int ownKeyDb = ck != null && ck.exists() ? endpoint.database() : -1;
                 return FullSyncGate.prepare(ctl, state, options.fullSyncTargetPolicy(),
                         new DbMapping(options.databaseMapping()), isCluster(), options.describe(endpoint),
-                        options.replyTimeout());
+                        options.replyTimeout(), ownKeyDb);
             } catch (RuntimeException e) {
                 return CompletableFuture.failedFuture(e);
             }
@@ -359,6 +413,12 @@ public final class RedisSink implements ReplicationSink {
     public synchronized void close() {
         closed = true;
         closeConnections();
+        if (checkpointStore != null) {
+            checkpointStore.close();
+        }
+        if (lingerTimer != null) {
+            lingerTimer.shutdownNow();
+        }
         if (router != null) {
             router.close();
         }
@@ -369,10 +429,12 @@ public final class RedisSink implements ReplicationSink {
 
     private void closeConnections() {
         if (control != null) {
+            control.commitCheckpoint();
             control.lane().close();
             control = null;
         }
         for (FlowWriter w : flows) {
+            w.commitCheckpoint();
             w.lane().close();
         }
         flows = new FlowWriter[0];

@@ -15,18 +15,21 @@ import java.util.concurrent.CompletableFuture;
  * the current event's {@link Ack}, and what Redis cannot hold handed to the sink's policy.
  *
  * <p>Thread ownership: confined to the thread applying the flow's current event (the
- * {@link FlowWriter}'s lock); {@code ack} is set per event by the writer.
+ * {@link FlowWriter}'s lock); {@code ack} and {@code transactional} are set per event by the writer.
  */
 final class CommandSender {
     private final Lane lane;
     private final FlowWriter.Host host;
     private final DbMapping dbs;
+    private final CheckpointBatch batch;
     private Ack ack;
+    private boolean transactional;
 
-    CommandSender(Lane lane, FlowWriter.Host host, DbMapping dbs) {
+    CommandSender(Lane lane, FlowWriter.Host host, DbMapping dbs, CheckpointBatch batch) {
         this.lane = lane;
         this.host = host;
         this.dbs = dbs;
+        this.batch = batch;
     }
 
     Lane lane() {
@@ -46,6 +49,18 @@ final class CommandSender {
         this.ack = a;
     }
 
+    /**
+     * Whether the commands of the current event go into the flow's checkpoint transaction
+     * ({@link CheckpointBatch}) rather than straight to the lane (set by the writer per event).
+     */
+    void transactional(boolean on) {
+        this.transactional = on;
+    }
+
+    private CompletableFuture<RespReply> dispatch(int d, byte[] key, List<byte[]> args) {
+        return transactional ? batch.add(d, args) : lane.send(d, key, args);
+    }
+
     void cmd(int onDb, byte[] key, byte[]... args) {
         send(onDb, key, List.of(args));
     }
@@ -57,7 +72,7 @@ final class CommandSender {
         }
         int d = dbs.target(onDb, key, lane.cluster());
         host.wrote(d);
-        ack.register(lane.send(d, key, args), new String(args.get(0), StandardCharsets.UTF_8).toUpperCase(Locale.ROOT),
+        ack.register(dispatch(d, key, args), new String(args.get(0), StandardCharsets.UTF_8).toUpperCase(Locale.ROOT),
                 key == null ? null : new String(key, StandardCharsets.UTF_8), d);
     }
 
@@ -72,6 +87,10 @@ final class CommandSender {
     /** Sends a command into target db {@code d} of every master. */
     void broadcastTo(int d, String name, List<byte[]> args) {
         host.wrote(d);
+        if (transactional) {
+            ack.register(batch.add(d, args), name, null, d); // standalone only: one node
+            return;
+        }
         for (CompletableFuture<RespReply> f : lane.broadcast(d, args)) {
             ack.register(f, name, null, d);
         }

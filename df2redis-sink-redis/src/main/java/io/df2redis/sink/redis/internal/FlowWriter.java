@@ -80,6 +80,9 @@ public final class FlowWriter {
     private final CommandSender out;
     private final SnapshotTranslator snapshot;
     private final JournalTranslator journal;
+    private final CheckpointTarget checkpoint;
+    private final CheckpointBatch batch;
+
 
     /**
      * A writer of one command stream through {@code lane}.
@@ -90,9 +93,25 @@ public final class FlowWriter {
      * @param dbs source db to target db
      */
     public FlowWriter(Lane lane, TargetInfo target, Host host, DbMapping dbs) {
+        this(lane, target, host, dbs, null);
+    }
+
+    /**
+     * A writer that applies stable-sync journal entries exactly once: in transactions that also
+     * update the target's checkpoint ({@link CheckpointBatch}).
+     *
+     * @param lane the connection(s), closed by the sink through {@link #lane()}
+     * @param target what the target can do
+     * @param host receives what the writer reports
+     * @param dbs source db to target db
+     * @param checkpoint the checkpoint's transactions, or null for none
+     */
+    public FlowWriter(Lane lane, TargetInfo target, Host host, DbMapping dbs, CheckpointTarget checkpoint) {
         this.lane = lane;
         this.host = host;
-        this.out = new CommandSender(lane, host, dbs);
+        this.checkpoint = checkpoint;
+        this.batch = checkpoint == null ? null : new CheckpointBatch((StandaloneLane) lane, checkpoint);
+        this.out = new CommandSender(lane, host, dbs, batch);
         this.snapshot = new SnapshotTranslator(out, target);
         this.journal = new JournalTranslator(out, target, snapshot);
     }
@@ -107,7 +126,12 @@ public final class FlowWriter {
     /** Applies one event; the future completes when Redis answered every command it produced. */
     public synchronized CompletableFuture<Void> apply(SinkEvent event) {
         Ack ack = new Ack(host::commandFailed, lane.endpoint());
+        List<byte[]> position = batch == null ? null : position(event);
+        if (batch != null && position == null) {
+            batch.commit(); // nothing is sent outside a transaction while one is open
+        }
         out.ack(ack);
+        out.transactional(position != null);
         try {
             if (event instanceof SinkEvent.EntryStart s) {
                 snapshot.entryStart(s.entry());
@@ -124,7 +148,37 @@ public final class FlowWriter {
             ack.fail(e);
         }
         out.ack(null);
+        if (position != null) {
+            out.transactional(false);
+            if (ack.failed()) {
+                batch.discardEvent(new IllegalStateException("the event failed before it was sent"));
+            } else {
+                batch.endEvent(position, event instanceof SinkEvent.GlobalCommand);
+            }
+        }
         return ack.seal();
+    }
+
+    /**
+     * What applying {@code event} writes into the checkpoint, or null when it is not applied in a
+     * checkpoint transaction (snapshot and full-sync events: a restart during a full sync does a full
+     * sync again).
+     */
+    private List<byte[]> position(SinkEvent event) {
+        if (event instanceof SinkEvent.Journal j && !j.event().fullSync() && j.event().lsn() > 0) {
+            return CheckpointFields.flowPosition(j.flow(), j.event().lsn() + 1);
+        }
+        if (event instanceof SinkEvent.GlobalCommand g && !g.nextLsns().isEmpty()) {
+            return CheckpointFields.allPositions(checkpoint.header().get(), g.nextLsns());
+        }
+        return null;
+    }
+
+    /** Commits the open checkpoint transaction, if any (the sink's drain and close). */
+    public void commitCheckpoint() {
+        if (batch != null) {
+            batch.commit();
+        }
     }
 
     /**

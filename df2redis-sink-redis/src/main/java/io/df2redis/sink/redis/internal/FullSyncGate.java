@@ -28,13 +28,18 @@ public final class FullSyncGate {
      * {@code replyTimeout}) and applies {@code policy}.
      *
      * @param where the target for messages (never with credentials)
+     * @param ownKeyDb the db holding the sink's checkpoint hash (not counted as a key), or -1
      * @return completes when any flush was answered
      * @throws TargetNotEmptyException when {@code REFUSE_NON_EMPTY} finds keys it did not write
      */
     public static CompletableFuture<Void> prepare(FlowWriter ctl, SinkState state, FullSyncTargetPolicy policy,
                                                   DbMapping map, boolean cluster, String where,
-                                                  Duration replyTimeout) {
+                                                  Duration replyTimeout, int ownKeyDb) {
         Map<Integer, Long> held = ctl.keyspace(replyTimeout);
+        if (ownKeyDb >= 0) {
+            // the sink's checkpoint hash is not data the policy protects
+            held.computeIfPresent(ownKeyDb, (db, n) -> n > 1 ? n - 1 : null);
+        }
         Map<Integer, Long> inScope = new TreeMap<>();
         Map<Integer, Long> elsewhere = new TreeMap<>();
         held.forEach((db, n) -> (map.writes(db, cluster) ? inScope : elsewhere).put(db, n));

@@ -278,6 +278,10 @@ public final class Verifier implements AutoCloseable {
 
     /** Target keys the source lacks; each is re-checked once before it is reported. */
     private void unexpected(int db, List<byte[]> keys, Run run) {
+        if (!options.ignoredTargetKeys().isEmpty()) {
+            keys = keys.stream().filter(k -> !options.ignoredTargetKeys().contains(
+                    new String(k, java.nio.charset.StandardCharsets.UTF_8))).toList();
+        }
         List<byte[]> absent = absentOnSource(keys);
         if (absent.isEmpty()) {
             return;

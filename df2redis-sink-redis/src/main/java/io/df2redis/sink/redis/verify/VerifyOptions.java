@@ -22,6 +22,7 @@ public final class VerifyOptions {
     private final Duration recheckDelay;
     private final Duration timeout;
     private final boolean skipUnholdable;
+    private final java.util.Set<String> ignoredTargetKeys;
 
     private VerifyOptions(Builder b) {
         this.ttlToleranceMs = b.ttlToleranceMs;
@@ -33,6 +34,7 @@ public final class VerifyOptions {
         this.recheckDelay = b.recheckDelay;
         this.timeout = b.timeout;
         this.skipUnholdable = b.skipUnholdable;
+        this.ignoredTargetKeys = b.ignoredTargetKeys;
     }
 
     /** A builder with the {@link #DEFAULTS}. */
@@ -57,12 +59,24 @@ public final class VerifyOptions {
         b.recheckDelay = recheckDelay;
         b.timeout = timeout;
         b.skipUnholdable = skipUnholdable;
+        b.ignoredTargetKeys = ignoredTargetKeys;
         return b;
     }
 
     /** Whether source keys of a type the target cannot hold are noted as not compared instead of MISSING. */
     public boolean skipUnholdable() {
         return skipUnholdable;
+    }
+
+    /**
+     * Target keys that are not data of the source and never reported UNEXPECTED: by default the
+     * Redis sink's checkpoint hash ({@code df2redis:checkpoint}, see
+     * {@link io.df2redis.sink.redis.TargetCheckpointStore}).
+     *
+     * @return the key names
+     */
+    public java.util.Set<String> ignoredTargetKeys() {
+        return ignoredTargetKeys;
     }
 
     /** How far two remaining TTLs may be apart (they are read at slightly different moments). */
@@ -117,6 +131,7 @@ public final class VerifyOptions {
         private Duration recheckDelay = Duration.ofMillis(500);
         private Duration timeout = Duration.ofSeconds(60);
         private boolean skipUnholdable;
+        private java.util.Set<String> ignoredTargetKeys = java.util.Set.of(io.df2redis.sink.redis.TargetCheckpointStore.DEFAULT_KEY);
 
         private Builder() {
         }
@@ -186,6 +201,19 @@ public final class VerifyOptions {
          */
         public Builder skipUnholdable(boolean on) {
             this.skipUnholdable = on;
+            return this;
+        }
+
+        /**
+         * Target keys that are not data of the source (never reported UNEXPECTED); default the Redis
+         * sink's checkpoint hash {@code df2redis:checkpoint}. A source key of the same name is still
+         * compared.
+         *
+         * @param keys the key names
+         * @return this builder
+         */
+        public Builder ignoredTargetKeys(java.util.Set<String> keys) {
+            this.ignoredTargetKeys = java.util.Set.copyOf(keys);
             return this;
         }
 

@@ -4,6 +4,8 @@ import io.df2redis.replica.Checkpoint;
 import io.df2redis.replica.CheckpointStore;
 import io.df2redis.replica.CheckpointStoreException;
 import io.df2redis.replica.FileCheckpointStore;
+import io.df2redis.sink.redis.RedisSink;
+import io.df2redis.sink.redis.TargetCheckpointStore;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -11,8 +13,9 @@ import java.nio.file.Path;
 import java.util.Optional;
 
 /**
- * The checkpoint of {@code replicate --checkpoint FILE}: a {@link FileCheckpointStore} at FILE that
- * the CLI reads once before the replicator starts — the pre-flight checks and the replicator's first
+ * The checkpoint of {@code replicate}: by default the target's own ({@link TargetCheckpointStore},
+ * exactly once, bound to the run's sink with {@link #bind}), or with {@code --checkpoint FILE} a
+ * {@link FileCheckpointStore} at FILE (at least once). The CLI reads it once before the replicator starts — the pre-flight checks and the replicator's first
  * session then judge the same checkpoint — and that can be set aside for this run
  * ({@code --fresh}, or a checkpoint the pre-flight checks found unusable), in which case the
  * replicator starts without one and runs a full sync. It remembers the outcome of the last save
@@ -25,8 +28,10 @@ import java.util.Optional;
  * {@link CheckpointStore} contract); {@link #lastSaveFailure()} is read after the replicator
  * closed. Fields written by the replicator's threads are volatile.
  */
-final class CheckpointFile implements CheckpointStore {
-    private final FileCheckpointStore store;
+final class RunCheckpoint implements CheckpointStore {
+    // the file store, or null until bound for the target's store (CLI thread, before the replicator starts)
+    private CheckpointStore store;
+    private String where;
     private final boolean fresh;
     // guarded by this (read once, normally on the CLI thread before the replicator starts)
     private Optional<Checkpoint> initial;
@@ -36,9 +41,35 @@ final class CheckpointFile implements CheckpointStore {
     private volatile boolean handedOut;
     private volatile String lastSaveFailure;
 
-    private CheckpointFile(FileCheckpointStore store, boolean fresh) {
+    private RunCheckpoint(CheckpointStore store, String where, boolean fresh) {
         this.store = store;
+        this.where = where;
         this.fresh = fresh;
+    }
+
+    /**
+     * The target's own checkpoint (the default of {@code replicate} into a standalone Redis), used
+     * once {@link #bind bound} to the run's sink.
+     *
+     * @param fresh whether {@code --fresh} was given
+     * @return the unbound checkpoint
+     */
+    static RunCheckpoint inTarget(boolean fresh) {
+        return new RunCheckpoint(null, null, fresh);
+    }
+
+    /**
+     * Binds an {@link #inTarget} checkpoint to the run's sink (CLI thread, before anything reads it);
+     * does nothing for a file.
+     *
+     * @param sink the run's sink (a standalone Redis)
+     */
+    void bind(RedisSink sink) {
+        if (store == null) {
+            TargetCheckpointStore t = sink.checkpointStore();
+            store = t;
+            where = "'" + t.key() + "' in the target";
+        }
     }
 
     /**
@@ -50,7 +81,7 @@ final class CheckpointFile implements CheckpointStore {
      * @return the checkpoint file
      * @throws CliException (exit 2) naming the option and the path
      */
-    static CheckpointFile open(Path file, boolean fresh) {
+    static RunCheckpoint open(Path file, boolean fresh) {
         Path abs = file.toAbsolutePath().normalize();
         if (Files.isDirectory(abs)) {
             throw new CliException(Df2RedisCli.USAGE, "--checkpoint " + file + ": is a directory; give a file name");
@@ -66,12 +97,22 @@ final class CheckpointFile implements CheckpointStore {
             throw new CliException(Df2RedisCli.USAGE, "--checkpoint " + file + ": the directory " + dir
                     + " is not writable");
         }
-        return new CheckpointFile(new FileCheckpointStore(abs), fresh);
+        return new RunCheckpoint(new FileCheckpointStore(abs), abs.toString(), fresh);
     }
 
-    /** @return the checkpoint file */
-    Path file() {
-        return store.file();
+    /**
+     * The db holding the checkpoint hash when it is in the target and exists now: that key is not
+     * data a target policy protects (CLI thread, pre-flight).
+     *
+     * @return the db, or empty (a file, or no hash)
+     */
+    Optional<Integer> ownKeyDb() {
+        return store instanceof TargetCheckpointStore t && t.exists() ? Optional.of(t.db()) : Optional.empty();
+    }
+
+    /** @return where the checkpoint is, for messages: the file, or {@code in the target (hash …)} */
+    String where() {
+        return where;
     }
 
     /** @return whether {@code --fresh} was given */
@@ -124,13 +165,15 @@ final class CheckpointFile implements CheckpointStore {
      * @throws CliException (exit 1) when they cannot be removed
      */
     boolean clearForFresh() {
-        boolean existed = Files.exists(store.file()) || Files.exists(store.previousFile());
         try {
+            boolean existed = store instanceof FileCheckpointStore f
+                    ? Files.exists(f.file()) || Files.exists(f.previousFile())
+                    : store.load().isPresent();
             store.clear();
+            return existed;
         } catch (CheckpointStoreException e) {
             throw new CliException(Df2RedisCli.FAILURE, "--fresh: " + e.getMessage());
         }
-        return existed;
     }
 
     /**
@@ -158,7 +201,13 @@ final class CheckpointFile implements CheckpointStore {
         }
     }
 
-    /** Removes the file and its previous copy. */
+    /** {@inheritDoc} */
+    @Override
+    public boolean exact() {
+        return store.exact();
+    }
+
+    /** Removes the checkpoint (the file and its previous copy). */
     @Override
     public void clear() {
         store.clear();
