@@ -33,11 +33,15 @@ import java.util.Map;
  *   <li><b>stable sync</b>: after the strings full sync, {@code writes} {@code SET}s of the same
  *       value size through {@code master.write}; from the first write until every flow's applied
  *       LSN reached the master's next LSN. Reference: {@code -t set -n writes}.</li>
+ *   <li><b>the cost of exactly-once</b> ({@code --checkpoint both}, the default): the strings full
+ *       sync and the stable-sync burst again with {@code RedisSink.checkpointStore()} (every journal
+ *       entry in a {@code MULTI … EXEC} with the position it reaches), reported as the ratio of the
+ *       two stable-sync ratios per round. {@code none} / {@code target}: only without / with.</li>
  * </ul>
  *
  * <pre>java -cp df2redis-benchmarks/target/benchmarks.jar io.df2redis.benchmarks.RedisSinkHarness
  *     [--redis start|host:port] [--rounds 5] [--shards 4] [--keys 200000] [--value 64]
- *     [--hash-keys 50000] [--lists 4] [--list-len 100000] [--writes 200000]</pre>
+ *     [--hash-keys 50000] [--lists 4] [--list-len 100000] [--writes 200000] [--checkpoint both]</pre>
  *
  * With {@code --redis host:port} the server is FLUSHALLed before every measurement.
  */
@@ -50,7 +54,7 @@ public final class RedisSinkHarness {
     public static void main(String[] args) throws Exception {
         Map<String, String> o = new LinkedHashMap<>(Map.of("redis", "start", "rounds", "5", "shards", "4",
                 "keys", "200000", "value", "64", "hash-keys", "50000", "lists", "4", "list-len", "100000",
-                "writes", "200000"));
+                "writes", "200000", "checkpoint", "both"));
         for (int i = 0; i + 1 < args.length; i += 2) {
             if (!args[i].startsWith("--") || !o.containsKey(args[i].substring(2))) {
                 throw new IllegalArgumentException("unknown option " + args[i] + "; known: " + o.keySet());
@@ -65,6 +69,10 @@ public final class RedisSinkHarness {
         int lists = Integer.parseInt(o.get("lists"));
         int listLen = Integer.parseInt(o.get("list-len"));
         int writes = Integer.parseInt(o.get("writes"));
+        String checkpoint = o.get("checkpoint");
+        if (!List.of("none", "target", "both").contains(checkpoint)) {
+            throw new IllegalArgumentException("--checkpoint none|target|both, not " + checkpoint);
+        }
 
         Shape strings = new Shape("strings", keys, keys, stringData(keys, value), value,
                 new String[] {"-t", "set"});
@@ -89,9 +97,17 @@ public final class RedisSinkHarness {
             for (int round = 1; round <= rounds; round++) {
                 System.out.printf(Locale.ROOT, "round %d%s%n", round, round == 1 ? " (cold JIT: not summarised)" : "");
                 for (Shape s : shapes) {
-                    double[] full = fullSync(redis, s, shards, s == strings ? writes : 0, value, round > 1 ? results : null);
-                    if (round > 1) {
+                    double[] full = fullSync(redis, s, shards, s == strings ? writes : 0, value, round > 1 ? results : null,
+                            !checkpoint.equals("target"), false);
+                    if (round > 1 && full != null) {
                         results.computeIfAbsent("full sync " + s.name, k -> new ArrayList<>()).add(full);
+                    }
+                    if (s == strings && !checkpoint.equals("none")) {
+                        // the same full sync and stable-sync burst with the sink's exactly-once checkpoint
+                        double[] x = fullSync(redis, s, shards, writes, value, round > 1 ? results : null, true, true);
+                        if (round > 1) {
+                            results.computeIfAbsent("full sync " + s.name + " +ckpt", k -> new ArrayList<>()).add(x);
+                        }
                     }
                 }
             }
@@ -101,12 +117,27 @@ public final class RedisSinkHarness {
                 System.out.printf(Locale.ROOT, "  %-20s %s elements/s | reference %s req/s | ratio %s%n", e.getKey(),
                         summary(l, 0, "%.0f"), summary(l, 1, "%.0f"), summary(l, 2, "%.3f"));
             }
+            List<double[]> plain = results.get("stable sync SET");
+            List<double[]> ckpt = results.get("stable sync SET +ckpt");
+            if (plain != null && ckpt != null) {
+                // per round: the exactly-once rate over the plain rate (each already against its own reference)
+                List<double[]> cost = new ArrayList<>();
+                for (int i = 0; i < Math.min(plain.size(), ckpt.size()); i++) {
+                    cost.add(new double[] {ckpt.get(i)[2] / plain.get(i)[2]});
+                }
+                System.out.printf(Locale.ROOT, "  stable sync with the in-target checkpoint / without (ratio of the "
+                        + "ratios, per round): %s%n", summary(cost, 0, "%.3f"));
+            }
         }
     }
 
     /** Runs the full sync of {@code s} (and, when {@code writes > 0}, a stable-sync burst after it). */
     private static double[] fullSync(RedisTarget redis, Shape s, int shards, int writes, int value,
-                                     Map<String, List<double[]>> results) throws Exception {
+                                     Map<String, List<double[]>> results, boolean measure, boolean exact)
+            throws Exception {
+        if (!measure) {
+            return null;
+        }
         redis.flushAll();
         double refBefore = redis.redisBenchmark(PIPELINE, s.elements, s.refKeyspace(), s.refDataSize, s.refTest);
         redis.flushAll();
@@ -115,7 +146,11 @@ public final class RedisSinkHarness {
                 .compression(CompressionMode.LZ4).start()) {
             m.putAll(0, s.data);
             RedisSink sink = RedisSink.standalone(redis.address()).build();
-            try (Replicator r = Replicator.builder().source(m.host(), m.port()).ownedSink(sink).build()) {
+            Replicator.Builder rb = Replicator.builder().source(m.host(), m.port()).ownedSink(sink);
+            if (exact) {
+                rb.checkpointStore(sink.checkpointStore());
+            }
+            try (Replicator r = rb.build()) {
                 System.gc();
                 long base = redis.commandsProcessed();
                 long adminBase = redis.adminCalls();
@@ -137,7 +172,7 @@ public final class RedisSinkHarness {
                 }
                 long dbsize = redis.dbsize();
                 double secs = (System.nanoTime() - t0) / 1e9;
-                if (dbsize != s.keys) {
+                if (dbsize != s.keys + (exact ? 1 : 0)) { // + the checkpoint hash
                     throw new IllegalStateException(s.name + ": DBSIZE " + dbsize + " after full sync, expected " + s.keys);
                 }
                 if (sink.stats().errors() != 0) {
@@ -151,9 +186,10 @@ public final class RedisSinkHarness {
                                 + " (awaitFullSync at %.3f s) | redis-benchmark %s: %.0f / %.0f req/s -> ratio %.3f%n", s.name,
                         s.elements, secs, rate, s.bytes / 1e6 / secs, awaitSecs, String.join(" ", s.refTest), refBefore, refAfter, out[2]);
                 if (writes > 0) {
-                    double[] st = stableSync(redis, m, r, sink, writes, value);
+                    double[] st = stableSync(redis, m, r, sink, writes, value, exact);
                     if (results != null) {
-                        results.computeIfAbsent("stable sync SET", k -> new ArrayList<>()).add(st);
+                        results.computeIfAbsent("stable sync SET" + (exact ? " +ckpt" : ""), k -> new ArrayList<>())
+                                .add(st);
                     }
                 }
             }
@@ -162,7 +198,7 @@ public final class RedisSinkHarness {
     }
 
     private static double[] stableSync(RedisTarget redis, EmbeddedDragonflyMaster m, Replicator r, RedisSink sink,
-                                       int writes, int value) throws Exception {
+                                       int writes, int value, boolean exact) throws Exception {
         if (!r.awaitStableSync(Duration.ofMinutes(1))) {
             throw new IllegalStateException("no stable sync");
         }
@@ -200,8 +236,9 @@ public final class RedisSinkHarness {
         double refAfter = redis.redisBenchmark(PIPELINE, writes, writes, value, "-t", "set");
         double ref = (refBefore + refAfter) / 2;
         double rate = writes / secs;
-        System.out.printf(Locale.ROOT, "  stable sync SET      %9d writes   in %6.3f s = %9.0f writes/s (master journaled "
-                        + "them at %.0f/s) | redis-benchmark -t set: %.0f / %.0f req/s -> ratio %.3f%n", writes, secs,
+        System.out.printf(Locale.ROOT, "  stable sync SET%s %9d writes   in %6.3f s = %9.0f writes/s (master journaled "
+                        + "them at %.0f/s) | redis-benchmark -t set: %.0f / %.0f req/s -> ratio %.3f%n",
+                exact ? " +ckpt" : "      ", writes, secs,
                 rate, writes / journalSecs, refBefore, refAfter, rate / ref);
         return new double[] {rate, ref, rate / ref};
     }
