@@ -83,6 +83,7 @@ class ConnectionCutIT {
                 awaitSessions(s, 2);
                 Data.mixedWrites(c, "c:", 100, seed + 200);
                 s.assertConverged();
+                Faults.report("ConnectionCutIT " + m.name(), 1, "flow cut at a random byte in stable sync", "partial sync, converged");
                 assertThat(s.replicator.stats().fullSyncs()).as("partial sync, no second full sync").isEqualTo(1);
                 assertThat(proxy.faultCount()).isPositive();
             }
@@ -114,6 +115,7 @@ class ConnectionCutIT {
                 assertThat(s.replicator.stats().fullSyncs()).as("a second full sync").isEqualTo(2);
                 Data.strings(c, "after:", 50);
                 s.assertConverged();
+                Faults.report("ConnectionCutIT " + m.name(), 1, "flow cut beyond the backlog", "full sync, converged");
             }
         }
     }
@@ -139,6 +141,7 @@ class ConnectionCutIT {
                 awaitSessions(s, 2);
                 Data.mixedWrites(c, "f:", 200, seed + 1);
                 s.assertConverged();
+                Faults.report("ConnectionCutIT " + m.name(), 1, "flow cut at a random byte of the snapshot", "complete sync, converged");
             }
         }
     }
@@ -162,6 +165,7 @@ class ConnectionCutIT {
                 awaitSessions(s, 2);
                 Data.mixedWrites(c, "k:", 100, 6);
                 s.assertConverged();
+                Faults.report("ConnectionCutIT " + m.name(), 1, "control connection cut", "converged");
             }
         }
     }

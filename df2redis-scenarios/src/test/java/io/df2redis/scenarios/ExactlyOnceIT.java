@@ -44,7 +44,7 @@ class ExactlyOnceIT {
     void targetConnectionCutsApplyNothingTwice(Kind kind) throws Exception {
         long seed = Long.getLong("df2redis.seed", System.nanoTime());
         Random rnd = new Random(seed);
-        System.out.println("[faults] ExactlyOnceIT seed " + seed + " (-Ddf2redis.seed=" + seed + " repeats it)");
+        System.out.println("[seed] ExactlyOnceIT seed " + seed + " (-Ddf2redis.seed=" + seed + " repeats it)");
         DragonflySpec spec = DragonflySpec.builder().shards(2).backlogLength(1_000_000).build();
         try (DragonflyUnderTest m = DragonflyUnderTest.start(kind, spec);
              Target.Standalone target = Target.standalone();
@@ -70,8 +70,8 @@ class ExactlyOnceIT {
                 }
                 load.close();
                 Report report = KillResumeIT.awaitEqual(m, target, Duration.ofSeconds(120));
-                System.out.println("[faults] ExactlyOnceIT " + m.name() + ": " + faults + " target connection cuts "
-                        + "under " + load.ops() + " non-idempotent writes; " + r.stats().sessions() + " sessions, "
+                Faults.report("ExactlyOnceIT " + m.name(), faults, "sink-Redis connection cut at a random reply byte",
+                        load.ops() + " non-idempotent writes; " + r.stats().sessions() + " sessions, "
                         + r.stats().fullSyncs() + " full sync(s); " + report.summary());
                 assertThat(report.differences()).as("differences after %d cuts", faults).isEmpty();
                 assertThat(r.stats().fullSyncs()).as("every cut resumed with a partial sync").isEqualTo(1);

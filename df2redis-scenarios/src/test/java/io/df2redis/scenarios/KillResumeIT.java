@@ -46,7 +46,7 @@ class KillResumeIT {
     void sigkilledReplicatorResumesExactlyOnce(Kind kind) throws Exception {
         long seed = Long.getLong("df2redis.seed", System.nanoTime());
         Random rnd = new Random(seed);
-        System.out.println("[faults] KillResumeIT seed " + seed + " (-Ddf2redis.seed=" + seed + " repeats it)");
+        System.out.println("[seed] KillResumeIT seed " + seed + " (-Ddf2redis.seed=" + seed + " repeats it)");
         DragonflySpec spec = DragonflySpec.builder().shards(2).backlogLength(1_000_000).build();
         Path logs = Files.createTempDirectory("df2redis-kill");
         try (DragonflyUnderTest m = DragonflyUnderTest.start(kind, spec);
@@ -81,8 +81,8 @@ class KillResumeIT {
                             "that it resumed");
                     load.close();
                     Report report = awaitEqual(m, target, Duration.ofSeconds(120));
-                    System.out.println("[faults] KillResumeIT " + m.name() + ": " + faults + " SIGKILLs under "
-                            + load.ops() + " non-idempotent writes; " + report.summary());
+                    Faults.report("KillResumeIT " + m.name(), faults, "SIGKILL of df2redis.jar replicate",
+                            load.ops() + " non-idempotent writes; " + report.summary());
                     assertThat(report.differences()).as("differences after %d SIGKILLs", faults).isEmpty();
                     assertThat(p.printed(l -> l.startsWith("df2redis: full sync"))).isFalse();
                     assertThat(p.stop(Duration.ofSeconds(60))).as("exit code on SIGTERM").isZero();

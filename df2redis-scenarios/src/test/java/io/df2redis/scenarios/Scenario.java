@@ -80,6 +80,18 @@ final class Scenario implements AutoCloseable {
         return new Scenario(master, target, sink, b.build(), sourceTls);
     }
 
+    /**
+     * A replicator of {@code master} into {@code target} that keeps its position exactly once in the
+     * target ({@code RedisSink.checkpointStore()}); not started.
+     */
+    static Scenario exactlyOnce(DragonflyUnderTest master, Target target) {
+        RedisSink sink = target.sink().build();
+        Replicator r = Replicator.builder().source(source(master, null, null)).ownedSink(sink)
+                .checkpointStore(sink.checkpointStore())
+                .options(o -> o.reconnectDelay(Duration.ofMillis(100), Duration.ofSeconds(2))).build();
+        return new Scenario(master, target, sink, r, null);
+    }
+
     /** The replicator's view of the master: its credentials and TLS as the spec says, at {@code via} if not null. */
     static DragonflyEndpoint source(DragonflyUnderTest m, SslContext tls, InetSocketAddress via) {
         DragonflySpec s = m.spec();

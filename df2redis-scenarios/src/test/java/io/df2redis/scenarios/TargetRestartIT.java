@@ -53,6 +53,8 @@ class TargetRestartIT {
                 s.awaitStable();
                 Data.mixedWrites(c, "r:", 100, 3);
                 s.assertConverged();
+                Faults.report("TargetRestartIT " + m.name(), 1, "target restarted without persistence",
+                        "full sync, converged");
             }
         }
     }
@@ -96,6 +98,50 @@ class TargetRestartIT {
                 assertThat(s.replicator.stats().fullSyncs()).as("a full sync into the restarted target").isEqualTo(1);
                 Data.mixedWrites(c, "k:", 100, 5);
                 s.assertConverged();
+            }
+        }
+    }
+
+    /**
+     * With the sink's own checkpoint ({@code RedisSink.checkpointStore()}, exactly once) the
+     * target that restarted empty lost the checkpoint with its data: the replicator, which reads the
+     * checkpoint from the target before every session, finds none and runs a full sync — no
+     * {@code run_id} comparison involved. A new replicator resumes from the checkpoint in the target.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("kinds")
+    void theInTargetCheckpointGoesWithTheTargetsData(Kind kind) throws Exception {
+        DragonflySpec spec = DragonflySpec.builder().shards(2).build();
+        try (DragonflyUnderTest m = DragonflyUnderTest.start(kind, spec);
+             Target.Standalone target = Target.standalone();
+             SyncRespClient c = m.client()) {
+            Data.allTypes(c, "t:", 300, 2000);
+            try (Scenario s = Scenario.exactlyOnce(m, target).start()) {
+                s.awaitStable();
+                Data.mixedWrites(c, "t:", 200, 1);
+                s.awaitCaughtUp();
+            }
+            Data.mixedWrites(c, "t:", 100, 2);
+            try (Scenario s = Scenario.exactlyOnce(m, target).start()) {
+                s.awaitStable();
+                assertThat(s.replicator.stats().fullSyncs()).as("resumed from the checkpoint in the target").isZero();
+                Data.mixedWrites(c, "t:", 100, 3);
+                s.awaitCaughtUp();
+                RedisServerProcess redis = target.redis();
+                redis.kill();
+                Data.mixedWrites(c, "t:", 100, 4);
+                redis.launch(); // empty: no RDB, no AOF, no checkpoint
+                long deadline = System.nanoTime() + Scenario.WAIT.toNanos();
+                while (s.replicator.stats().fullSyncs() < 1) {
+                    assertThat(s.replicator.failure()).as("replication failed").isNull();
+                    assertThat(System.nanoTime()).as("a full sync after the target restarted").isLessThan(deadline);
+                    TimeUnit.MILLISECONDS.sleep(20);
+                }
+                s.awaitStable();
+                Data.mixedWrites(c, "t:", 100, 5);
+                s.assertConverged();
+                Faults.report("TargetRestartIT " + m.name(), 1, "target restarted without persistence, in-target "
+                        + "checkpoint", "full sync, converged");
             }
         }
     }
