@@ -628,4 +628,74 @@ class CheckpointResumeIT {
             }
         }
     }
+
+    // ------------------------------------------------------------------ exact stores
+
+    /**
+     * A store kept atomically with the target ({@link CheckpointStore#exact()}, as the Redis sink's)
+     * is what the target holds: when a session ends, the next one resumes from what the store says
+     * now — here less than the replicator applied, as when the reply to a transaction that did not
+     * run was lost — not from the replicator's memory. A store that is not exact is read once.
+     */
+    @ParameterizedTest(name = "exact={0}")
+    @ValueSource(booleans = {true, false})
+    void anExactStoreIsReadAgainBeforeEverySession(boolean exact) throws Exception {
+        try (EmbeddedDragonflyMaster m = EmbeddedDragonflyMaster.builder().profile(ReleaseProfile.V1_40).shards(2)
+                .start()) {
+            FileCheckpointStore file = new FileCheckpointStore(dir.resolve("exact-" + exact));
+            AtomicInteger loads = new AtomicInteger();
+            CheckpointStore store = new CheckpointStore() {
+                @Override
+                public Optional<Checkpoint> load() {
+                    loads.incrementAndGet();
+                    return file.load();
+                }
+
+                @Override
+                public void save(Checkpoint c) {
+                    file.save(c);
+                }
+
+                @Override
+                public void clear() {
+                    file.clear();
+                }
+
+                @Override
+                public boolean exact() {
+                    return exact;
+                }
+            };
+            try (Replicator r = replicator(m, store, new ReplicationListener() { }).build()) {
+                r.start();
+                assertThat(r.awaitStableSync(WAIT)).isTrue();
+                for (int i = 0; i < 40; i++) {
+                    m.write("INCR", "n:" + i % 8);
+                }
+                awaitCaughtUp(m, r);
+                awaitTrue(() -> r.lastCheckpoint().map(c -> c.nextLsnArray()[0] == m.nextLsn(0)
+                        && c.nextLsnArray()[1] == m.nextLsn(1)).orElse(false), "the caught-up position saved");
+                Checkpoint now = r.lastCheckpoint().orElseThrow();
+                Checkpoint lower = new Checkpoint(now.masterId(), 2, now.release(), now.protocolVersion(),
+                        List.of(now.nextLsns().get(0) - 3, now.nextLsns().get(1)), Optional.empty(), now.savedAt());
+                file.save(lower);
+                int loadsBefore = loads.get();
+                long afterId = maxConnectionId(m);
+                long sessions = r.stats().sessions();
+                m.dropFlowAfterBytes(0, 0);
+                m.write("INCR", keyOnShard(m, 0));
+                awaitTrue(() -> r.stats().sessions() > sessions && r.state() == ReplicationState.STABLE_SYNC,
+                        "a new session after the cut");
+                List<List<String>> asked = firstFlowCommands(m, afterId, 2);
+                if (exact) {
+                    assertThat(loads.get()).as("read again before the new session").isGreaterThan(loadsBefore);
+                    assertAskedPartial(asked, lower);
+                } else {
+                    assertThat(loads.get()).as("read once, at start").isEqualTo(loadsBefore);
+                    assertThat(Long.parseLong(asked.get(0).get(5))).as("flow 0 from memory")
+                            .isEqualTo(now.nextLsns().get(0));
+                }
+            }
+        }
+    }
 }

@@ -272,9 +272,11 @@ class ReplicateCheckpointIT extends TargetAndReference {
             assertFullSyncAsked(m, before);
             assertThat(new FileCheckpointStore(file).load().orElseThrow().resumable()).isTrue();
 
+            // without --checkpoint, --fresh sets the target's own checkpoint aside: the target policy decides
             Result usage = run("replicate", "--source", address(m), "--target", target.address(), "--fresh");
             assertThat(usage.code()).isEqualTo(Df2RedisCli.USAGE);
-            assertThat(usage.err()).contains("--fresh needs --checkpoint FILE");
+            assertThat(usage.err()).contains("--fresh sets the checkpoint 'df2redis:checkpoint' in the target aside")
+                    .contains("holds keys");
         }
     }
 

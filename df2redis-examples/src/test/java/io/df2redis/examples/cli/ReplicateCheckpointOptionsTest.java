@@ -59,10 +59,12 @@ class ReplicateCheckpointOptionsTest {
     }
 
     @Test
-    void freshNeedsACheckpointAndTheCheckpointMustBeAFile() throws Exception {
-        Result fresh = run("replicate", "--source", "127.0.0.1:1", "--target", "127.0.0.1:2", "--fresh");
+    void freshIntoAClusterNeedsACheckpointFileAndTheCheckpointMustBeAFile() throws Exception {
+        // a standalone target keeps its own checkpoint, which --fresh removes; a Cluster keeps none
+        Result fresh = run("replicate", "--source", "127.0.0.1:1", "--target", "127.0.0.1:2", "--target-cluster",
+                "--fresh");
         assertThat(fresh.code()).isEqualTo(Df2RedisCli.USAGE);
-        assertThat(fresh.err()).contains("--fresh needs --checkpoint FILE");
+        assertThat(fresh.err()).contains("--fresh with --target-cluster needs --checkpoint FILE");
 
         Path isDir = Files.createDirectories(dir.resolve("a-directory"));
         Result directory = run("replicate", "--source", "127.0.0.1:1", "--target", "127.0.0.1:2", "--checkpoint",
