@@ -3,6 +3,7 @@ package io.df2redis.protocol.client;
 import io.df2redis.protocol.net.HostAndPort;
 import io.df2redis.protocol.resp.ErrorReply;
 import io.df2redis.protocol.resp.RespReply;
+import io.df2redis.protocol.tls.TlsHandlers;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
@@ -13,15 +14,11 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
-import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.Promise;
 import io.netty.util.concurrent.ScheduledFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import javax.net.ssl.SSLEngine;
-import javax.net.ssl.SSLParameters;
 
 import java.util.List;
 import java.util.Objects;
@@ -154,19 +151,10 @@ public final class RespClient implements AutoCloseable {
                 return;
             }
             RespClient client = new RespClient(ch, handler, endpoint, options);
-            SslHandler tls = ch.pipeline().get(SslHandler.class);
-            if (tls == null) {
-                client.authenticate(result);
-                return;
-            }
-            tls.handshakeFuture().addListener(h -> {
-                if (h.isSuccess()) {
-                    client.authenticate(result);
-                } else {
-                    result.completeExceptionally(new RespConnectionException(options.name(), endpoint,
-                            "TLS handshake failed: " + h.cause().getMessage(), h.cause()));
-                    ch.close();
-                }
+            TlsHandlers.whenHandshaken(ch, () -> client.authenticate(result), cause -> {
+                result.completeExceptionally(new RespConnectionException(options.name(), endpoint,
+                        "TLS handshake failed: " + cause.getMessage(), cause));
+                ch.close();
             });
         });
         return result;
@@ -239,7 +227,7 @@ public final class RespClient implements AutoCloseable {
                     + "against the host name", options.name(), endpoint);
         }
         // the library's one TLS set-up
-        SslHandler tls = io.df2redis.protocol.tls.TlsHandlers.newHandler(options.sslContext(), alloc, endpoint.host(),
+        SslHandler tls = TlsHandlers.newHandler(options.sslContext(), alloc, endpoint.host(),
                 endpoint.port(), options.verifyHostname());
         tls.setHandshakeTimeoutMillis(options.connectTimeout().toMillis());
         return tls;
