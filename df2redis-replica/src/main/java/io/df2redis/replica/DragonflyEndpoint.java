@@ -1,5 +1,6 @@
 package io.df2redis.replica;
 
+import io.df2redis.protocol.net.HostAndPort;
 import io.netty.handler.ssl.SslContext;
 
 import java.util.Objects;
@@ -14,6 +15,7 @@ import java.util.Objects;
  * verifyHostname(false)} was chosen explicitly.
  */
 public final class DragonflyEndpoint {
+    private final HostAndPort address;
     private final String host;
     private final int port;
     private final String user;
@@ -23,10 +25,8 @@ public final class DragonflyEndpoint {
 
     private DragonflyEndpoint(String host, int port, String user, String password, SslContext ssl,
                               boolean verifyHostname) {
-        this.host = Objects.requireNonNull(host, "host");
-        if (port <= 0 || port > 65535) {
-            throw new IllegalArgumentException("port out of range: " + port);
-        }
+        this.address = HostAndPort.of(host, port); // the one check of host and port
+        this.host = host;
         this.port = port;
         this.user = user;
         this.password = password;
@@ -46,10 +46,10 @@ public final class DragonflyEndpoint {
     }
 
     /**
-     * Parses {@code host:port} (IPv6 as {@code [::1]:6379}). Credentials do not belong in the
-     * address: a {@code user:password@host:port} or {@code redis://…} string is refused, and the
-     * error message does not repeat what was given (it may hold a password); use
-     * {@link #withPassword} / {@link #withUser}.
+     * Parses {@code host:port} (IPv6 as {@code [::1]:6379}) with {@link HostAndPort#parse(String)}.
+     * Credentials do not belong in the address: a {@code user:password@host:port} or
+     * {@code redis://…} string is refused, and no error message repeats what was given (it may hold
+     * a password); use {@link #withPassword} / {@link #withUser}.
      *
      * @param hostPort {@code host:port}
      * @return the endpoint
@@ -61,22 +61,15 @@ public final class DragonflyEndpoint {
             throw new IllegalArgumentException("expected HOST:PORT, got an address with a scheme or credentials ("
                     + redact(hostPort) + "); give the password with DragonflyEndpoint.withPassword/withUser");
         }
-        int colon = hostPort.lastIndexOf(':');
-        if (colon <= 0) {
-            throw new IllegalArgumentException("expected HOST:PORT, got " + hostPort);
-        }
-        String host = hostPort.substring(0, colon);
-        if (host.startsWith("[") && host.endsWith("]")) {
-            host = host.substring(1, host.length() - 1);
-        }
-        int port;
+        HostAndPort a;
         try {
-            port = Integer.parseInt(hostPort.substring(colon + 1));
-        } catch (NumberFormatException e) {
+            a = HostAndPort.parse(hostPort);
+        } catch (IllegalArgumentException e) {
             // not echoed: what stands where the port belongs may be a password given by mistake
-            throw new IllegalArgumentException("expected HOST:PORT, got host " + host + " with a port that is not a number");
+            throw new IllegalArgumentException("expected HOST:PORT or [IPV6]:PORT; the address given is not one "
+                    + "(not repeated here, as it may hold a password)");
         }
-        return of(host, port);
+        return of(a.host(), a.port());
     }
 
     /** {@code scheme://user:***@host:port}: whatever sits between "//" (or the start) and the last '@' is hidden. */
@@ -168,7 +161,7 @@ public final class DragonflyEndpoint {
 
     /** @return {@code host:port}, for messages */
     public String address() {
-        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
+        return address.toString();
     }
 
     /** @return {@code [tls://][user@]host:port[ (auth)]}, never the password */

@@ -25,7 +25,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -65,9 +64,16 @@ public final class ServerProbe implements AutoCloseable {
         this.timeout = timeout;
     }
 
-    /** Options for a probe of {@code host:port}; {@link Builder#connect()} opens it. */
+    /**
+     * Options for a probe of {@code host:port}; {@link Builder#connect()} opens it.
+     *
+     * @param host the server's host name or address (an IPv6 address without brackets)
+     * @param port its TCP port
+     * @return the options, without credentials or TLS
+     * @throws IllegalArgumentException when {@link HostAndPort} refuses the host or the port
+     */
     public static Builder to(String host, int port) {
-        return new Builder(host, port);
+        return new Builder(HostAndPort.of(host, port));
     }
 
     /** {@code host:port} of the server. */
@@ -164,8 +170,7 @@ public final class ServerProbe implements AutoCloseable {
 
     /** How to reach the server. Immutable: each setter returns a copy; {@link #toString()} hides the password. */
     public static final class Builder {
-        private final String host;
-        private final int port;
+        private final HostAndPort endpoint;
         private String user;
         private String password;
         private SslContext ssl;
@@ -173,16 +178,12 @@ public final class ServerProbe implements AutoCloseable {
         private Duration timeout = Duration.ofSeconds(10);
         private EventLoopGroup group;
 
-        private Builder(String host, int port) {
-            this.host = Objects.requireNonNull(host, "host");
-            if (port <= 0 || port > 65535) {
-                throw new IllegalArgumentException("port out of range: " + port);
-            }
-            this.port = port;
+        private Builder(HostAndPort endpoint) {
+            this.endpoint = endpoint;
         }
 
         private Builder copy() {
-            Builder b = new Builder(host, port);
+            Builder b = new Builder(endpoint);
             b.user = user;
             b.password = password;
             b.ssl = ssl;
@@ -236,13 +237,13 @@ public final class ServerProbe implements AutoCloseable {
          * @throws AuthenticationException a password is required and none was given, or it was rejected
          */
         public ServerProbe connect() {
-            String address = new HostAndPort(host, port).toString();
+            String address = endpoint.toString();
             EventLoopGroup own = group == null ? new NioEventLoopGroup(1) : null;
             try {
                 RespClientOptions o = RespClientOptions.builder().connectTimeout(timeout)
                         .replyTimeout(timeout.plusSeconds(30)).sslContext(ssl).verifyHostname(verifyHostname)
                         .credentials(password == null ? null : user, password).build();
-                TargetConnection c = TargetConnection.connect(own != null ? own : group, HostAndPort.of(host, port),
+                TargetConnection c = TargetConnection.connect(own != null ? own : group, endpoint,
                         o, "probe@" + address, 16, 0, ConnectFailures.NEUTRAL);
                 return new ServerProbe(address, c, own, timeout);
             } catch (RuntimeException e) {
@@ -259,7 +260,7 @@ public final class ServerProbe implements AutoCloseable {
 
         @Override
         public String toString() {
-            return "ServerProbe.Builder{" + new HostAndPort(host, port) + (ssl != null ? ", tls" : "")
+            return "ServerProbe.Builder{" + endpoint + (ssl != null ? ", tls" : "")
                     + (ssl != null && !verifyHostname ? " (no host-name check)" : "")
                     + (user != null ? ", user " + user : "") + (password != null ? ", password set" : "") + "}";
         }

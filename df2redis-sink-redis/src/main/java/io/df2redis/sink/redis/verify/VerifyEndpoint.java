@@ -3,14 +3,13 @@ package io.df2redis.sink.redis.verify;
 import io.df2redis.protocol.net.HostAndPort;
 import io.netty.handler.ssl.SslContext;
 
-import java.util.Objects;
-
 /**
  * One side of a verification: a Dragonfly or Redis server, standalone or (with {@link #asCluster()})
  * a Redis Cluster reached through any of its nodes. Immutable; the {@code with…} methods return
  * copies. The password never appears in {@link #toString()}.
  */
 public final class VerifyEndpoint {
+    private final HostAndPort address;
     private final String host;
     private final int port;
     private final String user;
@@ -27,10 +26,8 @@ public final class VerifyEndpoint {
 
     private VerifyEndpoint(String host, int port, String user, String password, boolean tls, SslContext ssl,
                            boolean cluster, boolean verifyHostname) {
-        this.host = Objects.requireNonNull(host, "host");
-        if (port <= 0 || port > 65535) {
-            throw new IllegalArgumentException("port out of range: " + port);
-        }
+        this.address = HostAndPort.of(host, port); // the one check of host and port
+        this.host = host;
         this.port = port;
         this.user = user;
         this.password = password;
@@ -129,7 +126,7 @@ public final class VerifyEndpoint {
 
     @Override
     public String toString() {
-        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port + (cluster ? " (cluster)" : "")
+        return address + (cluster ? " (cluster)" : "")
                 + (tls ? verifyHostname ? " (tls)" : " (tls without host-name check)" : "")
                 + (user != null ? " as " + user : "") + (password != null ? " (password set)" : "");
     }
