@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 
@@ -51,12 +52,7 @@ public final class RespEncoder {
 
     /** Writes {@code args} as one command (a RESP array of bulk strings). */
     public static void writeCommand(ByteBuf out, byte[]... args) {
-        Objects.requireNonNull(args, "args");
-        out.ensureWritable(toIntSize(commandSize(args)));
-        writeArrayHeader(out, args.length);
-        for (byte[] arg : args) {
-            writeBulkUnchecked(out, arg);
-        }
+        writeCommand(out, Arrays.asList(Objects.requireNonNull(args, "args")));
     }
 
     /** Writes {@code args} as one command (a RESP array of bulk strings). */
@@ -86,18 +82,7 @@ public final class RespEncoder {
      * caller owns (and must release) the buffer.
      */
     public static ByteBuf encode(ByteBufAllocator alloc, byte[]... args) {
-        int size = toIntSize(commandSize(args));
-        ByteBuf buf = alloc.buffer(size);
-        try {
-            writeArrayHeader(buf, args.length);
-            for (byte[] arg : args) {
-                writeBulkUnchecked(buf, arg);
-            }
-            return buf;
-        } catch (RuntimeException | Error e) {
-            buf.release();
-            throw e;
-        }
+        return encode(alloc, Arrays.asList(Objects.requireNonNull(args, "args")));
     }
 
     /** As {@link #encode(ByteBufAllocator, byte[]...)}, for a list of arguments. */
@@ -144,11 +129,7 @@ public final class RespEncoder {
 
     /** Exact number of bytes {@link #writeCommand(ByteBuf, byte[]...)} writes for {@code args}. */
     public static long commandSize(byte[]... args) {
-        long size = headerSize(args.length);
-        for (int i = 0; i < args.length; i++) {
-            size += bulkStringSize(requireArg(args[i], i).length);
-        }
-        return size;
+        return commandSize(Arrays.asList(Objects.requireNonNull(args, "args")));
     }
 
     /** Exact number of bytes {@link #writeCommand(ByteBuf, List)} writes for {@code args}. */
