@@ -188,18 +188,10 @@ public final class RespDecoder {
                         case '$':
                         case '=':
                         case '!': {
-                            long n = RespNumbers.parseLong(this, in, base, from, cr, RespTypes.typeName(type) + " length");
-                            if (n == -1 && type == '$') {
+                            long n = length(in, base, pos, cr, type, (byte) '$', false);
+                            if (n == -1) {
                                 value = NullReply.INSTANCE;
                                 break;
-                            }
-                            if (n < 0) {
-                                throw malformed("invalid " + RespTypes.typeName(type) + " length " + n, base, pos, RespTypes.typeName(type));
-                            }
-                            if (n > limits.maxBulkLength) {
-                                throw new LimitExceededException(RespTypes.typeName(type) + " length " + n
-                                        + " exceeds the limit of " + limits.maxBulkLength,
-                                        offset(base, pos), RespFrame.path(stack, depth, RespTypes.typeName(type)));
                             }
                             bulkLength = (int) n;
                             bulkType = type;
@@ -207,18 +199,10 @@ public final class RespDecoder {
                             continue;
                         }
                         default: { // aggregates: * ~ > % |
-                            long n = RespNumbers.parseLong(this, in, base, from, cr, RespTypes.typeName(type) + " length");
-                            if (n == -1 && type == '*') {
+                            long n = length(in, base, pos, cr, type, (byte) '*', true);
+                            if (n == -1) {
                                 value = NullReply.INSTANCE;
                                 break;
-                            }
-                            if (n < 0) {
-                                throw malformed("invalid " + RespTypes.typeName(type) + " length " + n, base, pos, RespTypes.typeName(type));
-                            }
-                            if (n > limits.maxAggregateElements) {
-                                throw new LimitExceededException(RespTypes.typeName(type) + " of " + n
-                                        + " elements exceeds the limit of " + limits.maxAggregateElements,
-                                        offset(base, pos), RespFrame.path(stack, depth, RespTypes.typeName(type)));
                             }
                             if (n == 0) {
                                 value = RespFrame.emptyAggregate(type);
@@ -327,6 +311,29 @@ public final class RespDecoder {
     }
 
     // ------------------------------------------------------------------ aggregates
+
+    /**
+     * The length in the header line at {@code pos} (type byte) .. {@code cr}: of a bulk string's
+     * payload, or an aggregate's element count. -1 only for the RESP2 null of {@code nullType}
+     * ({@code $-1}, {@code *-1}); other negative lengths are malformed, lengths over the limit
+     * ({@link Limits#maxBulkLength()} or {@link Limits#maxAggregateElements()}) refused.
+     */
+    private long length(ByteBuf in, int base, int pos, int cr, byte type, byte nullType, boolean aggregate) {
+        String name = RespTypes.typeName(type);
+        long n = RespNumbers.parseLong(this, in, base, pos + 1, cr, name + " length");
+        if (n == -1 && type == nullType) {
+            return -1;
+        }
+        if (n < 0) {
+            throw malformed("invalid " + name + " length " + n, base, pos, name);
+        }
+        long limit = aggregate ? limits.maxAggregateElements : limits.maxBulkLength;
+        if (n > limit) {
+            throw new LimitExceededException((aggregate ? name + " of " + n + " elements" : name + " length " + n)
+                    + " exceeds the limit of " + limit, offset(base, pos), RespFrame.path(stack, depth, name));
+        }
+        return n;
+    }
 
     private void pushFrame(byte type, int elements, int declared, int readableAfterHeader) {
         if (depth == stack.length) {
