@@ -86,6 +86,43 @@ final class Exec {
         return d;
     }
 
+    /**
+     * The optional count of {@code LPOP}/{@code RPOP}/{@code SPOP key [count]}: argument 2, 1 when
+     * absent; a syntax error for more arguments, an error for a negative count.
+     */
+    long popCount() {
+        if (argc() > 3) {
+            throw syntax();
+        }
+        long count = 1;
+        if (argc() == 3) {
+            count = integer(2);
+            if (count < 0) {
+                throw new IllegalArgumentException("ERR value is out of range, must be positive");
+            }
+        }
+        return count;
+    }
+
+    /**
+     * The optional {@code COUNT n} that ends {@code LMPOP}/{@code ZMPOP} after the direction
+     * argument at {@code at}: 1 when absent; a syntax error for anything else after it, an error
+     * for a count below 1.
+     */
+    long mpopCount(int at) {
+        if (at + 1 >= argc()) {
+            return 1;
+        }
+        if (at + 3 != argc() || !word(at + 1).equals("COUNT")) {
+            throw syntax();
+        }
+        long count = integer(at + 2);
+        if (count <= 0) {
+            throw new IllegalArgumentException("ERR count should be greater than 0");
+        }
+        return count;
+    }
+
     List<byte[]> tail(int from) {
         return new ArrayList<>(args.subList(from, args.size()));
     }

@@ -130,16 +130,7 @@ final class SetCommands {
     }
 
     private static byte[] spop(Exec x) {
-        if (x.argc() > 3) {
-            throw Exec.syntax();
-        }
-        long count = 1;
-        if (x.argc() == 3) {
-            count = x.integer(2);
-            if (count < 0) {
-                throw new IllegalArgumentException("ERR value is out of range, must be positive");
-            }
-        }
+        long count = x.popCount();
         byte[] key = x.arg(1);
         RdbKeyValue old = x.get(key);
         Map<ByteKey, Long> m = members(x, key);

@@ -232,16 +232,7 @@ final class ZSetCommands {
     }
 
     private static byte[] zpop(Exec x, boolean max) {
-        if (x.argc() > 3) {
-            throw Exec.syntax();
-        }
-        long count = 1;
-        if (x.argc() == 3) {
-            count = x.integer(2);
-            if (count < 0) {
-                throw new IllegalArgumentException("ERR value is out of range, must be positive");
-            }
-        }
+        long count = x.popCount();
         List<byte[]> popped = popN(x, x.arg(1), count, max);
         if (popped == null) {
             return new Out().array(0).bytes();
@@ -280,16 +271,7 @@ final class ZSetCommands {
             case "MAX" -> true;
             default -> throw Exec.syntax();
         };
-        long count = 1;
-        if (at + 1 < x.argc()) {
-            if (at + 3 != x.argc() || !x.word(at + 1).equals("COUNT")) {
-                throw Exec.syntax();
-            }
-            count = x.integer(at + 2);
-            if (count <= 0) {
-                throw new IllegalArgumentException("ERR count should be greater than 0");
-            }
-        }
+        long count = x.mpopCount(at);
         x.span(keys);
         x.multiHop();
         for (byte[] key : keys) {
