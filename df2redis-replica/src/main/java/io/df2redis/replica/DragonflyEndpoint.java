@@ -16,18 +16,14 @@ import java.util.Objects;
  */
 public final class DragonflyEndpoint {
     private final HostAndPort address;
-    private final String host;
-    private final int port;
     private final String user;
     private final String password;
     private final SslContext ssl;
     private final boolean verifyHostname;
 
-    private DragonflyEndpoint(String host, int port, String user, String password, SslContext ssl,
+    private DragonflyEndpoint(HostAndPort address, String user, String password, SslContext ssl,
                               boolean verifyHostname) {
-        this.address = HostAndPort.of(host, port); // the one check of host and port
-        this.host = host;
-        this.port = port;
+        this.address = address;
         this.user = user;
         this.password = password;
         this.ssl = ssl;
@@ -42,7 +38,7 @@ public final class DragonflyEndpoint {
      * @return the endpoint
      */
     public static DragonflyEndpoint of(String host, int port) {
-        return new DragonflyEndpoint(host, port, null, null, null, true);
+        return new DragonflyEndpoint(HostAndPort.of(host, port), null, null, null, true);
     }
 
     /**
@@ -90,7 +86,7 @@ public final class DragonflyEndpoint {
      * @return a new endpoint
      */
     public DragonflyEndpoint withPassword(String password) {
-        return new DragonflyEndpoint(host, port, null, password, ssl, verifyHostname);
+        return new DragonflyEndpoint(address, null, password, ssl, verifyHostname);
     }
 
     /**
@@ -101,7 +97,7 @@ public final class DragonflyEndpoint {
      * @return a new endpoint
      */
     public DragonflyEndpoint withUser(String user, String password) {
-        return new DragonflyEndpoint(host, port, user, password, ssl, verifyHostname);
+        return new DragonflyEndpoint(address, user, password, ssl, verifyHostname);
     }
 
     /**
@@ -113,7 +109,7 @@ public final class DragonflyEndpoint {
      * @return a new endpoint
      */
     public DragonflyEndpoint withTls(SslContext ssl) {
-        return new DragonflyEndpoint(host, port, user, password, ssl, verifyHostname);
+        return new DragonflyEndpoint(address, user, password, ssl, verifyHostname);
     }
 
     /**
@@ -126,17 +122,17 @@ public final class DragonflyEndpoint {
      * @return a new endpoint
      */
     public DragonflyEndpoint verifyHostname(boolean verify) {
-        return new DragonflyEndpoint(host, port, user, password, ssl, verify);
+        return new DragonflyEndpoint(address, user, password, ssl, verify);
     }
 
     /** @return the host name or address */
     public String host() {
-        return host;
+        return address.host();
     }
 
     /** @return the TCP port */
     public int port() {
-        return port;
+        return address.port();
     }
 
     /** @return the ACL user name, or null */

@@ -10,8 +10,6 @@ import io.netty.handler.ssl.SslContext;
  */
 public final class VerifyEndpoint {
     private final HostAndPort address;
-    private final String host;
-    private final int port;
     private final String user;
     private final String password;
     private final boolean tls;
@@ -19,16 +17,14 @@ public final class VerifyEndpoint {
     private final boolean cluster;
     private final boolean verifyHostname;
 
-    private VerifyEndpoint(String host, int port, String user, String password, boolean tls, SslContext ssl,
+    private VerifyEndpoint(HostAndPort address, String user, String password, boolean tls, SslContext ssl,
                            boolean cluster) {
-        this(host, port, user, password, tls, ssl, cluster, true);
+        this(address, user, password, tls, ssl, cluster, true);
     }
 
-    private VerifyEndpoint(String host, int port, String user, String password, boolean tls, SslContext ssl,
+    private VerifyEndpoint(HostAndPort address, String user, String password, boolean tls, SslContext ssl,
                            boolean cluster, boolean verifyHostname) {
-        this.address = HostAndPort.of(host, port); // the one check of host and port
-        this.host = host;
-        this.port = port;
+        this.address = address;
         this.user = user;
         this.password = password;
         this.tls = tls;
@@ -39,7 +35,7 @@ public final class VerifyEndpoint {
 
     /** A plain endpoint, no credentials, no TLS, standalone. */
     public static VerifyEndpoint of(String host, int port) {
-        return new VerifyEndpoint(host, port, null, null, false, null, false);
+        return new VerifyEndpoint(HostAndPort.of(host, port), null, null, false, null, false);
     }
 
     /** Parses {@code HOST:PORT} ({@code [v6]:PORT} for IPv6); {@link IllegalArgumentException} when malformed. */
@@ -50,22 +46,22 @@ public final class VerifyEndpoint {
 
     /** {@code AUTH password}. */
     public VerifyEndpoint withPassword(String password) {
-        return new VerifyEndpoint(host, port, null, password, tls, sslContext, cluster, verifyHostname);
+        return new VerifyEndpoint(address, null, password, tls, sslContext, cluster, verifyHostname);
     }
 
     /** {@code AUTH user password} (ACL); a null user means {@code AUTH password}. */
     public VerifyEndpoint withUser(String user, String password) {
-        return new VerifyEndpoint(host, port, user, password, tls, sslContext, cluster, verifyHostname);
+        return new VerifyEndpoint(address, user, password, tls, sslContext, cluster, verifyHostname);
     }
 
     /** TLS with the JVM's trust store. */
     public VerifyEndpoint withTls(boolean tls) {
-        return new VerifyEndpoint(host, port, user, password, tls, tls ? sslContext : null, cluster, verifyHostname);
+        return new VerifyEndpoint(address, user, password, tls, tls ? sslContext : null, cluster, verifyHostname);
     }
 
     /** TLS with a given context (client certificates, private trust store). */
     public VerifyEndpoint withSsl(SslContext context) {
-        return new VerifyEndpoint(host, port, user, password, context != null, context, cluster, verifyHostname);
+        return new VerifyEndpoint(address, user, password, context != null, context, cluster, verifyHostname);
     }
 
     /**
@@ -73,7 +69,7 @@ public final class VerifyEndpoint {
      * only for certificates without the right names, on trusted networks.
      */
     public VerifyEndpoint withVerifyHostname(boolean on) {
-        return new VerifyEndpoint(host, port, user, password, tls, sslContext, cluster, on);
+        return new VerifyEndpoint(address, user, password, tls, sslContext, cluster, on);
     }
 
     /** Whether the TLS server certificate must name the host ({@link #withVerifyHostname}). */
@@ -83,17 +79,17 @@ public final class VerifyEndpoint {
 
     /** The endpoint is a node of a Redis Cluster: every master is scanned, keys are read from their slot's owner. */
     public VerifyEndpoint asCluster() {
-        return new VerifyEndpoint(host, port, user, password, tls, sslContext, true, verifyHostname);
+        return new VerifyEndpoint(address, user, password, tls, sslContext, true, verifyHostname);
     }
 
     /** The host. */
     public String host() {
-        return host;
+        return address.host();
     }
 
     /** The port. */
     public int port() {
-        return port;
+        return address.port();
     }
 
     /** The ACL user, or null. */
@@ -121,7 +117,8 @@ public final class VerifyEndpoint {
 
     /** A copy that reaches another node of the same deployment with the same credentials and TLS settings. */
     VerifyEndpoint node(String otherHost, int otherPort) {
-        return new VerifyEndpoint(otherHost, otherPort, user, password, tls, sslContext, cluster, verifyHostname);
+        return new VerifyEndpoint(HostAndPort.of(otherHost, otherPort), user, password, tls, sslContext, cluster,
+                verifyHostname);
     }
 
     @Override
