@@ -109,18 +109,25 @@ public final class EmbeddedDragonflyMaster implements AutoCloseable {
 
     // ------------------------------------------------------------------ identity
 
+    /** The address the master listens on, as text (a loopback address unless the builder chose a host). */
     public String host() {
         return address.getHostString();
     }
 
+    /** The TCP port the master listens on (chosen by the OS unless the builder set one). */
     public int port() {
         return address.getPort();
     }
 
+    /** The socket address the master listens on: {@link #host()} and {@link #port()}. */
     public InetSocketAddress address() {
         return address;
     }
 
+    /**
+     * The Dragonfly release whose replication this master speaks (a replayed case's release in
+     * replay mode).
+     */
     public ReleaseProfile profile() {
         return profile;
     }
@@ -135,6 +142,7 @@ public final class EmbeddedDragonflyMaster implements AutoCloseable {
         return live != null ? live.masterId() : replay.masterId();
     }
 
+    /** Whether this master replays a captured case ({@link #replay(Path)}) rather than keeping a dataset. */
     public boolean isReplay() {
         return replay != null;
     }
@@ -155,6 +163,7 @@ public final class EmbeddedDragonflyMaster implements AutoCloseable {
         put(0, kv);
     }
 
+    /** {@link #put(int, RdbKeyValue)} for each of {@code kvs}, in their iteration order. */
     public void putAll(int db, Collection<RdbKeyValue> kvs) {
         for (RdbKeyValue kv : kvs) {
             put(db, kv);
@@ -166,10 +175,12 @@ public final class EmbeddedDragonflyMaster implements AutoCloseable {
         return live().remove(db, key);
     }
 
+    /** The key's entry in {@code db} as the master holds it now; empty when absent. */
     public Optional<RdbKeyValue> get(int db, byte[] key) {
         return Optional.ofNullable(live().get(db, key));
     }
 
+    /** {@link #get(int, byte[])} of the key's UTF-8 bytes. */
     public Optional<RdbKeyValue> get(int db, String key) {
         return get(db, key.getBytes(StandardCharsets.UTF_8));
     }
@@ -202,6 +213,7 @@ public final class EmbeddedDragonflyMaster implements AutoCloseable {
         return live().sharding().shardOf(key);
     }
 
+    /** {@link #shardOf(byte[])} of the key's UTF-8 bytes. */
     public int shardOf(String key) {
         return shardOf(key.getBytes(StandardCharsets.UTF_8));
     }
@@ -232,6 +244,7 @@ public final class EmbeddedDragonflyMaster implements AutoCloseable {
         return live().write(db, args);
     }
 
+    /** {@link #write(int, List)} of the arguments' UTF-8 bytes. */
     public long write(int db, String... args) {
         List<byte[]> a = new ArrayList<>(args.length);
         for (String s : args) {
