@@ -46,9 +46,11 @@ import java.util.Optional;
  * <p>Thread-safe. Methods that need a live master throw {@link UnsupportedOperationException}
  * in replay mode.
  *
- * <p>Its settings are {@link EmbeddedDragonflyMasterBuilder}'s. Over 400 lines as one piece: the
- * master's public surface (dataset, live writes, observation and fault hooks), each method a
- * documented delegation to the backend and server behind it.
+ * <p>Its settings are {@link EmbeddedDragonflyMasterBuilder}'s.
+ *
+ * <p><b>Why one class:</b> over 400 lines, it is the master's public surface (dataset, live
+ * writes, observation and fault hooks), each method a documented delegation to the backend and
+ * server behind it.
  */
 public final class EmbeddedDragonflyMaster implements AutoCloseable {
     private final MasterServer server;

@@ -66,6 +66,12 @@ import java.util.function.Function;
  * on the event loop. Fields: all final; {@code outbox} is a concurrent queue drained only on the
  * event loop, {@code drainScheduled} an atomic flag; the handler's own state is event-loop
  * confined.
+ *
+ * <p><b>Why one class:</b> a little over 400 lines, a quarter of them Javadoc: connecting (TCP, TLS,
+ * {@code AUTH} under one deadline), sending (the outbox drained once per burst) and handing the
+ * channel over all act on the same channel, handler and outbox. The per-connection protocol state
+ * is {@link RespCommandHandler}'s, reply decoding {@link RespReplyDecoder}'s, the TLS set-up
+ * {@link io.df2redis.protocol.tls.TlsHandlers}', and the settings {@link RespClientOptions}'.
  */
 public final class RespClient implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RespClient.class);

@@ -46,6 +46,11 @@ import java.util.Objects;
  * number parsers are {@code RespNumbers}', an aggregate being filled is a {@code RespFrame}, the
  * type names {@code RespTypes}'. Its nested {@link Limits} is public API
  * ({@code RespDecoder.Limits}) and stays here.
+ *
+ * <p><b>Why one class:</b> close to 500 lines, a quarter of them the nested {@link Limits} and its
+ * builder; the rest is one resumable state machine whose fields (the frame stack, the pending
+ * offset, the bulk string being read) every step reads and writes, and whose main loop stays one
+ * method so that the JIT keeps the per-byte path tight.
  */
 public final class RespDecoder {
 

@@ -21,7 +21,7 @@ import java.util.Map;
  * blocking pops become {@code ZPOPMIN|ZPOPMAX key}, {@code ZMPOP} {@code ZPOPMIN|ZPOPMAX key n};
  * the others are journaled as received when they succeed.
  *
- * <p>Over 400 lines as one piece: the command table of the sorted-set type, each entry a few lines
+ * <p><b>Why one class:</b> over 400 lines: the command table of the sorted-set type, each entry a few lines
  * over the shared {@code ZRange}.
  */
 final class ZSetCommands {
