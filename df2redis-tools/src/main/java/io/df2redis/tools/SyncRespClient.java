@@ -11,6 +11,7 @@ import io.df2redis.protocol.resp.RespReply;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.IdentityCipherSuiteFilter;
 import io.netty.handler.ssl.JdkSslContext;
 import io.netty.util.concurrent.DefaultThreadFactory;
 
@@ -115,7 +116,9 @@ public final class SyncRespClient implements AutoCloseable {
             b.credentials(user, password);
         }
         if (tls != null) {
-            b.sslContext(new JdkSslContext(tls, true, ClientAuth.NONE));
+            // the JDK context as it is: its ciphers and protocols, no ALPN, no client auth, no STARTTLS
+            b.sslContext(new JdkSslContext(tls, true, null, IdentityCipherSuiteFilter.INSTANCE, null, ClientAuth.NONE,
+                    null, false));
         }
         return b.build();
     }
