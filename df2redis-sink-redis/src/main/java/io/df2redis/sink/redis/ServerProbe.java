@@ -76,7 +76,11 @@ public final class ServerProbe implements AutoCloseable {
         return new Builder(HostAndPort.of(host, port));
     }
 
-    /** {@code host:port} of the server. */
+    /**
+     * {@code host:port} of the server.
+     *
+     * @return the address, IPv6 in brackets
+     */
     public String address() {
         return address;
     }
@@ -84,13 +88,21 @@ public final class ServerProbe implements AutoCloseable {
     /**
      * Sends one command and returns its reply (an error reply is returned, not thrown).
      *
+     * @param args the command name and its arguments
+     * @return the reply
      * @throws ConnectionException when the connection fails or no reply arrives in time
      */
     public RespReply call(String... args) {
         return conn.call(timeout, args);
     }
 
-    /** {@code INFO section} as text; an error reply becomes a {@link RedisCommandException}. */
+    /**
+     * {@code INFO section} as text; an error reply becomes a {@link RedisCommandException}.
+     *
+     * @param section the section ({@code server}, {@code replication}, {@code keyspace}…)
+     * @return the section's text
+     * @throws AuthenticationException when the server requires a password that was not given
+     */
     public String info(String section) {
         RespReply r = call("INFO", section);
         if (r instanceof ErrorReply e) {
@@ -102,7 +114,11 @@ public final class ServerProbe implements AutoCloseable {
         return RespReplies.text(r);
     }
 
-    /** Who the server is: {@code INFO server} and {@code INFO replication}. */
+    /**
+     * Who the server is: {@code INFO server} and {@code INFO replication}.
+     *
+     * @return the server's versions and ids
+     */
     public ServerIdentity identity() {
         return ServerIdentity.parse(info("server") + "\n" + info("replication"));
     }
@@ -110,6 +126,8 @@ public final class ServerProbe implements AutoCloseable {
     /**
      * Keys per non-empty db as {@code {keys, keys with a TTL}}: from {@code INFO keyspace}, or, on a
      * server without a Keyspace section, {@code DBSIZE} in dbs 0–15 (TTL count 0).
+     *
+     * @return db → {@code {keys, keys with a TTL}}
      */
     public Map<Integer, long[]> keyspace() {
         var parsed = ServerIdentity.keyspace(info("keyspace"));
@@ -137,6 +155,7 @@ public final class ServerProbe implements AutoCloseable {
      * {@code CLUSTER SHARDS} ({@code CLUSTER SLOTS} on servers without it), as the sink reads them.
      *
      * @param tls whether the cluster is reached with TLS (its nodes' TLS ports are used)
+     * @return the masters' {@code host:port}
      */
     public List<String> clusterMasters(boolean tls) {
         HostAndPort self = HostAndPort.parse(address);
@@ -193,7 +212,13 @@ public final class ServerProbe implements AutoCloseable {
             return b;
         }
 
-        /** {@code AUTH [user] password} after connecting; a null password sends no AUTH. */
+        /**
+         * {@code AUTH [user] password} after connecting; a null password sends no AUTH.
+         *
+         * @param user the ACL user, or null for the default user
+         * @param password the password, or null
+         * @return a copy with the credentials
+         */
         public Builder auth(String user, String password) {
             Builder b = copy();
             b.user = user;
@@ -204,7 +229,9 @@ public final class ServerProbe implements AutoCloseable {
         /**
          * TLS with this client context (null: plain TCP).
          *
+         * @param ssl a client TLS context, or null
          * @param verifyHostname whether the server certificate must name the host (default true)
+         * @return a copy with the TLS settings
          */
         public Builder tls(SslContext ssl, boolean verifyHostname) {
             Builder b = copy();
@@ -213,7 +240,13 @@ public final class ServerProbe implements AutoCloseable {
             return b;
         }
 
-        /** Connect and reply timeout; default 10 s. */
+        /**
+         * Connect and reply timeout; default 10 s.
+         *
+         * @param d the timeout, positive
+         * @return a copy with the timeout
+         * @throws IllegalArgumentException when {@code d} is zero or negative
+         */
         public Builder timeout(Duration d) {
             if (d.isNegative() || d.isZero()) {
                 throw new IllegalArgumentException("timeout must be positive");
@@ -223,7 +256,12 @@ public final class ServerProbe implements AutoCloseable {
             return b;
         }
 
-        /** Runs the connection on this event loop group (not shut down by the probe); default: its own. */
+        /**
+         * Runs the connection on this event loop group (not shut down by the probe); default: its own.
+         *
+         * @param g the group, or null for the probe's own
+         * @return a copy using the group
+         */
         public Builder eventLoopGroup(EventLoopGroup g) {
             Builder b = copy();
             b.group = g;
@@ -233,6 +271,7 @@ public final class ServerProbe implements AutoCloseable {
         /**
          * Connects, authenticates and checks with {@code PING} that the server accepts commands.
          *
+         * @return the open probe; close it when done
          * @throws ConnectionException unreachable, TLS refused, no reply in time
          * @throws AuthenticationException a password is required and none was given, or it was rejected
          */
