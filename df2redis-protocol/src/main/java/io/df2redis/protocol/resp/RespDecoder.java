@@ -78,12 +78,20 @@ public final class RespDecoder {
         this(Limits.DEFAULT);
     }
 
-    /** A decoder enforcing {@code limits}. */
+    /**
+     * A decoder enforcing {@code limits}.
+     *
+     * @param limits the limits of lengths, counts, nesting and lines
+     */
     public RespDecoder(Limits limits) {
         this.limits = Objects.requireNonNull(limits, "limits");
     }
 
-    /** The limits this decoder enforces. */
+    /**
+     * The limits this decoder enforces.
+     *
+     * @return the limits
+     */
     public Limits limits() {
         return limits;
     }
@@ -91,12 +99,18 @@ public final class RespDecoder {
     /**
      * Total bytes consumed by the replies returned so far: the absolute stream offset of the next
      * reply.
+     *
+     * @return the offset of the next reply in the stream
      */
     public long bytesConsumed() {
         return consumed;
     }
 
-    /** Whether part of a reply has been parsed but the reply is not complete yet. */
+    /**
+     * Whether part of a reply has been parsed but the reply is not complete yet.
+     *
+     * @return true while a reply is partly decoded
+     */
     public boolean isMidReply() {
         return pending > 0 || depth > 0 || bulkLength >= 0 || scanFrom >= 0;
     }
@@ -120,6 +134,7 @@ public final class RespDecoder {
     /**
      * Decodes the next reply from {@code in}.
      *
+     * @param in the bytes received, from the start of a reply or where the previous call left off
      * @return the reply, with the reader index advanced past it; or {@code null} when the buffer
      *     does not hold a whole reply yet, with the reader index unchanged
      * @throws RespProtocolException the bytes are not valid RESP
@@ -392,12 +407,20 @@ public final class RespDecoder {
             this.maxLineLength = b.maxLineLength;
         }
 
-        /** A builder initialised with the defaults. */
+        /**
+         * A builder initialised with the defaults.
+         *
+         * @return a new builder
+         */
         public static Builder builder() {
             return new Builder();
         }
 
-        /** A builder initialised with these limits. */
+        /**
+         * A builder initialised with these limits.
+         *
+         * @return a new builder; these limits stay as they are
+         */
         public Builder toBuilder() {
             return new Builder()
                     .maxBulkLength(maxBulkLength)
@@ -406,22 +429,38 @@ public final class RespDecoder {
                     .maxLineLength(maxLineLength);
         }
 
-        /** Largest accepted bulk / verbatim string / blob error payload, in bytes. */
+        /**
+         * Largest accepted bulk / verbatim string / blob error payload, in bytes.
+         *
+         * @return the limit in bytes
+         */
         public int maxBulkLength() {
             return maxBulkLength;
         }
 
-        /** Largest accepted element count of an array, set, push, map or attribute. */
+        /**
+         * Largest accepted element count of an array, set, push, map or attribute.
+         *
+         * @return the limit in elements (a map counts its entries)
+         */
         public int maxAggregateElements() {
             return maxAggregateElements;
         }
 
-        /** Largest number of aggregates open at once (a flat array has depth 1). */
+        /**
+         * Largest number of aggregates open at once (a flat array has depth 1).
+         *
+         * @return the limit, at least 1
+         */
         public int maxNestingDepth() {
             return maxNestingDepth;
         }
 
-        /** Largest accepted content of a line (simple string, error, number, header), in bytes. */
+        /**
+         * Largest accepted content of a line (simple string, error, number, header), in bytes.
+         *
+         * @return the limit in bytes
+         */
         public int maxLineLength() {
             return maxLineLength;
         }
@@ -456,32 +495,60 @@ public final class RespDecoder {
             private Builder() {
             }
 
-            /** Largest bulk payload, 0..{@link #MAX_BULK_LENGTH_CEILING} bytes (default 512 MiB). */
+            /**
+             * Largest bulk payload, 0..{@link #MAX_BULK_LENGTH_CEILING} bytes (default 512 MiB).
+             *
+             * @param bytes the limit
+             * @return this builder
+             * @throws IllegalArgumentException when outside the range
+             */
             public Builder maxBulkLength(int bytes) {
                 this.maxBulkLength = check(bytes, 0, MAX_BULK_LENGTH_CEILING, "maxBulkLength");
                 return this;
             }
 
-            /** Largest aggregate, 0..{@link #MAX_AGGREGATE_ELEMENTS_CEILING} elements (default 16 Mi). */
+            /**
+             * Largest aggregate, 0..{@link #MAX_AGGREGATE_ELEMENTS_CEILING} elements (default 16 Mi).
+             *
+             * @param elements the limit
+             * @return this builder
+             * @throws IllegalArgumentException when outside the range
+             */
             public Builder maxAggregateElements(int elements) {
                 this.maxAggregateElements = check(elements, 0, MAX_AGGREGATE_ELEMENTS_CEILING,
                         "maxAggregateElements");
                 return this;
             }
 
-            /** Deepest nesting of aggregates, at least 1 (default 64). */
+            /**
+             * Deepest nesting of aggregates, at least 1 (default 64).
+             *
+             * @param depth the limit
+             * @return this builder
+             * @throws IllegalArgumentException when outside 1..100 000
+             */
             public Builder maxNestingDepth(int depth) {
                 this.maxNestingDepth = check(depth, 1, 100_000, "maxNestingDepth");
                 return this;
             }
 
-            /** Longest line content, at least 22 bytes so any 64-bit number fits (default 64 KiB). */
+            /**
+             * Longest line content, at least 22 bytes so any 64-bit number fits (default 64 KiB).
+             *
+             * @param bytes the limit
+             * @return this builder
+             * @throws IllegalArgumentException when outside 22..Integer.MAX_VALUE - 16
+             */
             public Builder maxLineLength(int bytes) {
                 this.maxLineLength = check(bytes, 22, Integer.MAX_VALUE - 16, "maxLineLength");
                 return this;
             }
 
-            /** The limits. */
+            /**
+             * The limits.
+             *
+             * @return the immutable limits
+             */
             public Limits build() {
                 return new Limits(this);
             }
