@@ -139,7 +139,7 @@ final class StringCommands {
         RdbKeyValue old = x.get(key);
         byte[] previous = null;
         if (p.get && old != null) {
-            previous = ((RdbValue.StringValue) Reads.typed(old, RdbValue.StringValue.class)).bytes();
+            previous = Reads.typed(old, RdbValue.StringValue.class).bytes();
         }
         if ((p.nx && old != null) || (p.xx && old == null)) {
             return p.get ? Resp.bulk(previous) : Resp.bulk((byte[]) null);
