@@ -12,6 +12,7 @@ import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -125,6 +126,36 @@ final class Exec {
 
     List<byte[]> tail(int from) {
         return new ArrayList<>(args.subList(from, args.size()));
+    }
+
+    /** Reads the members of a hash, set or sorted set (null when the key is absent). */
+    interface MemberLoader<V> {
+        Map<ByteKey, V> load(Exec x, byte[] key);
+    }
+
+    /** Stores the members of a hash, set or sorted set (deleting the key when none is left). */
+    interface MemberSaver<V> {
+        void save(Exec x, byte[] key, RdbKeyValue old, Map<ByteKey, V> members);
+    }
+
+    /**
+     * {@code HDEL}, {@code SREM}, {@code ZREM}: removes the members named from argument 2 on and
+     * replies how many of them were there.
+     */
+    <V> byte[] removeMembers(MemberLoader<V> load, MemberSaver<V> save) {
+        byte[] key = arg(1);
+        RdbKeyValue old = get(key);
+        Map<ByteKey, V> m = load.load(this, key);
+        if (m == null) {
+            return Resp.integer(0);
+        }
+        int removed = 0;
+        for (int i = 2; i < argc(); i++) {
+            removed += m.remove(new ByteKey(arg(i))) != null ? 1 : 0;
+        }
+        save.save(this, key, old, m);
+        auto();
+        return Resp.integer(removed);
     }
 
     // ------------------------------------------------------------------ keyspace

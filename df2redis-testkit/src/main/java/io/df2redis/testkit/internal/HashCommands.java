@@ -29,7 +29,7 @@ final class HashCommands {
         t.add("HSET", -4, x -> hset(x, false));
         t.add("HMSET", -4, x -> hset(x, true));
         t.add("HSETNX", 4, HashCommands::hsetnx);
-        t.add("HDEL", -3, HashCommands::hdel);
+        t.add("HDEL", -3, x -> x.removeMembers(HashCommands::fields, HashCommands::save));
         t.add("HINCRBY", 4, HashCommands::hincrby);
         t.add("HINCRBYFLOAT", 4, HashCommands::hincrbyfloat);
         t.add("HSETEX", -5, HashCommands::hsetex);
@@ -104,22 +104,6 @@ final class HashCommands {
         }
         x.auto();
         return Resp.integer(added);
-    }
-
-    private static byte[] hdel(Exec x) {
-        byte[] key = x.arg(1);
-        RdbKeyValue old = x.get(key);
-        Map<ByteKey, Field> m = fields(x, key);
-        if (m == null) {
-            return Resp.integer(0);
-        }
-        int n = 0;
-        for (int i = 2; i < x.argc(); i++) {
-            n += m.remove(new ByteKey(x.arg(i))) != null ? 1 : 0;
-        }
-        save(x, key, old, m);
-        x.auto();
-        return Resp.integer(n);
     }
 
     private static byte[] hincrby(Exec x) {

@@ -33,7 +33,7 @@ final class ZSetCommands {
     static void register(Commands.Table t) {
         t.add("ZADD", -4, ZSetCommands::zadd);
         t.add("ZINCRBY", 4, ZSetCommands::zincrby);
-        t.add("ZREM", -3, ZSetCommands::zrem);
+        t.add("ZREM", -3, x -> x.removeMembers(ZSetCommands::zset, ZSetCommands::save));
         t.add("ZPOPMIN", -2, x -> zpop(x, false));
         t.add("ZPOPMAX", -2, x -> zpop(x, true));
         t.add("BZPOPMIN", -3, x -> bzpop(x, false));
@@ -194,22 +194,6 @@ final class ZSetCommands {
         save(x, key, old, m);
         x.auto();
         return Resp.bulk(Out.format(r));
-    }
-
-    private static byte[] zrem(Exec x) {
-        byte[] key = x.arg(1);
-        RdbKeyValue old = x.get(key);
-        Map<ByteKey, Double> m = zset(x, key);
-        if (m == null) {
-            return Resp.integer(0);
-        }
-        int n = 0;
-        for (int i = 2; i < x.argc(); i++) {
-            n += m.remove(new ByteKey(x.arg(i))) != null ? 1 : 0;
-        }
-        save(x, key, old, m);
-        x.auto();
-        return Resp.integer(n);
     }
 
     /** Pops up to {@code count} lowest (or highest) members: member, score, member, score … */
