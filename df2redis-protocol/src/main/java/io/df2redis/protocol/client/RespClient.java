@@ -67,7 +67,7 @@ import java.util.function.Function;
  * event loop, {@code drainScheduled} an atomic flag; the handler's own state is event-loop
  * confined.
  *
- * <p><b>Why one class:</b> a little over 400 lines, a quarter of them Javadoc: connecting (TCP, TLS,
+ * <p><b>Why one class:</b> under 500 lines, a third of them Javadoc: connecting (TCP, TLS,
  * {@code AUTH} under one deadline), sending (the outbox drained once per burst) and handing the
  * channel over all act on the same channel, handler and outbox. The per-connection protocol state
  * is {@link RespCommandHandler}'s, reply decoding {@link RespReplyDecoder}'s, the TLS set-up

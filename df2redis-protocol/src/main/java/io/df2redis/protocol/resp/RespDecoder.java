@@ -42,15 +42,12 @@ import java.util.Objects;
  * <p>Not thread-safe: use one instance per connection. In a Netty pipeline use
  * {@link io.df2redis.protocol.client.RespReplyDecoder}, which owns one and emits the replies.
  *
- * <p>The resumable state machine (line scan, bulk payloads, the aggregate stack) is here; the
- * number parsers are {@code RespNumbers}', an aggregate being filled is a {@code RespFrame}, the
- * type names {@code RespTypes}'. Its nested {@link Limits} is public API
- * ({@code RespDecoder.Limits}) and stays here.
- *
- * <p><b>Why one class:</b> close to 500 lines, a quarter of them the nested {@link Limits} and its
- * builder; the rest is one resumable state machine whose fields (the frame stack, the pending
- * offset, the bulk string being read) every step reads and writes, and whose main loop stays one
- * method so that the JIT keeps the per-byte path tight.
+ * <p><b>Why one class:</b> close to 500 lines, a quarter of them the nested {@link Limits} (public
+ * API as {@code RespDecoder.Limits}); the rest is one resumable state machine (line scan, bulk
+ * payloads, the aggregate stack) whose fields every step reads and writes, and whose main loop
+ * stays one method so that the JIT keeps the per-byte path tight. The number parsers are
+ * {@code RespNumbers}', an aggregate being filled is a {@code RespFrame}, type names
+ * {@code RespTypes}'.
  */
 public final class RespDecoder {
 
@@ -78,39 +75,22 @@ public final class RespDecoder {
         this(Limits.DEFAULT);
     }
 
-    /**
-     * A decoder enforcing {@code limits}.
-     *
-     * @param limits the limits of lengths, counts, nesting and lines
-     */
+    /** @param limits the limits of lengths, counts, nesting and lines this decoder enforces */
     public RespDecoder(Limits limits) {
         this.limits = Objects.requireNonNull(limits, "limits");
     }
 
-    /**
-     * The limits this decoder enforces.
-     *
-     * @return the limits
-     */
+    /** @return the limits this decoder enforces */
     public Limits limits() {
         return limits;
     }
 
-    /**
-     * Total bytes consumed by the replies returned so far: the absolute stream offset of the next
-     * reply.
-     *
-     * @return the offset of the next reply in the stream
-     */
+    /** @return total bytes consumed by the replies returned so far: the stream offset of the next reply */
     public long bytesConsumed() {
         return consumed;
     }
 
-    /**
-     * Whether part of a reply has been parsed but the reply is not complete yet.
-     *
-     * @return true while a reply is partly decoded
-     */
+    /** @return whether part of a reply has been parsed but the reply is not complete yet */
     public boolean isMidReply() {
         return pending > 0 || depth > 0 || bulkLength >= 0 || scanFrom >= 0;
     }
@@ -266,8 +246,6 @@ public final class RespDecoder {
         }
     }
 
-    // ------------------------------------------------------------------ lines
-
     /**
      * Index of the CR ending the line whose type byte is at {@code pos}, or -1 when the line is not
      * complete yet (the scan resumes where it stopped on the next call).
@@ -297,8 +275,6 @@ public final class RespDecoder {
         scanFrom = -1;
         return cr;
     }
-
-    // ------------------------------------------------------------------ bulk payloads
 
     /** Builds the bulk reply whose payload (of {@link #bulkLength} bytes) starts at {@code pos}. */
     private RespReply bulkPayload(ByteBuf in, int base, int pos) {
@@ -330,13 +306,9 @@ public final class RespDecoder {
         }
     }
 
-    // ------------------------------------------------------------------ aggregates
-
     /**
-     * The length in the header line at {@code pos} (type byte) .. {@code cr}: of a bulk string's
-     * payload, or an aggregate's element count. -1 only for the RESP2 null of {@code nullType}
-     * ({@code $-1}, {@code *-1}); other negative lengths are malformed, lengths over the limit
-     * ({@link Limits#maxBulkLength()} or {@link Limits#maxAggregateElements()}) refused.
+     * The bulk length or element count in the header line {@code pos} (type byte) .. {@code cr}; -1
+     * only for the RESP2 null of {@code nullType}; other negative or over-limit lengths are refused.
      */
     private long length(ByteBuf in, int base, int pos, int cr, byte type, byte nullType, boolean aggregate) {
         String name = RespTypes.typeName(type);
@@ -367,8 +339,6 @@ public final class RespDecoder {
         depth++;
     }
 
-    // ------------------------------------------------------------------ errors
-
     private long offset(int base, int index) {
         return consumed + (index - base);
     }
@@ -378,8 +348,6 @@ public final class RespDecoder {
         return new RespProtocolException(message, offset(base, index), RespFrame.path(stack, depth, what));
     }
 
-
-    // ------------------------------------------------------------------ limits
 
     /**
      * Immutable safety limits for {@link RespDecoder}. Build with {@link #builder()}; start from
@@ -407,20 +375,12 @@ public final class RespDecoder {
             this.maxLineLength = b.maxLineLength;
         }
 
-        /**
-         * A builder initialised with the defaults.
-         *
-         * @return a new builder
-         */
+        /** @return a new builder initialised with the defaults */
         public static Builder builder() {
             return new Builder();
         }
 
-        /**
-         * A builder initialised with these limits.
-         *
-         * @return a new builder; these limits stay as they are
-         */
+        /** @return a new builder initialised with these limits (which stay as they are) */
         public Builder toBuilder() {
             return new Builder()
                     .maxBulkLength(maxBulkLength)
@@ -429,38 +389,22 @@ public final class RespDecoder {
                     .maxLineLength(maxLineLength);
         }
 
-        /**
-         * Largest accepted bulk / verbatim string / blob error payload, in bytes.
-         *
-         * @return the limit in bytes
-         */
+        /** @return the largest accepted bulk / verbatim string / blob error payload, in bytes */
         public int maxBulkLength() {
             return maxBulkLength;
         }
 
-        /**
-         * Largest accepted element count of an array, set, push, map or attribute.
-         *
-         * @return the limit in elements (a map counts its entries)
-         */
+        /** @return the largest accepted element count of an array, set, push, map (entries) or attribute */
         public int maxAggregateElements() {
             return maxAggregateElements;
         }
 
-        /**
-         * Largest number of aggregates open at once (a flat array has depth 1).
-         *
-         * @return the limit, at least 1
-         */
+        /** @return the largest number of aggregates open at once (a flat array has depth 1) */
         public int maxNestingDepth() {
             return maxNestingDepth;
         }
 
-        /**
-         * Largest accepted content of a line (simple string, error, number, header), in bytes.
-         *
-         * @return the limit in bytes
-         */
+        /** @return the largest accepted content of a line (simple string, error, number, header), in bytes */
         public int maxLineLength() {
             return maxLineLength;
         }
@@ -497,10 +441,8 @@ public final class RespDecoder {
 
             /**
              * Largest bulk payload, 0..{@link #MAX_BULK_LENGTH_CEILING} bytes (default 512 MiB).
-             *
              * @param bytes the limit
              * @return this builder
-             * @throws IllegalArgumentException when outside the range
              */
             public Builder maxBulkLength(int bytes) {
                 this.maxBulkLength = check(bytes, 0, MAX_BULK_LENGTH_CEILING, "maxBulkLength");
@@ -509,10 +451,8 @@ public final class RespDecoder {
 
             /**
              * Largest aggregate, 0..{@link #MAX_AGGREGATE_ELEMENTS_CEILING} elements (default 16 Mi).
-             *
              * @param elements the limit
              * @return this builder
-             * @throws IllegalArgumentException when outside the range
              */
             public Builder maxAggregateElements(int elements) {
                 this.maxAggregateElements = check(elements, 0, MAX_AGGREGATE_ELEMENTS_CEILING,
@@ -522,10 +462,8 @@ public final class RespDecoder {
 
             /**
              * Deepest nesting of aggregates, at least 1 (default 64).
-             *
              * @param depth the limit
              * @return this builder
-             * @throws IllegalArgumentException when outside 1..100 000
              */
             public Builder maxNestingDepth(int depth) {
                 this.maxNestingDepth = check(depth, 1, 100_000, "maxNestingDepth");
@@ -534,21 +472,15 @@ public final class RespDecoder {
 
             /**
              * Longest line content, at least 22 bytes so any 64-bit number fits (default 64 KiB).
-             *
              * @param bytes the limit
              * @return this builder
-             * @throws IllegalArgumentException when outside 22..Integer.MAX_VALUE - 16
              */
             public Builder maxLineLength(int bytes) {
                 this.maxLineLength = check(bytes, 22, Integer.MAX_VALUE - 16, "maxLineLength");
                 return this;
             }
 
-            /**
-             * The limits.
-             *
-             * @return the immutable limits
-             */
+            /** @return the immutable limits */
             public Limits build() {
                 return new Limits(this);
             }
