@@ -11,7 +11,8 @@ module io.df2redis.testkit {
     requires io.netty.codec;
     requires io.netty.handler;
     requires io.netty.common;
-    requires com.fasterxml.jackson.databind;
+    // CapturedCases.json returns a JsonNode: users of the test kit read Jackson through it
+    requires transitive com.fasterxml.jackson.databind;
     requires org.junit.jupiter.api;
     requires org.lz4.java;
     requires org.slf4j;

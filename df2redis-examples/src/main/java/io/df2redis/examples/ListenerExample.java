@@ -25,6 +25,13 @@ public final class ListenerExample {
     private ListenerExample() {
     }
 
+    /**
+     * Replicates from the master until the JVM is stopped (Ctrl-C), printing as it goes; waits up
+     * to an hour for stable sync.
+     *
+     * @param args {@code HOST PORT [PASSWORD]} of the Dragonfly master
+     * @throws Exception when the replication fails or the wait is interrupted
+     */
     public static void main(String[] args) throws Exception {
         if (args.length < 2) {
             System.err.println("usage: ListenerExample HOST PORT [PASSWORD]");

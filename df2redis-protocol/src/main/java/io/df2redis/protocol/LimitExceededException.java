@@ -7,7 +7,13 @@ package io.df2redis.protocol;
 public class LimitExceededException extends ProtocolException {
     private static final long serialVersionUID = 1L;
 
-    /** See {@link ProtocolException#ProtocolException(String, long, String)}. */
+    /**
+     * See {@link ProtocolException#ProtocolException(String, long, String)}.
+     *
+     * @param message what exceeded which limit
+     * @param offset absolute offset in the decoded stream, or -1 when unknown
+     * @param context what was being decoded, may be empty
+     */
     public LimitExceededException(String message, long offset, String context) {
         super(message, offset, context);
     }

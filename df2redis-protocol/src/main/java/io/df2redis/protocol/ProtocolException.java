@@ -20,7 +20,14 @@ public class ProtocolException extends RuntimeException {
         this(message, offset, context, null);
     }
 
-    /** Like {@link #ProtocolException(String, long, String)}, with the underlying failure {@code cause}. */
+    /**
+     * Like {@link #ProtocolException(String, long, String)}, with the underlying failure {@code cause}.
+     *
+     * @param message what is wrong
+     * @param offset absolute offset in the decoded stream, or -1 when unknown
+     * @param context what was being decoded, may be empty
+     * @param cause the underlying failure, or null
+     */
     public ProtocolException(String message, long offset, String context, Throwable cause) {
         super(compose(message, offset, context), cause);
         this.offset = offset;
@@ -38,12 +45,20 @@ public class ProtocolException extends RuntimeException {
         return sb.toString();
     }
 
-    /** Absolute byte offset in the input at which the error was detected, or -1 when unknown. */
+    /**
+     * Absolute byte offset in the input at which the error was detected, or -1 when unknown.
+     *
+     * @return the offset, or -1
+     */
     public long offset() {
         return offset;
     }
 
-    /** What was being decoded when the error was detected; empty when unknown. */
+    /**
+     * What was being decoded when the error was detected; empty when unknown.
+     *
+     * @return the context, never null
+     */
     public String context() {
         return context;
     }

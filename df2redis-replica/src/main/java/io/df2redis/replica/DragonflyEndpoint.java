@@ -1,5 +1,6 @@
 package io.df2redis.replica;
 
+import io.df2redis.protocol.net.HostAndPort;
 import io.netty.handler.ssl.SslContext;
 
 import java.util.Objects;
@@ -14,20 +15,15 @@ import java.util.Objects;
  * verifyHostname(false)} was chosen explicitly.
  */
 public final class DragonflyEndpoint {
-    private final String host;
-    private final int port;
+    private final HostAndPort address;
     private final String user;
     private final String password;
     private final SslContext ssl;
     private final boolean verifyHostname;
 
-    private DragonflyEndpoint(String host, int port, String user, String password, SslContext ssl,
+    private DragonflyEndpoint(HostAndPort address, String user, String password, SslContext ssl,
                               boolean verifyHostname) {
-        this.host = Objects.requireNonNull(host, "host");
-        if (port <= 0 || port > 65535) {
-            throw new IllegalArgumentException("port out of range: " + port);
-        }
-        this.port = port;
+        this.address = address;
         this.user = user;
         this.password = password;
         this.ssl = ssl;
@@ -42,14 +38,14 @@ public final class DragonflyEndpoint {
      * @return the endpoint
      */
     public static DragonflyEndpoint of(String host, int port) {
-        return new DragonflyEndpoint(host, port, null, null, null, true);
+        return new DragonflyEndpoint(HostAndPort.of(host, port), null, null, null, true);
     }
 
     /**
-     * Parses {@code host:port} (IPv6 as {@code [::1]:6379}). Credentials do not belong in the
-     * address: a {@code user:password@host:port} or {@code redis://…} string is refused, and the
-     * error message does not repeat what was given (it may hold a password); use
-     * {@link #withPassword} / {@link #withUser}.
+     * Parses {@code host:port} (IPv6 as {@code [::1]:6379}) with {@link HostAndPort#parse(String)}.
+     * Credentials do not belong in the address: a {@code user:password@host:port} or
+     * {@code redis://…} string is refused, and no error message repeats what was given (it may hold
+     * a password); use {@link #withPassword} / {@link #withUser}.
      *
      * @param hostPort {@code host:port}
      * @return the endpoint
@@ -61,22 +57,15 @@ public final class DragonflyEndpoint {
             throw new IllegalArgumentException("expected HOST:PORT, got an address with a scheme or credentials ("
                     + redact(hostPort) + "); give the password with DragonflyEndpoint.withPassword/withUser");
         }
-        int colon = hostPort.lastIndexOf(':');
-        if (colon <= 0) {
-            throw new IllegalArgumentException("expected HOST:PORT, got " + hostPort);
-        }
-        String host = hostPort.substring(0, colon);
-        if (host.startsWith("[") && host.endsWith("]")) {
-            host = host.substring(1, host.length() - 1);
-        }
-        int port;
+        HostAndPort a;
         try {
-            port = Integer.parseInt(hostPort.substring(colon + 1));
-        } catch (NumberFormatException e) {
+            a = HostAndPort.parse(hostPort);
+        } catch (IllegalArgumentException e) {
             // not echoed: what stands where the port belongs may be a password given by mistake
-            throw new IllegalArgumentException("expected HOST:PORT, got host " + host + " with a port that is not a number");
+            throw new IllegalArgumentException("expected HOST:PORT or [IPV6]:PORT; the address given is not one "
+                    + "(not repeated here, as it may hold a password)");
         }
-        return of(host, port);
+        return of(a.host(), a.port());
     }
 
     /** {@code scheme://user:***@host:port}: whatever sits between "//" (or the start) and the last '@' is hidden. */
@@ -97,7 +86,7 @@ public final class DragonflyEndpoint {
      * @return a new endpoint
      */
     public DragonflyEndpoint withPassword(String password) {
-        return new DragonflyEndpoint(host, port, null, password, ssl, verifyHostname);
+        return new DragonflyEndpoint(address, null, password, ssl, verifyHostname);
     }
 
     /**
@@ -108,7 +97,7 @@ public final class DragonflyEndpoint {
      * @return a new endpoint
      */
     public DragonflyEndpoint withUser(String user, String password) {
-        return new DragonflyEndpoint(host, port, user, password, ssl, verifyHostname);
+        return new DragonflyEndpoint(address, user, password, ssl, verifyHostname);
     }
 
     /**
@@ -120,7 +109,7 @@ public final class DragonflyEndpoint {
      * @return a new endpoint
      */
     public DragonflyEndpoint withTls(SslContext ssl) {
-        return new DragonflyEndpoint(host, port, user, password, ssl, verifyHostname);
+        return new DragonflyEndpoint(address, user, password, ssl, verifyHostname);
     }
 
     /**
@@ -133,17 +122,17 @@ public final class DragonflyEndpoint {
      * @return a new endpoint
      */
     public DragonflyEndpoint verifyHostname(boolean verify) {
-        return new DragonflyEndpoint(host, port, user, password, ssl, verify);
+        return new DragonflyEndpoint(address, user, password, ssl, verify);
     }
 
     /** @return the host name or address */
     public String host() {
-        return host;
+        return address.host();
     }
 
     /** @return the TCP port */
     public int port() {
-        return port;
+        return address.port();
     }
 
     /** @return the ACL user name, or null */
@@ -168,7 +157,7 @@ public final class DragonflyEndpoint {
 
     /** @return {@code host:port}, for messages */
     public String address() {
-        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
+        return address.toString();
     }
 
     /** @return {@code [tls://][user@]host:port[ (auth)]}, never the password */

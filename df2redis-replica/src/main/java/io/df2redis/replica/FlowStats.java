@@ -19,7 +19,11 @@ public record FlowStats(int flow, long bytesReceived, long entries, long journal
                         long appliedLsn, long ackedLsn, long queuedBytes, long maxQueuedBytes, long pauses,
                         long pausedMillis) {
 
-    /** Journal entries received but not yet applied. */
+    /**
+     * Journal entries received but not yet applied.
+     *
+     * @return {@code receivedLsn + 1 - appliedLsn}, at least 0; 0 before stable sync
+     */
     public long lagEntries() {
         return receivedLsn == 0 ? 0 : Math.max(0, receivedLsn + 1 - appliedLsn);
     }

@@ -13,7 +13,11 @@ package io.df2redis.replica;
 public record MasterInfo(String masterId, String syncId, int flowCount, int protocolVersion, String lineageId,
                          String release) {
 
-    /** Major/minor of the release ({@code {1, 40}}), or {@code {0, 0}} when unknown. */
+    /**
+     * The release's major and minor version.
+     *
+     * @return {@code {major, minor}} ({@code {1, 40}} for {@code df-v1.40.1}), or {@code {0, 0}} when unknown
+     */
     public int[] releaseVersion() {
         String r = release.startsWith("df-v") ? release.substring(4) : release.startsWith("v") ? release.substring(1)
                 : release;

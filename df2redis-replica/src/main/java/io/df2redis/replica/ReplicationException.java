@@ -23,7 +23,11 @@ public class ReplicationException extends RuntimeException {
         super(message, cause);
     }
 
-    /** Whether a new connection attempt may succeed. */
+    /**
+     * Whether a new connection attempt may succeed.
+     *
+     * @return true unless a subtype knows that trying again cannot help (true here)
+     */
     public boolean isRetryable() {
         return true;
     }

@@ -30,31 +30,66 @@ import io.df2redis.protocol.rdb.ValueBatch;
  */
 public interface ReplicationListener {
 
-    /** The handshake completed. */
+    /**
+     * The handshake completed (supervisor thread).
+     *
+     * @param master what the master told about itself: ids, flow count, protocol version, release
+     */
     default void onHandshake(MasterInfo master) {
     }
 
-    /** A full sync starts (all flows); the snapshot follows. A target should be emptied first. */
+    /**
+     * A full sync starts (all flows); the snapshot follows. A target should be emptied first.
+     *
+     * @param master the master the snapshot comes from
+     */
     default void onFullSyncStart(MasterInfo master) {
     }
 
-    /** Flow {@code flow} starts sending its snapshot. */
+    /**
+     * Flow {@code flow} starts sending its snapshot.
+     *
+     * @param flow the flow (0 to the master's flow count - 1)
+     */
     default void onFlowFullSyncStart(int flow) {
     }
 
-    /** An AUX field of a flow's snapshot header. */
+    /**
+     * An AUX field of a flow's snapshot header ({@code redis-ver}, {@code lua} scripts…).
+     *
+     * @param flow the flow
+     * @param key the field's name
+     * @param value its value (an int-encoded value as decimal text)
+     */
     default void onAux(int flow, byte[] key, byte[] value) {
     }
 
-    /** A key of the snapshot starts; its value follows as batches. */
+    /**
+     * A key of the snapshot starts; its value follows as batches.
+     *
+     * @param flow the flow
+     * @param entry the key, its db, type, expiry and flags; passed again with its batches and end
+     */
     default void onEntryStart(int flow, RdbEntry entry) {
     }
 
-    /** Part of a key's value (elements of a container, a chunk of a big string…). */
+    /**
+     * Part of a key's value (elements of a container, a chunk of a big string…).
+     *
+     * @param flow the flow
+     * @param entry the key the batch belongs to, as passed to {@link #onEntryStart}
+     * @param batch the elements, in the order the master stored them
+     */
     default void onValueBatch(int flow, RdbEntry entry, ValueBatch batch) {
     }
 
-    /** A key of the snapshot is complete. */
+    /**
+     * A key of the snapshot is complete.
+     *
+     * @param flow the flow
+     * @param entry the key, as passed to {@link #onEntryStart}
+     * @param summary what the decoder saw of the value's encoding (element counts, nodes, chunks)
+     */
     default void onEntryEnd(int flow, RdbEntry entry, EntrySummary summary) {
     }
 
@@ -72,11 +107,21 @@ public interface ReplicationListener {
     default void onFullSyncComplete() {
     }
 
-    /** A journal entry (a write command, or a PING), in flow order. */
+    /**
+     * A journal entry (a write command, or a PING), in flow order, after the journal handlers let
+     * it through.
+     *
+     * @param event the entry with its flow, LSN and whether it arrived during the full sync
+     */
     default void onJournalEntry(JournalEvent event) {
     }
 
-    /** The replicator's state changed. Informational. */
+    /**
+     * The replicator's state changed. Informational.
+     *
+     * @param from the state before
+     * @param to the state now
+     */
     default void onStateChange(ReplicationState from, ReplicationState to) {
     }
 
@@ -97,13 +142,20 @@ public interface ReplicationListener {
      * An error ended the session: it is followed by {@link #onReconnect} when the replicator tries
      * again, or by the state {@link ReplicationState#FAILED} when it gives up (then
      * {@link Replicator#failure()} holds it). Called once per error. Informational.
+     *
+     * @param error the error, typed by the side that failed (source, sink or host code)
      */
     default void onError(ReplicationException error) {
     }
 
     /**
      * A flow's queue exceeded its byte limit and reading from the master was paused
-     * ({@link SlowConsumerPolicy#PAUSE_READING}); {@code resumed} tells when it continues.
+     * ({@link SlowConsumerPolicy#PAUSE_READING}), or the queue drained to half the limit and
+     * reading resumed. Informational.
+     *
+     * @param flow the flow
+     * @param paused true when reading was paused, false when it resumed
+     * @param queuedBytes the bytes queued for the flow's applier at that moment
      */
     default void onBackpressure(int flow, boolean paused, long queuedBytes) {
     }

@@ -11,7 +11,11 @@ import java.util.List;
  * What a {@link ReplicationSink} is asked to apply, per flow and in flow order.
  */
 public sealed interface SinkEvent {
-    /** The flow the event belongs to; -1 for events that concern all flows. */
+    /**
+     * The flow the event belongs to.
+     *
+     * @return the flow, or -1 for events that concern all flows
+     */
     int flow();
 
     /** A full sync starts: the target must be emptied (upsert semantics follow). Sent once, flow -1. */

@@ -46,9 +46,11 @@ import java.util.Optional;
  * <p>Thread-safe. Methods that need a live master throw {@link UnsupportedOperationException}
  * in replay mode.
  *
- * <p>Its settings are {@link EmbeddedDragonflyMasterBuilder}'s. Over 400 lines as one piece: the
- * master's public surface (dataset, live writes, observation and fault hooks), each method a
- * documented delegation to the backend and server behind it.
+ * <p>Its settings are {@link EmbeddedDragonflyMasterBuilder}'s.
+ *
+ * <p><b>Why one class:</b> over 400 lines, it is the master's public surface (dataset, live
+ * writes, observation and fault hooks), each method a documented delegation to the backend and
+ * server behind it.
  */
 public final class EmbeddedDragonflyMaster implements AutoCloseable {
     private final MasterServer server;
@@ -109,18 +111,25 @@ public final class EmbeddedDragonflyMaster implements AutoCloseable {
 
     // ------------------------------------------------------------------ identity
 
+    /** The address the master listens on, as text (a loopback address unless the builder chose a host). */
     public String host() {
         return address.getHostString();
     }
 
+    /** The TCP port the master listens on (chosen by the OS unless the builder set one). */
     public int port() {
         return address.getPort();
     }
 
+    /** The socket address the master listens on: {@link #host()} and {@link #port()}. */
     public InetSocketAddress address() {
         return address;
     }
 
+    /**
+     * The Dragonfly release whose replication this master speaks (a replayed case's release in
+     * replay mode).
+     */
     public ReleaseProfile profile() {
         return profile;
     }
@@ -135,6 +144,7 @@ public final class EmbeddedDragonflyMaster implements AutoCloseable {
         return live != null ? live.masterId() : replay.masterId();
     }
 
+    /** Whether this master replays a captured case ({@link #replay(Path)}) rather than keeping a dataset. */
     public boolean isReplay() {
         return replay != null;
     }
@@ -155,6 +165,7 @@ public final class EmbeddedDragonflyMaster implements AutoCloseable {
         put(0, kv);
     }
 
+    /** {@link #put(int, RdbKeyValue)} for each of {@code kvs}, in their iteration order. */
     public void putAll(int db, Collection<RdbKeyValue> kvs) {
         for (RdbKeyValue kv : kvs) {
             put(db, kv);
@@ -166,10 +177,12 @@ public final class EmbeddedDragonflyMaster implements AutoCloseable {
         return live().remove(db, key);
     }
 
+    /** The key's entry in {@code db} as the master holds it now; empty when absent. */
     public Optional<RdbKeyValue> get(int db, byte[] key) {
         return Optional.ofNullable(live().get(db, key));
     }
 
+    /** {@link #get(int, byte[])} of the key's UTF-8 bytes. */
     public Optional<RdbKeyValue> get(int db, String key) {
         return get(db, key.getBytes(StandardCharsets.UTF_8));
     }
@@ -202,6 +215,7 @@ public final class EmbeddedDragonflyMaster implements AutoCloseable {
         return live().sharding().shardOf(key);
     }
 
+    /** {@link #shardOf(byte[])} of the key's UTF-8 bytes. */
     public int shardOf(String key) {
         return shardOf(key.getBytes(StandardCharsets.UTF_8));
     }
@@ -232,6 +246,7 @@ public final class EmbeddedDragonflyMaster implements AutoCloseable {
         return live().write(db, args);
     }
 
+    /** {@link #write(int, List)} of the arguments' UTF-8 bytes. */
     public long write(int db, String... args) {
         List<byte[]> a = new ArrayList<>(args.length);
         for (String s : args) {

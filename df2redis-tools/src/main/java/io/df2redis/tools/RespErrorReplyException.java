@@ -25,7 +25,11 @@ public class RespErrorReplyException extends RespClientException {
         this.reply = reply;
     }
 
-    /** The server's error reply. */
+    /**
+     * The server's error reply.
+     *
+     * @return the reply, with its message and error kind
+     */
     public ErrorReply reply() {
         return reply;
     }

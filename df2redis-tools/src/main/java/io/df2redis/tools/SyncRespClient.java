@@ -11,6 +11,7 @@ import io.df2redis.protocol.resp.RespReply;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.IdentityCipherSuiteFilter;
 import io.netty.handler.ssl.JdkSslContext;
 import io.netty.util.concurrent.DefaultThreadFactory;
 
@@ -53,6 +54,9 @@ public final class SyncRespClient implements AutoCloseable {
      * Connects to {@code endpoint} with {@code options}, waiting until connected (and
      * authenticated).
      *
+     * @param endpoint the server
+     * @param options name, timeouts, TLS and credentials of the connection
+     * @return the connected client
      * @throws RespClientException when the connection cannot be made or {@code AUTH} is rejected
      */
     public static SyncRespClient connect(HostAndPort endpoint, RespClientOptions options) {
@@ -67,6 +71,11 @@ public final class SyncRespClient implements AutoCloseable {
      * timeout) and authenticates when {@code password} is not null ({@code AUTH user password}
      * when {@code user} is given, else {@code AUTH password}).
      *
+     * @param host the server's host name or address
+     * @param port its port
+     * @param user the ACL user, or null for the default user
+     * @param password the password, or null to send no {@code AUTH}
+     * @return the connected client
      * @throws RespClientException when the connection cannot be made or {@code AUTH} is rejected
      */
     public static SyncRespClient connect(String host, int port, String user, String password) {
@@ -78,7 +87,12 @@ public final class SyncRespClient implements AutoCloseable {
      * its trust decides which server certificates are accepted, and the certificate must name
      * {@code host}.
      *
+     * @param host the server's host name or address, which its certificate must name
+     * @param port its port
+     * @param user the ACL user, or null for the default user
+     * @param password the password, or null to send no {@code AUTH}
      * @param tls the client TLS context (e.g. one trusting a test certificate), or null for plain text
+     * @return the connected client
      * @throws RespClientException when the connection cannot be made (TLS handshake included) or
      *     {@code AUTH} is rejected
      */
@@ -89,6 +103,11 @@ public final class SyncRespClient implements AutoCloseable {
     /**
      * The options of the convenience factories: name {@code "server"}, 5 s to connect, 60 s reply
      * timeout, TLS through {@code tls} when not null, {@code AUTH} when {@code password} is not null.
+     *
+     * @param user the ACL user, or null for the default user
+     * @param password the password, or null to send no {@code AUTH}
+     * @param tls the client TLS context, or null for plain text
+     * @return the options
      */
     public static RespClientOptions defaults(String user, String password, SSLContext tls) {
         RespClientOptions.Builder b = RespClientOptions.builder().name("server").connectTimeout(CONNECT_TIMEOUT)
@@ -97,7 +116,9 @@ public final class SyncRespClient implements AutoCloseable {
             b.credentials(user, password);
         }
         if (tls != null) {
-            b.sslContext(new JdkSslContext(tls, true, ClientAuth.NONE));
+            // the JDK context as it is: its ciphers and protocols, no ALPN, no client auth, no STARTTLS
+            b.sslContext(new JdkSslContext(tls, true, null, IdentityCipherSuiteFilter.INSTANCE, null, ClientAuth.NONE,
+                    null, false));
         }
         return b.build();
     }
@@ -106,6 +127,8 @@ public final class SyncRespClient implements AutoCloseable {
      * Sends one command ({@code byte[]} arguments verbatim, anything else as its UTF-8 text) and
      * waits for the reply; an error reply is returned, not thrown.
      *
+     * @param args the command name and its arguments
+     * @return the reply, an {@link ErrorReply} included
      * @throws RespClientException when the connection fails or the reply does not come in time
      */
     public RespReply call(Object... args) {
@@ -115,6 +138,8 @@ public final class SyncRespClient implements AutoCloseable {
     /**
      * Like {@link #call} but an error reply becomes a {@link RespErrorReplyException}.
      *
+     * @param args the command name and its arguments
+     * @return the reply, never an {@link ErrorReply}
      * @throws RespClientException when the connection fails, or the server answers with an error
      */
     public RespReply ok(Object... args) {
@@ -125,7 +150,11 @@ public final class SyncRespClient implements AutoCloseable {
         return r;
     }
 
-    /** The asynchronous client underneath, for what this facade does not offer. */
+    /**
+     * The asynchronous client underneath, for what this facade does not offer.
+     *
+     * @return the client; closing this facade closes it
+     */
     public RespClient async() {
         return client;
     }

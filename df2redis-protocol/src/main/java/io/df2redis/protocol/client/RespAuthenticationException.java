@@ -13,6 +13,10 @@ public class RespAuthenticationException extends RespClientException {
     private final String serverError;
 
     /**
+     *
+     * @param connectionName what the connection is for
+     * @param endpoint the server, or null when unknown
+     * @param message what went wrong; the name and endpoint are prefixed
      * @param serverError the error reply of the server, e.g. {@code "WRONGPASS invalid
      *     username-password pair or user is disabled."}
      */
@@ -22,7 +26,11 @@ public class RespAuthenticationException extends RespClientException {
         this.serverError = serverError;
     }
 
-    /** The server's error reply text. */
+    /**
+     * The server's error reply text.
+     *
+     * @return the error reply's message, as the server sent it
+     */
     public String serverError() {
         return serverError;
     }

@@ -3,6 +3,7 @@ package io.df2redis.protocol.client;
 import io.df2redis.protocol.net.HostAndPort;
 import io.df2redis.protocol.resp.ErrorReply;
 import io.df2redis.protocol.resp.RespReply;
+import io.df2redis.protocol.tls.TlsHandlers;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
@@ -13,15 +14,11 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
-import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.Promise;
 import io.netty.util.concurrent.ScheduledFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import javax.net.ssl.SSLEngine;
-import javax.net.ssl.SSLParameters;
 
 import java.util.List;
 import java.util.Objects;
@@ -69,6 +66,12 @@ import java.util.function.Function;
  * on the event loop. Fields: all final; {@code outbox} is a concurrent queue drained only on the
  * event loop, {@code drainScheduled} an atomic flag; the handler's own state is event-loop
  * confined.
+ *
+ * <p><b>Why one class:</b> under 500 lines, a third of them Javadoc: connecting (TCP, TLS,
+ * {@code AUTH} under one deadline), sending (the outbox drained once per burst) and handing the
+ * channel over all act on the same channel, handler and outbox. The per-connection protocol state
+ * is {@link RespCommandHandler}'s, reply decoding {@link RespReplyDecoder}'s, the TLS set-up
+ * {@link io.df2redis.protocol.tls.TlsHandlers}', and the settings {@link RespClientOptions}'.
  */
 public final class RespClient implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RespClient.class);
@@ -101,6 +104,9 @@ public final class RespClient implements AutoCloseable {
      * is set, then {@code AUTH} when a password is set, all within
      * {@link RespClientOptions#connectTimeout()}. Never blocks.
      *
+     * @param group the event loops the channel is registered with
+     * @param endpoint the server
+     * @param options name, timeouts, TLS, credentials and limits of the connection
      * @return completes with the client, or exceptionally with a {@link RespConnectionException}
      *     (cannot connect, TLS handshake failed), a {@link RespTimeoutException} (not done in
      *     time) or a {@link RespAuthenticationException} (AUTH rejected); the channel is closed
@@ -154,19 +160,10 @@ public final class RespClient implements AutoCloseable {
                 return;
             }
             RespClient client = new RespClient(ch, handler, endpoint, options);
-            SslHandler tls = ch.pipeline().get(SslHandler.class);
-            if (tls == null) {
-                client.authenticate(result);
-                return;
-            }
-            tls.handshakeFuture().addListener(h -> {
-                if (h.isSuccess()) {
-                    client.authenticate(result);
-                } else {
-                    result.completeExceptionally(new RespConnectionException(options.name(), endpoint,
-                            "TLS handshake failed: " + h.cause().getMessage(), h.cause()));
-                    ch.close();
-                }
+            TlsHandlers.whenHandshaken(ch, () -> client.authenticate(result), cause -> {
+                result.completeExceptionally(new RespConnectionException(options.name(), endpoint,
+                        "TLS handshake failed: " + cause.getMessage(), cause));
+                ch.close();
             });
         });
         return result;
@@ -178,7 +175,9 @@ public final class RespClient implements AutoCloseable {
      * command handler at the end of its pipeline and sends {@code AUTH} when a password is set.
      * TLS and the timeouts of connecting are the caller's.
      *
+     * @param channel a connected channel (with its TLS handler, if any, already in place)
      * @param endpoint the server, named in errors; null when unknown
+     * @param options name, reply timeout, credentials and limits; the connect settings are not used
      * @return completes with the client, or exceptionally with a {@link RespAuthenticationException}
      *     or {@link RespConnectionException} (the channel is then closed)
      */
@@ -239,7 +238,7 @@ public final class RespClient implements AutoCloseable {
                     + "against the host name", options.name(), endpoint);
         }
         // the library's one TLS set-up
-        SslHandler tls = io.df2redis.protocol.tls.TlsHandlers.newHandler(options.sslContext(), alloc, endpoint.host(),
+        SslHandler tls = TlsHandlers.newHandler(options.sslContext(), alloc, endpoint.host(),
                 endpoint.port(), options.verifyHostname());
         tls.setHandshakeTimeoutMillis(options.connectTimeout().toMillis());
         return tls;
@@ -251,6 +250,7 @@ public final class RespClient implements AutoCloseable {
      * Sends one command: {@code byte[]} arguments verbatim, anything else as the UTF-8 text of
      * {@link String#valueOf(Object)}.
      *
+     * @param args the command name and its arguments
      * @return the reply (an error reply is a normal completion); completes exceptionally with a
      *     {@link RespClientException} when the connection fails first or is already closed, or an
      *     {@link IllegalStateException} after a handover
@@ -263,6 +263,9 @@ public final class RespClient implements AutoCloseable {
      * {@link #send(Object...)} with the arguments as bytes (not copied: do not change them). The
      * command is encoded on the calling thread, so that a thread pipelining many commands (the
      * sink's flow appliers) does that work itself rather than the event loop.
+     *
+     * @param args the command name and its arguments
+     * @return the reply, as for {@link #send(Object...)}
      */
     public CompletionStage<RespReply> send(List<byte[]> args) {
         return enqueue(RespCommand.encodedOf(args, channel.alloc()));
@@ -278,6 +281,8 @@ public final class RespClient implements AutoCloseable {
      * one are refused with an {@link IllegalStateException}, until {@code next} returned null.
      *
      * @param next chooses the handler that takes over from the reply; must not block
+     * @param args the command name and its arguments
+     * @return the reply of the command
      */
     public CompletionStage<RespReply> sendThenHandOver(Function<? super RespReply, ? extends ChannelHandler> next,
                                                        Object... args) {
@@ -291,6 +296,7 @@ public final class RespClient implements AutoCloseable {
      * are refused. Use {@link #sendThenHandOver} instead when the server switches protocols right
      * after a reply, so the switch happens before those bytes are decoded as RESP.
      *
+     * @param replacement the handler that decodes what follows the replies
      * @return completes with the channel once handed over, or exceptionally when the connection
      *     fails first or a handover is already under way
      */
@@ -383,42 +389,74 @@ public final class RespClient implements AutoCloseable {
 
     // ------------------------------------------------------------------ state
 
-    /** The channel (after a handover, the new handler's). */
+    /**
+     * The channel (after a handover, the new handler's).
+     *
+     * @return the channel
+     */
     public Channel channel() {
         return channel;
     }
 
-    /** The server, or null when attached without one. */
+    /**
+     * The server, or null when attached without one.
+     *
+     * @return the endpoint, or null
+     */
     public HostAndPort endpoint() {
         return endpoint;
     }
 
-    /** The options the client was made with. */
+    /**
+     * The options the client was made with.
+     *
+     * @return the options
+     */
     public RespClientOptions options() {
         return options;
     }
 
-    /** Whether the channel is open and still a RESP client (not handed over). */
+    /**
+     * Whether the channel is open and still a RESP client (not handed over).
+     *
+     * @return true while commands can be sent
+     */
     public boolean isActive() {
         return channel.isActive() && !handler.isHandedOver();
     }
 
-    /** Whether the channel has been handed over ({@link #sendThenHandOver}, {@link #replaceDecoder}). */
+    /**
+     * Whether the channel has been handed over ({@link #sendThenHandOver}, {@link #replaceDecoder}).
+     *
+     * @return true after a handover
+     */
     public boolean isHandedOver() {
         return handler.isHandedOver();
     }
 
-    /** Commands written and not yet answered. */
+    /**
+     * Commands written and not yet answered.
+     *
+     * @return the count of outstanding commands
+     */
     public int pendingReplies() {
         return handler.pendingReplies();
     }
 
-    /** Completes when the channel has closed. */
+    /**
+     * Completes when the channel has closed.
+     *
+     * @return a stage completed (normally) when the channel closed, for whatever reason
+     */
     public CompletionStage<Void> closeFuture() {
         return closeFuture;
     }
 
-    /** Closes the channel without waiting; outstanding commands fail ("connection closed by the client"). */
+    /**
+     * Closes the channel without waiting; outstanding commands fail ("connection closed by the client").
+     *
+     * @return the {@link #closeFuture()}
+     */
     public CompletionStage<Void> closeAsync() {
         handler.closeRequested();
         channel.close();

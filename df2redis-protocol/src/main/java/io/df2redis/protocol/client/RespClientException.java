@@ -27,12 +27,20 @@ public class RespClientException extends RuntimeException {
         this.endpoint = endpoint;
     }
 
-    /** What the connection is for ({@link RespClientOptions#name()}). */
+    /**
+     * What the connection is for ({@link RespClientOptions#name()}).
+     *
+     * @return the connection's name
+     */
     public String connectionName() {
         return connectionName;
     }
 
-    /** The server the connection talks to, or null when unknown. */
+    /**
+     * The server the connection talks to, or null when unknown.
+     *
+     * @return the endpoint, or null
+     */
     public HostAndPort endpoint() {
         return endpoint;
     }

@@ -45,12 +45,20 @@ public final class RespClientOptions {
         this.channelType = b.channelType;
     }
 
-    /** A builder with the {@link #DEFAULTS}. */
+    /**
+     * A builder with the {@link #DEFAULTS}.
+     *
+     * @return a new builder
+     */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** A builder holding these options, to derive changed options from. */
+    /**
+     * A builder holding these options, to derive changed options from.
+     *
+     * @return a new builder; these options stay as they are
+     */
     public Builder mutate() {
         Builder b = new Builder();
         b.name = name;
@@ -66,12 +74,20 @@ public final class RespClientOptions {
         return b;
     }
 
-    /** What the connection is for, named in errors and logs (default {@code "RESP server"}). */
+    /**
+     * What the connection is for, named in errors and logs (default {@code "RESP server"}).
+     *
+     * @return the name
+     */
     public String name() {
         return name;
     }
 
-    /** Longest time to connect, finish the TLS handshake and authenticate (default 10 s). */
+    /**
+     * Longest time to connect, finish the TLS handshake and authenticate (default 10 s).
+     *
+     * @return the connect timeout, positive
+     */
     public Duration connectTimeout() {
         return connectTimeout;
     }
@@ -79,27 +95,45 @@ public final class RespClientOptions {
     /**
      * Longest time without a reply while commands are outstanding before the connection is
      * failed and closed; {@link Duration#ZERO} for none (the default).
+     *
+     * @return the reply timeout, or zero for none
      */
     public Duration replyTimeout() {
         return replyTimeout;
     }
 
-    /** The TLS client context, or null for a plain connection (the default). */
+    /**
+     * The TLS client context, or null for a plain connection (the default).
+     *
+     * @return the context, or null
+     */
     public SslContext sslContext() {
         return sslContext;
     }
 
-    /** Whether the server certificate must name the host connected to (default true). */
+    /**
+     * Whether the server certificate must name the host connected to (default true).
+     *
+     * @return true unless turned off
+     */
     public boolean verifyHostname() {
         return verifyHostname;
     }
 
-    /** The ACL user name for {@code AUTH user password}, or null for {@code AUTH password}. */
+    /**
+     * The ACL user name for {@code AUTH user password}, or null for {@code AUTH password}.
+     *
+     * @return the user, or null
+     */
     public String user() {
         return user;
     }
 
-    /** Whether a password is set (the password itself is only sent in {@code AUTH}). */
+    /**
+     * Whether a password is set (the password itself is only sent in {@code AUTH}).
+     *
+     * @return true when {@code AUTH} is sent after connecting
+     */
     public boolean hasPassword() {
         return password != null;
     }
@@ -109,17 +143,29 @@ public final class RespClientOptions {
         return password;
     }
 
-    /** Limits of the reply decoder (default {@link RespDecoder.Limits#DEFAULT}). */
+    /**
+     * Limits of the reply decoder (default {@link RespDecoder.Limits#DEFAULT}).
+     *
+     * @return the limits
+     */
     public RespDecoder.Limits limits() {
         return limits;
     }
 
-    /** Whether TCP keep-alive is on (default true). */
+    /**
+     * Whether TCP keep-alive is on (default true).
+     *
+     * @return true when {@code SO_KEEPALIVE} is set
+     */
     public boolean keepAlive() {
         return keepAlive;
     }
 
-    /** The channel class for {@link RespClient#connect} (default {@link NioSocketChannel}). */
+    /**
+     * The channel class for {@link RespClient#connect} (default {@link NioSocketChannel}).
+     *
+     * @return the channel class
+     */
     public Class<? extends Channel> channelType() {
         return channelType;
     }
@@ -149,7 +195,12 @@ public final class RespClientOptions {
         private Builder() {
         }
 
-        /** What the connection is for, e.g. {@code "Redis target"}; named in errors and logs. */
+        /**
+         * What the connection is for, e.g. {@code "Redis target"}; named in errors and logs.
+         *
+         * @param name a non-blank name
+         * @return this builder
+         */
         public Builder name(String name) {
             Objects.requireNonNull(name, "name");
             if (name.isBlank()) {
@@ -159,7 +210,13 @@ public final class RespClientOptions {
             return this;
         }
 
-        /** Longest time to connect, handshake and authenticate; positive, at most 24 days. */
+        /**
+         * Longest time to connect, handshake and authenticate; positive, at most 24 days.
+         *
+         * @param timeout the timeout
+         * @return this builder
+         * @throws IllegalArgumentException when not positive or over {@link Integer#MAX_VALUE} ms
+         */
         public Builder connectTimeout(Duration timeout) {
             Objects.requireNonNull(timeout, "connectTimeout");
             if (timeout.isNegative() || timeout.isZero() || timeout.toMillis() > Integer.MAX_VALUE) {
@@ -170,7 +227,13 @@ public final class RespClientOptions {
             return this;
         }
 
-        /** Reply timeout (see {@link RespClientOptions#replyTimeout()}); zero for none, never negative. */
+        /**
+         * Reply timeout (see {@link RespClientOptions#replyTimeout()}); zero for none, never negative.
+         *
+         * @param timeout the timeout, or {@link Duration#ZERO}
+         * @return this builder
+         * @throws IllegalArgumentException when negative
+         */
         public Builder replyTimeout(Duration timeout) {
             Objects.requireNonNull(timeout, "replyTimeout");
             if (timeout.isNegative()) {
@@ -180,7 +243,13 @@ public final class RespClientOptions {
             return this;
         }
 
-        /** Connects with TLS using {@code context} (a client context); null for a plain connection. */
+        /**
+         * Connects with TLS using {@code context} (a client context); null for a plain connection.
+         *
+         * @param context a client TLS context, or null
+         * @return this builder
+         * @throws IllegalArgumentException for a server context
+         */
         public Builder sslContext(SslContext context) {
             if (context != null && !context.isClient()) {
                 throw new IllegalArgumentException("sslContext must be a client context");
@@ -192,13 +261,22 @@ public final class RespClientOptions {
         /**
          * Whether the server certificate must name the host connected to (HTTPS rules). On by
          * default; turn off only for servers addressed by a name their certificate does not carry.
+         *
+         * @param verify false to accept a trusted certificate issued for another name
+         * @return this builder
          */
         public Builder verifyHostname(boolean verify) {
             this.verifyHostname = verify;
             return this;
         }
 
-        /** Authenticates with {@code AUTH password}; null for no authentication. */
+        /**
+         * Authenticates with {@code AUTH password}; null for no authentication.
+         *
+         * @param password the password, or null
+         * @return this builder
+         * @throws IllegalArgumentException for an empty password
+         */
         public Builder password(String password) {
             if (password != null && password.isEmpty()) {
                 throw new IllegalArgumentException("password must not be empty (use null for none)");
@@ -210,6 +288,11 @@ public final class RespClientOptions {
         /**
          * Authenticates with {@code AUTH user password} (an ACL user); {@code user} null means
          * {@code AUTH password}. A user without a password is rejected when building.
+         *
+         * @param user the ACL user, or null
+         * @param password its password, or null for no authentication
+         * @return this builder
+         * @throws IllegalArgumentException for an empty user or password
          */
         public Builder credentials(String user, String password) {
             if (user != null && user.isEmpty()) {
@@ -220,19 +303,34 @@ public final class RespClientOptions {
             return this;
         }
 
-        /** Limits of the reply decoder. */
+        /**
+         * Limits of the reply decoder.
+         *
+         * @param limits the limits
+         * @return this builder
+         */
         public Builder limits(RespDecoder.Limits limits) {
             this.limits = Objects.requireNonNull(limits, "limits");
             return this;
         }
 
-        /** TCP keep-alive (default on). */
+        /**
+         * TCP keep-alive (default on).
+         *
+         * @param on whether {@code SO_KEEPALIVE} is set
+         * @return this builder
+         */
         public Builder keepAlive(boolean on) {
             this.keepAlive = on;
             return this;
         }
 
-        /** The channel class for {@link RespClient#connect}; must match the event loop group's transport. */
+        /**
+         * The channel class for {@link RespClient#connect}; must match the event loop group's transport.
+         *
+         * @param type the channel class, e.g. {@code NioSocketChannel.class}
+         * @return this builder
+         */
         public Builder channelType(Class<? extends Channel> type) {
             this.channelType = Objects.requireNonNull(type, "channelType");
             return this;
@@ -241,6 +339,7 @@ public final class RespClientOptions {
         /**
          * The options.
          *
+         * @return the immutable options
          * @throws IllegalArgumentException when a user name is set without a password
          */
         public RespClientOptions build() {

@@ -53,6 +53,8 @@ public final class RespCommand {
      * A command from its arguments: {@code byte[]} verbatim, anything else as the UTF-8 text of
      * {@link String#valueOf(Object)}.
      *
+     * @param args the command name and its arguments
+     * @return the command, its reply not complete yet
      * @throws IllegalArgumentException when there is no argument
      * @throws NullPointerException when an argument is null
      */
@@ -60,7 +62,13 @@ public final class RespCommand {
         return new RespCommand(toBytes(args), null);
     }
 
-    /** A command from its arguments as bytes (the list and arrays are not copied: do not change them). */
+    /**
+     * A command from its arguments as bytes (the list and arrays are not copied: do not change them).
+     *
+     * @param args the command name and its arguments
+     * @return the command, its reply not complete yet
+     * @throws NullPointerException when an argument is null
+     */
     public static RespCommand of(List<byte[]> args) {
         for (byte[] a : args) {
             Objects.requireNonNull(a, "argument");
@@ -96,6 +104,7 @@ public final class RespCommand {
      * already closed and its handlers gone), the reply fails with a {@link RespConnectionException}
      * instead of never completing.
      *
+     * @param channel a channel whose pipeline has a {@link RespCommandHandler}
      * @return the write's future
      */
     public ChannelFuture writeAndFlushTo(Channel channel) {
@@ -109,22 +118,38 @@ public final class RespCommand {
         return f;
     }
 
-    /** The arguments, command name first (unmodifiable). */
+    /**
+     * The arguments, command name first (unmodifiable).
+     *
+     * @return the arguments
+     */
     public List<byte[]> args() {
         return args;
     }
 
-    /** The command name as text (the first argument). */
+    /**
+     * The command name as text (the first argument).
+     *
+     * @return the first argument decoded as UTF-8
+     */
     public String name() {
         return new String(args.get(0), StandardCharsets.UTF_8);
     }
 
-    /** The reply, completed on the event loop (see the class comment). */
+    /**
+     * The reply, completed on the event loop (see the class comment).
+     *
+     * @return the stage of the reply
+     */
     public CompletionStage<RespReply> reply() {
         return reply;
     }
 
-    /** Whether the reply arrived or the command failed. */
+    /**
+     * Whether the reply arrived or the command failed.
+     *
+     * @return true once the reply stage completed, normally or not
+     */
     public boolean isDone() {
         return reply.isDone();
     }

@@ -94,12 +94,20 @@ public final class RespCommandHandler extends ChannelDuplexHandler {
         this.clock = clock;
     }
 
-    /** Commands written and not yet answered (any thread). */
+    /**
+     * Commands written and not yet answered (any thread).
+     *
+     * @return the count, as last updated on the event loop
+     */
     public int pendingReplies() {
         return pendingCount;
     }
 
-    /** Whether the channel has been handed over to another decoder (any thread). */
+    /**
+     * Whether the channel has been handed over to another decoder (any thread).
+     *
+     * @return true after the handler left the pipeline for a replacement
+     */
     public boolean isHandedOver() {
         return handedOver;
     }

@@ -10,7 +10,14 @@ import io.df2redis.protocol.net.HostAndPort;
 public class RespConnectionException extends RespClientException {
     private static final long serialVersionUID = 1L;
 
-    /** See {@link RespClientException#RespClientException(String, HostAndPort, String, Throwable)}. */
+    /**
+     * See {@link RespClientException#RespClientException(String, HostAndPort, String, Throwable)}.
+     *
+     * @param connectionName what the connection is for
+     * @param endpoint the server, or null when unknown
+     * @param message what went wrong; the name and endpoint are prefixed
+     * @param cause the underlying failure, or null
+     */
     public RespConnectionException(String connectionName, HostAndPort endpoint, String message, Throwable cause) {
         super(connectionName, endpoint, message, cause);
     }

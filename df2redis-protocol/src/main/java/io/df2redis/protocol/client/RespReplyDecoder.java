@@ -35,17 +35,29 @@ public final class RespReplyDecoder extends ByteToMessageDecoder {
         this(RespDecoder.Limits.DEFAULT);
     }
 
-    /** A decoder enforcing {@code limits}. */
+    /**
+     * A decoder enforcing {@code limits}.
+     *
+     * @param limits the limits of lengths, counts and nesting
+     */
     public RespReplyDecoder(RespDecoder.Limits limits) {
         this.decoder = new RespDecoder(limits);
     }
 
-    /** The limits enforced. */
+    /**
+     * The limits enforced.
+     *
+     * @return the limits
+     */
     public RespDecoder.Limits limits() {
         return decoder.limits();
     }
 
-    /** Bytes of the replies decoded so far (event loop only). */
+    /**
+     * Bytes of the replies decoded so far (event loop only).
+     *
+     * @return the bytes of every complete reply emitted
+     */
     public long bytesConsumed() {
         return decoder.bytesConsumed();
     }

@@ -11,7 +11,13 @@ import io.df2redis.protocol.net.HostAndPort;
 public class RespTimeoutException extends RespConnectionException {
     private static final long serialVersionUID = 1L;
 
-    /** See {@link RespClientException#RespClientException(String, HostAndPort, String, Throwable)}. */
+    /**
+     * See {@link RespClientException#RespClientException(String, HostAndPort, String, Throwable)}.
+     *
+     * @param connectionName what the connection is for
+     * @param endpoint the server, or null when unknown
+     * @param message what went wrong; the name and endpoint are prefixed
+     */
     public RespTimeoutException(String connectionName, HostAndPort endpoint, String message) {
         super(connectionName, endpoint, message, null);
     }

@@ -175,14 +175,9 @@ public final class BlobCodec {
             int token = src[pos++] & 0xFF;
             int lit = token >>> 4;
             if (lit == 15) {
-                int b;
-                do {
-                    if (pos >= end) {
-                        throw corruptLz4("literal length runs past the block");
-                    }
-                    b = src[pos++] & 0xFF;
-                    lit += b;
-                } while (b == 255);
+                int e = lengthEnd(src, pos, end, "literal");
+                lit += extension(src, pos, e);
+                pos = e;
             }
             if (lit > end - pos) {
                 throw corruptLz4("literals run past the block");
@@ -204,14 +199,9 @@ public final class BlobCodec {
             }
             int ml = token & 15;
             if (ml == 15) {
-                int b;
-                do {
-                    if (pos >= end) {
-                        throw corruptLz4("match length runs past the block");
-                    }
-                    b = src[pos++] & 0xFF;
-                    ml += b;
-                } while (b == 255);
+                int e = lengthEnd(src, pos, end, "match");
+                ml += extension(src, pos, e);
+                pos = e;
             }
             ml += 4;
             room(n, ml, out, blockLimit, maxBlock, maxOut, declared);
@@ -228,6 +218,26 @@ public final class BlobCodec {
                 return n; // tolerated: a block that ends on a match
             }
         }
+    }
+
+    /**
+     * The end of the LZ4 length extension at {@code pos}: bytes of 255 up to and including the
+     * first byte below 255, which must lie before {@code end}.
+     */
+    private static int lengthEnd(byte[] src, int pos, int end, String what) throws BadBlobException {
+        int b;
+        do {
+            if (pos >= end) {
+                throw corruptLz4(what + " length runs past the block");
+            }
+            b = src[pos++] & 0xFF;
+        } while (b == 255);
+        return pos;
+    }
+
+    /** What the extension {@code src[from, to)} adds to a length: the sum of its bytes (255 each but the last). */
+    private static int extension(byte[] src, int from, int to) {
+        return 255 * (to - from - 1) + (src[to - 1] & 0xFF);
     }
 
     private static void room(int n, int add, byte[] out, long blockLimit, int maxBlock, int maxOut, long declared)

@@ -96,51 +96,44 @@ public final class Lzf {
         int op = 1; // reserve a control byte for the first literal run
         int lit = 0;
         int litCtrlPos = 0;
-        while (ip < n - 2) {
-            int h = (((in[ip] & 0xFF) << 16) | ((in[ip + 1] & 0xFF) << 8) | (in[ip + 2] & 0xFF));
-            int slot = ((h * 0x9E3779B1) >>> 18) & ((1 << 14) - 1);
-            int ref = table[slot];
-            table[slot] = ip;
-            int off = ip - ref - 1;
-            if (ref >= 0 && off < 8192 && in[ref] == in[ip] && in[ref + 1] == in[ip + 1] && in[ref + 2] == in[ip + 2]) {
-                int maxLen = Math.min(n - ip, 264);
-                int len = 3;
-                while (len < maxLen && in[ref + len] == in[ip + len]) {
-                    len++;
-                }
-                if (op + 3 + 1 >= out.length) {
-                    return null;
-                }
-                // close the current literal run
-                if (lit > 0) {
-                    out[litCtrlPos] = (byte) (lit - 1);
-                } else {
-                    op--; // no literal: drop the reserved control byte
-                }
-                int l = len - 2;
-                if (l < 7) {
-                    out[op++] = (byte) ((l << 5) | (off >>> 8));
-                } else {
-                    out[op++] = (byte) ((7 << 5) | (off >>> 8));
-                    out[op++] = (byte) (l - 7);
-                }
-                out[op++] = (byte) off;
-                ip += len;
-                lit = 0;
-                litCtrlPos = op++;
-            } else {
-                if (op + 2 >= out.length) {
-                    return null;
-                }
-                out[op++] = in[ip++];
-                if (++lit == 32) {
-                    out[litCtrlPos] = (byte) (lit - 1);
+        while (ip < n) {
+            if (ip < n - 2) { // a back-reference needs three bytes to hash
+                int h = (((in[ip] & 0xFF) << 16) | ((in[ip + 1] & 0xFF) << 8) | (in[ip + 2] & 0xFF));
+                int slot = ((h * 0x9E3779B1) >>> 18) & ((1 << 14) - 1);
+                int ref = table[slot];
+                table[slot] = ip;
+                int off = ip - ref - 1;
+                if (ref >= 0 && off < 8192 && in[ref] == in[ip] && in[ref + 1] == in[ip + 1]
+                        && in[ref + 2] == in[ip + 2]) {
+                    int maxLen = Math.min(n - ip, 264);
+                    int len = 3;
+                    while (len < maxLen && in[ref + len] == in[ip + len]) {
+                        len++;
+                    }
+                    if (op + 3 + 1 >= out.length) {
+                        return null;
+                    }
+                    // close the current literal run
+                    if (lit > 0) {
+                        out[litCtrlPos] = (byte) (lit - 1);
+                    } else {
+                        op--; // no literal: drop the reserved control byte
+                    }
+                    int l = len - 2;
+                    if (l < 7) {
+                        out[op++] = (byte) ((l << 5) | (off >>> 8));
+                    } else {
+                        out[op++] = (byte) ((7 << 5) | (off >>> 8));
+                        out[op++] = (byte) (l - 7);
+                    }
+                    out[op++] = (byte) off;
+                    ip += len;
                     lit = 0;
                     litCtrlPos = op++;
+                    continue;
                 }
             }
-        }
-        while (ip < n) {
+            // a literal byte; a run holds at most 32
             if (op + 2 >= out.length) {
                 return null;
             }

@@ -32,45 +32,79 @@ public final class JournalDecoder {
     private long nextLsn; // 0 = unknown
     private long lastAssignedLsn;
 
-    /** A decoder calling {@code handler}, with the default limits of an entry's size and argument count. */
+    /**
+     * A decoder calling {@code handler}, with the default limits of an entry's size and argument count.
+     *
+     * @param handler receives every decoded entry
+     */
     public JournalDecoder(JournalHandler handler) {
         this(handler, DEFAULT_MAX_ENTRY_BYTES, DEFAULT_MAX_ARGS);
     }
 
-    /** A decoder calling {@code handler}, refusing entries over {@code maxEntryBytes} bytes or {@code maxArgs} arguments. */
+    /**
+     * A decoder calling {@code handler}, refusing entries over {@code maxEntryBytes} bytes or {@code maxArgs} arguments.
+     *
+     * @param handler receives every decoded entry
+     * @param maxEntryBytes the most argument bytes of one entry
+     * @param maxArgs the most arguments of one entry
+     */
     public JournalDecoder(JournalHandler handler, long maxEntryBytes, long maxArgs) {
         this.handler = handler;
         this.maxEntryBytes = maxEntryBytes;
         this.maxArgs = maxArgs;
     }
 
-    /** Sets the LSN the next LSN-consuming entry has (the replica's counter, spec §5.6). */
+    /**
+     * Sets the LSN the next LSN-consuming entry has (the replica's counter, spec §5.6).
+     *
+     * @param lsn the LSN of the next entry that consumes one
+     */
     public void nextLsn(long lsn) {
         this.nextLsn = lsn;
         this.lastAssignedLsn = lsn - 1;
     }
 
-    /** The LSN the next LSN-consuming entry will get; 0 when unknown. */
+    /**
+     * The LSN the next LSN-consuming entry will get; 0 when unknown.
+     *
+     * @return the next LSN, or 0
+     */
     public long nextLsn() {
         return nextLsn;
     }
 
-    /** The current db of this flow. */
+    /**
+     * The current db of this flow.
+     *
+     * @return the db of the last SELECT (0 before any)
+     */
     public int db() {
         return db;
     }
 
-    /** Sets the current db of this flow (the db a resumed flow was in). */
+    /**
+     * Sets the current db of this flow (the db a resumed flow was in).
+     *
+     * @param db the db
+     */
     public void db(int db) {
         this.db = db;
     }
 
-    /** Absolute offset of the next byte to decode. */
+    /**
+     * Absolute offset of the next byte to decode.
+     *
+     * @return the offset in the flow's stream
+     */
     public long offset() {
         return offset;
     }
 
-    /** Sets the absolute offset of the next byte (when the journal follows an RDB part). */
+    /**
+     * Sets the absolute offset of the next byte (when the journal follows an RDB part).
+     *
+     * @param offset the offset of the next byte in the flow's stream
+     */
     public void offset(long offset) {
         this.offset = offset;
     }
@@ -79,6 +113,7 @@ public final class JournalDecoder {
      * Decodes every complete entry readable from {@code in} and advances its reader index past
      * them; an incomplete trailing entry stays unread.
      *
+     * @param in the bytes received; undecoded bytes stay readable
      * @throws JournalProtocolException on malformed input
      */
     public void decode(ByteBuf in) {
@@ -100,7 +135,11 @@ public final class JournalDecoder {
      * Decodes a complete journal item (the content of a JOURNAL_BLOB, spec §4.6) holding
      * {@code count} entries (a leading SELECT is part of an entry). LSNs are not assigned.
      *
+     * @param item the item's bytes
+     * @param count the entries the item holds
      * @param baseOffset absolute offset of the item's bytes, for error messages
+     * @throws JournalProtocolException when the item is malformed or holds another count of entries
+     * @throws io.df2redis.protocol.TruncatedInputException when the item ends inside an entry
      */
     public void decodeItem(byte[] item, long count, long baseOffset) {
         ByteBuf in = Unpooled.wrappedBuffer(item);
@@ -136,6 +175,9 @@ public final class JournalDecoder {
 
     /**
      * Signals the end of input: throws if bytes of an incomplete entry remain.
+     *
+     * @param remaining the bytes left undecoded, or null
+     * @throws io.df2redis.protocol.TruncatedInputException when {@code remaining} has readable bytes
      */
     public void finish(ByteBuf remaining) {
         if (remaining != null && remaining.isReadable()) {

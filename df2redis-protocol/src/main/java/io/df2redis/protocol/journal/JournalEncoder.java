@@ -18,7 +18,13 @@ public final class JournalEncoder {
     private JournalEncoder() {
     }
 
-    /** SELECT: the db of the following entries (0..65535). */
+    /**
+     * SELECT: the db of the following entries (0..65535).
+     *
+     * @param out the buffer written to
+     * @param db the db
+     * @throws IllegalArgumentException when {@code db} is outside 0..65535
+     */
     public static void writeSelect(ByteBuf out, int db) {
         if (db < 0 || db > 65535) {
             throw new IllegalArgumentException("db out of range: " + db);
@@ -31,7 +37,12 @@ public final class JournalEncoder {
      * A COMMAND, EXPIRED or MULTI_COMMAND entry: opcode, txid, shard count, then the payload
      * {@code nargs, total_len, nargs × (len, bytes)}.
      *
+     * @param out the buffer written to
+     * @param op COMMAND, EXPIRED or MULTI_COMMAND
+     * @param txid the transaction id (0 for a single-shard command)
+     * @param shardCount the shards the transaction spans
      * @param args the command name followed by its arguments; at least one
+     * @throws IllegalArgumentException for another op or no argument
      */
     public static void writeCommand(ByteBuf out, JournalOp op, long txid, long shardCount, List<byte[]> args) {
         if (!op.hasCommand()) {
@@ -55,25 +66,44 @@ public final class JournalEncoder {
         }
     }
 
-    /** EXEC (v1.20): end of a multi transaction on this shard; no payload. */
+    /**
+     * EXEC (v1.20): end of a multi transaction on this shard; no payload.
+     *
+     * @param out the buffer written to
+     * @param txid the transaction id
+     * @param shardCount the shards the transaction spans
+     */
     public static void writeExec(ByteBuf out, long txid, long shardCount) {
         Bytes.writeRdbLength(out, JournalOp.EXEC.code());
         Bytes.writeRdbLength(out, txid);
         Bytes.writeRdbLength(out, shardCount);
     }
 
-    /** PING: the master asks for an immediate ACK. */
+    /**
+     * PING: the master asks for an immediate ACK.
+     *
+     * @param out the buffer written to
+     */
     public static void writePing(ByteBuf out) {
         Bytes.writeRdbLength(out, JournalOp.PING.code());
     }
 
-    /** LSN record: the LSN of the last entry sent (consumes no LSN). */
+    /**
+     * LSN record: the LSN of the last entry sent (consumes no LSN).
+     *
+     * @param out the buffer written to
+     * @param lsn the LSN
+     */
     public static void writeLsn(ByteBuf out, long lsn) {
         Bytes.writeRdbLength(out, JournalOp.LSN.code());
         Bytes.writeRdbLength(out, lsn);
     }
 
-    /** FIN (cluster slot migration only). */
+    /**
+     * FIN (cluster slot migration only).
+     *
+     * @param out the buffer written to
+     */
     public static void writeFin(ByteBuf out) {
         Bytes.writeRdbLength(out, JournalOp.FIN.code());
     }
@@ -81,6 +111,13 @@ public final class JournalEncoder {
     /**
      * Writes one entry of {@code op}: commands via {@link #writeCommand}, EXEC with txid and
      * shard count, PING/FIN/NOOP bare. SELECT and LSN have their own writers.
+     *
+     * @param out the buffer written to
+     * @param op the entry's op
+     * @param txid the transaction id
+     * @param shardCount the shards the transaction spans
+     * @param args the command and its arguments (commands only)
+     * @throws IllegalArgumentException for SELECT and LSN
      */
     public static void writeEntry(ByteBuf out, JournalOp op, long txid, long shardCount, List<byte[]> args) {
         switch (op) {
@@ -109,6 +146,13 @@ public final class JournalEncoder {
     /**
      * The bytes of one journal item as Dragonfly stores it (spec §5.1): {@code SELECT db} followed
      * by the entry, or a bare entry for PING, FIN and NOOP (written without SELECT).
+     *
+     * @param db the db of the SELECT
+     * @param op the entry's op
+     * @param txid the transaction id
+     * @param shardCount the shards the transaction spans
+     * @param args the command and its arguments (commands only)
+     * @return the item's bytes
      */
     public static byte[] item(int db, JournalOp op, long txid, long shardCount, List<byte[]> args) {
         ByteBuf b = Unpooled.buffer(64);
@@ -121,12 +165,23 @@ public final class JournalEncoder {
         return out;
     }
 
-    /** A COMMAND item with txid 0 and shard count 1 (a single-shard command since v1.38). */
+    /**
+     * A COMMAND item with txid 0 and shard count 1 (a single-shard command since v1.38).
+     *
+     * @param db the db
+     * @param args the command and its arguments
+     * @return the item's bytes
+     */
     public static byte[] commandItem(int db, String... args) {
         return item(db, JournalOp.COMMAND, 0, 1, args(args));
     }
 
-    /** Arguments as UTF-8 bytes. */
+    /**
+     * Arguments as UTF-8 bytes.
+     *
+     * @param args the arguments as text
+     * @return their UTF-8 bytes, in order
+     */
     public static List<byte[]> args(String... args) {
         List<byte[]> out = new ArrayList<>(args.length);
         for (String a : args) {

@@ -22,12 +22,20 @@ import java.util.Locale;
 public record JournalEntry(JournalOp op, long offset, int db, long txid, long shardCount, List<byte[]> args,
                            long lsn, boolean lsnMatches) {
 
-    /** The command name upper-cased, or "" when the entry carries no command. */
+    /**
+     * The command name upper-cased, or "" when the entry carries no command.
+     *
+     * @return the name, or an empty string
+     */
     public String commandName() {
         return args.isEmpty() ? "" : new String(args.get(0), StandardCharsets.UTF_8).toUpperCase(Locale.ROOT);
     }
 
-    /** Whether this is FLUSHALL, FLUSHDB or DFLYCLUSTER FLUSHSLOTS, which run once after every flow reached them (spec §5.7). */
+    /**
+     * Whether this is FLUSHALL, FLUSHDB or DFLYCLUSTER FLUSHSLOTS, which run once after every flow reached them (spec §5.7).
+     *
+     * @return true for a global command
+     */
     public boolean isGlobalCommand() {
         if (!op.hasCommand() || args.isEmpty()) {
             return false;
@@ -40,7 +48,11 @@ public record JournalEntry(JournalOp op, long offset, int db, long txid, long sh
                 && new String(args.get(1), StandardCharsets.UTF_8).equalsIgnoreCase("FLUSHSLOTS");
     }
 
-    /** Arguments as text (invalid UTF-8 replaced), for logs. */
+    /**
+     * Arguments as text (invalid UTF-8 replaced), for logs.
+     *
+     * @return a new list of the arguments decoded as UTF-8
+     */
     public List<String> argsAsStrings() {
         List<String> out = new ArrayList<>(args.size());
         for (byte[] a : args) {

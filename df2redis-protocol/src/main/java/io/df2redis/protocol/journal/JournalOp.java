@@ -35,22 +35,39 @@ public enum JournalOp {
         this.code = code;
     }
 
-    /** The opcode byte of this op on the wire. */
+    /**
+     * The opcode byte of this op on the wire.
+     *
+     * @return the opcode
+     */
     public int code() {
         return code;
     }
 
-    /** Whether an entry with this opcode consumes one LSN (spec §5.1). */
+    /**
+     * Whether an entry with this opcode consumes one LSN (spec §5.1).
+     *
+     * @return true for every op but SELECT, LSN, NOOP and FIN
+     */
     public boolean consumesLsn() {
         return this != SELECT && this != LSN && this != NOOP && this != FIN;
     }
 
-    /** Whether entries with this opcode carry a command payload. */
+    /**
+     * Whether entries with this opcode carry a command payload.
+     *
+     * @return true for COMMAND, EXPIRED and MULTI_COMMAND
+     */
     public boolean hasCommand() {
         return this == COMMAND || this == EXPIRED || this == MULTI_COMMAND;
     }
 
-    /** The opcode for a code, or null if unknown. */
+    /**
+     * The opcode for a code, or null if unknown.
+     *
+     * @param code the opcode read from the wire
+     * @return the op, or null
+     */
     public static JournalOp of(long code) {
         return code >= 0 && code < BY_CODE.length ? BY_CODE[(int) code] : null;
     }

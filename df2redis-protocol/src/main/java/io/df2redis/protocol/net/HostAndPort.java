@@ -34,6 +34,8 @@ public record HostAndPort(String host, int port) {
     /**
      * Validates the parts.
      *
+     * @param host the host name or IP address, without brackets
+     * @param port the TCP port
      * @throws IllegalArgumentException when the host is empty, contains white space or brackets,
      *     or the port is outside 1..65535
      * @throws NullPointerException when {@code host} is null
@@ -54,7 +56,14 @@ public record HostAndPort(String host, int port) {
         }
     }
 
-    /** The endpoint {@code host:port} (the host without brackets, as in the canonical constructor). */
+    /**
+     * The endpoint {@code host:port} (the host without brackets, as in the canonical constructor).
+     *
+     * @param host the host name or IP address, without brackets
+     * @param port the TCP port
+     * @return the endpoint
+     * @throws IllegalArgumentException as the canonical constructor
+     */
     public static HostAndPort of(String host, int port) {
         return new HostAndPort(host, port);
     }
@@ -62,6 +71,8 @@ public record HostAndPort(String host, int port) {
     /**
      * Parses {@code host:port} or {@code [ipv6]:port}; the port is required.
      *
+     * @param text the address text
+     * @return the endpoint
      * @throws IllegalArgumentException when the text is not such an endpoint; the message quotes
      *     the text and names the expected form
      * @throws NullPointerException when {@code text} is null
@@ -74,7 +85,9 @@ public record HostAndPort(String host, int port) {
      * Parses {@code host[:port]}, {@code [ipv6][:port]} or a bare IPv6 address, using
      * {@code defaultPort} when the text has no port.
      *
+     * @param text the address text
      * @param defaultPort the port when none is given (1..65535), or -1 to require one
+     * @return the endpoint
      * @throws IllegalArgumentException when the text is not such an endpoint; the message quotes
      *     the text and names the expected form
      * @throws NullPointerException when {@code text} is null
@@ -142,12 +155,20 @@ public record HostAndPort(String host, int port) {
         }
     }
 
-    /** Whether the host is an IPv6 address (it contains a colon). */
+    /**
+     * Whether the host is an IPv6 address (it contains a colon).
+     *
+     * @return true for an IPv6 address
+     */
     public boolean isIpv6() {
         return host.indexOf(':') >= 0;
     }
 
-    /** An unresolved socket address for this endpoint (resolved when connecting). */
+    /**
+     * An unresolved socket address for this endpoint (resolved when connecting).
+     *
+     * @return an unresolved {@link InetSocketAddress}
+     */
     public InetSocketAddress toSocketAddress() {
         return InetSocketAddress.createUnresolved(host, port);
     }

@@ -16,29 +16,22 @@ final class FilterUnits {
     }
 
     /** Writes a filter's bytes as [len][bytes] chunks of at most {@code chunk} bytes, one unit each. */
-    private static final class ChunkedFilters extends ValueUnits {
-        private final Consumer<ByteBuf> header;
+    private static final class ChunkedFilters extends ValueUnits.HeaderFirst {
         private final List<Consumer<ByteBuf>> heads;
         private final List<byte[]> filters;
         private final int chunk;
-        private boolean headerDone;
         private int filter;
         private int pos = -1; // -1: filter head not written yet
 
         ChunkedFilters(Consumer<ByteBuf> header, List<Consumer<ByteBuf>> heads, List<byte[]> filters, int chunk) {
-            this.header = header;
+            super(header);
             this.heads = heads;
             this.filters = filters;
             this.chunk = chunk;
         }
 
         @Override
-        boolean next(ByteBuf out) {
-            if (!headerDone) {
-                headerDone = true;
-                header.accept(out);
-                return true;
-            }
+        boolean nextAfterHeader(ByteBuf out) {
             if (filter == filters.size()) {
                 return false;
             }

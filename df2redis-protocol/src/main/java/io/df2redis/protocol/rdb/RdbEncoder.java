@@ -52,8 +52,10 @@ import java.util.List;
  * version, value layouts) and its {@link RdbEncoderBuilder}; the setting-free primitives and fixed-layout
  * records are {@link RdbRecords}', the byte values {@link RdbOpcodes}', the per-type value layouts
  * {@code ValueEncoders}', {@code QuicklistUnits}', {@code StreamUnits}' and {@code FilterUnits}',
- * unit-wise writing {@link EntryWriter}'s and piece cutting {@code EntryPieceIterator}'s. What
- * remains (a little over 400 lines) is one piece: the settings and every write that reads them.
+ * unit-wise writing {@link EntryWriter}'s and piece cutting {@code EntryPieceIterator}'s.
+ *
+ * <p><b>Why one class:</b> what remains (a little over 400 lines) is the settings and every write
+ * that reads them; splitting it would pass the settings around instead of keeping them here.
  */
 public final class RdbEncoder {
     /** Length of the eof token after a flow's EOF ({@link RdbOpcodes#EOF_TOKEN_LENGTH}). */

@@ -16,7 +16,7 @@ import java.util.Set;
  * {@code AbstractList} computing elements on demand) lets the encoder stream values far larger
  * than the heap. Byte arrays are not copied; do not modify them while encoding.
  *
- * <p><b>Why one file.</b> {@code RdbValue} is a sealed sum type: each variant is a small nested
+ * <p><b>Why one class:</b> {@code RdbValue} is a sealed sum type: each variant is a small nested
  * record ({@link StringValue}, {@link ListValue}, {@link SetValue}, {@link ZSetValue},
  * {@link HashValue}, {@link StreamValue}, {@link JsonValue}, the filters, {@link ModuleValue}),
  * with the factories beside them (module ids and opcode streams are {@link ModuleIds}' and

@@ -40,27 +40,43 @@ abstract class ValueUnits {
         void write(ByteBuf out, T element, int index);
     }
 
-    /** A header unit followed by one unit per element. */
-    static final class Sequence<T> extends ValueUnits {
+    /** A header unit, then the units {@link #nextAfterHeader} writes. */
+    abstract static class HeaderFirst extends ValueUnits {
         private final Consumer<ByteBuf> header;
-        private final Iterator<T> elements;
-        private final ElementWriter<T> writer;
         private boolean headerDone;
-        private int index;
 
-        Sequence(Consumer<ByteBuf> header, Iterator<T> elements, ElementWriter<T> writer) {
+        HeaderFirst(Consumer<ByteBuf> header) {
             this.header = header;
-            this.elements = elements;
-            this.writer = writer;
         }
 
         @Override
-        boolean next(ByteBuf out) {
+        final boolean next(ByteBuf out) {
             if (!headerDone) {
                 headerDone = true;
                 header.accept(out);
                 return true;
             }
+            return nextAfterHeader(out);
+        }
+
+        /** Writes the next unit after the header; false (nothing written) when the value is complete. */
+        abstract boolean nextAfterHeader(ByteBuf out);
+    }
+
+    /** A header unit followed by one unit per element. */
+    static final class Sequence<T> extends HeaderFirst {
+        private final Iterator<T> elements;
+        private final ElementWriter<T> writer;
+        private int index;
+
+        Sequence(Consumer<ByteBuf> header, Iterator<T> elements, ElementWriter<T> writer) {
+            super(header);
+            this.elements = elements;
+            this.writer = writer;
+        }
+
+        @Override
+        boolean nextAfterHeader(ByteBuf out) {
             if (!elements.hasNext()) {
                 return false;
             }

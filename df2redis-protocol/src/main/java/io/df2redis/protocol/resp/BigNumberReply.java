@@ -10,12 +10,21 @@ import java.util.Objects;
  */
 public record BigNumberReply(String value) implements RespReply {
 
-    /** Rejects a null value (the digits are not validated here). */
+    /**
+     * Rejects a null value (the digits are not validated here).
+     *
+     * @param value the digits as received
+     */
     public BigNumberReply {
         Objects.requireNonNull(value, "value");
     }
 
-    /** The value as a {@link BigInteger}. */
+    /**
+     * The value as a {@link BigInteger}.
+     *
+     * @return the number
+     * @throws NumberFormatException when the server sent something that is not a decimal integer
+     */
     public BigInteger toBigInteger() {
         return new BigInteger(value);
     }

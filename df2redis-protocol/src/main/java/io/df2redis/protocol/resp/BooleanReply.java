@@ -12,7 +12,12 @@ public record BooleanReply(boolean value) implements RespReply {
     /** {@code #f}. */
     public static final BooleanReply FALSE = new BooleanReply(false);
 
-    /** The shared instance for {@code value}. */
+    /**
+     * The shared instance for {@code value}.
+     *
+     * @param value the boolean
+     * @return {@link #TRUE} or {@link #FALSE}
+     */
     public static BooleanReply of(boolean value) {
         return value ? TRUE : FALSE;
     }

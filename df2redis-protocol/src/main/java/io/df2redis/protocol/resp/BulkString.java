@@ -15,22 +15,39 @@ import java.util.Objects;
  */
 public record BulkString(byte[] value) implements RespReply {
 
-    /** Wraps {@code value} without copying it. */
+    /**
+     * Wraps {@code value} without copying it.
+     *
+     * @param value the payload, not null
+     */
     public BulkString {
         Objects.requireNonNull(value, "value");
     }
 
-    /** A bulk string holding the UTF-8 encoding of {@code text}. */
+    /**
+     * A bulk string holding the UTF-8 encoding of {@code text}.
+     *
+     * @param text the text
+     * @return the bulk string
+     */
     public static BulkString of(String text) {
         return new BulkString(text.getBytes(StandardCharsets.UTF_8));
     }
 
-    /** The payload decoded as UTF-8 (malformed sequences are replaced). */
+    /**
+     * The payload decoded as UTF-8 (malformed sequences are replaced).
+     *
+     * @return the text
+     */
     public String asString() {
         return new String(value, StandardCharsets.UTF_8);
     }
 
-    /** Payload length in bytes. */
+    /**
+     * Payload length in bytes.
+     *
+     * @return the length
+     */
     public int length() {
         return value.length;
     }

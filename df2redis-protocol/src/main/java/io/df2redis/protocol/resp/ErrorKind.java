@@ -45,6 +45,9 @@ public enum ErrorKind {
     /**
      * The kind for an error code (the first word of the error text), compared exactly (codes are
      * upper case on the wire).
+     *
+     * @param code the error code
+     * @return the kind, {@link #OTHER} for an unknown code
      */
     public static ErrorKind fromCode(String code) {
         return switch (code) {
@@ -69,7 +72,11 @@ public enum ErrorKind {
         };
     }
 
-    /** Whether this is a cluster redirect ({@link #MOVED} or {@link #ASK}). */
+    /**
+     * Whether this is a cluster redirect ({@link #MOVED} or {@link #ASK}).
+     *
+     * @return true for {@link #MOVED} and {@link #ASK}
+     */
     public boolean isRedirect() {
         return this == MOVED || this == ASK;
     }

@@ -12,17 +12,29 @@ import java.util.Map;
  */
 public record MapReply(List<Map.Entry<RespReply, RespReply>> entries) implements RespReply {
 
-    /** Copies {@code entries} into an immutable list (no null keys or values). */
+    /**
+     * Copies {@code entries} into an immutable list (no null keys or values).
+     *
+     * @param entries the entries
+     */
     public MapReply {
         entries = List.copyOf(entries);
     }
 
-    /** Number of entries. */
+    /**
+     * Number of entries.
+     *
+     * @return the entry count, duplicates included
+     */
     public int size() {
         return entries.size();
     }
 
-    /** The entries as an insertion-ordered map (a later duplicate key wins). */
+    /**
+     * The entries as an insertion-ordered map (a later duplicate key wins).
+     *
+     * @return a new map
+     */
     public Map<RespReply, RespReply> asMap() {
         Map<RespReply, RespReply> map = new LinkedHashMap<>(Math.max(16, entries.size() * 2));
         for (Map.Entry<RespReply, RespReply> e : entries) {

@@ -10,12 +10,20 @@ import java.util.List;
  */
 public record PushReply(List<RespReply> elements) implements RespReply {
 
-    /** Copies {@code elements} into an immutable list (no null elements). */
+    /**
+     * Copies {@code elements} into an immutable list (no null elements).
+     *
+     * @param elements the elements
+     */
     public PushReply {
         elements = List.copyOf(elements);
     }
 
-    /** The push kind (first element as text, e.g. {@code "message"}), or empty when absent. */
+    /**
+     * The push kind (first element as text, e.g. {@code "message"}), or empty when absent.
+     *
+     * @return the kind, or an empty string
+     */
     public String kind() {
         if (elements.isEmpty()) {
             return "";

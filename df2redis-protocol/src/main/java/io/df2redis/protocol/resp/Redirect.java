@@ -18,7 +18,14 @@ public record Redirect(int slot, String host, int port) {
     /** Number of hash slots in a Redis / Dragonfly cluster. */
     public static final int SLOTS = 16384;
 
-    /** Validates the slot and port ranges. */
+    /**
+     * Validates the slot and port ranges.
+     *
+     * @param slot the hash slot
+     * @param host the host, possibly empty
+     * @param port the port
+     * @throws IllegalArgumentException when the slot or the port is out of range
+     */
     public Redirect {
         Objects.requireNonNull(host, "host");
         if (slot < 0 || slot >= SLOTS) {
@@ -29,12 +36,21 @@ public record Redirect(int slot, String host, int port) {
         }
     }
 
-    /** Whether the redirect names no host, i.e. targets the host that sent it. */
+    /**
+     * Whether the redirect names no host, i.e. targets the host that sent it.
+     *
+     * @return true when {@link #host()} is empty
+     */
     public boolean isSameHost() {
         return host.isEmpty();
     }
 
-    /** The host to connect to: {@link #host()}, or {@code currentHost} when it is empty. */
+    /**
+     * The host to connect to: {@link #host()}, or {@code currentHost} when it is empty.
+     *
+     * @param currentHost the host of the node that sent the redirect
+     * @return the host to connect to
+     */
     public String hostOr(String currentHost) {
         return host.isEmpty() ? currentHost : host;
     }
@@ -43,6 +59,9 @@ public record Redirect(int slot, String host, int port) {
      * Parses the text of a {@code MOVED} or {@code ASK} error ({@code <CODE> <slot> <endpoint>},
      * extra trailing words ignored). Returns empty when the text is not such a redirect or is
      * malformed.
+     *
+     * @param errorText the error text, e.g. {@link ErrorReply#message()}
+     * @return the redirect, or empty
      */
     public static Optional<Redirect> parse(String errorText) {
         String[] words = errorText.trim().split(" +");

@@ -42,10 +42,12 @@ import java.util.Objects;
  * <p>Not thread-safe: use one instance per connection. In a Netty pipeline use
  * {@link io.df2redis.protocol.client.RespReplyDecoder}, which owns one and emits the replies.
  *
- * <p>The resumable state machine (line scan, bulk payloads, the aggregate stack) is here; the
- * number parsers are {@code RespNumbers}', an aggregate being filled is a {@code RespFrame}, the
- * type names {@code RespTypes}'. Its nested {@link Limits} is public API
- * ({@code RespDecoder.Limits}) and stays here.
+ * <p><b>Why one class:</b> close to 500 lines, a quarter of them the nested {@link Limits} (public
+ * API as {@code RespDecoder.Limits}); the rest is one resumable state machine (line scan, bulk
+ * payloads, the aggregate stack) whose fields every step reads and writes, and whose main loop
+ * stays one method so that the JIT keeps the per-byte path tight. The number parsers are
+ * {@code RespNumbers}', an aggregate being filled is a {@code RespFrame}, type names
+ * {@code RespTypes}'.
  */
 public final class RespDecoder {
 
@@ -73,25 +75,22 @@ public final class RespDecoder {
         this(Limits.DEFAULT);
     }
 
-    /** A decoder enforcing {@code limits}. */
+    /** @param limits the limits of lengths, counts, nesting and lines this decoder enforces */
     public RespDecoder(Limits limits) {
         this.limits = Objects.requireNonNull(limits, "limits");
     }
 
-    /** The limits this decoder enforces. */
+    /** @return the limits this decoder enforces */
     public Limits limits() {
         return limits;
     }
 
-    /**
-     * Total bytes consumed by the replies returned so far: the absolute stream offset of the next
-     * reply.
-     */
+    /** @return total bytes consumed by the replies returned so far: the stream offset of the next reply */
     public long bytesConsumed() {
         return consumed;
     }
 
-    /** Whether part of a reply has been parsed but the reply is not complete yet. */
+    /** @return whether part of a reply has been parsed but the reply is not complete yet */
     public boolean isMidReply() {
         return pending > 0 || depth > 0 || bulkLength >= 0 || scanFrom >= 0;
     }
@@ -115,6 +114,7 @@ public final class RespDecoder {
     /**
      * Decodes the next reply from {@code in}.
      *
+     * @param in the bytes received, from the start of a reply or where the previous call left off
      * @return the reply, with the reader index advanced past it; or {@code null} when the buffer
      *     does not hold a whole reply yet, with the reader index unchanged
      * @throws RespProtocolException the bytes are not valid RESP
@@ -188,18 +188,10 @@ public final class RespDecoder {
                         case '$':
                         case '=':
                         case '!': {
-                            long n = RespNumbers.parseLong(this, in, base, from, cr, RespTypes.typeName(type) + " length");
-                            if (n == -1 && type == '$') {
+                            long n = length(in, base, pos, cr, type, (byte) '$', false);
+                            if (n == -1) {
                                 value = NullReply.INSTANCE;
                                 break;
-                            }
-                            if (n < 0) {
-                                throw malformed("invalid " + RespTypes.typeName(type) + " length " + n, base, pos, RespTypes.typeName(type));
-                            }
-                            if (n > limits.maxBulkLength) {
-                                throw new LimitExceededException(RespTypes.typeName(type) + " length " + n
-                                        + " exceeds the limit of " + limits.maxBulkLength,
-                                        offset(base, pos), RespFrame.path(stack, depth, RespTypes.typeName(type)));
                             }
                             bulkLength = (int) n;
                             bulkType = type;
@@ -207,18 +199,10 @@ public final class RespDecoder {
                             continue;
                         }
                         default: { // aggregates: * ~ > % |
-                            long n = RespNumbers.parseLong(this, in, base, from, cr, RespTypes.typeName(type) + " length");
-                            if (n == -1 && type == '*') {
+                            long n = length(in, base, pos, cr, type, (byte) '*', true);
+                            if (n == -1) {
                                 value = NullReply.INSTANCE;
                                 break;
-                            }
-                            if (n < 0) {
-                                throw malformed("invalid " + RespTypes.typeName(type) + " length " + n, base, pos, RespTypes.typeName(type));
-                            }
-                            if (n > limits.maxAggregateElements) {
-                                throw new LimitExceededException(RespTypes.typeName(type) + " of " + n
-                                        + " elements exceeds the limit of " + limits.maxAggregateElements,
-                                        offset(base, pos), RespFrame.path(stack, depth, RespTypes.typeName(type)));
                             }
                             if (n == 0) {
                                 value = RespFrame.emptyAggregate(type);
@@ -262,8 +246,6 @@ public final class RespDecoder {
         }
     }
 
-    // ------------------------------------------------------------------ lines
-
     /**
      * Index of the CR ending the line whose type byte is at {@code pos}, or -1 when the line is not
      * complete yet (the scan resumes where it stopped on the next call).
@@ -293,8 +275,6 @@ public final class RespDecoder {
         scanFrom = -1;
         return cr;
     }
-
-    // ------------------------------------------------------------------ bulk payloads
 
     /** Builds the bulk reply whose payload (of {@link #bulkLength} bytes) starts at {@code pos}. */
     private RespReply bulkPayload(ByteBuf in, int base, int pos) {
@@ -326,7 +306,26 @@ public final class RespDecoder {
         }
     }
 
-    // ------------------------------------------------------------------ aggregates
+    /**
+     * The bulk length or element count in the header line {@code pos} (type byte) .. {@code cr}; -1
+     * only for the RESP2 null of {@code nullType}; other negative or over-limit lengths are refused.
+     */
+    private long length(ByteBuf in, int base, int pos, int cr, byte type, byte nullType, boolean aggregate) {
+        String name = RespTypes.typeName(type);
+        long n = RespNumbers.parseLong(this, in, base, pos + 1, cr, name + " length");
+        if (n == -1 && type == nullType) {
+            return -1;
+        }
+        if (n < 0) {
+            throw malformed("invalid " + name + " length " + n, base, pos, name);
+        }
+        long limit = aggregate ? limits.maxAggregateElements : limits.maxBulkLength;
+        if (n > limit) {
+            throw new LimitExceededException((aggregate ? name + " of " + n + " elements" : name + " length " + n)
+                    + " exceeds the limit of " + limit, offset(base, pos), RespFrame.path(stack, depth, name));
+        }
+        return n;
+    }
 
     private void pushFrame(byte type, int elements, int declared, int readableAfterHeader) {
         if (depth == stack.length) {
@@ -340,8 +339,6 @@ public final class RespDecoder {
         depth++;
     }
 
-    // ------------------------------------------------------------------ errors
-
     private long offset(int base, int index) {
         return consumed + (index - base);
     }
@@ -351,8 +348,6 @@ public final class RespDecoder {
         return new RespProtocolException(message, offset(base, index), RespFrame.path(stack, depth, what));
     }
 
-
-    // ------------------------------------------------------------------ limits
 
     /**
      * Immutable safety limits for {@link RespDecoder}. Build with {@link #builder()}; start from
@@ -380,12 +375,12 @@ public final class RespDecoder {
             this.maxLineLength = b.maxLineLength;
         }
 
-        /** A builder initialised with the defaults. */
+        /** @return a new builder initialised with the defaults */
         public static Builder builder() {
             return new Builder();
         }
 
-        /** A builder initialised with these limits. */
+        /** @return a new builder initialised with these limits (which stay as they are) */
         public Builder toBuilder() {
             return new Builder()
                     .maxBulkLength(maxBulkLength)
@@ -394,22 +389,22 @@ public final class RespDecoder {
                     .maxLineLength(maxLineLength);
         }
 
-        /** Largest accepted bulk / verbatim string / blob error payload, in bytes. */
+        /** @return the largest accepted bulk / verbatim string / blob error payload, in bytes */
         public int maxBulkLength() {
             return maxBulkLength;
         }
 
-        /** Largest accepted element count of an array, set, push, map or attribute. */
+        /** @return the largest accepted element count of an array, set, push, map (entries) or attribute */
         public int maxAggregateElements() {
             return maxAggregateElements;
         }
 
-        /** Largest number of aggregates open at once (a flat array has depth 1). */
+        /** @return the largest number of aggregates open at once (a flat array has depth 1) */
         public int maxNestingDepth() {
             return maxNestingDepth;
         }
 
-        /** Largest accepted content of a line (simple string, error, number, header), in bytes. */
+        /** @return the largest accepted content of a line (simple string, error, number, header), in bytes */
         public int maxLineLength() {
             return maxLineLength;
         }
@@ -444,32 +439,48 @@ public final class RespDecoder {
             private Builder() {
             }
 
-            /** Largest bulk payload, 0..{@link #MAX_BULK_LENGTH_CEILING} bytes (default 512 MiB). */
+            /**
+             * Largest bulk payload, 0..{@link #MAX_BULK_LENGTH_CEILING} bytes (default 512 MiB).
+             * @param bytes the limit
+             * @return this builder
+             */
             public Builder maxBulkLength(int bytes) {
                 this.maxBulkLength = check(bytes, 0, MAX_BULK_LENGTH_CEILING, "maxBulkLength");
                 return this;
             }
 
-            /** Largest aggregate, 0..{@link #MAX_AGGREGATE_ELEMENTS_CEILING} elements (default 16 Mi). */
+            /**
+             * Largest aggregate, 0..{@link #MAX_AGGREGATE_ELEMENTS_CEILING} elements (default 16 Mi).
+             * @param elements the limit
+             * @return this builder
+             */
             public Builder maxAggregateElements(int elements) {
                 this.maxAggregateElements = check(elements, 0, MAX_AGGREGATE_ELEMENTS_CEILING,
                         "maxAggregateElements");
                 return this;
             }
 
-            /** Deepest nesting of aggregates, at least 1 (default 64). */
+            /**
+             * Deepest nesting of aggregates, at least 1 (default 64).
+             * @param depth the limit
+             * @return this builder
+             */
             public Builder maxNestingDepth(int depth) {
                 this.maxNestingDepth = check(depth, 1, 100_000, "maxNestingDepth");
                 return this;
             }
 
-            /** Longest line content, at least 22 bytes so any 64-bit number fits (default 64 KiB). */
+            /**
+             * Longest line content, at least 22 bytes so any 64-bit number fits (default 64 KiB).
+             * @param bytes the limit
+             * @return this builder
+             */
             public Builder maxLineLength(int bytes) {
                 this.maxLineLength = check(bytes, 22, Integer.MAX_VALUE - 16, "maxLineLength");
                 return this;
             }
 
-            /** The limits. */
+            /** @return the immutable limits */
             public Limits build() {
                 return new Limits(this);
             }

@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 
@@ -49,17 +50,22 @@ public final class RespEncoder {
 
     // ------------------------------------------------------------------ whole commands
 
-    /** Writes {@code args} as one command (a RESP array of bulk strings). */
+    /**
+     * Writes {@code args} as one command (a RESP array of bulk strings).
+     *
+     * @param out the buffer written to (it grows as needed)
+     * @param args the command name and its arguments, none null
+     */
     public static void writeCommand(ByteBuf out, byte[]... args) {
-        Objects.requireNonNull(args, "args");
-        out.ensureWritable(toIntSize(commandSize(args)));
-        writeArrayHeader(out, args.length);
-        for (byte[] arg : args) {
-            writeBulkUnchecked(out, arg);
-        }
+        writeCommand(out, Arrays.asList(Objects.requireNonNull(args, "args")));
     }
 
-    /** Writes {@code args} as one command (a RESP array of bulk strings). */
+    /**
+     * Writes {@code args} as one command (a RESP array of bulk strings).
+     *
+     * @param out the buffer written to (it grows as needed)
+     * @param args the command name and its arguments, none null
+     */
     public static void writeCommand(ByteBuf out, List<byte[]> args) {
         out.ensureWritable(toIntSize(commandSize(args)));
         writeArrayHeader(out, args.size());
@@ -68,7 +74,12 @@ public final class RespEncoder {
         }
     }
 
-    /** Writes {@code args} as one command, each argument encoded as UTF-8. */
+    /**
+     * Writes {@code args} as one command, each argument encoded as UTF-8.
+     *
+     * @param out the buffer written to (it grows as needed)
+     * @param args the command name and its arguments, none null
+     */
     public static void writeCommand(ByteBuf out, CharSequence... args) {
         Objects.requireNonNull(args, "args");
         for (int i = 0; i < args.length; i++) {
@@ -84,23 +95,22 @@ public final class RespEncoder {
      * Encodes {@code args} as one command into a new buffer from {@code alloc} (pooled when the
      * allocator is) whose initial capacity is exactly the encoded size, computed beforehand. The
      * caller owns (and must release) the buffer.
+     *
+     * @param alloc the allocator of the new buffer
+     * @param args the command name and its arguments, none null
+     * @return a new buffer holding the command; the caller releases it
      */
     public static ByteBuf encode(ByteBufAllocator alloc, byte[]... args) {
-        int size = toIntSize(commandSize(args));
-        ByteBuf buf = alloc.buffer(size);
-        try {
-            writeArrayHeader(buf, args.length);
-            for (byte[] arg : args) {
-                writeBulkUnchecked(buf, arg);
-            }
-            return buf;
-        } catch (RuntimeException | Error e) {
-            buf.release();
-            throw e;
-        }
+        return encode(alloc, Arrays.asList(Objects.requireNonNull(args, "args")));
     }
 
-    /** As {@link #encode(ByteBufAllocator, byte[]...)}, for a list of arguments. */
+    /**
+     * As {@link #encode(ByteBufAllocator, byte[]...)}, for a list of arguments.
+     *
+     * @param alloc the allocator of the new buffer
+     * @param args the command name and its arguments, none null
+     * @return a new buffer holding the command; the caller releases it
+     */
     public static ByteBuf encode(ByteBufAllocator alloc, List<byte[]> args) {
         int size = toIntSize(commandSize(args));
         ByteBuf buf = alloc.buffer(size);
@@ -116,7 +126,13 @@ public final class RespEncoder {
         }
     }
 
-    /** As {@link #encode(ByteBufAllocator, byte[]...)}, each argument encoded as UTF-8. */
+    /**
+     * As {@link #encode(ByteBufAllocator, byte[]...)}, each argument encoded as UTF-8.
+     *
+     * @param alloc the allocator of the new buffer
+     * @param args the command name and its arguments, none null
+     * @return a new buffer holding the command; the caller releases it
+     */
     public static ByteBuf encode(ByteBufAllocator alloc, CharSequence... args) {
         int[] lengths = new int[args.length];
         long size = headerSize(args.length);
@@ -142,16 +158,22 @@ public final class RespEncoder {
 
     // ------------------------------------------------------------------ sizes
 
-    /** Exact number of bytes {@link #writeCommand(ByteBuf, byte[]...)} writes for {@code args}. */
+    /**
+     * Exact number of bytes {@link #writeCommand(ByteBuf, byte[]...)} writes for {@code args}.
+     *
+     * @param args the command name and its arguments, none null
+     * @return the size in bytes
+     */
     public static long commandSize(byte[]... args) {
-        long size = headerSize(args.length);
-        for (int i = 0; i < args.length; i++) {
-            size += bulkStringSize(requireArg(args[i], i).length);
-        }
-        return size;
+        return commandSize(Arrays.asList(Objects.requireNonNull(args, "args")));
     }
 
-    /** Exact number of bytes {@link #writeCommand(ByteBuf, List)} writes for {@code args}. */
+    /**
+     * Exact number of bytes {@link #writeCommand(ByteBuf, List)} writes for {@code args}.
+     *
+     * @param args the command name and its arguments, none null
+     * @return the size in bytes
+     */
     public static long commandSize(List<byte[]> args) {
         long size = headerSize(args.size());
         int i = 0;
@@ -164,6 +186,9 @@ public final class RespEncoder {
     /**
      * Exact number of bytes {@link #writeCommand(ByteBuf, CharSequence...)} writes for
      * {@code args}.
+     *
+     * @param args the command name and its arguments, none null
+     * @return the size in bytes
      */
     public static long commandSize(CharSequence... args) {
         long size = headerSize(args.length);
@@ -173,7 +198,13 @@ public final class RespEncoder {
         return size;
     }
 
-    /** Encoded size of a bulk string whose payload is {@code length} bytes: {@code $<n>\r\n<payload>\r\n}. */
+    /**
+     * Encoded size of a bulk string whose payload is {@code length} bytes: {@code $<n>\r\n<payload>\r\n}.
+     *
+     * @param length the payload length, not negative
+     * @return the encoded size in bytes
+     * @throws IllegalArgumentException when {@code length} is negative
+     */
     public static long bulkStringSize(int length) {
         if (length < 0) {
             throw new IllegalArgumentException("negative length: " + length);
@@ -190,6 +221,10 @@ public final class RespEncoder {
     /**
      * Writes an array header {@code *<count>\r\n}; follow it with {@code count} bulk strings to
      * stream a command whose arguments are produced on the fly.
+     *
+     * @param out the buffer written to (it grows as needed)
+     * @param count the element count, not negative
+     * @throws IllegalArgumentException when {@code count} is negative
      */
     public static void writeArrayHeader(ByteBuf out, int count) {
         if (count < 0) {
@@ -198,14 +233,24 @@ public final class RespEncoder {
         writeHeader(out, (byte) '*', ARRAY_HEADERS, count);
     }
 
-    /** Writes {@code value} as a bulk string. */
+    /**
+     * Writes {@code value} as a bulk string.
+     *
+     * @param out the buffer written to (it grows as needed)
+     * @param value the payload
+     */
     public static void writeBulkString(ByteBuf out, byte[] value) {
         Objects.requireNonNull(value, "value");
         out.ensureWritable(toIntSize(bulkStringSize(value.length)));
         writeBulkUnchecked(out, value);
     }
 
-    /** Writes the readable bytes of {@code value} as a bulk string, leaving its indexes untouched. */
+    /**
+     * Writes the readable bytes of {@code value} as a bulk string, leaving its indexes untouched.
+     *
+     * @param out the buffer written to (it grows as needed)
+     * @param value the payload
+     */
     public static void writeBulkString(ByteBuf out, ByteBuf value) {
         int length = value.readableBytes();
         out.ensureWritable(toIntSize(bulkStringSize(length)));
@@ -214,7 +259,12 @@ public final class RespEncoder {
         out.writeShort(CRLF);
     }
 
-    /** Writes {@code value} as a bulk string holding its UTF-8 encoding. */
+    /**
+     * Writes {@code value} as a bulk string holding its UTF-8 encoding.
+     *
+     * @param out the buffer written to (it grows as needed)
+     * @param value the text
+     */
     public static void writeBulkString(ByteBuf out, CharSequence value) {
         Objects.requireNonNull(value, "value");
         int length = ByteBufUtil.utf8Bytes(value);
@@ -226,6 +276,9 @@ public final class RespEncoder {
     /**
      * Writes {@code value} as a bulk string holding its decimal text (e.g. the offset of
      * {@code REPLCONF ACK <offset>}), without allocating.
+     *
+     * @param out the buffer written to (it grows as needed)
+     * @param value the number
      */
     public static void writeBulkString(ByteBuf out, long value) {
         int length = decimalLength(value);

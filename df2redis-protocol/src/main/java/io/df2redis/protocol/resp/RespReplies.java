@@ -82,6 +82,8 @@ public final class RespReplies {
      * <p>The text may contain data from the reply (keys, values): do not use it where a value
      * could be a secret.
      *
+     * @param reply the reply
+     * @return one line, never null
      * @throws NullPointerException when {@code reply} is null
      */
     public static String describe(RespReply reply) {

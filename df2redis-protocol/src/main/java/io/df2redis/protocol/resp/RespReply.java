@@ -13,12 +13,20 @@ public sealed interface RespReply
         permits SimpleString, ErrorReply, IntegerReply, BulkString, NullReply, ArrayReply,
                 DoubleReply, BooleanReply, BigNumberReply, MapReply, PushReply {
 
-    /** Whether this reply is an error ({@link ErrorReply}). */
+    /**
+     * Whether this reply is an error ({@link ErrorReply}).
+     *
+     * @return true for an error reply
+     */
     default boolean isError() {
         return this instanceof ErrorReply;
     }
 
-    /** Whether this reply is a null of any flavour ({@code $-1}, {@code *-1}, RESP3 {@code _}). */
+    /**
+     * Whether this reply is a null of any flavour ({@code $-1}, {@code *-1}, RESP3 {@code _}).
+     *
+     * @return true for {@link NullReply}
+     */
     default boolean isNull() {
         return this == NullReply.INSTANCE;
     }

@@ -12,7 +12,11 @@ public record SimpleString(String value) implements RespReply {
     /** The ubiquitous {@code +OK}. */
     public static final SimpleString OK = new SimpleString("OK");
 
-    /** Rejects a null value. */
+    /**
+     * Rejects a null value.
+     *
+     * @param value the text
+     */
     public SimpleString {
         Objects.requireNonNull(value, "value");
     }

@@ -1,6 +1,7 @@
 package io.df2redis.protocol.tls;
 
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.Channel;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 
@@ -9,6 +10,7 @@ import java.net.Socket;
 import java.security.cert.CertificateException;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLParameters;
@@ -72,6 +74,32 @@ public final class TlsHandlers {
             engine.setSSLParameters(p);
         }
         return handler;
+    }
+
+    /**
+     * Waits for the TLS handshake of a connected channel: runs {@code ready} once the channel's
+     * {@link SslHandler} reports success, or at once when the channel has none (plain TCP); hands
+     * the handshake's failure to {@code failed} otherwise. The channel is left as it is: closing it
+     * on failure is the caller's. The callbacks run on the channel's event loop (or, without TLS,
+     * on the calling thread) and must not block.
+     *
+     * @param channel a connected channel, with the handler of {@link #newHandler} when TLS is used
+     * @param ready what to do when the connection is ready for its first bytes of payload
+     * @param failed what to do with the handshake failure (classify it with {@link #classify})
+     */
+    public static void whenHandshaken(Channel channel, Runnable ready, Consumer<Throwable> failed) {
+        SslHandler tls = channel.pipeline().get(SslHandler.class);
+        if (tls == null) {
+            ready.run();
+            return;
+        }
+        tls.handshakeFuture().addListener(h -> {
+            if (h.isSuccess()) {
+                ready.run();
+            } else {
+                failed.accept(h.cause());
+            }
+        });
     }
 
     /**

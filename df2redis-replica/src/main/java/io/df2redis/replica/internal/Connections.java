@@ -1,5 +1,6 @@
 package io.df2redis.replica.internal;
 
+import io.df2redis.protocol.Futures;
 import io.df2redis.protocol.ProtocolException;
 import io.df2redis.protocol.client.RespClient;
 import io.df2redis.protocol.client.RespClientException;
@@ -24,7 +25,6 @@ import io.netty.handler.ssl.SslHandler;
 
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 
 /**
  * Opens connections to the Dragonfly source as {@link RespClient}s: TCP with Dragonfly's replica
@@ -63,7 +63,7 @@ final class Connections {
      * {@link ConnectionException}; both name the source and the connection.
      */
     static ReplicationException failure(Throwable t, String name, DragonflyEndpoint ep) {
-        Throwable e = t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
+        Throwable e = Futures.unwrap(t);
         if (e instanceof ReplicationException r) {
             return r;
         }
@@ -104,20 +104,11 @@ final class Connections {
                 return;
             }
             Channel ch = f.channel();
-            SslHandler tls = ch.pipeline().get(SslHandler.class);
-            if (tls == null) {
-                result.complete(ch);
-                return;
-            }
-            tls.handshakeFuture().addListener(hs -> {
-                if (hs.isSuccess()) {
-                    result.complete(ch);
-                } else {
-                    ch.close();
-                    result.completeExceptionally(new TlsHandshakeException("TLS handshake with the Dragonfly source at "
-                            + ep.address() + " failed: " + TlsHandlers.describe(hs.cause(), ep.host(),
-                            "DragonflyEndpoint.verifyHostname(false)"), TlsHandlers.classify(hs.cause()), hs.cause()));
-                }
+            TlsHandlers.whenHandshaken(ch, () -> result.complete(ch), cause -> {
+                ch.close();
+                result.completeExceptionally(new TlsHandshakeException("TLS handshake with the Dragonfly source at "
+                        + ep.address() + " failed: " + TlsHandlers.describe(cause, ep.host(),
+                        "DragonflyEndpoint.verifyHostname(false)"), TlsHandlers.classify(cause), cause));
             });
         });
         return result;

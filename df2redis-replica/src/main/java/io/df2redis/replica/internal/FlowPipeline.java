@@ -49,7 +49,7 @@ import java.util.function.Supplier;
  *       supervisor before the applier starts</li>
  * </ul>
  *
- * <p>Length: a little over the usual 400 lines because the applier loop, the in-order settling
+ * <p><b>Why one class:</b> a little over 400 lines because the applier loop, the in-order settling
  * of sink stages and the settling at close share the {@code inflight} queue, which must stay
  * confined to one class; the queue accounting ({@link FlowControl}), ACK timing
  * ({@link FlowAcks}) and journal handlers ({@link JournalHandlers}) live apart.

@@ -1,5 +1,6 @@
 package io.df2redis.replica.internal;
 
+import io.df2redis.protocol.Futures;
 import io.df2redis.replica.ConnectionException;
 import io.df2redis.replica.HandlerException;
 import io.df2redis.replica.HandlerFailure;
@@ -11,8 +12,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
@@ -87,7 +86,7 @@ public final class HandlerGuard {
             } catch (VirtualMachineError e) {
                 throw e;
             } catch (RuntimeException | Error e) {
-                Throwable cause = unwrap(e);
+                Throwable cause = Futures.unwrap(e);
                 if (stopping.getAsBoolean()) {
                     throw new ReplicationException("session ending: " + callback + " failed: " + cause, cause);
                 }
@@ -140,7 +139,7 @@ public final class HandlerGuard {
      * one that makes the replicator start a new session from the last applied entry.
      */
     void stageFailed(int flow, long lsn, SinkEvent event, Throwable error, BooleanSupplier stopping) {
-        Throwable cause = unwrap(error);
+        Throwable cause = Futures.unwrap(error);
         if (stopping.getAsBoolean()) {
             throw new ReplicationException("session ending: a sink stage failed: " + cause, cause);
         }
@@ -192,14 +191,6 @@ public final class HandlerGuard {
 
     private static boolean notRetryable(Throwable cause) {
         return cause instanceof ReplicationException re && !re.isRetryable();
-    }
-
-    static Throwable unwrap(Throwable e) {
-        Throwable t = e;
-        while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
-            t = t.getCause();
-        }
-        return t;
     }
 
     /** Sleeps a back-off; never on a Netty event loop (a bug if it ever were). */

@@ -43,22 +43,39 @@ public class RedisCommandException extends RedisSinkException {
         this.error = error;
     }
 
-    /** The command name. */
+    /**
+     * The command name.
+     *
+     * @return the command's name, upper case
+     */
     public String command() {
         return command;
     }
 
-    /** The key the command concerned, or null. */
+    /**
+     * The key the command concerned, or null.
+     *
+     * @return the key as text, or null for a command without one
+     */
     public String key() {
         return key;
     }
 
-    /** The db the command ran in. */
+    /**
+     * The db the command ran in.
+     *
+     * @return the target db (0 on a cluster)
+     */
     public int db() {
         return db;
     }
 
-    /** Whether the error is one a server gives only for a while (see the class description). */
+    /**
+     * Whether the error is one a server gives only for a while (see the class description).
+     *
+     * @return true for {@code LOADING}, {@code BUSY}, {@code MASTERDOWN}, {@code TRYAGAIN},
+     *     {@code CLUSTERDOWN} and {@code READONLY}
+     */
     @Override
     public boolean isRetryable() {
         String code = error == null ? "" : error.split(" ", 2)[0];
@@ -68,7 +85,11 @@ public class RedisCommandException extends RedisSinkException {
         };
     }
 
-    /** The error reply text (e.g. {@code WRONGTYPE Operation against a key holding the wrong kind of value}). */
+    /**
+     * The error reply text (e.g. {@code WRONGTYPE Operation against a key holding the wrong kind of value}).
+     *
+     * @return the message of the error reply, its code first
+     */
     public String error() {
         return error;
     }

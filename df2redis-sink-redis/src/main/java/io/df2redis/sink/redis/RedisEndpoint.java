@@ -54,22 +54,38 @@ public final class RedisEndpoint {
         return new RedisEndpoint(s.get(0), 0, s);
     }
 
-    /** Whether this is a Redis Cluster. */
+    /**
+     * Whether this is a Redis Cluster.
+     *
+     * @return true for an endpoint made by {@code cluster(…)}
+     */
     public boolean isCluster() {
         return seeds != null;
     }
 
-    /** The standalone server, or the first seed of a cluster. */
+    /**
+     * The standalone server, or the first seed of a cluster.
+     *
+     * @return the address connected to first
+     */
     public HostAndPort address() {
         return address;
     }
 
-    /** The db a standalone target's connections select first (0 for a cluster). */
+    /**
+     * The db a standalone target's connections select first (0 for a cluster).
+     *
+     * @return the db number
+     */
     public int database() {
         return database;
     }
 
-    /** The seed nodes of a cluster; empty for a standalone server. */
+    /**
+     * The seed nodes of a cluster; empty for a standalone server.
+     *
+     * @return the seeds, unmodifiable
+     */
     public List<HostAndPort> seeds() {
         return seeds == null ? List.of() : seeds;
     }
@@ -77,6 +93,8 @@ public final class RedisEndpoint {
     /**
      * For messages and {@link RedisSinkException#endpoint()}: {@code 10.0.0.1:6379}, or the seeds of a
      * cluster, {@code a:7000,b:7000}.
+     *
+     * @return the address text, never with credentials
      */
     public String describeAddress() {
         return seeds != null ? seeds.stream().map(HostAndPort::toString).collect(Collectors.joining(","))

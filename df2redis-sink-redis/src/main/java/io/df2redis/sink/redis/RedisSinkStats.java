@@ -20,7 +20,11 @@ import java.util.Map;
 public record RedisSinkStats(long commands, long errors, Map<String, Long> skippedByReason,
                              List<UnsupportedData> skipped, long dfMaskIgnored, long movedRedirects,
                              long askRedirects, long clusterRetries, long topologyRefreshes) {
-    /** Total keys/commands not reproduced. */
+    /**
+     * Total keys/commands not reproduced.
+     *
+     * @return the sum of {@link #skippedByReason()}
+     */
     public long skippedTotal() {
         return skippedByReason.values().stream().mapToLong(Long::longValue).sum();
     }

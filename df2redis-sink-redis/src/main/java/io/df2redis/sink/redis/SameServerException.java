@@ -19,7 +19,11 @@ public final class SameServerException extends RedisSinkException {
         this.target = target;
     }
 
-    /** The target's address, without credentials. */
+    /**
+     * The target's address, without credentials.
+     *
+     * @return {@code host:port} of the target
+     */
     public String target() {
         return target;
     }

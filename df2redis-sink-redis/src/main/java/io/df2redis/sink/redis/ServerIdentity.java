@@ -21,19 +21,33 @@ import java.util.regex.Pattern;
 public record ServerIdentity(String redisVersion, String dragonflyVersion, String runId, String replicationId) {
     private static final Pattern KEYS = Pattern.compile("^db(\\d+):keys=(\\d+)(?:,expires=(\\d+))?", Pattern.MULTILINE);
 
-    /** Parses the text of {@code INFO server} and {@code INFO replication} (in one string or concatenated). */
+    /**
+     * Parses the text of {@code INFO server} and {@code INFO replication} (in one string or concatenated).
+     *
+     * @param info the INFO text
+     * @return the identity; fields the text lacks are null
+     */
     public static ServerIdentity parse(String info) {
         Map<String, String> f = fields(info);
         return new ServerIdentity(f.get("redis_version"), f.get("dragonfly_version"), f.get("run_id"),
                 f.get("master_replid"));
     }
 
-    /** Whether the server is a Dragonfly. */
+    /**
+     * Whether the server is a Dragonfly.
+     *
+     * @return true when {@code INFO server} has a {@code dragonfly_version}
+     */
     public boolean isDragonfly() {
         return dragonflyVersion != null;
     }
 
-    /** Whether this server's replication id is {@code masterReplicationId} (the id a replication handshake named). */
+    /**
+     * Whether this server's replication id is {@code masterReplicationId} (the id a replication handshake named).
+     *
+     * @param masterReplicationId the id to compare with
+     * @return true when both are known and equal
+     */
     public boolean hasReplicationId(String masterReplicationId) {
         return replicationId != null && !replicationId.isEmpty() && replicationId.equals(masterReplicationId);
     }
@@ -41,13 +55,20 @@ public record ServerIdentity(String redisVersion, String dragonflyVersion, Strin
     /**
      * Whether {@code other} is the same server: equal replication ids or equal run ids (both random
      * per process start, so equal values mean one process).
+     *
+     * @param other the identity of the other address
+     * @return true when the two addresses reach one process
      */
     public boolean sameServerAs(ServerIdentity other) {
         return hasReplicationId(other.replicationId)
                 || (runId != null && !runId.isEmpty() && runId.equals(other.runId));
     }
 
-    /** What identifies the server, for messages: {@code dragonfly_version df-v1.40.1, master_replid 1a2b…}. */
+    /**
+     * What identifies the server, for messages: {@code dragonfly_version df-v1.40.1, master_replid 1a2b…}.
+     *
+     * @return the known fields, comma separated; empty when none is known
+     */
     public String describe() {
         StringBuilder sb = new StringBuilder();
         if (dragonflyVersion != null) {
@@ -67,6 +88,9 @@ public record ServerIdentity(String redisVersion, String dragonflyVersion, Strin
     /**
      * Key counts per db from the text of {@code INFO keyspace} ({@code dbN:keys=…,expires=…}), or
      * empty when the text has no Keyspace section (then the server cannot tell this way).
+     *
+     * @param info the text of {@code INFO keyspace}
+     * @return db → {@code {keys, keys with a TTL}} for the non-empty dbs, or empty
      */
     public static Optional<Map<Integer, long[]>> keyspace(String info) {
         if (!info.contains("# Keyspace") && !info.contains("#Keyspace")) {

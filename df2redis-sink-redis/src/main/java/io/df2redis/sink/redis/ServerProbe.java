@@ -25,7 +25,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -65,12 +64,23 @@ public final class ServerProbe implements AutoCloseable {
         this.timeout = timeout;
     }
 
-    /** Options for a probe of {@code host:port}; {@link Builder#connect()} opens it. */
+    /**
+     * Options for a probe of {@code host:port}; {@link Builder#connect()} opens it.
+     *
+     * @param host the server's host name or address (an IPv6 address without brackets)
+     * @param port its TCP port
+     * @return the options, without credentials or TLS
+     * @throws IllegalArgumentException when {@link HostAndPort} refuses the host or the port
+     */
     public static Builder to(String host, int port) {
-        return new Builder(host, port);
+        return new Builder(HostAndPort.of(host, port));
     }
 
-    /** {@code host:port} of the server. */
+    /**
+     * {@code host:port} of the server.
+     *
+     * @return the address, IPv6 in brackets
+     */
     public String address() {
         return address;
     }
@@ -78,13 +88,21 @@ public final class ServerProbe implements AutoCloseable {
     /**
      * Sends one command and returns its reply (an error reply is returned, not thrown).
      *
+     * @param args the command name and its arguments
+     * @return the reply
      * @throws ConnectionException when the connection fails or no reply arrives in time
      */
     public RespReply call(String... args) {
         return conn.call(timeout, args);
     }
 
-    /** {@code INFO section} as text; an error reply becomes a {@link RedisCommandException}. */
+    /**
+     * {@code INFO section} as text; an error reply becomes a {@link RedisCommandException}.
+     *
+     * @param section the section ({@code server}, {@code replication}, {@code keyspace}…)
+     * @return the section's text
+     * @throws AuthenticationException when the server requires a password that was not given
+     */
     public String info(String section) {
         RespReply r = call("INFO", section);
         if (r instanceof ErrorReply e) {
@@ -96,7 +114,11 @@ public final class ServerProbe implements AutoCloseable {
         return RespReplies.text(r);
     }
 
-    /** Who the server is: {@code INFO server} and {@code INFO replication}. */
+    /**
+     * Who the server is: {@code INFO server} and {@code INFO replication}.
+     *
+     * @return the server's versions and ids
+     */
     public ServerIdentity identity() {
         return ServerIdentity.parse(info("server") + "\n" + info("replication"));
     }
@@ -104,6 +126,8 @@ public final class ServerProbe implements AutoCloseable {
     /**
      * Keys per non-empty db as {@code {keys, keys with a TTL}}: from {@code INFO keyspace}, or, on a
      * server without a Keyspace section, {@code DBSIZE} in dbs 0–15 (TTL count 0).
+     *
+     * @return db → {@code {keys, keys with a TTL}}
      */
     public Map<Integer, long[]> keyspace() {
         var parsed = ServerIdentity.keyspace(info("keyspace"));
@@ -131,6 +155,7 @@ public final class ServerProbe implements AutoCloseable {
      * {@code CLUSTER SHARDS} ({@code CLUSTER SLOTS} on servers without it), as the sink reads them.
      *
      * @param tls whether the cluster is reached with TLS (its nodes' TLS ports are used)
+     * @return the masters' {@code host:port}
      */
     public List<String> clusterMasters(boolean tls) {
         HostAndPort self = HostAndPort.parse(address);
@@ -164,8 +189,7 @@ public final class ServerProbe implements AutoCloseable {
 
     /** How to reach the server. Immutable: each setter returns a copy; {@link #toString()} hides the password. */
     public static final class Builder {
-        private final String host;
-        private final int port;
+        private final HostAndPort endpoint;
         private String user;
         private String password;
         private SslContext ssl;
@@ -173,16 +197,12 @@ public final class ServerProbe implements AutoCloseable {
         private Duration timeout = Duration.ofSeconds(10);
         private EventLoopGroup group;
 
-        private Builder(String host, int port) {
-            this.host = Objects.requireNonNull(host, "host");
-            if (port <= 0 || port > 65535) {
-                throw new IllegalArgumentException("port out of range: " + port);
-            }
-            this.port = port;
+        private Builder(HostAndPort endpoint) {
+            this.endpoint = endpoint;
         }
 
         private Builder copy() {
-            Builder b = new Builder(host, port);
+            Builder b = new Builder(endpoint);
             b.user = user;
             b.password = password;
             b.ssl = ssl;
@@ -192,7 +212,13 @@ public final class ServerProbe implements AutoCloseable {
             return b;
         }
 
-        /** {@code AUTH [user] password} after connecting; a null password sends no AUTH. */
+        /**
+         * {@code AUTH [user] password} after connecting; a null password sends no AUTH.
+         *
+         * @param user the ACL user, or null for the default user
+         * @param password the password, or null
+         * @return a copy with the credentials
+         */
         public Builder auth(String user, String password) {
             Builder b = copy();
             b.user = user;
@@ -203,7 +229,9 @@ public final class ServerProbe implements AutoCloseable {
         /**
          * TLS with this client context (null: plain TCP).
          *
+         * @param ssl a client TLS context, or null
          * @param verifyHostname whether the server certificate must name the host (default true)
+         * @return a copy with the TLS settings
          */
         public Builder tls(SslContext ssl, boolean verifyHostname) {
             Builder b = copy();
@@ -212,7 +240,13 @@ public final class ServerProbe implements AutoCloseable {
             return b;
         }
 
-        /** Connect and reply timeout; default 10 s. */
+        /**
+         * Connect and reply timeout; default 10 s.
+         *
+         * @param d the timeout, positive
+         * @return a copy with the timeout
+         * @throws IllegalArgumentException when {@code d} is zero or negative
+         */
         public Builder timeout(Duration d) {
             if (d.isNegative() || d.isZero()) {
                 throw new IllegalArgumentException("timeout must be positive");
@@ -222,7 +256,12 @@ public final class ServerProbe implements AutoCloseable {
             return b;
         }
 
-        /** Runs the connection on this event loop group (not shut down by the probe); default: its own. */
+        /**
+         * Runs the connection on this event loop group (not shut down by the probe); default: its own.
+         *
+         * @param g the group, or null for the probe's own
+         * @return a copy using the group
+         */
         public Builder eventLoopGroup(EventLoopGroup g) {
             Builder b = copy();
             b.group = g;
@@ -232,17 +271,18 @@ public final class ServerProbe implements AutoCloseable {
         /**
          * Connects, authenticates and checks with {@code PING} that the server accepts commands.
          *
+         * @return the open probe; close it when done
          * @throws ConnectionException unreachable, TLS refused, no reply in time
          * @throws AuthenticationException a password is required and none was given, or it was rejected
          */
         public ServerProbe connect() {
-            String address = new HostAndPort(host, port).toString();
+            String address = endpoint.toString();
             EventLoopGroup own = group == null ? new NioEventLoopGroup(1) : null;
             try {
                 RespClientOptions o = RespClientOptions.builder().connectTimeout(timeout)
                         .replyTimeout(timeout.plusSeconds(30)).sslContext(ssl).verifyHostname(verifyHostname)
                         .credentials(password == null ? null : user, password).build();
-                TargetConnection c = TargetConnection.connect(own != null ? own : group, HostAndPort.of(host, port),
+                TargetConnection c = TargetConnection.connect(own != null ? own : group, endpoint,
                         o, "probe@" + address, 16, 0, ConnectFailures.NEUTRAL);
                 return new ServerProbe(address, c, own, timeout);
             } catch (RuntimeException e) {
@@ -259,7 +299,7 @@ public final class ServerProbe implements AutoCloseable {
 
         @Override
         public String toString() {
-            return "ServerProbe.Builder{" + new HostAndPort(host, port) + (ssl != null ? ", tls" : "")
+            return "ServerProbe.Builder{" + endpoint + (ssl != null ? ", tls" : "")
                     + (ssl != null && !verifyHostname ? " (no host-name check)" : "")
                     + (user != null ? ", user " + user : "") + (password != null ? ", password set" : "") + "}";
         }

@@ -40,12 +40,20 @@ public final class TargetNotEmptyException extends RedisSinkException {
                 .collect(Collectors.joining(", "));
     }
 
-    /** The target's address, without credentials. */
+    /**
+     * The target's address, without credentials.
+     *
+     * @return the address as given, never with credentials
+     */
     public String target() {
         return target;
     }
 
-    /** The key count of each non-empty db that the full sync would have written. */
+    /**
+     * The key count of each non-empty db that the full sync would have written.
+     *
+     * @return target db → keys it holds, unmodifiable
+     */
     public Map<Integer, Long> keysByDb() {
         return keysByDb;
     }

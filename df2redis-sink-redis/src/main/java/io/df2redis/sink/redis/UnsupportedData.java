@@ -28,7 +28,11 @@ public record UnsupportedData(byte[] key, int db, String type, String reason) {
     /** A FLUSHDB of a source db that shares its target db with other source dbs (it would flush theirs). */
     public static final String REASON_FLUSH_OF_MERGED_DB = "flush-of-merged-db";
 
-    /** The key as text (invalid UTF-8 replaced). */
+    /**
+     * The key as text (invalid UTF-8 replaced).
+     *
+     * @return the key decoded as UTF-8
+     */
     public String keyAsString() {
         return new String(key, StandardCharsets.UTF_8);
     }

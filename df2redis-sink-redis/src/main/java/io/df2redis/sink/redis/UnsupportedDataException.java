@@ -11,7 +11,11 @@ public class UnsupportedDataException extends RedisSinkException {
         this.data = data;
     }
 
-    /** What Redis cannot hold. */
+    /**
+     * What Redis cannot hold.
+     *
+     * @return the key or command and the reason
+     */
     public UnsupportedData data() {
         return data;
     }

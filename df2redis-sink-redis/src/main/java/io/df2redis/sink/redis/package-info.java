@@ -76,7 +76,6 @@
  * other db fails the session with a non-retryable {@link io.df2redis.sink.redis.TargetClusterException} unless the host
  * maps that db with {@link io.df2redis.sink.redis.RedisSinkOptions.Builder#mapDatabase}.
  *
-
  * <h2>What Redis cannot reproduce</h2>
  * Reported through the policy: JSON without the ReJSON module, Bloom / Cuckoo / Count-Min / Top-K /
  * module values and their commands without RedisBloom, hash field TTLs before Redis 7.4 (fields

@@ -12,6 +12,7 @@ import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -86,8 +87,75 @@ final class Exec {
         return d;
     }
 
+    /**
+     * The optional count of {@code LPOP}/{@code RPOP}/{@code SPOP key [count]}: argument 2, 1 when
+     * absent; a syntax error for more arguments, an error for a negative count.
+     */
+    long popCount() {
+        if (argc() > 3) {
+            throw syntax();
+        }
+        long count = 1;
+        if (argc() == 3) {
+            count = integer(2);
+            if (count < 0) {
+                throw new IllegalArgumentException("ERR value is out of range, must be positive");
+            }
+        }
+        return count;
+    }
+
+    /**
+     * The optional {@code COUNT n} that ends {@code LMPOP}/{@code ZMPOP} after the direction
+     * argument at {@code at}: 1 when absent; a syntax error for anything else after it, an error
+     * for a count below 1.
+     */
+    long mpopCount(int at) {
+        if (at + 1 >= argc()) {
+            return 1;
+        }
+        if (at + 3 != argc() || !word(at + 1).equals("COUNT")) {
+            throw syntax();
+        }
+        long count = integer(at + 2);
+        if (count <= 0) {
+            throw new IllegalArgumentException("ERR count should be greater than 0");
+        }
+        return count;
+    }
+
     List<byte[]> tail(int from) {
         return new ArrayList<>(args.subList(from, args.size()));
+    }
+
+    /** Reads the members of a hash, set or sorted set (null when the key is absent). */
+    interface MemberLoader<V> {
+        Map<ByteKey, V> load(Exec x, byte[] key);
+    }
+
+    /** Stores the members of a hash, set or sorted set (deleting the key when none is left). */
+    interface MemberSaver<V> {
+        void save(Exec x, byte[] key, RdbKeyValue old, Map<ByteKey, V> members);
+    }
+
+    /**
+     * {@code HDEL}, {@code SREM}, {@code ZREM}: removes the members named from argument 2 on and
+     * replies how many of them were there.
+     */
+    <V> byte[] removeMembers(MemberLoader<V> load, MemberSaver<V> save) {
+        byte[] key = arg(1);
+        RdbKeyValue old = get(key);
+        Map<ByteKey, V> m = load.load(this, key);
+        if (m == null) {
+            return Resp.integer(0);
+        }
+        int removed = 0;
+        for (int i = 2; i < argc(); i++) {
+            removed += m.remove(new ByteKey(arg(i))) != null ? 1 : 0;
+        }
+        save.save(this, key, old, m);
+        auto();
+        return Resp.integer(removed);
     }
 
     // ------------------------------------------------------------------ keyspace

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 
 /**
  * Hash commands as Dragonfly executes and journals them ({@code hset_family.cc}): all are
@@ -29,7 +30,7 @@ final class HashCommands {
         t.add("HSET", -4, x -> hset(x, false));
         t.add("HMSET", -4, x -> hset(x, true));
         t.add("HSETNX", 4, HashCommands::hsetnx);
-        t.add("HDEL", -3, HashCommands::hdel);
+        t.add("HDEL", -3, x -> x.removeMembers(HashCommands::fields, HashCommands::save));
         t.add("HINCRBY", 4, HashCommands::hincrby);
         t.add("HINCRBYFLOAT", 4, HashCommands::hincrbyfloat);
         t.add("HSETEX", -5, HashCommands::hsetex);
@@ -106,54 +107,52 @@ final class HashCommands {
         return Resp.integer(added);
     }
 
-    private static byte[] hdel(Exec x) {
-        byte[] key = x.arg(1);
-        RdbKeyValue old = x.get(key);
-        Map<ByteKey, Field> m = fields(x, key);
-        if (m == null) {
-            return Resp.integer(0);
-        }
-        int n = 0;
-        for (int i = 2; i < x.argc(); i++) {
-            n += m.remove(new ByteKey(x.arg(i))) != null ? 1 : 0;
-        }
-        save(x, key, old, m);
-        x.auto();
-        return Resp.integer(n);
-    }
-
     private static byte[] hincrby(Exec x) {
         long by = x.integer(3);
-        byte[] key = x.arg(1);
-        RdbKeyValue old = x.get(key);
-        Map<ByteKey, Field> m = fields(x, key);
-        if (m == null) {
-            m = new LinkedHashMap<>();
-        }
-        ByteKey f = new ByteKey(x.arg(2));
-        Field cur = m.get(f);
-        long v = 0;
-        if (cur != null) {
-            try {
-                v = Reads.integer(cur.value());
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("ERR hash value is not an integer");
+        byte[] r = incrementField(x, cur -> {
+            long v = 0;
+            if (cur != null) {
+                try {
+                    v = Reads.integer(cur);
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("ERR hash value is not an integer");
+                }
             }
-        }
-        long r;
-        try {
-            r = Math.addExact(v, by);
-        } catch (ArithmeticException e) {
-            throw new IllegalArgumentException("ERR increment or decrement would overflow");
-        }
-        m.put(f, new Field(Long.toString(r).getBytes(StandardCharsets.US_ASCII), cur == null ? -1 : cur.expireAtMs()));
-        save(x, key, old, m);
-        x.auto();
-        return Resp.integer(r);
+            try {
+                return Long.toString(Math.addExact(v, by)).getBytes(StandardCharsets.US_ASCII);
+            } catch (ArithmeticException e) {
+                throw new IllegalArgumentException("ERR increment or decrement would overflow");
+            }
+        });
+        return Resp.integer(Long.parseLong(new String(r, StandardCharsets.US_ASCII)));
     }
 
     private static byte[] hincrbyfloat(Exec x) {
         double by = x.decimal(3, "ERR value is not a valid float");
+        byte[] r = incrementField(x, cur -> {
+            double v = 0;
+            if (cur != null) {
+                try {
+                    v = Double.parseDouble(new String(cur, StandardCharsets.US_ASCII));
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException("ERR hash value is not a float");
+                }
+            }
+            double sum = v + by;
+            if (Double.isNaN(sum) || Double.isInfinite(sum)) {
+                throw new IllegalArgumentException("ERR increment would produce NaN or Infinity");
+            }
+            return Out.format(sum).getBytes(StandardCharsets.US_ASCII);
+        });
+        return Resp.bulk(r);
+    }
+
+    /**
+     * {@code HINCRBY}/{@code HINCRBYFLOAT}: sets field {@code x.arg(2)} of hash {@code x.arg(1)} to
+     * what {@code next} makes of its value (null when absent; {@code next} throws the command's
+     * error), keeping the field's TTL; returns the new value.
+     */
+    private static byte[] incrementField(Exec x, UnaryOperator<byte[]> next) {
         byte[] key = x.arg(1);
         RdbKeyValue old = x.get(key);
         Map<ByteKey, Field> m = fields(x, key);
@@ -162,23 +161,11 @@ final class HashCommands {
         }
         ByteKey f = new ByteKey(x.arg(2));
         Field cur = m.get(f);
-        double v = 0;
-        if (cur != null) {
-            try {
-                v = Double.parseDouble(new String(cur.value(), StandardCharsets.US_ASCII));
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("ERR hash value is not a float");
-            }
-        }
-        double r = v + by;
-        if (Double.isNaN(r) || Double.isInfinite(r)) {
-            throw new IllegalArgumentException("ERR increment would produce NaN or Infinity");
-        }
-        String text = Out.format(r);
-        m.put(f, new Field(text.getBytes(StandardCharsets.US_ASCII), cur == null ? -1 : cur.expireAtMs()));
+        byte[] value = next.apply(cur == null ? null : cur.value());
+        m.put(f, new Field(value, cur == null ? -1 : cur.expireAtMs()));
         save(x, key, old, m);
         x.auto();
-        return Resp.bulk(text);
+        return value;
     }
 
     private static byte[] hsetex(Exec x) {

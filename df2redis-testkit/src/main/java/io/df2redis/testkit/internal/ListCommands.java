@@ -101,16 +101,7 @@ final class ListCommands {
     }
 
     private static byte[] pop(Exec x, boolean head) {
-        if (x.argc() > 3) {
-            throw Exec.syntax();
-        }
-        long count = 1;
-        if (x.argc() == 3) {
-            count = x.integer(2);
-            if (count < 0) {
-                throw new IllegalArgumentException("ERR value is out of range, must be positive");
-            }
-        }
+        long count = x.popCount();
         byte[] key = x.arg(1);
         RdbKeyValue old = x.get(key);
         List<byte[]> elems = list(x, key);
@@ -200,16 +191,7 @@ final class ListCommands {
         List<byte[]> keys = x.args.subList(2, (int) (2 + numKeys));
         int at = (int) (2 + numKeys);
         boolean head = left(x, at);
-        long count = 1;
-        if (at + 1 < x.argc()) {
-            if (at + 3 != x.argc() || !x.word(at + 1).equals("COUNT")) {
-                throw Exec.syntax();
-            }
-            count = x.integer(at + 2);
-            if (count <= 0) {
-                throw new IllegalArgumentException("ERR count should be greater than 0");
-            }
-        }
+        long count = x.mpopCount(at);
         x.span(keys);
         x.multiHop();
         for (byte[] key : keys) {

@@ -31,7 +31,7 @@ import java.util.Set;
  * is guarded by the master's lock, which neither holds for longer than one command or one
  * heartbeat's expiries.
  *
- * <p>Over 400 lines as one piece: the dataset, the per-shard journals and the sessions share one lock
+ * <p><b>Why one class:</b> over 400 lines: the dataset, the per-shard journals and the sessions share one lock
  * and one life cycle; the handshake commands are {@link LiveSyncCommands}'.
  */
 public final class LiveBackend extends DflyBackend {

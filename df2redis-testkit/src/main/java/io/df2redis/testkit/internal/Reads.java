@@ -34,7 +34,7 @@ import java.util.Set;
  * <p>Errors are thrown as {@link IllegalArgumentException} (or {@link IllegalStateException} for
  * {@code WRONGTYPE}) carrying the error text. Not thread-safe: called under the master's lock.
  *
- * <p>Over 400 lines as one piece: the command table of the read commands and the helpers the
+ * <p><b>Why one class:</b> over 400 lines: the command table of the read commands and the helpers the
  * write-command classes share with it ({@link #typed}, {@link #bulks}, {@link #integer}…).
  */
 final class Reads {

@@ -30,7 +30,7 @@ import java.util.zip.GZIPInputStream;
  * {@code DFLY STARTSTABLE} releases. A case with {@code session-<n>/} sub-directories serves one
  * session per {@code REPLCONF capa dragonfly}.
  *
- * <p>Over 400 lines as one piece: the replay of a captured case is one state machine per session
+ * <p><b>Why one class:</b> over 400 lines: the replay of a captured case is one state machine per session
  * (handshake answers, flow bytes, the stable-sync tail) over the case's files.
  */
 public final class ReplayBackend extends DflyBackend {

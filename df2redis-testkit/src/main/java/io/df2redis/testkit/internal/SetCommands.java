@@ -30,7 +30,7 @@ final class SetCommands {
     static void register(Commands.Table t) {
         t.add("SADD", -3, x -> add(x, -1, 2, false));
         t.add("SADDEX", -4, SetCommands::saddex);
-        t.add("SREM", -3, SetCommands::srem);
+        t.add("SREM", -3, x -> x.removeMembers(SetCommands::members, SetCommands::save));
         t.add("SPOP", -2, SetCommands::spop);
         t.add("SMOVE", 4, SetCommands::smove);
         t.add("SINTERSTORE", -3, x -> store(x, "INTER"));
@@ -113,33 +113,8 @@ final class SetCommands {
         return add(x, ttl, at + 1, keepTtl);
     }
 
-    private static byte[] srem(Exec x) {
-        byte[] key = x.arg(1);
-        RdbKeyValue old = x.get(key);
-        Map<ByteKey, Long> m = members(x, key);
-        if (m == null) {
-            return Resp.integer(0);
-        }
-        int removed = 0;
-        for (int i = 2; i < x.argc(); i++) {
-            removed += m.remove(new ByteKey(x.arg(i))) != null ? 1 : 0;
-        }
-        save(x, key, old, m);
-        x.auto();
-        return Resp.integer(removed);
-    }
-
     private static byte[] spop(Exec x) {
-        if (x.argc() > 3) {
-            throw Exec.syntax();
-        }
-        long count = 1;
-        if (x.argc() == 3) {
-            count = x.integer(2);
-            if (count < 0) {
-                throw new IllegalArgumentException("ERR value is out of range, must be positive");
-            }
-        }
+        long count = x.popCount();
         byte[] key = x.arg(1);
         RdbKeyValue old = x.get(key);
         Map<ByteKey, Long> m = members(x, key);

@@ -24,7 +24,7 @@ import java.util.Map;
  * with XXH64 rather than Dragonfly's XXH3-128, so the serialized bytes differ from a real
  * master's for the same items.
  *
- * <p>Over 400 lines as one piece: the command table of the probabilistic types (Bloom, Cuckoo,
+ * <p><b>Why one class:</b> over 400 lines: the command table of the probabilistic types (Bloom, Cuckoo,
  * Count-Min, Top-K, HyperLogLog), each entry a few lines.
  */
 final class SketchCommands {

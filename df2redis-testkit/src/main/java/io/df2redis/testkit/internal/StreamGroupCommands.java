@@ -17,7 +17,7 @@ import java.util.Map;
  * {@code XGROUP}, {@code XACK}, {@code XCLAIM} and {@code XAUTOCLAIM} are journaled as received.
  * A {@code BLOCK} read never blocks here: with nothing to deliver it answers as on timeout.
  *
- * <p>Over 400 lines as one piece: the consumer-group commands (XGROUP, XREADGROUP, XACK, XCLAIM,
+ * <p><b>Why one class:</b> over 400 lines: the consumer-group commands (XGROUP, XREADGROUP, XACK, XCLAIM,
  * XAUTOCLAIM) mutate the same group model together.
  */
 final class StreamGroupCommands {

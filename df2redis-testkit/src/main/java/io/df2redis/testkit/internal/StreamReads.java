@@ -20,7 +20,7 @@ import java.util.List;
  * entry count (one node per 100 entries), as the embedded master keeps no radix tree. Groups and
  * consumers are listed by name; a pending entry's consumer is the one whose pending list holds it.
  *
- * <p>Over 400 lines as one piece: XRANGE, XINFO and XPENDING read the same stream model and share its
+ * <p><b>Why one class:</b> over 400 lines: XRANGE, XINFO and XPENDING read the same stream model and share its
  * ordering helpers; id parsing is {@link StreamIds}'.
  */
 final class StreamReads {

@@ -20,7 +20,7 @@ import java.util.Set;
  * {@code SET}/{@code DEL} of the destination; the others are journaled as received when they
  * succeed.
  *
- * <p>Over 400 lines as one piece: the command table of the string type (SET and its options, the
+ * <p><b>Why one class:</b> over 400 lines: the command table of the string type (SET and its options, the
  * counters, ranges, bit operations), each entry a few lines.
  */
 final class StringCommands {
@@ -139,7 +139,7 @@ final class StringCommands {
         RdbKeyValue old = x.get(key);
         byte[] previous = null;
         if (p.get && old != null) {
-            previous = ((RdbValue.StringValue) Reads.typed(old, RdbValue.StringValue.class)).bytes();
+            previous = Reads.typed(old, RdbValue.StringValue.class).bytes();
         }
         if ((p.nx && old != null) || (p.xx && old == null)) {
             return p.get ? Resp.bulk(previous) : Resp.bulk((byte[]) null);

@@ -21,7 +21,7 @@ import java.util.Map;
  * blocking pops become {@code ZPOPMIN|ZPOPMAX key}, {@code ZMPOP} {@code ZPOPMIN|ZPOPMAX key n};
  * the others are journaled as received when they succeed.
  *
- * <p>Over 400 lines as one piece: the command table of the sorted-set type, each entry a few lines
+ * <p><b>Why one class:</b> over 400 lines: the command table of the sorted-set type, each entry a few lines
  * over the shared {@code ZRange}.
  */
 final class ZSetCommands {
@@ -33,7 +33,7 @@ final class ZSetCommands {
     static void register(Commands.Table t) {
         t.add("ZADD", -4, ZSetCommands::zadd);
         t.add("ZINCRBY", 4, ZSetCommands::zincrby);
-        t.add("ZREM", -3, ZSetCommands::zrem);
+        t.add("ZREM", -3, x -> x.removeMembers(ZSetCommands::zset, ZSetCommands::save));
         t.add("ZPOPMIN", -2, x -> zpop(x, false));
         t.add("ZPOPMAX", -2, x -> zpop(x, true));
         t.add("BZPOPMIN", -3, x -> bzpop(x, false));
@@ -196,22 +196,6 @@ final class ZSetCommands {
         return Resp.bulk(Out.format(r));
     }
 
-    private static byte[] zrem(Exec x) {
-        byte[] key = x.arg(1);
-        RdbKeyValue old = x.get(key);
-        Map<ByteKey, Double> m = zset(x, key);
-        if (m == null) {
-            return Resp.integer(0);
-        }
-        int n = 0;
-        for (int i = 2; i < x.argc(); i++) {
-            n += m.remove(new ByteKey(x.arg(i))) != null ? 1 : 0;
-        }
-        save(x, key, old, m);
-        x.auto();
-        return Resp.integer(n);
-    }
-
     /** Pops up to {@code count} lowest (or highest) members: member, score, member, score … */
     private static List<byte[]> popN(Exec x, byte[] key, long count, boolean max) {
         RdbKeyValue old = x.get(key);
@@ -232,16 +216,7 @@ final class ZSetCommands {
     }
 
     private static byte[] zpop(Exec x, boolean max) {
-        if (x.argc() > 3) {
-            throw Exec.syntax();
-        }
-        long count = 1;
-        if (x.argc() == 3) {
-            count = x.integer(2);
-            if (count < 0) {
-                throw new IllegalArgumentException("ERR value is out of range, must be positive");
-            }
-        }
+        long count = x.popCount();
         List<byte[]> popped = popN(x, x.arg(1), count, max);
         if (popped == null) {
             return new Out().array(0).bytes();
@@ -280,16 +255,7 @@ final class ZSetCommands {
             case "MAX" -> true;
             default -> throw Exec.syntax();
         };
-        long count = 1;
-        if (at + 1 < x.argc()) {
-            if (at + 3 != x.argc() || !x.word(at + 1).equals("COUNT")) {
-                throw Exec.syntax();
-            }
-            count = x.integer(at + 2);
-            if (count <= 0) {
-                throw new IllegalArgumentException("ERR count should be greater than 0");
-            }
-        }
+        long count = x.mpopCount(at);
         x.span(keys);
         x.multiHop();
         for (byte[] key : keys) {

@@ -76,8 +76,8 @@ import java.util.function.Predicate;
  * connection registry, counters and flags are concurrent collections, atomics or volatiles.
  *
  * <p>Pieces: the listening socket is {@link ProxyListener}'s, the proxy-wide faults {@link ProxyDefaults}',
- * each connection a {@link ProxiedConnection}. Left as one piece (a little under 500 lines, mostly
- * Javadoc): the proxy's life cycle and public surface.
+ * each connection a {@link ProxiedConnection}. <b>Why one class:</b> the proxy's life cycle and
+ * public surface (500 lines, a third of them Javadoc).
  */
 public final class FaultProxy extends FaultOps implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(FaultProxy.class);

@@ -37,8 +37,8 @@ import java.util.concurrent.RejectedExecutionException;
  * applied by {@link ConnectionFaults}; the sockets' handlers are {@link ProxySide}s. All three run
  * on the connection's event loop and use its package-private event-loop-owned fields.
  *
- * <p>Over 400 lines (half of it Javadoc of the public API) as one piece: the connection's
- * event-loop-owned state and its public view.
+ * <p><b>Why one class:</b> over 400 lines (a quarter of it Javadoc of the public API), it is the
+ * connection's event-loop-owned state and its public view, which read and write the same fields.
  */
 public final class ProxiedConnection extends FaultOps {
     /** How many of the client's first bytes are kept for {@link #firstClientBytes()}. */

@@ -58,24 +58,43 @@ public final class FlowRecorder implements RdbHandler {
         stack.push(records);
     }
 
-    /** Binds the decoder whose record offsets are reported. */
+    /**
+     * Binds the decoder whose record offsets are reported.
+     *
+     * @param decoder the decoder this recorder is the handler of
+     * @return this recorder
+     */
     public FlowRecorder attach(RdbDecoder decoder) {
         this.decoder = decoder;
         return this;
     }
 
-    /** The eof token of the FLOW reply, to report {@code matches_flow_reply}. */
+    /**
+     * The eof token of the FLOW reply, to report {@code matches_flow_reply}.
+     *
+     * @param token the token as the {@code DFLY FLOW} reply gave it
+     * @return this recorder
+     */
     public FlowRecorder expectToken(String token) {
         this.expectedToken = token;
         return this;
     }
 
-    /** The records so far, in stream order. */
+    /**
+     * The records so far, in stream order.
+     *
+     * @return the live list of records (one map per record, as in {@code decoded.json})
+     */
     public List<Map<String, Object>> records() {
         return records;
     }
 
-    /** The flow-level summary in the decoded.json shape (without {@code flow} and {@code file}). */
+    /**
+     * The flow-level summary in the decoded.json shape (without {@code flow} and {@code file}).
+     *
+     * @param bytes the flow's length in bytes
+     * @return the summary: offsets, what was seen, counters
+     */
     public Map<String, Object> summary(long bytes) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("bytes", bytes);

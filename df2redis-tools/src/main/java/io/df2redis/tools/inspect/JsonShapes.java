@@ -18,7 +18,12 @@ public final class JsonShapes {
     private JsonShapes() {
     }
 
-    /** Whether {@code b} is well-formed UTF-8. */
+    /**
+     * Whether {@code b} is well-formed UTF-8.
+     *
+     * @param b the bytes
+     * @return true when they decode as UTF-8 without a malformed sequence
+     */
     public static boolean isUtf8(byte[] b) {
         for (byte x : b) {
             if (x < 0) {
@@ -34,7 +39,12 @@ public final class JsonShapes {
         return true;
     }
 
-    /** A byte string value: {@code {"utf8": ...}} or {@code {"b64": ...}}. */
+    /**
+     * A byte string value: {@code {"utf8": ...}} or {@code {"b64": ...}}.
+     *
+     * @param b the bytes
+     * @return a one-entry map: the text when the bytes are UTF-8, else their base64
+     */
     public static Map<String, Object> bytes(byte[] b) {
         Map<String, Object> m = new LinkedHashMap<>(2);
         if (isUtf8(b)) {
@@ -45,12 +55,22 @@ public final class JsonShapes {
         return m;
     }
 
-    /** A map key: the text, or {@code "b64:<base64>"}. */
+    /**
+     * A map key: the text, or {@code "b64:<base64>"}.
+     *
+     * @param b the key's bytes
+     * @return the key as text, base64 with a {@code b64:} prefix when not UTF-8
+     */
     public static String key(byte[] b) {
         return isUtf8(b) ? new String(b, StandardCharsets.UTF_8) : "b64:" + Base64.getEncoder().encodeToString(b);
     }
 
-    /** A score: the double, or "inf" / "-inf" / "nan". */
+    /**
+     * A score: the double, or "inf" / "-inf" / "nan".
+     *
+     * @param d the score
+     * @return a {@link Double}, or the text for the values JSON has no number for
+     */
     public static Object score(double d) {
         if (Double.isInfinite(d)) {
             return d > 0 ? "inf" : "-inf";

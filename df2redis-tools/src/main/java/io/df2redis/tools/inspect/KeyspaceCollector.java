@@ -24,13 +24,22 @@ public final class KeyspaceCollector implements RdbHandler {
     private final Map<RdbEntry, ValueCollector> open = new IdentityHashMap<>();
     private final Map<Integer, Map<String, Map<String, Object>>> dbs = new TreeMap<>();
 
-    /** A collector keeping keys expired at {@code nowMs} only with {@code includeExpired}. */
+    /**
+     * A collector keeping keys expired at {@code nowMs} only with {@code includeExpired}.
+     *
+     * @param includeExpired whether keys whose expiry is at or before {@code nowMs} are kept
+     * @param nowMs the time, in Unix milliseconds, expiries are compared with
+     */
     public KeyspaceCollector(boolean includeExpired, long nowMs) {
         this.includeExpired = includeExpired;
         this.nowMs = nowMs;
     }
 
-    /** db (as decimal text) → key → key description, dbs and keys sorted. */
+    /**
+     * db (as decimal text) → key → key description, dbs and keys sorted.
+     *
+     * @return the keyspace collected so far, without empty dbs
+     */
     public Map<String, Object> keyspace() {
         Map<String, Object> out = new LinkedHashMap<>();
         for (Map.Entry<Integer, Map<String, Map<String, Object>>> e : dbs.entrySet()) {
@@ -44,6 +53,9 @@ public final class KeyspaceCollector implements RdbHandler {
     /**
      * The live key map of {@code db} (key → description, as in {@link #keyspace()}), for callers
      * that apply journal commands on top of the snapshot. Not thread-safe.
+     *
+     * @param db the db
+     * @return the db's map, created empty when absent; changes to it change this collector
      */
     public Map<String, Map<String, Object>> db(int db) {
         return dbs.computeIfAbsent(db, k -> new TreeMap<>());
@@ -54,7 +66,11 @@ public final class KeyspaceCollector implements RdbHandler {
         dbs.clear();
     }
 
-    /** Number of keys collected. */
+    /**
+     * Number of keys collected.
+     *
+     * @return the keys of every db
+     */
     public long keyCount() {
         long n = 0;
         for (Map<String, Map<String, Object>> m : dbs.values()) {

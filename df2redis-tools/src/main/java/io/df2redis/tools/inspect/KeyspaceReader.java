@@ -27,7 +27,18 @@ public final class KeyspaceReader {
     private KeyspaceReader() {
     }
 
-    /** Reads dbs {@code 0 … dbs-1} of the server at {@code host:port}. */
+    /**
+     * Reads dbs {@code 0 … dbs-1} of the server at {@code host:port}.
+     *
+     * @param host the server's host name or address
+     * @param port its port
+     * @param user the ACL user, or null for the default user
+     * @param password the password, or null to send no {@code AUTH}
+     * @param dbs how many dbs to read, from db 0 (fewer when the server refuses a {@code SELECT})
+     * @return db (as decimal text) → key → {@code {type, value, expire_at_ms}}, empty dbs left out
+     * @throws IOException declared for callers written against the former socket client; the
+     *     reads fail with a {@link io.df2redis.protocol.client.RespClientException} instead
+     */
     public static Map<String, Object> read(String host, int port, String user, String password, int dbs)
             throws IOException {
         try (SyncRespClient c = SyncRespClient.connect(host, port, user, password)) {

@@ -7,7 +7,6 @@
  *     recording a replication flow as a list of ops (the vectors' {@code decoded.json});</li>
  * <li>{@link io.df2redis.tools.inspect.KeyspaceCollector}: an {@code RdbHandler} collecting the
  *     keyspace of a snapshot (the vectors' {@code expected.json});</li>
- * <li>{@link io.df2redis.tools.inspect.ValueCollector}: one entry's value as JSON-ready values;</li>
  * <li>{@link io.df2redis.tools.inspect.KeyspaceReader}: the same keyspace shape read from a live
  *     server with read commands;</li>
  * <li>{@link io.df2redis.tools.inspect.JsonShapes}: the byte-string, key and score conventions of

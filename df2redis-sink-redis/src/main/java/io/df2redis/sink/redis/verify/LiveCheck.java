@@ -19,7 +19,7 @@ import java.util.concurrent.CompletableFuture;
  * costs a fixed number of round trips; values above the chunk sizes are then compared key by key
  * in ranges, never as one reply.
  *
- * <p>One piece (about 420 lines): the phases of a batch share one per-key state ({@code State})
+ * <p><b>Why one class:</b> (about 420 lines) the phases of a batch share one per-key state ({@code State})
  * and run in a fixed, pipelined order over both sides; splitting them would spread one state
  * machine over several classes. Thread ownership: used by the verifying thread only.
  */

@@ -21,23 +21,48 @@ import java.util.Map;
 public record Report(long sourceKeys, long targetKeys, long keysCompared, List<Difference> differences,
                      Map<String, Long> notCompared, long vanished, long transientDifferences,
                      long changedByLiveWrites, long notRecorded, boolean complete) {
-    /** Copies the differences and the not-compared counts (both unmodifiable). */
+    /**
+     * Copies the differences and the not-compared counts (both unmodifiable).
+     *
+     * @param sourceKeys keys scanned on the source (or digests read from a {@link SyncRecorder})
+     * @param targetKeys keys scanned on the target (0 when verifying a digest)
+     * @param keysCompared keys compared (type, TTL and, where possible, value)
+     * @param differences the differences found
+     * @param notCompared keys whose value could not be compared, by reason
+     * @param vanished keys that disappeared from the source while being compared
+     * @param transientDifferences keys that differed at first but not when re-checked
+     * @param changedByLiveWrites digest keys that live writes may have changed
+     * @param notRecorded snapshot keys the {@link SyncRecorder} did not record
+     * @param complete false when verification stopped at {@link VerifyOptions#maxDifferences()}
+     */
     public Report {
         differences = List.copyOf(differences);
         notCompared = Map.copyOf(notCompared);
     }
 
-    /** No difference found, and every key was looked at. */
+    /**
+     * No difference found, and every key was looked at.
+     *
+     * @return true when the target matches: no difference and not stopped early
+     */
     public boolean equal() {
         return differences.isEmpty() && complete;
     }
 
-    /** Keys whose value was not compared, all reasons together. */
+    /**
+     * Keys whose value was not compared, all reasons together.
+     *
+     * @return the sum of {@link #notCompared()}
+     */
     public long notComparedCount() {
         return notCompared.values().stream().mapToLong(Long::longValue).sum();
     }
 
-    /** A one-line summary. */
+    /**
+     * A one-line summary.
+     *
+     * @return every count of this report in one sentence, for logs and the command line
+     */
     public String summary() {
         return String.format("%d source keys, %d target keys, %d compared, %d differences%s, %d not compared by"
                         + " value, %d vanished during the scan, %d transient differences, %d changed by live writes,"

@@ -77,12 +77,21 @@ public final class SyncRecorder implements ReplicationSink {
         this.liveWrites = new LiveWriteFilter(b.filterBits);
     }
 
-    /** A recorder without a wrapped sink (every stage completes at once). */
+    /**
+     * A recorder without a wrapped sink (every stage completes at once).
+     *
+     * @return a builder of such a recorder
+     */
     public static Builder builder() {
         return new Builder(null, false);
     }
 
-    /** A recorder in front of {@code sink}, which it closes when it is closed. */
+    /**
+     * A recorder in front of {@code sink}, which it closes when it is closed.
+     *
+     * @param sink the sink every event is passed on to, after it was recorded
+     * @return a builder of such a recorder
+     */
     public static Builder wrapping(ReplicationSink sink) {
         return new Builder(Objects.requireNonNull(sink, "sink"), true);
     }
@@ -126,14 +135,23 @@ public final class SyncRecorder implements ReplicationSink {
         }
     }
 
-    /** Snapshot keys whose digest was recorded. */
+    /**
+     * Snapshot keys whose digest was recorded.
+     *
+     * @return the count since the last full sync started
+     */
     public long recorded() {
         synchronized (lock) {
             return recorded;
         }
     }
 
-    /** Snapshot keys seen but not recorded (over {@link Builder#maxKeys}, or over the memory budget without spilling). */
+    /**
+     * Snapshot keys seen but not recorded (over {@link Builder#maxKeys}, or over the memory budget
+     * without spilling).
+     *
+     * @return the count since the last full sync started
+     */
     public long notRecorded() {
         synchronized (lock) {
             return notRecorded;
@@ -295,13 +313,23 @@ public final class SyncRecorder implements ReplicationSink {
             this.ownsDelegate = owns;
         }
 
-        /** Whether closing the recorder closes the wrapped sink (default: true for {@link #wrapping}). */
+        /**
+         * Whether closing the recorder closes the wrapped sink (default: true for {@link #wrapping}).
+         *
+         * @param close true to close the wrapped sink with the recorder (ignored without one)
+         * @return this builder
+         */
         public Builder closeDelegate(boolean close) {
             this.ownsDelegate = close && delegate != null;
             return this;
         }
 
-        /** Digests held in memory before spilling (default 200 000; about 100 bytes plus the key each). */
+        /**
+         * Digests held in memory before spilling (default 200 000; about 100 bytes plus the key each).
+         *
+         * @param keys the budget, positive
+         * @return this builder
+         */
         public Builder memoryKeys(int keys) {
             if (keys < 1) {
                 throw new IllegalArgumentException("memoryKeys must be positive");
@@ -310,7 +338,12 @@ public final class SyncRecorder implements ReplicationSink {
             return this;
         }
 
-        /** Digests recorded at most; further keys are counted as not recorded (default: no limit). */
+        /**
+         * Digests recorded at most; further keys are counted as not recorded (default: no limit).
+         *
+         * @param keys the limit, not negative
+         * @return this builder
+         */
         public Builder maxKeys(long keys) {
             if (keys < 0) {
                 throw new IllegalArgumentException("maxKeys must not be negative");
@@ -319,13 +352,23 @@ public final class SyncRecorder implements ReplicationSink {
             return this;
         }
 
-        /** Where digests above the memory budget go (default: java.io.tmpdir); null disables spilling. */
+        /**
+         * Where digests above the memory budget go (default: java.io.tmpdir); null disables spilling.
+         *
+         * @param dir the directory of the spill file, or null
+         * @return this builder
+         */
         public Builder spillDirectory(Path dir) {
             this.spillDirectory = dir;
             return this;
         }
 
-        /** Size of the live-write filter in bits (default 2^24, i.e. 2 MiB); larger means fewer false positives. */
+        /**
+         * Size of the live-write filter in bits (default 2^24, i.e. 2 MiB); larger means fewer false positives.
+         *
+         * @param bits the size, 64 to 2^34
+         * @return this builder
+         */
         public Builder liveWriteFilterBits(long bits) {
             if (bits < 64 || bits > (1L << 34)) {
                 throw new IllegalArgumentException("liveWriteFilterBits must be in 64..2^34");
@@ -334,7 +377,11 @@ public final class SyncRecorder implements ReplicationSink {
             return this;
         }
 
-        /** The recorder. */
+        /**
+         * The recorder.
+         *
+         * @return a new recorder with these settings
+         */
         public SyncRecorder build() {
             return new SyncRecorder(this);
         }

@@ -70,7 +70,16 @@ public final class Verifier implements AutoCloseable {
         }
     }
 
-    /** Connects to both sides ({@link VerifyException} when either is unreachable or rejects AUTH). */
+    /**
+     * Connects to both sides.
+     *
+     * @param source the server replicated from (Dragonfly or Redis)
+     * @param target the server replicated into (Redis, a Redis Cluster or Dragonfly)
+     * @param options how to compare
+     * @return the verifier, connected to both; close it when done
+     * @throws VerifyException when either side is unreachable or rejects AUTH (the message names
+     *     the side)
+     */
     public static Verifier connect(VerifyEndpoint source, VerifyEndpoint target, VerifyOptions options) {
         return new Verifier(Objects.requireNonNull(source, "source"), target, options);
     }
@@ -78,6 +87,11 @@ public final class Verifier implements AutoCloseable {
     /**
      * Connects to the target only: for {@link #verify(SyncRecorder)} without a source (keys changed
      * by live writes are then counted as not compared).
+     *
+     * @param target the server replicated into
+     * @param options how to compare
+     * @return the verifier, connected to the target; close it when done
+     * @throws VerifyException when the target is unreachable or rejects AUTH
      */
     public static Verifier connectTarget(VerifyEndpoint target, VerifyOptions options) {
         return new Verifier(null, target, options);
@@ -115,7 +129,14 @@ public final class Verifier implements AutoCloseable {
         }
     }
 
-    /** Compares the source with the target (both directions). */
+    /**
+     * Compares the source with the target (both directions): every source key on the target, then
+     * target keys the source lacks.
+     *
+     * @return the outcome
+     * @throws IllegalStateException when this verifier has no source ({@link #connectTarget})
+     * @throws VerifyException when a side fails during the run
+     */
     public Report verify() {
         if (source == null) {
             throw new IllegalStateException("no source: use verify(SyncRecorder) or connect(source, target, …)");
@@ -164,6 +185,10 @@ public final class Verifier implements AutoCloseable {
      * writes may have changed since are compared against the source instead (when this verifier
      * has one; else they are counted as not compared). Keys whose recorded expiry has passed are
      * counted as vanished.
+     *
+     * @param recorder the recorder that saw the sync's snapshot
+     * @return the outcome
+     * @throws VerifyException when a side fails during the run
      */
     public Report verify(SyncRecorder recorder) {
         Run run = new Run();
@@ -333,7 +358,11 @@ public final class Verifier implements AutoCloseable {
         return new ArrayList<>(dbs);
     }
 
-    /** Both servers describe themselves this way (Dragonfly or Redis, standalone or cluster). */
+    /**
+     * What the connected servers are.
+     *
+     * @return for each side its endpoint, Dragonfly or Redis, and the masters of a cluster
+     */
     public String describe() {
         return (source == null ? "" : "source " + describe(source) + ", ") + "target " + describe(target);
     }

@@ -37,17 +37,29 @@ public final class VerifyOptions {
         this.ignoredTargetKeys = b.ignoredTargetKeys;
     }
 
-    /** A builder with the {@link #DEFAULTS}. */
+    /**
+     * A builder with the {@link #DEFAULTS}.
+     *
+     * @return a new builder
+     */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** A builder holding these options, to derive changed options from (these stay as they are). */
+    /**
+     * A builder holding these options, to derive changed options from (these stay as they are).
+     *
+     * @return a new builder
+     */
     public Builder mutate() {
         return toBuilder();
     }
 
-    /** The same as {@link #mutate()}. */
+    /**
+     * The same as {@link #mutate()}.
+     *
+     * @return a new builder holding these options
+     */
     public Builder toBuilder() {
         Builder b = new Builder();
         b.ttlToleranceMs = ttlToleranceMs;
@@ -63,7 +75,11 @@ public final class VerifyOptions {
         return b;
     }
 
-    /** Whether source keys of a type the target cannot hold are noted as not compared instead of MISSING. */
+    /**
+     * Whether source keys of a type the target cannot hold are noted as not compared instead of MISSING.
+     *
+     * @return the setting of {@link Builder#skipUnholdable}
+     */
     public boolean skipUnholdable() {
         return skipUnholdable;
     }
@@ -79,47 +95,78 @@ public final class VerifyOptions {
         return ignoredTargetKeys;
     }
 
-    /** How far two remaining TTLs may be apart (they are read at slightly different moments). */
+    /**
+     * How far two remaining TTLs may be apart (they are read at slightly different moments).
+     *
+     * @return the tolerance in milliseconds
+     */
     public long ttlToleranceMs() {
         return ttlToleranceMs;
     }
 
-    /** {@code SCAN … COUNT} and keys compared per pipelined batch. */
+    /**
+     * {@code SCAN … COUNT} and keys compared per pipelined batch.
+     *
+     * @return the batch size in keys
+     */
     public int scanCount() {
         return scanCount;
     }
 
-    /** Elements read per range command of a big value (LRANGE, HSCAN, ZRANGE, SSCAN, XRANGE, XPENDING). */
+    /**
+     * Elements read per range command of a big value (LRANGE, HSCAN, ZRANGE, SSCAN, XRANGE, XPENDING).
+     *
+     * @return the elements per round trip
+     */
     public int chunkElements() {
         return chunkElements;
     }
 
-    /** Bytes read per GETRANGE of a big string. */
+    /**
+     * Bytes read per GETRANGE of a big string.
+     *
+     * @return the bytes per round trip
+     */
     public int chunkBytes() {
         return chunkBytes;
     }
 
-    /** Verification stops after this many differences (the report says so). */
+    /**
+     * Verification stops after this many differences (the report says so).
+     *
+     * @return the most differences reported
+     */
     public int maxDifferences() {
         return maxDifferences;
     }
 
-    /** The dbs to compare; empty means every db either side reports in {@code INFO keyspace}. */
+    /**
+     * The dbs to compare; empty means every db either side reports in {@code INFO keyspace}.
+     *
+     * @return the dbs, unmodifiable
+     */
     public List<Integer> dbs() {
         return dbs;
     }
 
-    /** How long to wait before re-checking a differing key once (keys expiring or written meanwhile). */
+    /**
+     * How long to wait before re-checking a differing key once (keys expiring or written meanwhile).
+     *
+     * @return the delay, zero or more
+     */
     public Duration recheckDelay() {
         return recheckDelay;
     }
 
-    /** How long to wait for any reply. */
+    /**
+     * How long to wait for any reply.
+     *
+     * @return the reply timeout, positive
+     */
     public Duration timeout() {
         return timeout;
     }
 
-    /** Builder of {@link VerifyOptions}. */
     /** Mutable builder of {@link VerifyOptions}; not thread-safe. */
     public static final class Builder {
         private long ttlToleranceMs = 2000;
@@ -136,7 +183,12 @@ public final class VerifyOptions {
         private Builder() {
         }
 
-        /** How far two remaining TTLs may be apart, in ms; not negative, default 2000. */
+        /**
+         * How far two remaining TTLs may be apart, in ms; not negative, default 2000.
+         *
+         * @param ms the tolerance in milliseconds
+         * @return this builder
+         */
         public Builder ttlToleranceMs(long ms) {
             if (ms < 0) {
                 throw new IllegalArgumentException("ttlToleranceMs must not be negative");
@@ -145,31 +197,56 @@ public final class VerifyOptions {
             return this;
         }
 
-        /** The {@code COUNT} of each {@code SCAN}; positive, default 500. */
+        /**
+         * The {@code COUNT} of each {@code SCAN}; positive, default 500.
+         *
+         * @param n keys per batch
+         * @return this builder
+         */
         public Builder scanCount(int n) {
             this.scanCount = positive(n, "scanCount");
             return this;
         }
 
-        /** Elements of a big value compared per round trip; positive, default 1000. */
+        /**
+         * Elements of a big value compared per round trip; positive, default 1000.
+         *
+         * @param n elements per range command
+         * @return this builder
+         */
         public Builder chunkElements(int n) {
             this.chunkElements = positive(n, "chunkElements");
             return this;
         }
 
-        /** Bytes of a big string compared per round trip; positive, default 1 MiB. */
+        /**
+         * Bytes of a big string compared per round trip; positive, default 1 MiB.
+         *
+         * @param n bytes per GETRANGE
+         * @return this builder
+         */
         public Builder chunkBytes(int n) {
             this.chunkBytes = positive(n, "chunkBytes");
             return this;
         }
 
-        /** Differences reported at most (verification stops counting beyond); positive, default 10 000. */
+        /**
+         * Differences reported at most (verification stops counting beyond); positive, default 10 000.
+         *
+         * @param n the limit
+         * @return this builder
+         */
         public Builder maxDifferences(int n) {
             this.maxDifferences = positive(n, "maxDifferences");
             return this;
         }
 
-        /** The dbs to compare (empty: every db either side reports). */
+        /**
+         * The dbs to compare (empty: every db either side reports).
+         *
+         * @param dbs db numbers, none negative
+         * @return this builder
+         */
         public Builder dbs(List<Integer> dbs) {
             for (Integer d : dbs) {
                 if (d == null || d < 0) {
@@ -180,15 +257,32 @@ public final class VerifyOptions {
             return this;
         }
 
-        /** How long to wait before comparing a differing key again (a live write may be in flight); default 500 ms. */
+        /**
+         * How long to wait before comparing a differing key again (a live write may be in flight); zero or
+         * more, default 500 ms.
+         *
+         * @param d the delay
+         * @return this builder
+         */
         public Builder recheckDelay(Duration d) {
-            this.recheckDelay = Objects.requireNonNull(d, "recheckDelay");
+            if (Objects.requireNonNull(d, "recheckDelay").isNegative()) {
+                throw new IllegalArgumentException("recheckDelay must not be negative: " + d);
+            }
+            this.recheckDelay = d;
             return this;
         }
 
-        /** How long one reply may take; default 60 s. */
+        /**
+         * How long one reply may take; positive, default 60 s.
+         *
+         * @param d the reply timeout
+         * @return this builder
+         */
         public Builder timeout(Duration d) {
-            this.timeout = Objects.requireNonNull(d, "timeout");
+            if (Objects.requireNonNull(d, "timeout").isNegative() || d.isZero()) {
+                throw new IllegalArgumentException("timeout must be positive: " + d);
+            }
+            this.timeout = d;
             return this;
         }
 
@@ -198,6 +292,9 @@ public final class VerifyOptions {
          * counted in {@link Report#notCompared()} ("target cannot hold …") instead of reported
          * MISSING — for a target written with the sink's skip policy, which reports those keys
          * itself. Default false: such keys are differences.
+         *
+         * @param on true to count such keys as not compared
+         * @return this builder
          */
         public Builder skipUnholdable(boolean on) {
             this.skipUnholdable = on;
@@ -217,7 +314,11 @@ public final class VerifyOptions {
             return this;
         }
 
-        /** The options. */
+        /**
+         * The options.
+         *
+         * @return the immutable options
+         */
         public VerifyOptions build() {
             return new VerifyOptions(this);
         }
