@@ -51,6 +51,10 @@ import java.util.concurrent.ThreadLocalRandom;
  * first, so a damaged file can never lead back to a position from before that full sync.
  *
  * <p>Thread-safe (every method holds this store's lock). Two processes must not share one file.
+ *
+ * <p>Why one class: the file format (header, fields, checksum), its atomic write (temporary file,
+ * fsync, rename, previous copy) and its verifying read are one contract; each half is only correct
+ * together with the other.
  */
 public final class FileCheckpointStore implements CheckpointStore {
     private static final Logger LOG = LoggerFactory.getLogger(FileCheckpointStore.class);

@@ -33,7 +33,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @Timeout(600)
 class ExactlyOnceIT {
-    static final int CUTS = Integer.getInteger("df2redis.cuts", 12);
+    static final int CUTS = Integer.getInteger("df2redis.cuts", 24);
 
     static List<Kind> kinds() {
         return DragonflyUnderTest.kinds();

@@ -100,6 +100,11 @@ import java.util.concurrent.TimeUnit;
  * and {@code router} are volatile, written under this sink's lock by {@link #open}/{@link #close}
  * (synchronized) and read by the appliers; {@code nodes} is guarded by the lock; the counters and
  * the full-sync state live in {@link SinkState} (see there).
+ *
+ * <p>Why one class: it is the sink's public face and lifecycle (open per session, apply, close)
+ * over parts that live elsewhere (options, endpoint, lanes, writers, the full-sync gate, the
+ * checkpoint store); what remains here is the per-session wiring of those parts, which splitting
+ * would only scatter.
  */
 public final class RedisSink implements ReplicationSink {
     private final RedisEndpoint endpoint;

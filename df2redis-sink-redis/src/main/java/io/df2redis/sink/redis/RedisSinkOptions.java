@@ -28,6 +28,9 @@ import java.util.Objects;
  *
  * <p>One piece (about 460 lines): 17 settings, each with its accessor, its validating setter and
  * its Javadoc; there is nothing to split but the list.
+ *
+ * <p>Why one class: an immutable options object and its builder, one accessor, one setter and one
+ * validation per option, in Lettuce's style; more than half of it is the Javadoc of those options.
  */
 public final class RedisSinkOptions {
     /** The defaults (see each setter of {@link Builder}). */

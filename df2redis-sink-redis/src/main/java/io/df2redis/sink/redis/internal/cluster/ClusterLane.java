@@ -50,6 +50,10 @@ import java.util.concurrent.locks.LockSupport;
  * {@code onReply} (which never takes the lock); {@code parked} is a concurrent queue filled by the
  * event loops and drained under the lock; {@code conns} is a concurrent map; {@code closed} is
  * volatile.
+ *
+ * <p>Why one class: the per-lane order across redirects (a key's commands stay in order while a
+ * MOVED/ASK is followed) is one state machine over one lock; splitting the redirect handling from
+ * the sending would spread that lock over two classes.
  */
 public final class ClusterLane implements Lane {
     private static final Logger LOG = LoggerFactory.getLogger(ClusterLane.class);
