@@ -172,7 +172,14 @@ public final class TlsHandlers {
         }
     }
 
-    private static String rootMessage(Throwable error) {
+    /**
+     * The message of the innermost cause of {@code error} (a TLS failure is usually wrapped several
+     * times), or its class name when it has none.
+     *
+     * @param error a failure
+     * @return the root cause's message
+     */
+    public static String rootMessage(Throwable error) {
         Throwable t = error;
         while (t.getCause() != null && t.getCause() != t) {
             t = t.getCause();

@@ -1,5 +1,6 @@
 package io.df2redis.sink.redis.internal;
 
+import io.df2redis.protocol.Futures;
 import io.df2redis.protocol.client.RespAuthenticationException;
 import io.df2redis.protocol.client.RespClient;
 import io.df2redis.protocol.client.RespClientException;
@@ -16,7 +17,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -41,6 +41,9 @@ import java.util.concurrent.TimeoutException;
  * the same cause) is one volatile immutable pair, written by whichever thread translates.
  */
 public final class TargetConnection implements AutoCloseable {
+    /** Permits a close adds to the window, so that every blocked sender wakes up and sees it closed. */
+    private static final int CLOSED_PERMITS = Integer.MAX_VALUE / 2;
+
     private final RespClient client;
     private final Semaphore window;
     private final String name;
@@ -55,6 +58,8 @@ public final class TargetConnection implements AutoCloseable {
         this.name = name;
         this.endpoint = client.endpoint().toString();
         this.failures = failures;
+        // no sender may wait for replies that will never come: a closed connection opens the window
+        client.closeFuture().whenComplete((v, t) -> this.window.release(CLOSED_PERMITS));
     }
 
     /**
@@ -116,7 +121,7 @@ public final class TargetConnection implements AutoCloseable {
             return failures.rejected(at.toString(), o.user(), a.serverError());
         }
         Throwable cause = t instanceof RespClientException && t.getCause() != null ? t.getCause() : t;
-        String why = cause.getMessage() != null ? cause.getMessage() : rootMessage(t);
+        String why = cause.getMessage() != null ? cause.getMessage() : TlsHandlers.rootMessage(t);
         boolean tls = t instanceof RespClientException && String.valueOf(t.getMessage()).contains("TLS handshake");
         if (tls && TlsHandlers.classify(t) == TlsHandlers.Failure.HOSTNAME_MISMATCH) {
             why += " (the certificate does not name " + at.host() + ": connect by a name it holds, or turn the "
@@ -126,13 +131,6 @@ public final class TargetConnection implements AutoCloseable {
                 : "cannot connect to " + at + ": ") + why, t);
     }
 
-    private static String rootMessage(Throwable t) {
-        Throwable c = t;
-        while (c.getCause() != null && c.getCause() != c) {
-            c = c.getCause();
-        }
-        return c.getMessage() != null ? c.getMessage() : c.toString();
-    }
 
     /** What the connection is for, e.g. {@code flow-0}. */
     public String name() {
@@ -166,11 +164,11 @@ public final class TargetConnection implements AutoCloseable {
             throw new IllegalStateException("send() must not be called from the event loop");
         }
         try {
-            while (!window.tryAcquire(100, TimeUnit.MILLISECONDS)) {
-                if (!client.isActive()) {
-                    return CompletableFuture.failedFuture(failures.connection(endpoint, name + " at " + endpoint
-                            + ": connection to Redis closed", null));
-                }
+            window.acquire(); // a close releases every waiter (see the constructor)
+            if (!client.isActive()) {
+                window.release();
+                return CompletableFuture.failedFuture(failures.connection(endpoint, name + " at " + endpoint
+                        + ": connection to Redis closed", null));
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -220,7 +218,7 @@ public final class TargetConnection implements AutoCloseable {
 
     /** The typed failure for a failure of the client (one exception per distinct cause). */
     private RuntimeException translate(Throwable t) {
-        Throwable cause = t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
+        Throwable cause = Futures.unwrap(t);
         if (cause instanceof ReplicationException r) {
             return r;
         }

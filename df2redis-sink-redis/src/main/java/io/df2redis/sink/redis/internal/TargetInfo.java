@@ -81,13 +81,8 @@ public record TargetInfo(int major, int minor, boolean json, boolean bloom) {
     }
 
     private static String text(io.df2redis.protocol.resp.RespReply r) {
-        if (r instanceof io.df2redis.protocol.resp.BulkString b) {
-            return b.asString();
-        }
-        if (r instanceof io.df2redis.protocol.resp.SimpleString s) {
-            return s.value();
-        }
-        return String.valueOf(r);
+        String t = io.df2redis.protocol.resp.RespReplies.text(r);
+        return t != null ? t : String.valueOf(r);
     }
 
     public static TargetInfo parse(String info, java.util.Set<String> moduleNames) {

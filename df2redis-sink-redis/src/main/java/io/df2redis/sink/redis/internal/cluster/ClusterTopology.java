@@ -5,6 +5,7 @@ import io.df2redis.protocol.resp.ArrayReply;
 import io.df2redis.protocol.resp.BulkString;
 import io.df2redis.protocol.resp.IntegerReply;
 import io.df2redis.protocol.resp.MapReply;
+import io.df2redis.protocol.resp.RespReplies;
 import io.df2redis.protocol.resp.RespReply;
 import io.df2redis.protocol.resp.SimpleString;
 
@@ -163,16 +164,7 @@ public final class ClusterTopology {
     }
 
     private static String text(RespReply r) {
-        if (r instanceof BulkString b) {
-            return b.asString();
-        }
-        if (r instanceof SimpleString s) {
-            return s.value();
-        }
-        if (r instanceof IntegerReply i) {
-            return Long.toString(i.value());
-        }
-        return null;
+        return r == null ? null : RespReplies.text(r);
     }
 
     private static long number(RespReply r) {
