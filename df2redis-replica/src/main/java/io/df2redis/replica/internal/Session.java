@@ -426,9 +426,7 @@ public final class Session implements SessionContext, FlowConnection.Events {
             ps.forEach(FlowPipeline::stop);
         }
         fcs.forEach(FlowConnection::close);
-        if (sp != null) {
-            sp.close(); // what was spilled and not applied is asked for again by the next session
-        }
+        Optional.ofNullable(sp).ifPresent(Spiller::close); // spilled, not applied: the next session asks again
         conns.forEach(f -> f.thenAccept(RespClient::closeAsync)); // also flow sockets still connecting, never bound
         if (ctl != null) {
             ctl.thenAccept(ControlConnection::close);
