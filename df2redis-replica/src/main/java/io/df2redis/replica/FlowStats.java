@@ -1,5 +1,7 @@
 package io.df2redis.replica;
 
+import java.time.Duration;
+
 /**
  * A snapshot of one flow's progress.
  *
@@ -12,17 +14,25 @@ package io.df2redis.replica;
  * @param ackedLsn the value of the last REPLCONF ACK sent
  * @param queuedBytes events decoded but not yet applied, in bytes (estimated)
  * @param maxQueuedBytes the highest {@code queuedBytes} seen
- * @param pauses how often reading was paused by back-pressure
+ * @param pauses how often reading was paused by back-pressure (a full queue under
+ *     {@link SlowConsumerPolicy#PAUSE_READING}, a full spill budget, or a spill disk slower than
+ *     the network)
  * @param pausedMillis total time reading was paused
+ * @param spilledBytes bytes read from the master and spilled to disk ({@link SlowConsumerPolicy#SPILL})
+ *     that were not decoded yet: what the flow holds on disk or on its way there (this session)
+ * @param spilledBytesTotal every byte this flow spilled in this session
+ * @param oldestSpilled how long ago the oldest of the {@code spilledBytes} arrived; zero when
+ *     nothing is spilled
  */
 public record FlowStats(int flow, long bytesReceived, long entries, long journalEntries, long receivedLsn,
                         long appliedLsn, long ackedLsn, long queuedBytes, long maxQueuedBytes, long pauses,
-                        long pausedMillis) {
+                        long pausedMillis, long spilledBytes, long spilledBytesTotal, Duration oldestSpilled) {
 
     /**
-     * Journal entries received but not yet applied.
+     * Journal entries decoded but not yet applied. Entries still in the spill are not decoded and
+     * not counted: {@link #spilledBytes()} and {@link #oldestSpilled()} tell how far behind that is.
      *
-     * @return {@code receivedLsn + 1 - appliedLsn}, at least 0; 0 before stable sync
+     * @return the lag in entries
      */
     public long lagEntries() {
         return receivedLsn == 0 ? 0 : Math.max(0, receivedLsn + 1 - appliedLsn);

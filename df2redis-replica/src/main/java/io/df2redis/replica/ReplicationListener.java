@@ -149,13 +149,15 @@ public interface ReplicationListener {
     }
 
     /**
-     * A flow's queue exceeded its byte limit and reading from the master was paused
-     * ({@link SlowConsumerPolicy#PAUSE_READING}), or the queue drained to half the limit and
-     * reading resumed. Informational.
+     * Reading from the master was paused on a flow ({@code paused} true) or resumed (false): its
+     * queue exceeded its byte limit under {@link SlowConsumerPolicy#PAUSE_READING}, or under
+     * {@link SlowConsumerPolicy#SPILL} the spill's disk budget is exhausted or its disk is slower
+     * than the network. A spill that keeps reading is not reported here (see
+     * {@link FlowStats#spilledBytes()}).
      *
      * @param flow the flow
-     * @param paused true when reading was paused, false when it resumed
-     * @param queuedBytes the bytes queued for the flow's applier at that moment
+     * @param paused whether reading is paused now
+     * @param queuedBytes the bytes queued at the time
      */
     default void onBackpressure(int flow, boolean paused, long queuedBytes) {
     }

@@ -25,6 +25,17 @@ public record ReplicationStats(ReplicationState state, long sessions, long fullS
         return flows.stream().mapToLong(FlowStats::queuedBytes).sum();
     }
 
+    /** @return the bytes every flow holds spilled to disk and not decoded yet, together */
+    public long totalSpilledBytes() {
+        return flows.stream().mapToLong(FlowStats::spilledBytes).sum();
+    }
+
+    /** @return the age of the oldest spilled byte of any flow; zero when nothing is spilled */
+    public java.time.Duration oldestSpilled() {
+        return flows.stream().map(FlowStats::oldestSpilled).max(java.time.Duration::compareTo)
+                .orElse(java.time.Duration.ZERO);
+    }
+
     /** @return the bytes received on every flow together */
     public long totalBytesReceived() {
         return flows.stream().mapToLong(FlowStats::bytesReceived).sum();

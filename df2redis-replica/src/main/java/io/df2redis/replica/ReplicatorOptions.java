@@ -110,9 +110,14 @@ public final class ReplicatorOptions {
         return v.flowQueueMaxBytes;
     }
 
-    /** @return what happens when a flow's queue is full (default {@link SlowConsumerPolicy#PAUSE_READING}) */
+    /** @return what happens when a flow's queue is full (default {@link SlowConsumerPolicy#SPILL}) */
     public SlowConsumerPolicy slowConsumerPolicy() {
         return v.slowConsumerPolicy;
+    }
+
+    /** @return where and how much {@link SlowConsumerPolicy#SPILL} spills (default {@link SpillOptions#defaults()}) */
+    public SpillOptions spillOptions() {
+        return v.spillOptions;
     }
 
     /** Period of {@code REPLCONF ACK} on every flow (default 1 s, as Dragonfly's replica). */
@@ -191,7 +196,10 @@ public final class ReplicatorOptions {
         return v.partialSync;
     }
 
-    /** How long {@code close()} waits for queued events to be applied (default 30 s). */
+    /**
+     * How long {@code close()} waits for queued and spilled events to be applied (default 30 s);
+     * what is left then is dropped (the position covers only what was applied).
+     */
     public Duration drainTimeout() {
         return v.drainTimeout;
     }
@@ -228,7 +236,8 @@ public final class ReplicatorOptions {
     public String toString() {
         return "ReplicatorOptions[source=" + v.source + ", connectTimeout=" + v.connectTimeout + ", commandTimeout="
                 + v.commandTimeout + ", clientId=" + v.clientId + ", flowQueueMaxBytes=" + v.flowQueueMaxBytes
-                + ", slowConsumerPolicy=" + v.slowConsumerPolicy + ", ackInterval=" + v.ackInterval
+                + ", slowConsumerPolicy=" + v.slowConsumerPolicy
+                + (v.slowConsumerPolicy == SlowConsumerPolicy.SPILL ? " " + v.spillOptions : "") + ", ackInterval=" + v.ackInterval
                 + ", ackEveryEntries=" + v.ackEveryEntries + ", reconnect=" + v.reconnect + " (" + v.reconnectDelay
                 + " .. " + v.maxReconnectDelay + ", max attempts " + v.maxReconnectAttempts + "), partialSync="
                 + v.partialSync + ", handlerFailurePolicy=" + v.handlerFailurePolicy
@@ -247,7 +256,8 @@ public final class ReplicatorOptions {
         private String clientId;
         private RdbDecoderOptions decoderOptions = RdbDecoderOptions.defaults();
         private long flowQueueMaxBytes = 64L << 20;
-        private SlowConsumerPolicy slowConsumerPolicy = SlowConsumerPolicy.PAUSE_READING;
+        private SlowConsumerPolicy slowConsumerPolicy = SlowConsumerPolicy.SPILL;
+        private SpillOptions spillOptions = SpillOptions.defaults();
         private Duration ackInterval = Duration.ofSeconds(1);
         private int ackEveryEntries = 1024;
         private int maxInFlightPerFlow = 10_000;
@@ -321,9 +331,18 @@ public final class ReplicatorOptions {
             return this;
         }
 
-        /** Sets what happens when a flow's queue is full ({@code p}); returns this builder. */
+        /**
+         * Sets what happens when a flow's queue is full ({@code p}; {@link SlowConsumerPolicy#PAUSE_READING}
+         * turns spilling off); returns this builder.
+         */
         public Builder slowConsumerPolicy(SlowConsumerPolicy p) {
             this.slowConsumerPolicy = Objects.requireNonNull(p, "slowConsumerPolicy");
+            return this;
+        }
+
+        /** Sets the spill's directory, disk budget and full policy ({@code o}); returns this builder. */
+        public Builder spillOptions(SpillOptions o) {
+            this.spillOptions = Objects.requireNonNull(o, "spillOptions");
             return this;
         }
 

@@ -20,7 +20,9 @@
  * <li><b>Failures of host code</b>: {@link io.df2redis.replica.HandlerFailurePolicy},
  *     {@link io.df2redis.replica.HandlerFailure}, {@link io.df2redis.replica.DeadLetterHandler},
  *     {@link io.df2redis.replica.HandlerException}; back-pressure:
- *     {@link io.df2redis.replica.SlowConsumerPolicy}, {@link io.df2redis.replica.SlowConsumerException}.</li>
+ *     {@link io.df2redis.replica.SlowConsumerPolicy}, {@link io.df2redis.replica.SlowConsumerException};
+ *     the spill to disk that keeps the master's writes flowing: {@link io.df2redis.replica.SpillOptions},
+ *     {@link io.df2redis.replica.SpillFullException}, {@link io.df2redis.replica.SpillException}.</li>
  * <li><b>Resuming</b>: {@link io.df2redis.replica.CheckpointStore},
  *     {@link io.df2redis.replica.FileCheckpointStore}, {@link io.df2redis.replica.Checkpoint},
  *     {@link io.df2redis.replica.CheckpointStoreException}.</li>

@@ -361,7 +361,8 @@ class HandlerFailurePolicyIT {
         };
         try (EmbeddedDragonflyMaster master = EmbeddedDragonflyMaster.replay(replay);
              Replicator r = Replicator.builder().source(master.host(), master.port())
-                     .options(o -> o.flowQueueMaxBytes(1L << 20)).listener(l).build()) {
+                     .options(o -> o.flowQueueMaxBytes(1L << 20).slowConsumerPolicy(SlowConsumerPolicy.PAUSE_READING))
+                     .listener(l).build()) {
             r.start();
             assertThat(r.awaitStableSync(Duration.ofSeconds(120))).isTrue();
             assertThat(backpressure).as("back-pressure was reported").hasPositiveValue();

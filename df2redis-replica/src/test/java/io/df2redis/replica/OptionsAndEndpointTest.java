@@ -25,7 +25,7 @@ class OptionsAndEndpointTest {
         ReplicatorOptions o = ReplicatorOptions.builder(DragonflyEndpoint.of("h", 1)).ackInterval(Duration.ofMillis(250))
                 .flowQueueMaxBytes(1 << 20).build();
         ReplicatorOptions p = o.toBuilder().slowConsumerPolicy(SlowConsumerPolicy.FAIL).build();
-        assertThat(o.slowConsumerPolicy()).isEqualTo(SlowConsumerPolicy.PAUSE_READING);
+        assertThat(o.slowConsumerPolicy()).as("spilling is on by default").isEqualTo(SlowConsumerPolicy.SPILL);
         assertThat(p.slowConsumerPolicy()).isEqualTo(SlowConsumerPolicy.FAIL);
         assertThat(p.ackInterval()).isEqualTo(Duration.ofMillis(250));
         assertThat(p.clientId()).isEqualTo(o.clientId());

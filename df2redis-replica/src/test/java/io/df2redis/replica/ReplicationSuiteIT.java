@@ -211,7 +211,8 @@ class ReplicationSuiteIT {
                 }
             };
             try (Replicator r = Replicator.builder().source(m.host(), m.port())
-                    .options(o -> o.flowQueueMaxBytes(limit)).listener(model).build()) {
+                    .options(o -> o.flowQueueMaxBytes(limit).slowConsumerPolicy(SlowConsumerPolicy.PAUSE_READING))
+                    .listener(model).build()) {
                 r.start();
                 assertThat(r.awaitStableSync(WAIT)).isTrue();
                 awaitApplied(m, r);

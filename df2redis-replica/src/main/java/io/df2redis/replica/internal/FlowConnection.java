@@ -37,16 +37,19 @@ import java.util.concurrent.atomic.AtomicLong;
  * this decoder takes the RESP decoder's place in the pipeline and receives every byte that
  * follows (the replication stream: RDB then journal, or journal only for a partial sync). It
  * decodes them on the event loop and hands the items to the flow's {@link FlowPipeline}. The only
- * thing ever written after the FLOW command is {@code REPLCONF ACK <n>}.
+ * thing ever written after the FLOW command is {@code REPLCONF ACK <n>}. With a {@link FlowSpill}
+ * ({@link io.df2redis.replica.SlowConsumerPolicy#SPILL}), a socket read may be diverted to disk
+ * before it is decoded, and the spill feeds it back later through {@link #decodeSpilled}.
  *
- * <p>Thread ownership: {@code mode}, {@code rdb}, {@code journal}, {@code stable}, {@code batch}
- * and {@code batchBytes} belong to the channel's event loop (decoder callbacks, the handover
- * function, {@link #writeAck}); {@code client}, {@code channel} and {@code endpoint} are written
- * once by the session's supervisor in {@link #bind} before any command is sent and read by any
- * thread afterwards (volatile); the counters are atomics / a volatile written on the event loop
- * and read by any thread for statistics.
+ * <p>Thread ownership: {@code mode}, {@code rdb}, {@code journal}, {@code stable}, {@code batch},
+ * {@code batchBytes} and {@code ctx} belong to the channel's event loop (decoder callbacks, the
+ * handover function, {@link #writeAck}, {@link #decodeSpilled}); {@code client}, {@code channel},
+ * {@code endpoint} and {@code spill} are written once by the session's supervisor ({@link #bind},
+ * {@link #spill(FlowSpill)}) before any command is sent and read by any thread afterwards
+ * (volatile); the counters are atomics / a volatile written on the event loop and read by any
+ * thread for statistics.
  */
-final class FlowConnection extends ByteToMessageDecoder implements RdbHandler {
+final class FlowConnection extends ByteToMessageDecoder implements RdbHandler, FlowSpill.Target {
     interface Events {
         /** The decoder read FULLSYNC_END (called on the event loop). */
         void fullSyncEndDecoded(int flow);
@@ -68,6 +71,8 @@ final class FlowConnection extends ByteToMessageDecoder implements RdbHandler {
     private volatile RespClient client;
     private volatile Channel channel;
     private volatile DragonflyEndpoint endpoint;
+    private volatile FlowSpill spill;
+    private ChannelHandlerContext ctx;
     private Mode mode = Mode.HANDSHAKE;
     private RdbDecoder rdb;
     private JournalDecoder journal;
@@ -87,8 +92,14 @@ final class FlowConnection extends ByteToMessageDecoder implements RdbHandler {
         return flow;
     }
 
-    Channel channel() {
+    @Override
+    public Channel channel() {
         return channel;
+    }
+
+    /** Attaches the flow's spill (supervisor, before the connection is handed over). */
+    void spill(FlowSpill s) {
+        this.spill = s;
     }
 
     void bind(RespClient c, DragonflyEndpoint ep) {
@@ -170,11 +181,43 @@ final class FlowConnection extends ByteToMessageDecoder implements RdbHandler {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+        this.ctx = ctx;
         if (msg instanceof ByteBuf in) {
             bytesReceived.addAndGet(in.readableBytes());
+            FlowSpill s = spill;
+            if (s != null && (mode == Mode.FULL || mode == Mode.PARTIAL) && s.divert(in)) {
+                return; // spilled: decoded later, in order, through decodeSpilled
+            }
         }
         super.channelRead(ctx, msg);
         flushItems();
+    }
+
+    /** Event loop: decodes bytes read back from the spill, as if they had just arrived. */
+    @Override
+    public void decodeSpilled(ByteBuf bytes) {
+        ChannelHandlerContext c = ctx;
+        if (c == null || c.isRemoved() || mode == Mode.CLOSED) {
+            bytes.release();
+            return;
+        }
+        try {
+            super.channelRead(c, bytes);
+        } catch (Exception e) {
+            if (mode != Mode.CLOSED) {
+                fail(new ReplicationProtocolException("flow " + flow + ": " + e, e));
+            }
+        }
+        flushItems();
+        discardSomeReadBytes();
+    }
+
+    /** Event loop: the spill failed; the flow ends with {@code e}. */
+    @Override
+    public void spillFailed(ReplicationException e) {
+        if (mode != Mode.CLOSED) {
+            fail(e);
+        }
     }
 
     /**

@@ -9,7 +9,6 @@ import io.df2redis.replica.ReplicationException;
 import io.df2redis.replica.ReplicationProtocolException;
 import io.df2redis.replica.SinkEvent;
 import io.df2redis.replica.SlowConsumerException;
-import io.df2redis.replica.SlowConsumerPolicy;
 import io.netty.channel.Channel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,6 +23,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongConsumer;
 import java.util.function.Supplier;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
 
 /**
  * One flow's path from decoder to consumers: a queue bounded in bytes, filled on the event loop
@@ -44,14 +45,15 @@ import java.util.function.Supplier;
  *       {@code wakeQueued}, {@code failed}; when an ACK is due is {@link FlowAcks}' (its own
  *       ownership rules)</li>
  *   <li>{@code settledSignal}: the monitor {@link #drain} waits on; the applier notifies it when
- *       {@code settled} becomes true, {@link #fail} when the flow fails</li>
+ *       {@code settled} becomes true, {@link #fail} when the flow fails, the event loop when the
+ *       flow's spill became empty</li>
  *   <li>any thread: {@code running} (cleared by a stop or failure); {@code applier} is set by the
  *       supervisor before the applier starts</li>
  * </ul>
  *
- * <p><b>Why one class:</b> a little over 400 lines because the applier loop, the in-order settling
- * of sink stages and the settling at close share the {@code inflight} queue, which must stay
- * confined to one class; the queue accounting ({@link FlowControl}), ACK timing
+ * <p><b>Why one class:</b> a little over the usual 400 lines because the applier loop, the in-order settling of
+ * sink stages and the settling at close share the {@code inflight} queue, which must stay confined
+ * to one class; queue accounting and spill ({@link FlowControl}, {@link FlowSpill}), ACK timing
  * ({@link FlowAcks}) and journal handlers ({@link JournalHandlers}) live apart.
  */
 final class FlowPipeline {
@@ -87,12 +89,17 @@ final class FlowPipeline {
         this.flow = flow;
         this.ctx = ctx;
         this.guard = ctx.guard();
-        this.control = new FlowControl(flow, ctx.options().flowQueueMaxBytes());
+        this.control = new FlowControl(flow, ctx.options().flowQueueMaxBytes(), ctx.options().slowConsumerPolicy());
+        control.onSpillEmptied(this::signalSettled); // event loop: drain() looks again
         this.acks = new FlowAcks(ctx.options().ackInterval(), ctx.options().ackEveryEntries());
     }
 
     void bind(Channel ch) {
         control.bind(ch);
+    }
+
+    FlowControl control() {
+        return control;
     }
 
     void start() {
@@ -107,8 +114,7 @@ final class FlowPipeline {
         if (!running) {
             return;
         }
-        boolean failOnLimit = ctx.options().slowConsumerPolicy() == SlowConsumerPolicy.FAIL;
-        long over = control.added(item.bytes(), failOnLimit);
+        long over = control.added(item.bytes());
         queue.add(item);
         if (over >= 0) {
             fail(new SlowConsumerException("flow " + flow + ": " + over + " bytes queued exceed the limit of "
@@ -116,7 +122,7 @@ final class FlowPipeline {
         }
     }
 
-    /** The session is ending: never resume reading again. */
+    /** The session is ending: never resume reading again (spilled bytes are still fed back). */
     void closing() {
         control.closing();
     }
@@ -199,7 +205,7 @@ final class FlowPipeline {
                 journal(j.event());
             }
         } else if (item instanceof FlowItem.Aux a) {
-            listen("onAux", 0, null, () -> "snapshot AUX field " + auxKey(a.key()),
+            listen("onAux", 0, null, () -> "snapshot AUX field '" + new String(a.key(), UTF_8) + "'",
                     () -> ctx.listener().onAux(flow, a.key(), a.value()));
         } else if (item instanceof FlowItem.StableStart st) {
             drainInflight();
@@ -221,10 +227,6 @@ final class FlowPipeline {
                 LOG.warn(msg);
             }
         }
-    }
-
-    private static String auxKey(byte[] key) {
-        return "'" + new String(key, java.nio.charset.StandardCharsets.UTF_8) + "'";
     }
 
     private void journal(JournalEvent ev) throws InterruptedException {
@@ -372,9 +374,7 @@ final class FlowPipeline {
         if (failed.compareAndSet(false, true)) {
             running = false;
             queue.add(new FlowItem.Wake());
-            synchronized (settledSignal) {
-                settledSignal.notifyAll();
-            }
+            signalSettled();
             ctx.flowFailed(flow, e);
         }
     }
@@ -387,7 +387,7 @@ final class FlowPipeline {
      */
     boolean drain(long deadlineNanos) {
         synchronized (settledSignal) {
-            while (!failed.get() && !(queue.isEmpty() && settled)) {
+            while (!failed.get() && !(queue.isEmpty() && settled && control.spillEmpty())) {
                 long left = deadlineNanos - System.nanoTime();
                 if (left <= 0) {
                     return false;
@@ -407,9 +407,13 @@ final class FlowPipeline {
     private void markSettled(boolean s) {
         settled = s;
         if (s) {
-            synchronized (settledSignal) {
-                settledSignal.notifyAll();
-            }
+            signalSettled();
+        }
+    }
+
+    private void signalSettled() {
+        synchronized (settledSignal) {
+            settledSignal.notifyAll();
         }
     }
 
@@ -489,8 +493,6 @@ final class FlowPipeline {
     }
 
     FlowStats stats(FlowConnection conn) {
-        return new FlowStats(flow, conn == null ? 0 : conn.bytesReceived.get(), conn == null ? 0 : conn.entries.get(),
-                conn == null ? 0 : conn.journalEntries.get(), conn == null ? 0 : conn.receivedLsn, applied,
-                acks.lastSent(), control.queued(), control.maxQueued(), control.pauses(), control.pausedMillis());
+        return control.stats(conn, applied, acks.lastSent());
     }
 }

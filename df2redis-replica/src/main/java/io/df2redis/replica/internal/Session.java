@@ -12,6 +12,7 @@ import io.df2redis.replica.ReplicationSink;
 import io.df2redis.replica.ReplicationState;
 import io.df2redis.replica.ReplicatorOptions;
 import io.df2redis.replica.SinkEvent;
+import io.df2redis.replica.SlowConsumerPolicy;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
 import org.slf4j.Logger;
@@ -45,9 +46,10 @@ import java.util.function.Supplier;
  * {@link #resumeState()} also reads them from the replicator's checkpoint and close threads).
  * {@link #close(boolean)} runs on the supervisor or on the replicator's close thread, concurrently
  * with {@link #run()}: everything the two share ({@code closed}, {@code pipelines}, {@code flows},
- * {@code connecting}, {@code controlOpening}, {@code control}) is guarded by {@code this}; the
- * supervisor adds to those lists only while the session is not closed, and close() works on a
- * snapshot taken when it set {@code closed}, so nothing opened by the supervisor escapes it.
+ * {@code connecting}, {@code controlOpening}, {@code control}, {@code spiller}) is guarded by
+ * {@code this}; the supervisor adds to those only while the session is not closed, and close()
+ * works on a snapshot taken when it set {@code closed}, so nothing opened by the supervisor
+ * escapes it (the spill, with its thread and files, included).
  * Event-loop and applier callbacks ({@link FlowConnection.Events}, {@link SessionContext}) touch
  * only futures, atomics and volatiles ({@code stopping}, {@code stableSinceNanos}), the
  * {@link AckScheduler} (its own lock) or take the lock briefly.
@@ -90,6 +92,7 @@ public final class Session implements SessionContext, FlowConnection.Events {
     private final List<CompletableFuture<RespClient>> connecting = new ArrayList<>();
     private CompletableFuture<ControlConnection> controlOpening;
     private ControlConnection control;
+    private Spiller spiller;
     private boolean closed;
     // any thread
     private volatile boolean stopping;
@@ -210,16 +213,23 @@ public final class Session implements SessionContext, FlowConnection.Events {
         boolean askPartial = ResumePlan.askPartial(resume, m, options, targetIdentity, sink);
         List<FlowPipeline> ps = new ArrayList<>();
         List<FlowConnection> fcs = new ArrayList<>();
+        Spiller sp = options.slowConsumerPolicy() == SlowConsumerPolicy.SPILL ? Spiller.open(options.spillOptions())
+                : null; // its own thread and files, discarded in close(): spilled bytes never outlive the session
         for (int i = 0; i < n; i++) {
             FlowPipeline p = new FlowPipeline(i, this);
             ps.add(p);
             fcs.add(new FlowConnection(i, p, this, options.decoderOptions()));
+            if (sp != null) {
+                fcs.get(i).spill(sp.attach(i, p.control(), fcs.get(i)));
+            }
         }
         List<CompletableFuture<RespClient>> clients = new ArrayList<>();
         synchronized (this) {
             if (closed) {
+                Optional.ofNullable(sp).ifPresent(Spiller::close);
                 throw new SessionStopped();
             }
+            spiller = sp;
             pipelines.addAll(ps);
             flows.addAll(fcs);
             for (int i = 0; i < n; i++) {
@@ -362,8 +372,9 @@ public final class Session implements SessionContext, FlowConnection.Events {
     }
 
     /**
-     * Ends the session: optionally lets queued events be applied and ACKed first, then closes every
-     * socket. Only the first call does anything: a session that already ended (it failed and was
+     * Ends the session: optionally lets queued and spilled events be applied and ACKed first (within
+     * the drain timeout; reading from the master stops at once), then closes every socket and
+     * discards the spill. Only the first call does anything: a session that already ended (it failed and was
      * closed by the supervisor) has nothing left to drain. May run concurrently with {@link #run()}:
      * whatever the supervisor opened before this call is closed here, and it opens nothing after.
      */
@@ -372,6 +383,7 @@ public final class Session implements SessionContext, FlowConnection.Events {
         List<FlowConnection> fcs;
         List<CompletableFuture<RespClient>> conns;
         CompletableFuture<ControlConnection> ctl;
+        Spiller sp;
         synchronized (this) {
             if (closed) {
                 return;
@@ -382,6 +394,7 @@ public final class Session implements SessionContext, FlowConnection.Events {
             fcs = new ArrayList<>(flows);
             conns = new ArrayList<>(connecting);
             ctl = controlOpening;
+            sp = spiller;
         }
         // stop taking new data from the master: what was received is applied, nothing more
         ps.forEach(FlowPipeline::closing);
@@ -395,7 +408,7 @@ public final class Session implements SessionContext, FlowConnection.Events {
             long deadline = System.nanoTime() + options.drainTimeout().toNanos();
             for (FlowPipeline p : ps) {
                 if (!p.drain(deadline)) {
-                    LOG.warn("close: not every queued event was applied within {}", options.drainTimeout());
+                    LOG.warn("close: not every queued or spilled event was applied within {}", options.drainTimeout());
                     break;
                 }
             }
@@ -417,6 +430,7 @@ public final class Session implements SessionContext, FlowConnection.Events {
             ps.forEach(FlowPipeline::stop);
         }
         fcs.forEach(FlowConnection::close);
+        Optional.ofNullable(sp).ifPresent(Spiller::close); // spilled, not applied: the next session asks again
         conns.forEach(f -> f.thenAccept(RespClient::closeAsync)); // also flow sockets still connecting, never bound
         if (ctl != null) {
             ctl.thenAccept(ControlConnection::close);

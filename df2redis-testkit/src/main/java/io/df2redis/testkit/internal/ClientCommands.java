@@ -83,15 +83,17 @@ final class ClientCommands {
             return;
         }
         if (Scripts.NAMES.contains(name)) {
+            byte[] reply;
             synchronized (lock) {
                 Plan plan = commands.script(c.db, args, System.currentTimeMillis());
-                backend.journal(plan);
-                c.reply(plan.reply());
+                backend.journalFor(c, plan);
+                reply = plan.reply();
             }
+            backend.throttle.reply(c, reply);
             return;
         }
         if (Commands.isWrite(name, profile)) {
-            c.reply(backend.writeForReply(c.db, args));
+            backend.throttle.reply(c, backend.writeForReply(c, c.db, args));
             return;
         }
         c.replyError("ERR unknown command `" + name + "`");
@@ -143,9 +145,9 @@ final class ClientCommands {
                         return;
                     }
                     Commands.Batch batch = commands.exec(c.db, queued, System.currentTimeMillis());
-                    backend.journal(batch.plan());
+                    backend.journalFor(c, batch.plan());
                     c.db = batch.db();
-                    c.reply(batch.plan().reply());
+                    backend.throttle.reply(c, batch.plan().reply()); // never waits here: holds the reply
                 }
             }
         }

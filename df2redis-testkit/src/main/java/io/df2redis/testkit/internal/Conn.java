@@ -8,7 +8,12 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
-/** State of one client connection. Fields are guarded by the master's lock unless volatile. */
+/**
+ * State of one client connection. Fields are guarded by the master's lock unless volatile, except
+ * the write-throttle state ({@code held}, {@code deferred}, {@code dispatcher}), which belongs to
+ * the connection's event loop, and {@code stalled}, written under the lock by the command that
+ * journaled and read right after it on the same event loop.
+ */
 public final class Conn {
     public final long id;
     public final Channel channel;
@@ -29,6 +34,14 @@ public final class Conn {
     List<List<byte[]>> queued;
     /** Whether a command queued since MULTI was refused (EXEC then aborts). */
     boolean queueError;
+    /** Flow outputs over their limit after this connection's last write ({@link WriteThrottle}). */
+    List<FlowOutput> stalled = List.of();
+    /** A write of this connection waits for a flow output to drain: later commands wait in {@code deferred}. */
+    boolean held;
+    /** Commands that arrived while {@code held}, in order. */
+    final java.util.ArrayDeque<List<byte[]>> deferred = new java.util.ArrayDeque<>();
+    /** Runs one command as if it had just arrived (set by the connection's handler). */
+    java.util.function.Consumer<List<byte[]>> dispatcher = a -> { };
 
     public Conn(long id, Channel channel) {
         this.id = id;

@@ -5,8 +5,11 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The ordered byte output of one flow connection. Everything written to a flow after its FLOW
@@ -14,6 +17,15 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * the channel's event loop drains the queue while the channel is writable, asks the
  * {@link Producer} (the snapshot serializer) for more when the queue is empty, and applies the
  * fault hooks: stall (stop writing until a deadline) and drop (close after N bytes).
+ *
+ * <p>It also counts the bytes not yet written to the socket ({@link #pendingBytes()}: queued, or
+ * handed to Netty and not yet accepted by the kernel), which is what Dragonfly's journal streamer
+ * compares with {@code --replication_stream_output_limit} to decide whether writers must wait
+ * ({@link #stalled}, {@link #whenBelow}; see {@code WriteThrottle}).
+ *
+ * <p>Threads: {@code queue}, {@code closed} and {@code waiters} are guarded by {@code queue}'s
+ * monitor; {@code pending} is atomic; the pump's own state ({@code bytesWritten},
+ * {@code wakeScheduled}) belongs to the channel's event loop.
  */
 public final class FlowOutput {
     private static final int MAX_ITERATIONS_PER_RUN = 256;
@@ -29,6 +41,8 @@ public final class FlowOutput {
 
     private final Channel channel;
     private final ArrayDeque<byte[]> queue = new ArrayDeque<>();
+    private final AtomicLong pending = new AtomicLong();
+    private final List<Waiter> waiters = new ArrayList<>();
     private final AtomicBoolean scheduled = new AtomicBoolean();
     private volatile Producer producer;
     private long bytesWritten;
@@ -36,6 +50,9 @@ public final class FlowOutput {
     private volatile long stalledUntilNanos;
     private volatile boolean closed;
     private boolean wakeScheduled;
+
+    private record Waiter(long limit, Runnable action) {
+    }
 
     public FlowOutput(Channel channel) {
         this.channel = channel;
@@ -55,6 +72,7 @@ public final class FlowOutput {
                 return;
             }
             queue.add(bytes);
+            pending.addAndGet(bytes.length);
         }
         kick();
     }
@@ -67,6 +85,7 @@ public final class FlowOutput {
         synchronized (queue) {
             if (!closed) {
                 queue.add(bytes);
+                pending.addAndGet(bytes.length);
             }
         }
     }
@@ -96,11 +115,63 @@ public final class FlowOutput {
     }
 
     public void close() {
+        List<Waiter> released;
         synchronized (queue) {
             closed = true;
             queue.clear();
+            released = new ArrayList<>(waiters);
+            waiters.clear();
         }
         channel.close();
+        released.forEach(w -> w.action().run());
+    }
+
+    /** Bytes enqueued and not yet accepted by the socket. */
+    public long pendingBytes() {
+        return pending.get();
+    }
+
+    /** Whether at least {@code limit} bytes wait to be written (never once closed). */
+    public boolean stalled(long limit) {
+        synchronized (queue) {
+            return !closed && pending.get() >= limit;
+        }
+    }
+
+    /**
+     * Runs {@code action} once fewer than {@code limit} bytes wait to be written, or the output is
+     * closed: at once on the caller's thread when that is already so, else on the thread that
+     * completed the write or closed the output.
+     */
+    public void whenBelow(long limit, Runnable action) {
+        synchronized (queue) {
+            if (!closed && pending.get() >= limit) {
+                waiters.add(new Waiter(limit, action));
+                return;
+            }
+        }
+        action.run();
+    }
+
+    /** A write of {@code n} bytes completed (or failed): wakes the waiters whose limit is now met. */
+    private void written(long n) {
+        long now = pending.addAndGet(-n);
+        List<Waiter> ready = null;
+        synchronized (queue) {
+            for (var it = waiters.iterator(); it.hasNext(); ) {
+                Waiter w = it.next();
+                if (now < w.limit()) {
+                    if (ready == null) {
+                        ready = new ArrayList<>();
+                    }
+                    ready.add(w);
+                    it.remove();
+                }
+            }
+        }
+        if (ready != null) {
+            ready.forEach(w -> w.action().run());
+        }
     }
 
     /** Schedules a pump run on the event loop (at most one pending). */
@@ -179,10 +250,11 @@ public final class FlowOutput {
                 queue.clear();
             }
             channel.writeAndFlush(Unpooled.wrappedBuffer(b, 0, n)).addListener(ChannelFutureListener.CLOSE);
+            pending.addAndGet(-b.length);
             return false;
         }
         bytesWritten += b.length;
-        channel.write(Unpooled.wrappedBuffer(b));
+        channel.write(Unpooled.wrappedBuffer(b)).addListener(f -> written(b.length));
         return true;
     }
 

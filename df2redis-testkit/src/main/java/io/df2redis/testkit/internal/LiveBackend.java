@@ -69,6 +69,10 @@ public final class LiveBackend extends DflyBackend {
     /** Runs active expiry; null with {@code hz} 0. */
     private final Heartbeat heartbeat;
     private final ClientCommands clients;
+    /** Dragonfly's stable-sync back-pressure on writers. */
+    final WriteThrottle throttle;
+    /** Flow outputs the current client write left over the output limit (under the lock). */
+    private final List<FlowOutput> stalledByWrite = new ArrayList<>();
     volatile long paceBytesPerSecond;
     volatile String masterId;
     private volatile int port;
@@ -97,6 +101,7 @@ public final class LiveBackend extends DflyBackend {
             default -> null;
         };
         this.settings = new SnapshotSerializer.Settings(cfg.profile(), entries, blobs, cfg.chunkSize(), cfg.tagged());
+        this.throttle = new WriteThrottle(cfg.profile(), this::cancelSessionsOf);
         this.clients = new ClientCommands(this, lock, ds, reads, commands, cfg.profile());
         this.heartbeat = cfg.hz() > 0 ? new Heartbeat(cfg.hz(), this::expireActively) : null;
     }
@@ -204,13 +209,28 @@ public final class LiveBackend extends DflyBackend {
         }
     }
 
-    /** As {@link #write} but returns the RESP reply a client would get (an error reply on failure). */
-    byte[] writeForReply(int db, List<byte[]> args) {
+    /**
+     * As {@link #write} but for client {@code c}: returns the RESP reply it gets (an error reply on
+     * failure) and leaves in {@code c.stalled} the flow outputs the write left over their limit.
+     */
+    byte[] writeForReply(Conn c, int db, List<byte[]> args) {
         synchronized (lock) {
             Plan plan = commands.execute(db, args, System.currentTimeMillis());
-            journal(plan);
+            journalFor(c, plan);
             return plan.reply();
         }
+    }
+
+    /**
+     * Journals a client's plan (under the lock), leaving in {@code c.stalled} the flow outputs it
+     * left at or over the output limit ({@link WriteThrottle}).
+     */
+    long journalFor(Conn c, Plan plan) {
+        stalledByWrite.clear();
+        long txid = journal(plan);
+        c.stalled = stalledByWrite.isEmpty() ? List.of() : List.copyOf(stalledByWrite);
+        stalledByWrite.clear();
+        return txid;
     }
 
     public boolean expire(int db, byte[] key) {
@@ -279,6 +299,23 @@ public final class LiveBackend extends DflyBackend {
             f.out.enqueue(a);
         } else {
             f.out.enqueue(item.bytes());
+        }
+        if (f.out.stalled(throttle.outputLimit()) && !stalledByWrite.contains(f.out)) {
+            stalledByWrite.add(f.out);
+        }
+    }
+
+    /** Cancels the sessions that {@code outs} stream for (a writer waited {@code replication_timeout}). */
+    private void cancelSessionsOf(List<FlowOutput> outs) {
+        synchronized (lock) {
+            for (LiveSession.Session s : new ArrayList<>(sessions.values())) {
+                for (LiveSession.Flow f : s.flows) {
+                    if (f != null && outs.contains(f.out)) {
+                        cancel(s);
+                        break;
+                    }
+                }
+            }
         }
     }
 

@@ -222,6 +222,7 @@ public final class MasterServer {
         public void channelActive(ChannelHandlerContext ctx) {
             conn = new Conn(connIds.incrementAndGet(), ctx.channel());
             conn.authenticated = !auth.required();
+            conn.dispatcher = args -> dispatch(ctx, args);
             synchronized (connections) {
                 connections.add(conn);
             }
@@ -232,6 +233,14 @@ public final class MasterServer {
         @SuppressWarnings("unchecked")
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             List<byte[]> args = (List<byte[]>) msg;
+            if (conn.held) {
+                conn.deferred.add(args); // an earlier write waits for a replica to drain (WriteThrottle)
+                return;
+            }
+            dispatch(ctx, args);
+        }
+
+        private void dispatch(ChannelHandlerContext ctx, List<byte[]> args) {
             conn.record(args);
             String name = new String(args.get(0), StandardCharsets.UTF_8).toUpperCase(Locale.ROOT);
             if (name.equals("AUTH")) {
