@@ -68,6 +68,10 @@ import java.util.function.Predicate;
  *
  * <p>Length: over the usual 400 lines because of its nested, fully documented {@link Builder}
  * (public API as {@code Replicator.Builder}); the session loop lives in {@link SessionSupervisor}.
+ *
+ * <p>Why one class: the replicator's public face — its builder, lifecycle (start, await, stop,
+ * close with the final drain) and the state every thread reads; the session loop, sessions,
+ * checkpoints and handler guarding are their own classes.
  */
 public final class Replicator implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Replicator.class);

@@ -14,6 +14,9 @@ import java.util.concurrent.ThreadLocalRandom;
  * source is held here for the session's use, but a {@link Replicator.Builder} takes it separately
  * ({@link Replicator.Builder#source(DragonflyEndpoint)}), whatever order it is called in. This
  * file is over the usual length only because of its Javadoc: one getter and one setter per setting.
+ *
+ * <p>Why one class: an immutable options object and its builder, one accessor, one setter and one
+ * validation per option, in Lettuce's style; most of it is the options' Javadoc.
  */
 public final class ReplicatorOptions {
 

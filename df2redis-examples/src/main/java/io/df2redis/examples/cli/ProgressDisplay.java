@@ -156,6 +156,11 @@ final class ProgressDisplay {
                 .append(st.flows().stream().map(f -> Long.toString(f.lagEntries())).collect(Collectors.joining("/")))
                 .append(" entries, acked LSN ")
                 .append(st.flows().stream().map(f -> Long.toString(f.ackedLsn())).collect(Collectors.joining("/")));
+        if (st.totalSpilledBytes() > 0) {
+            // Redis is slower than Dragonfly: the stream waits on disk, so that Dragonfly's writes do not
+            sb.append(", spilled ").append(bytes(st.totalSpilledBytes())).append(" (oldest ")
+                    .append(duration(st.oldestSpilled().toMillis())).append(")");
+        }
         RedisSink s = run.sink;
         RedisSinkStats ss = s == null ? null : s.stats();
         sb.append(", errors ").append(run.sessionErrors.get() + (ss == null ? 0 : ss.errors()));

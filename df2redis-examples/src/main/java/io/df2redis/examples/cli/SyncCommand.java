@@ -35,6 +35,7 @@ abstract class SyncCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         logging.apply();
+        sync.applySpill(io.df2redis.replica.ReplicatorOptions.builder(), spec.commandLine()); // usage errors now
         SyncRun r = new SyncRun(mode, connection, sync, sync.targetPolicy(spec.commandLine()), logging.quiet,
                 Redactor.wrap(spec.commandLine().getOut()), Redactor.wrap(spec.commandLine().getErr()),
                 System.console() != null, checkpoint());

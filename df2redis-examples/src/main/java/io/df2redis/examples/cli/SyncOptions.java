@@ -1,17 +1,22 @@
 package io.df2redis.examples.cli;
 
+import io.df2redis.replica.ReplicatorOptions;
+import io.df2redis.replica.SlowConsumerPolicy;
+import io.df2redis.replica.SpillOptions;
 import io.df2redis.sink.redis.FullSyncTargetPolicy;
 import io.df2redis.sink.redis.UnsupportedDataPolicy;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.Locale;
 
 /**
  * Options of the commands that run a replication into Redis ({@code replicate}, {@code migrate}):
- * what to do with data Redis cannot hold, and how progress is shown. A picocli mixin.
+ * what to do with data Redis cannot hold, how progress is shown, and where a flow's stream is
+ * spilled when Redis is slower than Dragonfly. A picocli mixin.
  */
 public final class SyncOptions {
     @Option(names = "--unsupported", order = 32, paramLabel = "fail|skip", defaultValue = "fail",
@@ -39,6 +44,85 @@ public final class SyncOptions {
 
     @Option(names = "--no-progress", order = 34, description = "print no progress or status lines (the summary still)")
     boolean noProgress;
+
+    @Option(names = "--spill-dir", order = 40, paramLabel = "DIR",
+            description = "where a flow's stream is spilled when Redis is slower than Dragonfly, so that Dragonfly's "
+                    + "writes never wait for this replica (default: df2redis-spill in the system temp directory)")
+    Path spillDir;
+
+    @Option(names = "--spill-max-bytes", order = 41, paramLabel = "SIZE", converter = SizeConverter.class,
+            description = "disk budget of the spill, e.g. 512m, 4g (default 1g)")
+    Long spillMaxBytes;
+
+    @Option(names = "--spill-full", order = 42, paramLabel = "pause|fail",
+            description = "when the spill budget is used up: pause reading (Dragonfly's writes then wait, logged "
+                    + "loudly; the default) or fail")
+    String spillFull;
+
+    @Option(names = "--no-spill", order = 43,
+            description = "never spill: pause reading at once when the queue is full (Dragonfly's writes then wait)")
+    boolean noSpill;
+
+    /**
+     * Applies the spill options to the replicator's options.
+     *
+     * @param o the replicator options being built
+     * @param commandLine for usage errors
+     * @throws CommandLine.ParameterException for contradictory or invalid spill options
+     */
+    void applySpill(ReplicatorOptions.Builder o, CommandLine commandLine) {
+        if (noSpill) {
+            if (spillDir != null || spillMaxBytes != null || spillFull != null) {
+                throw new CommandLine.ParameterException(commandLine, "--no-spill contradicts --spill-dir, "
+                        + "--spill-max-bytes and --spill-full");
+            }
+            o.slowConsumerPolicy(SlowConsumerPolicy.PAUSE_READING);
+            return;
+        }
+        SpillOptions.Builder s = SpillOptions.defaults().mutate();
+        try {
+            if (spillDir != null) {
+                s.directory(spillDir);
+            }
+            if (spillMaxBytes != null) {
+                s.maxBytes(spillMaxBytes);
+            }
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(commandLine, e.getMessage());
+        }
+        if (spillFull != null) {
+            s.whenFull(switch (spillFull.toLowerCase(Locale.ROOT)) {
+                case "pause" -> SlowConsumerPolicy.PAUSE_READING;
+                case "fail" -> SlowConsumerPolicy.FAIL;
+                default -> throw new CommandLine.ParameterException(commandLine, "--spill-full: expected pause or "
+                        + "fail, got '" + spillFull + "'");
+            });
+        }
+        o.slowConsumerPolicy(SlowConsumerPolicy.SPILL).spillOptions(s.build());
+    }
+
+    /** {@code 512m}, {@code 4g}, {@code 100k} or a number of bytes → bytes. */
+    static final class SizeConverter implements CommandLine.ITypeConverter<Long> {
+        @Override
+        public Long convert(String value) {
+            String v = value.trim().toLowerCase(Locale.ROOT);
+            long unit = 1;
+            if (v.endsWith("k") || v.endsWith("m") || v.endsWith("g")) {
+                unit = v.endsWith("k") ? 1L << 10 : v.endsWith("m") ? 1L << 20 : 1L << 30;
+                v = v.substring(0, v.length() - 1);
+            }
+            try {
+                long n = Long.parseLong(v);
+                if (n <= 0 || n > Long.MAX_VALUE / unit) {
+                    throw new NumberFormatException();
+                }
+                return n * unit;
+            } catch (NumberFormatException e) {
+                throw new CommandLine.TypeConversionException("expected a positive size such as 512m or 4g, got '"
+                        + value + "'");
+            }
+        }
+    }
 
     /**
      * The chosen {@link FullSyncTargetPolicy}: {@code --target-policy}, {@code --force} (= flush), or

@@ -172,7 +172,8 @@ final class SyncRun {
         }
         Replicator r;
         try {
-            Replicator.Builder b = Replicator.builder().source(conn.sourceEndpoint()).listener(new Listener());
+            Replicator.Builder b = Replicator.builder().source(conn.sourceEndpoint()).listener(new Listener())
+                    .options(o -> opts.applySpill(o, null)); // checked by the command already
             if (checkpoint != null) {
                 b.ownedSink(s).checkpointStore(checkpoint);
             } else {
