@@ -133,6 +133,9 @@ class SpillIT {
                 assertThat(report.differences()).as("differences after the pause").isEmpty();
                 assertThat(r.stats().fullSyncs()).as("no second full sync").isEqualTo(1);
                 assertThat(r.stats().sessions()).as("no reconnect").isEqualTo(1);
+                Faults.report("SpillIT " + m.name(), 1, "target stalled for " + PAUSE.toSeconds() + " s",
+                        "master write p99 " + TimeUnit.NANOSECONDS.toMicros(p99During) + " us during the stall, "
+                                + spilledMax + " bytes spilled at most; " + report.summary());
             }
             try (Stream<Path> files = Files.list(spillDir)) {
                 assertThat(files.toList()).as("spill files left after stop").isEmpty();
