@@ -135,6 +135,33 @@ class TargetCheckpointStoreIT {
     }
 
     @Test
+    void aGlobalCommandTheSinkSkipsLeavesNoTransactionOpen() throws Exception {
+        try (RedisSink s = RedisSink.standalone("redis://:" + PASSWORD + "@" + redis.address())
+                .unsupportedDataPolicy(UnsupportedDataPolicy.SKIP_AND_COUNT).build()) {
+            TargetCheckpointStore store = s.checkpointStore();
+            s.open(MASTER);
+            store.save(stable(5, 6));
+            JournalEvent flushSlots = new JournalEvent(0, 5, false, new JournalEntry(JournalOp.COMMAND, 0, 0, 9, 2,
+                    List.of("DFLYCLUSTER".getBytes(StandardCharsets.US_ASCII),
+                            "FLUSHSLOTS".getBytes(StandardCharsets.US_ASCII), "0".getBytes(StandardCharsets.US_ASCII),
+                            "100".getBytes(StandardCharsets.US_ASCII)), 5, true));
+            s.apply(new SinkEvent.GlobalCommand(0, flushSlots, List.of(6L, 7L))).toCompletableFuture()
+                    .get(10, TimeUnit.SECONDS);
+            assertThat(s.stats().skippedTotal()).as("skipped by the policy, no command sent").isEqualTo(1);
+            // the control lane must not be left inside a MULTI: what it sends outside a transaction
+            // (the keyspace check of a full-sync start) runs, not queued
+            s.apply(new SinkEvent.FullSyncStart(-1, MASTER)).toCompletableFuture().get(10, TimeUnit.SECONDS);
+            JournalEvent flush = new JournalEvent(1, 7, false, new JournalEntry(JournalOp.COMMAND, 0, 0, 10, 2,
+                    List.of("FLUSHALL".getBytes(StandardCharsets.US_ASCII)), 7, true));
+            redis.call("SET", "gone", "1");
+            s.apply(new SinkEvent.GlobalCommand(1, flush, List.of(8L, 9L))).toCompletableFuture()
+                    .get(10, TimeUnit.SECONDS);
+            assertThat(text("EXISTS", "gone")).isEqualTo("0");
+            assertThat(store.load().orElseThrow().nextLsns()).containsExactly(8L, 9L);
+        }
+    }
+
+    @Test
     void savesNeverLowerAPositionATransactionWroteAndAFullSyncStartForgetsThem() {
         try (RedisSink s = sink()) {
             TargetCheckpointStore store = s.checkpointStore();

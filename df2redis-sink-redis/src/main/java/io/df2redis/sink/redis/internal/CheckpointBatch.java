@@ -42,7 +42,7 @@ import java.util.concurrent.TimeUnit;
  * <p>Thread ownership: {@link #add} and {@link #endEvent} run on the flow's applier thread (the
  * {@link FlowWriter}'s lock); {@link #commit} on the applier or on the sink's linger timer thread.
  * {@code event} is confined to the applier; the open transaction ({@code open}, {@code fields},
- * {@code events}, {@code lingering}, {@code txDb}) is guarded by this object's lock, and so is
+ * {@code multi}, {@code events}, {@code lingering}, {@code txDb}) is guarded by this object's lock, and so is
  * every send on the lane while a transaction is open.
  */
 final class CheckpointBatch {
@@ -60,6 +60,7 @@ final class CheckpointBatch {
     // guarded by this: the open transaction
     private final List<Queued> open = new ArrayList<>();
     private List<byte[]> fields;
+    private boolean multi;
     private int events;
     private int txDb;
     private ScheduledFuture<?> lingering;
@@ -116,12 +117,16 @@ final class CheckpointBatch {
      * transaction is committed at once.
      */
     synchronized void endEvent(List<byte[]> checkpointFields, boolean commitNow) {
-        if (event.isEmpty() && !commitNow) {
-            if (!open.isEmpty() || events > 0) {
+        if (event.isEmpty()) {
+            // an event without commands: nothing to make atomic, but an open transaction may carry its position
+            if (multi) {
                 fields = merge(fields, checkpointFields);
                 events++;
+                if (commitNow) {
+                    commit();
+                }
             }
-            return; // an event without commands: nothing to make atomic
+            return;
         }
         if (event.stream().anyMatch(q -> !lane.confirmed(q.db))) {
             commit(); // the SELECT that validates a new db must not be queued in a transaction
@@ -133,7 +138,7 @@ final class CheckpointBatch {
                 }
             }
         }
-        if (events == 0) {
+        if (!multi) {
             begin();
         }
         for (Queued q : event) {
@@ -157,6 +162,7 @@ final class CheckpointBatch {
 
     private void begin() {
         lane.sendRaw(List.of(MULTI));
+        multi = true;
         txDb = lane.selectedDb();
     }
 
@@ -169,13 +175,7 @@ final class CheckpointBatch {
             lingering.cancel(false);
             lingering = null;
         }
-        if (events == 0) {
-            return;
-        }
-        if (open.isEmpty()) {
-            // events without commands only: their position is not worth a transaction of its own
-            events = 0;
-            fields = null;
+        if (!multi) {
             return;
         }
         if (txDb != checkpointDb) {
@@ -194,6 +194,7 @@ final class CheckpointBatch {
         open.clear();
         events = 0;
         fields = null;
+        multi = false;
         exec.whenComplete((r, t) -> settle(batch, hsetQueued, r, t));
     }
 
