@@ -45,6 +45,17 @@ public interface DragonflyUnderTest extends AutoCloseable {
         return embedded().isEmpty();
     }
 
+    /**
+     * Restarts the master as a new process would: a new replication id, LSNs start over, every
+     * replica connection is dropped; the port stays. The embedded master keeps its data set; a real
+     * Dragonfly started from {@value RealDragonfly#BIN_ENV} restarts empty (it runs without a
+     * snapshot file). A master this kit did not start ({@value RealDragonfly#ADDR_ENV}, a
+     * container) cannot be restarted: the scenario is aborted (skipped) with that reason.
+     *
+     * @throws Exception when the restarted master does not answer
+     */
+    void restart() throws Exception;
+
     /** The embedded master, for hooks that only it has (fault injection); empty for a real one. */
     Optional<EmbeddedDragonflyMaster> embedded();
 

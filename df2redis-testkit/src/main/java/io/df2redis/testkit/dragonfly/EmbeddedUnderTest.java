@@ -70,6 +70,11 @@ final class EmbeddedUnderTest implements DragonflyUnderTest {
     }
 
     @Override
+    public void restart() {
+        master.restart();
+    }
+
+    @Override
     public void close() {
         master.close();
     }

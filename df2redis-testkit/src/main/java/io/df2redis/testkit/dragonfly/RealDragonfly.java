@@ -36,13 +36,20 @@ public final class RealDragonfly implements DragonflyUnderTest {
     private final String host;
     private final int port;
     private final DragonflySpec spec;
-    private final Process process;
+    private final List<String> command; // the binary's command line, or null
+    private volatile Process process; // replaced by restart()
     private final Path dir;
     private final AutoCloseable container;
     private final String how;
 
     private RealDragonfly(String host, int port, DragonflySpec spec, Process process, Path dir,
             AutoCloseable container, String how) {
+        this(host, port, spec, null, process, dir, container, how);
+    }
+
+    private RealDragonfly(String host, int port, DragonflySpec spec, List<String> command, Process process, Path dir,
+            AutoCloseable container, String how) {
+        this.command = command;
         this.host = host;
         this.port = port;
         this.spec = spec;
@@ -91,9 +98,8 @@ public final class RealDragonfly implements DragonflyUnderTest {
             List<String> cmd = new ArrayList<>(List.of(bin, "--bind", "127.0.0.1", "--port", Integer.toString(port),
                     "--dir", dir.toString(), "--dbfilename=", "--logtostderr"));
             cmd.addAll(spec.realFlags());
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
-                    .redirectOutput(dir.resolve("dragonfly.log").toFile()).start();
-            d = new RealDragonfly("127.0.0.1", port, spec, p, dir, null, "binary");
+            Process p = launch(cmd, dir);
+            d = new RealDragonfly("127.0.0.1", port, spec, List.copyOf(cmd), p, dir, null, "binary");
         } else if (System.getenv(ADDR_ENV) != null) {
             HostAndPort addr = HostAndPort.parse(System.getenv(ADDR_ENV));
             d = new RealDragonfly(addr.host(), addr.port(), spec, null, null, null, "address");
@@ -102,15 +108,11 @@ public final class RealDragonfly implements DragonflyUnderTest {
         }
         try {
             d.awaitPing(Duration.ofSeconds(30));
+            d.createAclUser();
             if (!startsFresh()) {
                 d.requireMatching(spec);
                 try (SyncRespClient c = d.client()) {
                     c.ok("FLUSHALL");
-                }
-            }
-            if (spec.aclUser() != null) {
-                try (SyncRespClient c = d.client()) {
-                    c.ok("ACL", "SETUSER", spec.aclUser(), "on", ">" + spec.aclPassword(), "~*", "+@all");
                 }
             }
             return d;
@@ -157,6 +159,40 @@ public final class RealDragonfly implements DragonflyUnderTest {
             c.start();
             return new RealDragonfly(c.getHost(), c.getMappedPort(6379), spec, null, null, c::stop, "testcontainers");
         }
+    }
+
+    private static Process launch(List<String> cmd, Path dir) throws IOException {
+        return new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("dragonfly.log").toFile())).start();
+    }
+
+    private void createAclUser() throws IOException {
+        if (spec.aclUser() != null) {
+            try (SyncRespClient c = client()) {
+                c.ok("ACL", "SETUSER", spec.aclUser(), "on", ">" + spec.aclPassword(), "~*", "+@all");
+            }
+        }
+    }
+
+    /**
+     * Stops the binary's process and starts it again with the same command line and port: a new
+     * replication id and an empty data set (no snapshot file). Aborts the scenario for a master
+     * this kit did not start.
+     */
+    @Override
+    public void restart() throws Exception {
+        if (command == null) {
+            org.junit.jupiter.api.Assumptions.abort("this scenario restarts the master, which only a Dragonfly "
+                    + "started from " + BIN_ENV + " can do (this one is the " + how + ")");
+        }
+        Process old = process;
+        old.destroy();
+        if (!old.waitFor(10, TimeUnit.SECONDS)) {
+            old.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+        process = launch(command, dir);
+        awaitPing(Duration.ofSeconds(30));
+        createAclUser();
     }
 
     private void awaitPing(Duration timeout) throws Exception {
