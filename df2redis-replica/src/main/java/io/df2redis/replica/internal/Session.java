@@ -54,14 +54,10 @@ import java.util.function.Supplier;
  * only futures, atomics and volatiles ({@code stopping}, {@code stableSinceNanos}), the
  * {@link AckScheduler} (its own lock) or take the lock briefly.
  *
- * <p>Length: over the usual 400 lines because {@link #run()}, {@link #close(boolean)} and the
- * callbacks of the flows share the lock-guarded lists above and the session's failure future;
- * splitting them would spread one lock over several classes. The handshake, flow set-up, resume
- * decision, ACK scheduling and command waits live in their own classes.
- *
- * <p>Why one class: one replication session's state machine (handshake, flow set-up, full sync,
- * stable sync, end) under one lock; the handshake, flow set-up, resume plan and ACK scheduling are
- * already their own classes.
+ * <p>Why one class: {@link #run()}, {@link #close(boolean)} and the callbacks of the flows share
+ * the lock-guarded lists above and the session's failure future; splitting them would spread one
+ * lock over several classes. The handshake, flow set-up, resume decision, ACK scheduling and
+ * command waits live in their own classes.
  */
 public final class Session implements SessionContext, FlowConnection.Events {
     private static final Logger LOG = LoggerFactory.getLogger(Session.class);
