@@ -120,7 +120,8 @@ final class Preflight {
             }
         }
         if (checkpoint != null) {
-            checkpoint.ownKeyDb().ifPresent(db -> held.computeIfPresent(db, (d, n) -> n > 1 ? n - 1 : null));
+            checkpoint.ownKeys().ifPresent(own -> held.computeIfPresent((int) own[0],
+                    (d, n) -> n > own[1] ? n - own[1] : null));
         }
         String where = (conn.targetCluster ? "target Redis Cluster " : "target Redis ")
                 + conn.targetAddresses().stream().map(HostPort::toString).collect(Collectors.joining(","));

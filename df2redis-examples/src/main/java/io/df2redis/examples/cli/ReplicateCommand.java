@@ -12,12 +12,11 @@ import java.nio.file.Path;
  * stopped (SIGINT/SIGTERM: the replicator drains what it received, the last writes are confirmed
  * and acknowledged, a summary is printed, exit code 0).
  *
- * <p>Into a standalone Redis the position is kept in the target itself (hash
- * {@code df2redis:checkpoint}, updated in the same transaction as the writes it covers: exactly
+ * <p>The position is kept in the target itself (hash {@code df2redis:checkpoint}, and in a Redis
+ * Cluster one hash per slot, updated in the same transaction as the writes it covers: exactly
  * once), and the same command started again — after a stop, a crash, a {@code kill -9} — resumes
  * with a partial sync when the source is the same and still holds the position in its backlog.
- * With {@code --checkpoint FILE} the position is kept in FILE instead (at least once; also for a
- * Redis Cluster, which has no checkpoint of its own). Otherwise a full sync follows, the run says
+ * With {@code --checkpoint FILE} the position is kept in FILE instead (at least once). Otherwise a full sync follows, the run says
  * why, and {@code --target-policy} applies. {@code --fresh} removes the checkpoint (a full sync).
  * See {@link RunCheckpoint} and {@link Preflight}.
  */
@@ -26,12 +25,11 @@ import java.nio.file.Path;
                 + "(Ctrl-C / SIGTERM stop cleanly).",
             "A target that holds keys is refused unless --target-policy says what to do with them (flush or upsert); "
                 + "a target that is the source itself is always refused.",
-            "The position is kept in the target (hash df2redis:checkpoint, written in the same MULTI/EXEC as the "
-                + "writes it covers: exactly once), so the same command started again after a stop, a crash or a "
+            "The position is kept in the target (hash df2redis:checkpoint, and on a Redis Cluster one hash per slot, "
+                + "written in the same MULTI/EXEC as the writes it covers: exactly once), so the same command started again after a stop, a crash or a "
                 + "kill -9 resumes where the target is: a partial sync, no full sync, the target's keys kept, when the "
                 + "source is the same Dragonfly (same master_replid, v1.35 or later) and still holds the position in "
-                + "its backlog. A Redis Cluster target keeps none: use --checkpoint FILE there (at least once). "
-                + "Otherwise a full sync follows, the reason is printed, and --target-policy applies to it.",
+                + "its backlog. Otherwise a full sync follows, the reason is printed, and --target-policy applies to it.",
             "Progress (full sync) and status (stable sync) go to stderr, the final summary to stdout. Passwords: "
                 + "--source-password-file/--target-password-file, or the environment (DF2REDIS_SOURCE_PASSWORD, "
                 + "DF2REDIS_TARGET_PASSWORD); never printed."},
@@ -67,22 +65,15 @@ final class ReplicateCommand extends SyncCommand {
     }
 
     /**
-     * The run's checkpoint: the {@code --checkpoint} file, checked; else, into a standalone Redis, the
-     * target's own (exactly once); into a Redis Cluster none ({@code --fresh} is then a usage error).
+     * The run's checkpoint: the {@code --checkpoint} file, checked; else the target's own (exactly
+     * once; per slot on a Redis Cluster).
      *
-     * @return the checkpoint, or null for a Cluster target without {@code --checkpoint}
+     * @return the checkpoint
      */
     @Override
     RunCheckpoint checkpoint() {
         if (checkpoint != null) {
             return RunCheckpoint.open(checkpoint, fresh);
-        }
-        if (connection.targetCluster) {
-            if (fresh) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "--fresh with --target-cluster needs "
-                        + "--checkpoint FILE: a Redis Cluster target keeps no checkpoint of its own");
-            }
-            return null;
         }
         return RunCheckpoint.inTarget(fresh);
     }

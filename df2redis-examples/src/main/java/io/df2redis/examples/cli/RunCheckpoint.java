@@ -101,13 +101,17 @@ final class RunCheckpoint implements CheckpointStore {
     }
 
     /**
-     * The db holding the checkpoint hash when it is in the target and exists now: that key is not
-     * data a target policy protects (CLI thread, pre-flight).
+     * The checkpoint's own keys when it is in the target (the hash, and a cluster's per-slot hashes):
+     * not data a target policy protects (CLI thread, pre-flight).
      *
-     * @return the db, or empty (a file, or no hash)
+     * @return {@code {db, count}}, or empty (a file, or no key)
      */
-    Optional<Integer> ownKeyDb() {
-        return store instanceof TargetCheckpointStore t && t.exists() ? Optional.of(t.db()) : Optional.empty();
+    Optional<long[]> ownKeys() {
+        if (store instanceof TargetCheckpointStore t) {
+            long n = t.ownKeys();
+            return n > 0 ? Optional.of(new long[] {t.db(), n}) : Optional.empty();
+        }
+        return Optional.empty();
     }
 
     /** @return where the checkpoint is, for messages: the file, or {@code in the target (hash …)} */

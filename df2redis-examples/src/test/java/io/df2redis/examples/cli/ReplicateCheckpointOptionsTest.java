@@ -59,12 +59,12 @@ class ReplicateCheckpointOptionsTest {
     }
 
     @Test
-    void freshIntoAClusterNeedsACheckpointFileAndTheCheckpointMustBeAFile() throws Exception {
-        // a standalone target keeps its own checkpoint, which --fresh removes; a Cluster keeps none
+    void freshIntoAClusterIsValidAndTheCheckpointMustBeAFile() throws Exception {
+        // a Cluster keeps its own checkpoint (per slot), which --fresh removes: not a usage error; the
+        // source is unreachable here
         Result fresh = run("replicate", "--source", "127.0.0.1:1", "--target", "127.0.0.1:2", "--target-cluster",
                 "--fresh");
-        assertThat(fresh.code()).isEqualTo(Df2RedisCli.USAGE);
-        assertThat(fresh.err()).contains("--fresh with --target-cluster needs --checkpoint FILE");
+        assertThat(fresh.code()).as(fresh.err()).isEqualTo(Df2RedisCli.CONNECT);
 
         Path isDir = Files.createDirectories(dir.resolve("a-directory"));
         Result directory = run("replicate", "--source", "127.0.0.1:1", "--target", "127.0.0.1:2", "--checkpoint",

@@ -6,6 +6,8 @@ import io.df2redis.replica.MasterInfo;
 import io.df2redis.replica.ReplicationSink;
 import io.df2redis.replica.SinkEvent;
 import io.df2redis.sink.redis.internal.CheckpointTarget;
+import io.df2redis.sink.redis.internal.ClusterCheckpointKeys;
+import io.df2redis.sink.redis.internal.SlotCheckpoints;
 import io.df2redis.sink.redis.internal.ConnectFailures;
 import io.df2redis.sink.redis.internal.DbMapping;
 import io.df2redis.sink.redis.internal.FlowWriter;
@@ -197,27 +199,35 @@ public final class RedisSink implements ReplicationSink {
 
     /**
      * The sink's exactly-once checkpoint store, kept in the target ({@link TargetCheckpointStore}, hash
-     * {@link TargetCheckpointStore#DEFAULT_KEY} in the endpoint's db): give it to
-     * {@code Replicator.builder().checkpointStore(…)}. From its first call on, the sink writes every
-     * stable-sync journal entry in a transaction with the position it reaches, and names its target by
-     * that checkpoint only (no {@code run_id} identity, no resume refusal: a target that lost data lost
-     * the checkpoint too). Call it before the replicator starts; every call returns the same store.
+     * {@link TargetCheckpointStore#DEFAULT_KEY} in the endpoint's db; on a Redis Cluster also one hash
+     * per slot): give it to {@code Replicator.builder().checkpointStore(…)}. From its first call on,
+     * the sink writes every stable-sync journal entry in a transaction with the position it reaches,
+     * and names its target by that checkpoint only (no {@code run_id} identity, no resume refusal: a
+     * target that lost data lost the checkpoint too). Call it before the replicator starts; every call
+     * returns the same store.
      *
      * @return the store
-     * @throws IllegalStateException for a Redis Cluster target (per-slot checkpoints are not implemented:
-     *     use a {@code FileCheckpointStore}, at least once, there)
      */
     public synchronized TargetCheckpointStore checkpointStore() {
-        if (isCluster()) {
-            throw new IllegalStateException("the exactly-once checkpoint in the target is available for a standalone "
-                    + "Redis only; for a Redis Cluster use a FileCheckpointStore (at least once)");
-        }
         if (checkpointStore == null) {
-            checkpointStore = new TargetCheckpointStore(TargetCheckpointStore.DEFAULT_KEY, endpoint.database(),
-                    options.describe(endpoint),
-                    () -> connect(endpoint.address(), "checkpoint"), options.replyTimeout());
+            String key = TargetCheckpointStore.DEFAULT_KEY;
+            checkpointStore = isCluster()
+                    ? new TargetCheckpointStore(key, 0, options.describe(endpoint), null, options.replyTimeout(),
+                        new ClusterCheckpointKeys(this::router, state.commands, new SlotCheckpoints(key), key,
+                                options.replyTimeout(), "the checkpoint of " + options.describe(endpoint)))
+                    : new TargetCheckpointStore(key, endpoint.database(), options.describe(endpoint),
+                        () -> connect(endpoint.address(), "checkpoint"), options.replyTimeout());
         }
         return checkpointStore;
+    }
+
+    /** The cluster router, created on first use (a session's open or the checkpoint store). */
+    private synchronized ClusterRouter router() {
+        if (router == null) {
+            router = new ClusterRouter(endpoint.seeds(), this::connect, options.tls(),
+                    options.maxRedirects(), options.clusterRetryTimeout(), options.connectTimeout().plusSeconds(5));
+        }
+        return router;
     }
 
     /** The checkpoint of this session's writers, or null without a {@link #checkpointStore()}. */
@@ -233,8 +243,8 @@ public final class RedisSink implements ReplicationSink {
                 return t;
             });
         }
-        return new CheckpointTarget(store.key().getBytes(StandardCharsets.UTF_8), endpoint.database(), lingerTimer,
-                store::header);
+        return new CheckpointTarget(store.key().getBytes(StandardCharsets.UTF_8), isCluster() ? 0 : endpoint.database(),
+                lingerTimer, store::header, store.slots());
     }
 
     /** The current counters. */
@@ -263,11 +273,7 @@ public final class RedisSink implements ReplicationSink {
         List<Lane> made = new ArrayList<>();
         try {
             if (isCluster()) {
-                if (router == null) {
-                    router = new ClusterRouter(endpoint.seeds(), this::connect, options.tls(),
-                            options.maxRedirects(), options.clusterRetryTimeout(), options.connectTimeout().plusSeconds(5));
-                }
-                ClusterRouter r = router;
+                ClusterRouter r = router();
                 r.refresh();
                 TargetInfo t = null;
                 for (HostAndPort m : r.topology().masters()) {
@@ -275,9 +281,11 @@ public final class RedisSink implements ReplicationSink {
                     t = t == null ? one : t;
                 }
                 target = t;
-                control = new FlowWriter(add(made, new ClusterLane(r, "control", state.commands)), t, state, dbs);
+                CheckpointTarget ck = checkpointTarget();
+                control = new FlowWriter(add(made, new ClusterLane(r, "control", state.commands)), t, state, dbs, ck);
                 for (int i = 0; i < fs.length; i++) {
-                    fs[i] = new FlowWriter(add(made, new ClusterLane(r, "flow-" + i, state.commands)), t, state, dbs);
+                    fs[i] = new FlowWriter(add(made, new ClusterLane(r, "flow-" + i, state.commands)), t, state, dbs,
+                            ck);
                 }
             } else {
                 TargetInfo t = probe(endpoint.address(), master);
@@ -389,7 +397,7 @@ public final class RedisSink implements ReplicationSink {
         if (event instanceof SinkEvent.FullSyncStart) {
             try {
                 TargetCheckpointStore ck = checkpointStore;
-                int ownKeyDb = ck != null && ck.exists() ? endpoint.database() : -1;
+                int ownKeyDb = ck != null && ck.exists() ? (isCluster() ? 0 : endpoint.database()) : -1;
                 return FullSyncGate.prepare(ctl, state, options.fullSyncTargetPolicy(),
                         new DbMapping(options.databaseMapping()), isCluster(), options.describe(endpoint),
                         options.replyTimeout(), ownKeyDb);

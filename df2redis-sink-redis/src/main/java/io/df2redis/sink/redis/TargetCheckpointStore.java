@@ -8,6 +8,8 @@ import io.df2redis.replica.Checkpoint;
 import io.df2redis.replica.CheckpointStore;
 import io.df2redis.replica.CheckpointStoreException;
 import io.df2redis.sink.redis.internal.CheckpointFields;
+import io.df2redis.sink.redis.internal.ClusterCheckpointKeys;
+import io.df2redis.sink.redis.internal.SlotCheckpoints;
 import io.df2redis.sink.redis.internal.TargetConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,10 +48,20 @@ import java.util.function.Supplier;
  * deletes the hash and records that a full sync is in progress (the flush that follows removes it
  * anyway). The full-sync target policy does not count this hash as a key the target holds.
  *
- * <p><b>Limits.</b> Standalone targets only (a Redis Cluster would need a checkpoint per slot; use a
- * {@code FileCheckpointStore}, at least once, there). Entries the replicator does not hand to the
- * sink (skipped by a journal handler, PINGs) do not move the target's position; a restart goes over
- * them again. Nobody else may write the hash.
+ * <p><b>Redis Cluster.</b> A cluster runs a transaction only within one slot, so there each slot has
+ * its own checkpoint hash, {@code df2redis:checkpoint:{<tag>}} (a hash tag of that slot), updated in
+ * the transaction of the slot's writes; the header hash holds the header and the replicator's own
+ * confirmed position per flow, written by {@link #save}. On resume the flows restart from the
+ * header's positions and every entry a slot's hash says the slot already holds is not applied there
+ * again ({@link SlotCheckpoints}). Every slot holds a hash from the first checkpoint of a stable
+ * sync on (they move with their slots in a resharding): when {@link #load()} finds one missing, a
+ * node lost data (a restart without persistence, a failover to a replica that was behind, a flush),
+ * and it returns no checkpoint: the replicator runs a full sync.
+ *
+ * <p><b>Limits.</b> Entries the replicator does not hand to the sink (skipped by a journal
+ * handler, PINGs) do not move the target's position; a restart goes over them again. On a cluster,
+ * a command without a key (none of Dragonfly's data commands) is applied at least once. Nobody else
+ * may write the checkpoint keys.
  *
  * <p>Thread ownership: the replicator calls {@link #load}, {@link #save} and {@link #clear} one at a
  * time (see {@link CheckpointStore}); they are synchronized anyway and share one lazily opened
@@ -67,15 +79,24 @@ public final class TargetCheckpointStore implements CheckpointStore {
     private final String where;
     private final Supplier<TargetConnection> connector;
     private final Duration timeout;
+    private final ClusterCheckpointKeys cluster;
     private TargetConnection conn;
+    private boolean slotsComplete;
     private volatile List<String> header = List.of();
 
     TargetCheckpointStore(String key, int db, String where, Supplier<TargetConnection> connector, Duration timeout) {
+        this(key, db, where, connector, timeout, null);
+    }
+
+    /** A store in a Redis Cluster when {@code cluster} is set (then {@code connector} is unused). */
+    TargetCheckpointStore(String key, int db, String where, Supplier<TargetConnection> connector, Duration timeout,
+                          ClusterCheckpointKeys cluster) {
         this.key = key;
         this.db = db;
         this.where = where;
         this.connector = connector;
         this.timeout = timeout;
+        this.cluster = cluster;
     }
 
     /** @return the name of the checkpoint hash in the target */
@@ -122,8 +143,35 @@ public final class TargetCheckpointStore implements CheckpointStore {
         if (p.checkpoint().isEmpty()) {
             LOG.info("{}: {}", this, p.note());
         }
+        if (cluster != null && p.checkpoint().filter(Checkpoint::resumable).isPresent()
+                && !loadSlots(p.checkpoint().get().flowCount())) {
+            return Optional.empty();
+        }
         p.checkpoint().filter(Checkpoint::resumable).ifPresent(c -> header = CheckpointFields.header(c));
         return p.checkpoint();
+    }
+
+    /** Reads every slot's hash; false (logged) when some slot has none: a node lost data. */
+    private boolean loadSlots(int flows) {
+        long[][] table = cluster.read(flows);
+        int missing = 0;
+        int example = -1;
+        for (int s = 0; s < table.length; s++) {
+            if (table[s] == null) {
+                missing++;
+                example = example < 0 ? s : example;
+            }
+        }
+        if (missing > 0) {
+            slotsComplete = false;
+            LOG.warn("{}: {} of {} slots hold no checkpoint (e.g. slot {}): a node lost data since the checkpoint "
+                    + "was written (restarted without persistence, failed over to a replica that was behind, or was "
+                    + "flushed); not resuming: a full sync follows", this, missing, table.length, example);
+            return false;
+        }
+        cluster.slots().positions(table);
+        slotsComplete = true;
+        return true;
     }
 
     /**
@@ -139,12 +187,23 @@ public final class TargetCheckpointStore implements CheckpointStore {
         List<List<String>> cmds = new ArrayList<>();
         if (!checkpoint.resumable()) {
             cmds.add(List.of("DEL", key));
+            if (cluster != null) {
+                cluster.deleteAll();
+                cluster.slots().clearPositions();
+                slotsComplete = false;
+            }
+        } else if (cluster != null && !slotsComplete) {
+            cluster.create(checkpoint.nextLsns()); // before the header says "stable"
+            slotsComplete = true;
         }
         List<String> hset = new ArrayList<>(List.of("HSET", key));
         hset.addAll(h);
         cmds.add(hset);
         for (int i = 0; i < checkpoint.nextLsns().size(); i++) {
-            cmds.add(List.of("HSETNX", key, CheckpointFields.lsnField(i), Long.toString(checkpoint.nextLsns().get(i))));
+            // standalone: the transactions write the positions, a save only fills a missing one;
+            // cluster: the header's positions are the replicator's confirmed ones, written here only
+            cmds.add(List.of(cluster == null ? "HSETNX" : "HSET", key, CheckpointFields.lsnField(i),
+                    Long.toString(checkpoint.nextLsns().get(i))));
         }
         transaction(cmds);
         header = checkpoint.resumable() ? h : List.of();
@@ -157,6 +216,11 @@ public final class TargetCheckpointStore implements CheckpointStore {
      */
     @Override
     public synchronized void clear() {
+        if (cluster != null) {
+            cluster.deleteAll();
+            cluster.slots().clearPositions();
+            slotsComplete = false;
+        }
         RespReply r = call("DEL", key);
         if (r instanceof ErrorReply e) {
             throw new CheckpointStoreException(this + ": DEL failed: " + e.message());
@@ -175,13 +239,36 @@ public final class TargetCheckpointStore implements CheckpointStore {
         return !(r instanceof ErrorReply) && "1".equals(RespReplies.text(r));
     }
 
+    /**
+     * How many keys of the target are this store's (not data a full-sync target policy protects):
+     * the hash when it exists, and on a cluster the slots' hashes.
+     *
+     * @return the count
+     * @throws CheckpointStoreException when the target cannot be asked
+     */
+    public synchronized long ownKeys() {
+        long n = exists() ? 1 : 0;
+        if (cluster != null) {
+            n += cluster.count();
+        }
+        return n;
+    }
+
     /** The header of the last checkpoint with positions loaded or saved ({@code field value …}), or empty. */
     List<String> header() {
         return header;
     }
 
+    /** The slots' checkpoints of a cluster target, or null for a standalone one. */
+    SlotCheckpoints slots() {
+        return cluster == null ? null : cluster.slots();
+    }
+
     /** Closes the store's connection (the sink's close). */
     synchronized void close() {
+        if (cluster != null) {
+            cluster.close();
+        }
         if (conn != null) {
             conn.close();
             conn = null;
@@ -195,6 +282,10 @@ public final class TargetCheckpointStore implements CheckpointStore {
     }
 
     private void transaction(List<List<String>> cmds) {
+        if (cluster != null) {
+            check(cluster.transaction(cmds));
+            return;
+        }
         expectOk(call("MULTI"), "MULTI");
         for (List<String> c : cmds) {
             RespReply q = call(c.toArray(String[]::new));
@@ -203,7 +294,10 @@ public final class TargetCheckpointStore implements CheckpointStore {
                 throw new CheckpointStoreException(this + ": " + c.get(0) + " refused: " + e.message());
             }
         }
-        RespReply r = call("EXEC");
+        check(call("EXEC"));
+    }
+
+    private void check(RespReply r) {
         if (!(r instanceof ArrayReply a)) {
             throw new CheckpointStoreException(this + ": EXEC answered " + r);
         }
@@ -222,6 +316,9 @@ public final class TargetCheckpointStore implements CheckpointStore {
     }
 
     private RespReply call(String... args) {
+        if (cluster != null) {
+            return cluster.call(args);
+        }
         try {
             if (conn == null || !conn.isActive()) {
                 if (conn != null) {

@@ -45,7 +45,7 @@ import java.util.concurrent.TimeUnit;
  * {@code multi}, {@code events}, {@code lingering}, {@code txDb}) is guarded by this object's lock, and so is
  * every send on the lane while a transaction is open.
  */
-final class CheckpointBatch {
+final class CheckpointBatch implements CheckpointWriter {
     private static final byte[] MULTI = b("MULTI");
     private static final byte[] EXEC = b("EXEC");
     private static final byte[] SELECT = b("SELECT");
@@ -95,15 +95,22 @@ final class CheckpointBatch {
         this.timer = target.timer();
     }
 
+    @Override
+    public void beginEvent(int flow, long lsn) {
+        // the position is in the checkpoint fields endEvent gets
+    }
+
     /** Applier: buffers a command of the current event; the future completes when its transaction ran. */
-    CompletableFuture<RespReply> add(int db, List<byte[]> args) {
+    @Override
+    public CompletableFuture<RespReply> add(int db, byte[] routingKey, List<byte[]> args) {
         Queued q = new Queued(db, args, new CompletableFuture<>());
         event.add(q);
         return q.result;
     }
 
     /** Applier: the current event failed while translated; none of its commands is sent. */
-    void discardEvent(Throwable cause) {
+    @Override
+    public void discardEvent(Throwable cause) {
         for (Queued q : event) {
             q.result.completeExceptionally(cause);
         }
@@ -116,7 +123,8 @@ final class CheckpointBatch {
      * transaction writes into the checkpoint. With {@code commitNow} (a global command) the
      * transaction is committed at once.
      */
-    synchronized void endEvent(List<byte[]> checkpointFields, boolean commitNow) {
+    @Override
+    public synchronized void endEvent(List<byte[]> checkpointFields, boolean commitNow) {
         if (event.isEmpty()) {
             // an event without commands: nothing to make atomic, but an open transaction may carry its position
             if (multi) {
@@ -170,7 +178,8 @@ final class CheckpointBatch {
      * Commits the open transaction, if any (applier, linger timer, or the writer before it sends
      * anything outside a transaction). Does not wait for the reply.
      */
-    synchronized void commit() {
+    @Override
+    public synchronized void commit() {
         if (lingering != null) {
             lingering.cancel(false);
             lingering = null;

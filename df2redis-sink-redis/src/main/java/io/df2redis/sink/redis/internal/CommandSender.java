@@ -21,11 +21,11 @@ final class CommandSender {
     private final Lane lane;
     private final FlowWriter.Host host;
     private final DbMapping dbs;
-    private final CheckpointBatch batch;
+    private final CheckpointWriter batch;
     private Ack ack;
     private boolean transactional;
 
-    CommandSender(Lane lane, FlowWriter.Host host, DbMapping dbs, CheckpointBatch batch) {
+    CommandSender(Lane lane, FlowWriter.Host host, DbMapping dbs, CheckpointWriter batch) {
         this.lane = lane;
         this.host = host;
         this.dbs = dbs;
@@ -51,14 +51,14 @@ final class CommandSender {
 
     /**
      * Whether the commands of the current event go into the flow's checkpoint transaction
-     * ({@link CheckpointBatch}) rather than straight to the lane (set by the writer per event).
+     * ({@link CheckpointWriter}) rather than straight to the lane (set by the writer per event).
      */
     void transactional(boolean on) {
         this.transactional = on;
     }
 
     private CompletableFuture<RespReply> dispatch(int d, byte[] key, List<byte[]> args) {
-        return transactional ? batch.add(d, args) : lane.send(d, key, args);
+        return transactional ? batch.add(d, key, args) : lane.send(d, key, args);
     }
 
     void cmd(int onDb, byte[] key, byte[]... args) {
@@ -87,8 +87,8 @@ final class CommandSender {
     /** Sends a command into target db {@code d} of every master. */
     void broadcastTo(int d, String name, List<byte[]> args) {
         host.wrote(d);
-        if (transactional) {
-            ack.register(batch.add(d, args), name, null, d); // standalone only: one node
+        if (transactional && !lane.cluster()) {
+            ack.register(batch.add(d, null, args), name, null, d); // one node: into the transaction
             return;
         }
         for (CompletableFuture<RespReply> f : lane.broadcast(d, args)) {

@@ -81,7 +81,7 @@ public final class FlowWriter {
     private final SnapshotTranslator snapshot;
     private final JournalTranslator journal;
     private final CheckpointTarget checkpoint;
-    private final CheckpointBatch batch;
+    private final CheckpointWriter batch;
 
 
     /**
@@ -110,7 +110,9 @@ public final class FlowWriter {
         this.lane = lane;
         this.host = host;
         this.checkpoint = checkpoint;
-        this.batch = checkpoint == null ? null : new CheckpointBatch((StandaloneLane) lane, checkpoint);
+        this.batch = checkpoint == null ? null : checkpoint.slots() == null
+                ? new CheckpointBatch((StandaloneLane) lane, checkpoint)
+                : new ClusterCheckpointBatch((io.df2redis.sink.redis.internal.cluster.ClusterLane) lane, checkpoint);
         this.out = new CommandSender(lane, host, dbs, batch);
         this.snapshot = new SnapshotTranslator(out, target);
         this.journal = new JournalTranslator(out, target, snapshot);
@@ -129,6 +131,9 @@ public final class FlowWriter {
         List<byte[]> position = batch == null ? null : position(event);
         if (batch != null && position == null) {
             batch.commit(); // nothing is sent outside a transaction while one is open
+        }
+        if (position != null && event instanceof SinkEvent.Journal j) {
+            batch.beginEvent(j.flow(), j.event().lsn());
         }
         out.ack(ack);
         out.transactional(position != null);
@@ -156,7 +161,33 @@ public final class FlowWriter {
                 batch.endEvent(position, event instanceof SinkEvent.GlobalCommand);
             }
         }
+        if (batch instanceof ClusterCheckpointBatch cb && event instanceof SinkEvent.GlobalCommand g
+                && !g.nextLsns().isEmpty()) {
+            return afterClusterFlush(cb, ack.seal(), g);
+        }
         return ack.seal();
+    }
+
+    /**
+     * A global command (a flush) on a cluster with checkpoints: once every master confirmed it, the
+     * checkpoint hashes it removed are written again (control applier thread, which blocks; the flows
+     * wait at the command's barrier meanwhile).
+     */
+    private CompletableFuture<Void> afterClusterFlush(ClusterCheckpointBatch cb, CompletableFuture<Void> sent,
+                                                      SinkEvent.GlobalCommand g) {
+        Duration timeout = Duration.ofSeconds(60);
+        try {
+            sent.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            cb.rewriteAfterFlush(checkpoint.header().get(), g.nextLsns(), timeout);
+            return CompletableFuture.completedFuture(null);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return CompletableFuture.failedFuture(e);
+        } catch (ExecutionException e) {
+            return CompletableFuture.failedFuture(e.getCause());
+        } catch (TimeoutException | RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
     }
 
     /**
@@ -168,7 +199,8 @@ public final class FlowWriter {
         if (event instanceof SinkEvent.Journal j && !j.event().fullSync() && j.event().lsn() > 0) {
             return CheckpointFields.flowPosition(j.flow(), j.event().lsn() + 1);
         }
-        if (event instanceof SinkEvent.GlobalCommand g && !g.nextLsns().isEmpty()) {
+        if (event instanceof SinkEvent.GlobalCommand g && !g.nextLsns().isEmpty() && checkpoint.slots() == null) {
+            // (on a cluster a flush cannot share a transaction with the slots' hashes: afterClusterFlush)
             return CheckpointFields.allPositions(checkpoint.header().get(), g.nextLsns());
         }
         return null;

@@ -301,11 +301,20 @@ public final class Verifier implements AutoCloseable {
         return again.get();
     }
 
+    /** An ignored target key, or one of its per-slot keys {@code <name>:{<tag>}} (a cluster checkpoint). */
+    private boolean ignored(String key) {
+        if (options.ignoredTargetKeys().contains(key)) {
+            return true;
+        }
+        int brace = key.lastIndexOf(":{");
+        return brace > 0 && key.endsWith("}") && options.ignoredTargetKeys().contains(key.substring(0, brace));
+    }
+
     /** Target keys the source lacks; each is re-checked once before it is reported. */
     private void unexpected(int db, List<byte[]> keys, Run run) {
         if (!options.ignoredTargetKeys().isEmpty()) {
-            keys = keys.stream().filter(k -> !options.ignoredTargetKeys().contains(
-                    new String(k, java.nio.charset.StandardCharsets.UTF_8))).toList();
+            keys = keys.stream().filter(k -> !ignored(new String(k, java.nio.charset.StandardCharsets.UTF_8)))
+                    .toList();
         }
         List<byte[]> absent = absentOnSource(keys);
         if (absent.isEmpty()) {

@@ -303,8 +303,9 @@ public final class VerifyOptions {
 
         /**
          * Target keys that are not data of the source (never reported UNEXPECTED); default the Redis
-         * sink's checkpoint hash {@code df2redis:checkpoint}. A source key of the same name is still
-         * compared.
+         * sink's checkpoint hash {@code df2redis:checkpoint}. A name also covers its per-slot keys
+         * {@code <name>:{<tag>}} (the checkpoint in a Redis Cluster). A source key of the same name is
+         * still compared.
          *
          * @param keys the key names
          * @return this builder

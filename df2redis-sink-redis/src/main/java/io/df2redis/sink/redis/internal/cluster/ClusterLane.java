@@ -40,10 +40,6 @@ import java.util.concurrent.locks.LockSupport;
  * even if the shared map changed meanwhile, so they can only be redirected after them, never
  * overtake them. The future of a command completes only with its final reply.
  *
- * <p>One piece (about 400 lines): pinning, parking and resolving redirects are one ordering
- * protocol over the same per-slot state and the lane's lock; splitting it would put that
- * invariant in several classes.
- *
  * <p>Thread ownership: {@code seq}, {@code pinned} and {@code backoffRound} are guarded by the
  * lane's lock (held by senders and by the resolver on a router worker thread); {@code outstanding},
  * {@code lastRan} and {@code inFlight} are atomics also updated by the event loops in
@@ -52,12 +48,14 @@ import java.util.concurrent.locks.LockSupport;
  * volatile.
  *
  * <p>Why one class: the per-lane order across redirects (a key's commands stay in order while a
- * MOVED/ASK is followed) is one state machine over one lock; splitting the redirect handling from
- * the sending would spread that lock over two classes.
+ * MOVED/ASK is followed; a transaction moves whole) is one state machine over one lock; splitting
+ * the redirect handling from the sending would spread that lock over two classes.
  */
 public final class ClusterLane implements Lane {
     private static final Logger LOG = LoggerFactory.getLogger(ClusterLane.class);
     private static final byte[] ASKING = "ASKING".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] MULTI = "MULTI".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] EXEC = "EXEC".getBytes(StandardCharsets.US_ASCII);
 
     private final ClusterRouter router;
     private final String name;
@@ -92,24 +90,71 @@ public final class ClusterLane implements Lane {
             if (!parked.isEmpty()) {
                 resolveLocked();
             }
-            Cmd c = new Cmd(seq++, slot, args);
-            HostAndPort to;
-            if (slot < 0) {
-                to = anyMaster();
-            } else {
-                to = outstanding.getAndIncrement(slot) > 0 && pinned[slot] != null ? pinned[slot]
-                        : router.topology().owner(slot);
-            }
-            if (to == null) {
-                c.reply = new ErrorReply("CLUSTERDOWN Hash slot not served (df2redis: no node known for slot "
-                        + slot + ")");
-                parked.add(c);
-                scheduleResolve();
-            } else {
-                attempt(c, to, false);
-            }
-            return c.done;
+            return enqueue(new Cmd(seq++, slot, args, null));
         }
+    }
+
+    /**
+     * Sends a transaction: {@code MULTI}, {@code commands}, {@code EXEC} on the master of
+     * {@code slot} (every key of every command must be in that slot: a cluster refuses a
+     * transaction across slots). It takes part in the lane's order like one command: a redirect
+     * ({@code MOVED}, {@code ASK} — then {@code ASKING} precedes the {@code MULTI} —, {@code TRYAGAIN},
+     * {@code CLUSTERDOWN}, {@code LOADING}) of any of its commands aborts it on the node (nothing
+     * ran) and it is sent again whole.
+     *
+     * @param slot the slot of every key in {@code commands}
+     * @param commands the commands between {@code MULTI} and {@code EXEC}
+     * @return the {@code EXEC} reply (an array of the commands' replies), or the error that aborted
+     *     the transaction for good ({@code EXECABORT} and why)
+     */
+    public CompletableFuture<RespReply> sendTransaction(int slot, List<List<byte[]>> commands) {
+        if (slot < 0 || slot >= SlotHash.SLOTS || commands.isEmpty()) {
+            throw new IllegalArgumentException("a transaction needs a slot and commands");
+        }
+        synchronized (this) {
+            if (!parked.isEmpty()) {
+                resolveLocked();
+            }
+            return enqueue(new Cmd(seq++, slot, null, List.copyOf(commands)));
+        }
+    }
+
+    /**
+     * Sends one command to one master as it is (no routing, no redirect following): for commands
+     * about a node rather than a key, such as {@code SCAN}.
+     *
+     * @param node a master
+     * @param args the command
+     * @return its reply
+     */
+    public CompletableFuture<RespReply> sendTo(HostAndPort node, List<byte[]> args) {
+        try {
+            commands.increment();
+            return connection(node).send(args);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /** Routes and sends a new command or transaction; called with the lane's lock held. */
+    private CompletableFuture<RespReply> enqueue(Cmd c) {
+        int slot = c.slot;
+        HostAndPort to;
+        if (slot < 0) {
+            to = anyMaster();
+        } else {
+            to = outstanding.getAndIncrement(slot) > 0 && pinned[slot] != null ? pinned[slot]
+                    : router.topology().owner(slot);
+        }
+        if (to == null) {
+            c.reply = new ErrorReply("CLUSTERDOWN Hash slot not served (df2redis: no node known for slot "
+                    + slot + ")");
+            parked.add(c);
+            scheduleResolve();
+        } else {
+            attempt(c, to, false);
+        }
+        return c.done;
     }
 
     @Override
@@ -194,8 +239,42 @@ public final class ClusterLane implements Lane {
             commands.increment();
             conn.send(List.of(ASKING)); // an error here makes the command itself redirect again
         }
-        commands.increment();
-        conn.send(c.args).whenComplete((r, t) -> onReply(c, r, t));
+        if (c.tx == null) {
+            commands.increment();
+            conn.send(c.args).whenComplete((r, t) -> onReply(c, r, t));
+            return;
+        }
+        // ASKING holds through MULTI … EXEC (Redis keeps the flag while a transaction is open)
+        commands.add(c.tx.size() + 2);
+        List<CompletableFuture<RespReply>> queued = new ArrayList<>(c.tx.size() + 1);
+        queued.add(conn.send(List.of(MULTI)));
+        for (List<byte[]> cmd : c.tx) {
+            queued.add(conn.send(cmd));
+        }
+        conn.send(List.of(EXEC)).whenComplete((r, t) -> onReply(c, t == null ? execOutcome(r, queued) : null, t));
+    }
+
+    /**
+     * What a transaction's {@code EXEC} reply means: the array when it ran; else the first redirect
+     * or retryable error among the replies to {@code MULTI} and the queued commands (the node did not
+     * run it and says where to send it), else the first other error there, else the {@code EXEC}
+     * error itself. Event loop; the queued replies all arrived before the {@code EXEC} reply.
+     */
+    private static RespReply execOutcome(RespReply exec, List<CompletableFuture<RespReply>> queued) {
+        if (!(exec instanceof ErrorReply)) {
+            return exec;
+        }
+        ErrorReply other = null;
+        for (CompletableFuture<RespReply> q : queued) {
+            RespReply r = q.getNow(null);
+            if (r instanceof ErrorReply e) {
+                if (resolvable(e.kind())) {
+                    return e;
+                }
+                other = other == null ? e : other;
+            }
+        }
+        return other != null ? new ErrorReply("EXECABORT " + other.message()) : exec;
     }
 
     /** On the event loop (or inline when the connection is already closed): never takes the lock. */
@@ -398,20 +477,23 @@ public final class ClusterLane implements Lane {
         final long seq;
         final int slot;
         final List<byte[]> args;
+        final List<List<byte[]>> tx;
         final CompletableFuture<RespReply> done = new CompletableFuture<>();
         HostAndPort node;
         volatile ErrorReply reply;
         int redirects;
         long firstRedirectNanos;
 
-        Cmd(long seq, int slot, List<byte[]> args) {
+        Cmd(long seq, int slot, List<byte[]> args, List<List<byte[]>> tx) {
             this.seq = seq;
             this.slot = slot;
             this.args = args;
+            this.tx = tx;
         }
 
         String commandName() {
-            return new String(args.get(0), StandardCharsets.UTF_8);
+            return tx != null ? "a transaction (MULTI … EXEC) of " + tx.size() + " commands"
+                    : new String(args.get(0), StandardCharsets.UTF_8);
         }
     }
 }
