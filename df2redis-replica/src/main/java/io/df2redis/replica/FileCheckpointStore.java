@@ -317,6 +317,9 @@ public final class FileCheckpointStore implements CheckpointStore {
         } catch (IllegalArgumentException e) {
             return problem("malformed checksum");
         }
+        if (!sumLine.equals(CHECKSUM + HexFormat.of().formatHex(expected))) {
+            return problem("malformed checksum (not the lower-case hex this library writes)");
+        }
         if (!MessageDigest.isEqual(expected, sha256(bytes, lastLine))) {
             return problem("checksum mismatch: torn or modified");
         }

@@ -130,6 +130,10 @@ class FileCheckpointStoreTest {
         assertThat(store.load()).as("line ends changed").isEmpty();
         Files.writeString(store.file(), text.replace("sha256=", "sha256=".toUpperCase()));
         assertThat(store.load()).isEmpty();
+        int sum = text.indexOf("sha256=") + "sha256=".length();
+        String upper = text.substring(0, sum) + text.substring(sum).toUpperCase(java.util.Locale.ROOT);
+        Files.writeString(store.file(), upper);
+        assertThat(store.load()).as("checksum in upper case (a flipped 0x20 bit)").isEmpty();
         Files.writeString(store.file(), text);
         assertThat(store.load()).contains(cp(1, 2));
     }
