@@ -195,10 +195,13 @@ class TargetCheckpointStoreIT {
     }
 
     @Test
-    void aClusterTargetHasNoCheckpointOfItsOwn() {
-        try (RedisSink s = RedisSink.cluster("127.0.0.1:7000").build()) {
-            assertThatThrownBy(s::checkpointStore).isInstanceOf(IllegalStateException.class)
-                    .hasMessageContaining("FileCheckpointStore");
+    void anUnreachableClusterIsATypedErrorNamingTheStore() {
+        // the cluster store (per-slot checkpoints: ClusterCheckpointStoreIT); here no node answers
+        try (RedisSink s = RedisSink.cluster("127.0.0.1:1").build()) {
+            TargetCheckpointStore store = s.checkpointStore();
+            assertThat(s.checkpointStore()).isSameAs(store);
+            assertThatThrownBy(store::load).isInstanceOf(CheckpointStoreException.class)
+                    .hasMessageContaining("127.0.0.1:1");
         }
     }
 }

@@ -203,11 +203,15 @@ public final class ClusterCheckpointKeys {
 
     private ClusterLane lane() {
         if (lane == null) {
-            ClusterRouter r = router.get();
-            if (r.topology().masters().isEmpty()) {
-                r.refresh();
+            try {
+                ClusterRouter r = router.get();
+                if (r.topology().masters().isEmpty()) {
+                    r.refresh();
+                }
+                lane = new ClusterLane(r, "checkpoint", commands);
+            } catch (RuntimeException e) {
+                throw new CheckpointStoreException(where + " could not be reached: " + e.getMessage(), e);
             }
-            lane = new ClusterLane(r, "checkpoint", commands);
         }
         return lane;
     }
