@@ -7,7 +7,8 @@ import java.util.Map;
  * The outcome of a verification.
  *
  * @param sourceKeys keys scanned on the source (or digests read from a {@link SyncRecorder})
- * @param targetKeys keys scanned on the target (0 when verifying a digest)
+ * @param targetKeys keys scanned on the target, not counting ignored ones such as the sink's checkpoint (0 when
+ *     verifying a digest)
  * @param keysCompared keys compared (type, TTL and, where possible, value)
  * @param differences the differences found (at most {@link VerifyOptions#maxDifferences()})
  * @param notCompared keys whose value could not be compared, by reason (their type and TTL were)

@@ -150,7 +150,6 @@ public final class Verifier implements AutoCloseable {
                 run.sourceKeys += keys.size();
                 compareLive(live, db, keys, run);
             }) || !scan(target, run, keys -> {
-                run.targetKeys += keys.size();
                 unexpected(db, keys, run);
             })) {
                 return run.report();
@@ -316,6 +315,7 @@ public final class Verifier implements AutoCloseable {
             keys = keys.stream().filter(k -> !ignored(new String(k, java.nio.charset.StandardCharsets.UTF_8)))
                     .toList();
         }
+        run.targetKeys += keys.size(); // the sink's checkpoint keys are not counted
         List<byte[]> absent = absentOnSource(keys);
         if (absent.isEmpty()) {
             return;
