@@ -115,6 +115,17 @@ public abstract class AbstractRedisSinkBuilder<B extends AbstractRedisSinkBuilde
         return self();
     }
 
+    /**
+     * See {@link RedisSinkOptions.Builder#keyFilter}.
+     *
+     * @param filter which keys are written, under which names
+     * @return this builder
+     */
+    public B keyFilter(KeyFilter filter) {
+        options.keyFilter(filter);
+        return self();
+    }
+
     /** See {@link RedisSinkOptions.Builder#mapDatabase}. */
     public B mapDatabase(int sourceDb, int targetDb) {
         options.mapDatabase(sourceDb, targetDb);

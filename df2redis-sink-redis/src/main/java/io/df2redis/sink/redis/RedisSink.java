@@ -282,10 +282,11 @@ public final class RedisSink implements ReplicationSink {
                 }
                 target = t;
                 CheckpointTarget ck = checkpointTarget();
-                control = new FlowWriter(add(made, new ClusterLane(r, "control", state.commands)), t, state, dbs, ck);
+                control = new FlowWriter(add(made, new ClusterLane(r, "control", state.commands)), t, state, dbs, ck,
+                        options.keyFilter());
                 for (int i = 0; i < fs.length; i++) {
                     fs[i] = new FlowWriter(add(made, new ClusterLane(r, "flow-" + i, state.commands)), t, state, dbs,
-                            ck);
+                            ck, options.keyFilter());
                 }
             } else {
                 TargetInfo t = probe(endpoint.address(), master);
@@ -293,10 +294,11 @@ public final class RedisSink implements ReplicationSink {
                 Duration replyTimeout = options.connectTimeout().plusSeconds(30);
                 CheckpointTarget ck = checkpointTarget();
                 control = new FlowWriter(add(made, new StandaloneLane(connect(endpoint.address(), "control"),
-                        endpoint.database(), state.commands, replyTimeout)), t, state, dbs, ck);
+                        endpoint.database(), state.commands, replyTimeout)), t, state, dbs, ck, options.keyFilter());
                 for (int i = 0; i < fs.length; i++) {
                     fs[i] = new FlowWriter(add(made, new StandaloneLane(connect(endpoint.address(), "flow-" + i),
-                            endpoint.database(), state.commands, replyTimeout)), t, state, dbs, ck);
+                            endpoint.database(), state.commands, replyTimeout)), t, state, dbs, ck,
+                            options.keyFilter());
                 }
             }
         } catch (RuntimeException e) {

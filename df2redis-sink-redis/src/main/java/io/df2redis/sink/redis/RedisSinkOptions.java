@@ -51,6 +51,7 @@ public final class RedisSinkOptions {
     private final FullSyncTargetPolicy fullSyncTargetPolicy;
     private final int maxRecordedSkips;
     private final Map<Integer, Integer> databaseMapping;
+    private final KeyFilter keyFilter;
     private final int maxRedirects;
     private final Duration clusterRetryTimeout;
 
@@ -64,6 +65,7 @@ public final class RedisSinkOptions {
         connectTimeout = b.connectTimeout;
         replyTimeout = b.replyTimeout;
         unsupportedDataPolicy = b.unsupportedDataPolicy;
+        keyFilter = b.keyFilter;
         callback = b.callback;
         eventLoopGroup = b.eventLoopGroup;
         ioThreads = b.ioThreads;
@@ -91,6 +93,7 @@ public final class RedisSinkOptions {
         b.connectTimeout = connectTimeout;
         b.replyTimeout = replyTimeout;
         b.unsupportedDataPolicy = unsupportedDataPolicy;
+        b.keyFilter = keyFilter;
         b.callback = callback;
         b.eventLoopGroup = eventLoopGroup;
         b.ioThreads = ioThreads;
@@ -182,6 +185,11 @@ public final class RedisSinkOptions {
         return databaseMapping;
     }
 
+    /** Which keys are written, under which names (default {@link KeyFilter#all()}). */
+    public KeyFilter keyFilter() {
+        return keyFilter;
+    }
+
     /** How often one cluster command may be redirected before failing (default 16). */
     public int maxRedirects() {
         return maxRedirects;
@@ -252,7 +260,8 @@ public final class RedisSinkOptions {
         return "RedisSinkOptions{" + (tls ? (verifyHostname ? "tls, " : "tls without host-name check, ") : "")
                 + (user != null ? "user " + user + ", " : "") + (password != null ? "password set, " : "")
                 + "fullSyncTargetPolicy " + fullSyncTargetPolicy + ", unsupportedDataPolicy " + unsupportedDataPolicy
-                + (databaseMapping.isEmpty() ? "" : ", mapDatabase " + databaseMapping) + ", maxInFlight "
+                + (databaseMapping.isEmpty() ? "" : ", mapDatabase " + databaseMapping)
+                + (keyFilter.passesAll() ? "" : ", " + keyFilter) + ", maxInFlight "
                 + maxInFlight + "}";
     }
 
@@ -276,10 +285,23 @@ public final class RedisSinkOptions {
         private FullSyncTargetPolicy fullSyncTargetPolicy = FullSyncTargetPolicy.REFUSE_NON_EMPTY;
         private int maxRecordedSkips = 10_000;
         private Map<Integer, Integer> databaseMapping = new HashMap<>();
+        private KeyFilter keyFilter = KeyFilter.all();
         private int maxRedirects = 16;
         private Duration clusterRetryTimeout = Duration.ofSeconds(60);
 
         private Builder() {
+        }
+
+        /**
+         * Which of the source's keys are written, and under which names: applied to snapshot entries
+         * and journal commands alike ({@link KeyFilter}).
+         *
+         * @param filter the filter ({@link KeyFilter#all()}: every key as it is)
+         * @return this builder
+         */
+        public Builder keyFilter(KeyFilter filter) {
+            this.keyFilter = java.util.Objects.requireNonNull(filter, "filter");
+            return this;
         }
 
         /** {@code AUTH password} on every connection (null: none); clears the user. */

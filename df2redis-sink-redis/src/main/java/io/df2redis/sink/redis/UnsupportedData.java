@@ -27,6 +27,10 @@ public record UnsupportedData(byte[] key, int db, String type, String reason) {
     public static final String REASON_CROSS_SLOT = "cross-slot";
     /** A FLUSHDB of a source db that shares its target db with other source dbs (it would flush theirs). */
     public static final String REASON_FLUSH_OF_MERGED_DB = "flush-of-merged-db";
+    /** A journal command whose keys fall on both sides of the {@link KeyFilter} and cannot be cut to one side. */
+    public static final String REASON_FILTER_SPLIT = "filter-split";
+    /** A {@code FLUSHALL}/{@code FLUSHDB} with a {@link KeyFilter} that selects keys: the target may hold others. */
+    public static final String REASON_FILTER_FLUSH = "filter-flush";
 
     /**
      * The key as text (invalid UTF-8 replaced).

@@ -1,5 +1,7 @@
 package io.df2redis.testkit.internal;
 
+import io.df2redis.protocol.resp.Glob;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.df2redis.protocol.rdb.RdbKeyValue;
 import io.df2redis.protocol.rdb.RdbValue;

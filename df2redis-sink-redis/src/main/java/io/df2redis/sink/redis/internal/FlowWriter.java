@@ -82,6 +82,7 @@ public final class FlowWriter {
     private final JournalTranslator journal;
     private final CheckpointTarget checkpoint;
     private final CheckpointWriter batch;
+    private final EventFilter filter;
 
 
     /**
@@ -93,7 +94,7 @@ public final class FlowWriter {
      * @param dbs source db to target db
      */
     public FlowWriter(Lane lane, TargetInfo target, Host host, DbMapping dbs) {
-        this(lane, target, host, dbs, null);
+        this(lane, target, host, dbs, null, io.df2redis.sink.redis.KeyFilter.all());
     }
 
     /**
@@ -105,9 +106,12 @@ public final class FlowWriter {
      * @param host receives what the writer reports
      * @param dbs source db to target db
      * @param checkpoint the checkpoint's transactions, or null for none
+     * @param filter which keys are written, under which names
      */
-    public FlowWriter(Lane lane, TargetInfo target, Host host, DbMapping dbs, CheckpointTarget checkpoint) {
+    public FlowWriter(Lane lane, TargetInfo target, Host host, DbMapping dbs, CheckpointTarget checkpoint,
+                      io.df2redis.sink.redis.KeyFilter filter) {
         this.lane = lane;
+        this.filter = new EventFilter(filter);
         this.host = host;
         this.checkpoint = checkpoint;
         this.batch = checkpoint == null ? null : checkpoint.slots() == null
@@ -128,6 +132,15 @@ public final class FlowWriter {
     /** Applies one event; the future completes when Redis answered every command it produced. */
     public synchronized CompletableFuture<Void> apply(SinkEvent event) {
         Ack ack = new Ack(host::commandFailed, lane.endpoint());
+        try {
+            event = filter.apply(event, host);
+        } catch (RuntimeException e) {
+            ack.fail(e); // the unsupported-data policy FAIL: a command the filter cannot split
+            return ack.seal();
+        }
+        if (event == null) { // filtered out: nothing to write (an open transaction keeps its events)
+            return ack.seal();
+        }
         List<byte[]> position = batch == null ? null : position(event);
         if (batch != null && position == null) {
             batch.commit(); // nothing is sent outside a transaction while one is open

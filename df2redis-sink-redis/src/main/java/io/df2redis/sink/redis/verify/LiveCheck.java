@@ -89,6 +89,10 @@ final class LiveCheck {
                 r.vanished = true;
                 continue;
             }
+            if (!options.keyFilter().passesType(st)) {
+                r.note = "type " + st + " excluded by the key filter";
+                continue;
+            }
             r.compared = true;
             if (tt.equals("none") || tp == -2) {
                 if (sp >= 0 && sp <= options.ttlToleranceMs()) {

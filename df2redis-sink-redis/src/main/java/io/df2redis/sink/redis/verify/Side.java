@@ -37,6 +37,7 @@ import java.util.concurrent.TimeoutException;
  * lists are confined to it. Replies complete on the event loops.
  */
 final class Side implements AutoCloseable {
+    private java.util.function.UnaryOperator<byte[]> keyMap;
     private static final Logger LOG = LoggerFactory.getLogger(Side.class);
     private static final int WINDOW = 4096;
 
@@ -184,8 +185,29 @@ final class Side implements AutoCloseable {
         return n.conn.send(a);
     }
 
+    /**
+     * Sends a command about {@code key} ({@code args[1]} when it is that key). With a key map set,
+     * the key is replaced by its mapped name (a renaming key filter: the target's name of a source key).
+     */
     CompletableFuture<RespReply> send(byte[] key, Object... args) {
+        java.util.function.UnaryOperator<byte[]> m = keyMap;
+        if (m != null && key != null) {
+            byte[] mapped = m.apply(key);
+            if (args.length > 1 && args[1] instanceof byte[] b && java.util.Arrays.equals(b, key)) {
+                args = args.clone();
+                args[1] = mapped;
+            }
+            key = mapped;
+        }
         return send(route(key), args);
+    }
+
+    /**
+     * Sets (or clears, with null) the key map {@link #send(byte[], Object...)} applies (verifier
+     * thread, around the comparison of source keys with their renamed target keys).
+     */
+    void keyMap(java.util.function.UnaryOperator<byte[]> map) {
+        this.keyMap = map;
     }
 
     RespReply get(CompletableFuture<RespReply> f) {

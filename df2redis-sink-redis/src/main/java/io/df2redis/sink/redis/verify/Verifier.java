@@ -1,5 +1,7 @@
 package io.df2redis.sink.redis.verify;
 
+import io.df2redis.sink.redis.KeyFilter;
+
 import io.df2redis.protocol.resp.RespReply;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
@@ -144,10 +146,14 @@ public final class Verifier implements AutoCloseable {
         Run run = new Run();
         LiveCheck live = new LiveCheck(source, target, options);
         for (int db : dbs()) {
+            if (!options.keyFilter().passesDb(db)) {
+                continue;
+            }
             source.select(db);
             target.select(db);
             if (!scan(source, run, keys -> {
-                run.sourceKeys += keys.size();
+                run.sourceKeys += options.keyFilter().passesAll() ? keys.size()
+                        : keys.stream().filter(k -> options.keyFilter().passes(db, k)).count();
                 compareLive(live, db, keys, run);
             }) || !scan(target, run, keys -> {
                 unexpected(db, keys, run);
@@ -241,8 +247,21 @@ public final class Verifier implements AutoCloseable {
         }
     }
 
+    /** Compares source keys that pass the key filter with their (renamed) target keys. */
     private void compareLive(LiveCheck live, int db, List<byte[]> keys, Run run) {
-        checkTwice(keys, k -> live.compare(db, k), run);
+        KeyFilter f = options.keyFilter();
+        if (!f.passesAll()) {
+            keys = keys.stream().filter(k -> f.passes(db, k)).toList();
+            if (keys.isEmpty()) {
+                return;
+            }
+        }
+        target.keyMap(f.renames() ? k -> f.rename(db, k) : null);
+        try {
+            checkTwice(keys, k -> live.compare(db, k), run);
+        } finally {
+            target.keyMap(null);
+        }
     }
 
     /** Checks {@code items}, re-checks those that differ once after the delay, and folds both into the run. */
@@ -316,12 +335,16 @@ public final class Verifier implements AutoCloseable {
                     .toList();
         }
         run.targetKeys += keys.size(); // the sink's checkpoint keys are not counted
-        List<byte[]> absent = absentOnSource(keys);
+        if (!options.keyFilter().reversible()) {
+            run.note("target keys not checked for being unexpected: the key filter renames by a function");
+            return;
+        }
+        List<byte[]> absent = absentOnSource(db, keys);
         if (absent.isEmpty()) {
             return;
         }
         long firstAt = System.nanoTime();
-        List<byte[]> still = recheck(firstAt, () -> absentOnSource(absent));
+        List<byte[]> still = recheck(firstAt, () -> absentOnSource(db, absent));
         List<CompletableFuture<RespReply>> types = new ArrayList<>(still.size());
         for (byte[] k : still) {
             types.add(target.send(k, "TYPE", k));
@@ -338,14 +361,20 @@ public final class Verifier implements AutoCloseable {
         }
     }
 
-    private List<byte[]> absentOnSource(List<byte[]> keys) {
+    /**
+     * The target keys no passing source key is written as: under the key filter, the source key a
+     * target key comes from must pass and exist.
+     */
+    private List<byte[]> absentOnSource(int db, List<byte[]> keys) {
+        KeyFilter f = options.keyFilter();
         List<CompletableFuture<RespReply>> exists = new ArrayList<>(keys.size());
         for (byte[] k : keys) {
-            exists.add(source.send(k, "EXISTS", k));
+            byte[] s = f.passesAll() ? k : f.sourceKey(db, k).filter(x -> f.passes(db, x)).orElse(null);
+            exists.add(s == null ? null : source.send(s, "EXISTS", s));
         }
         List<byte[]> absent = new ArrayList<>();
         for (int i = 0; i < keys.size(); i++) {
-            if (Values.number(source.get(exists.get(i))) == 0) {
+            if (exists.get(i) == null || Values.number(source.get(exists.get(i))) == 0) {
                 absent.add(keys.get(i));
             }
         }

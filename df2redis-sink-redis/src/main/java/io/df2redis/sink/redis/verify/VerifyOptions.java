@@ -23,6 +23,7 @@ public final class VerifyOptions {
     private final Duration timeout;
     private final boolean skipUnholdable;
     private final java.util.Set<String> ignoredTargetKeys;
+    private final io.df2redis.sink.redis.KeyFilter keyFilter;
 
     private VerifyOptions(Builder b) {
         this.ttlToleranceMs = b.ttlToleranceMs;
@@ -35,6 +36,7 @@ public final class VerifyOptions {
         this.timeout = b.timeout;
         this.skipUnholdable = b.skipUnholdable;
         this.ignoredTargetKeys = b.ignoredTargetKeys;
+        this.keyFilter = b.keyFilter;
     }
 
     /**
@@ -72,6 +74,7 @@ public final class VerifyOptions {
         b.timeout = timeout;
         b.skipUnholdable = skipUnholdable;
         b.ignoredTargetKeys = ignoredTargetKeys;
+        b.keyFilter = keyFilter;
         return b;
     }
 
@@ -93,6 +96,17 @@ public final class VerifyOptions {
      */
     public java.util.Set<String> ignoredTargetKeys() {
         return ignoredTargetKeys;
+    }
+
+    /**
+     * The key filter the sink wrote with: only source keys that pass are compared, each with the
+     * target key it was renamed to, and a target key is unexpected unless a passing source key is
+     * written as it (default {@link io.df2redis.sink.redis.KeyFilter#all()}).
+     *
+     * @return the filter
+     */
+    public io.df2redis.sink.redis.KeyFilter keyFilter() {
+        return keyFilter;
     }
 
     /**
@@ -179,6 +193,7 @@ public final class VerifyOptions {
         private Duration timeout = Duration.ofSeconds(60);
         private boolean skipUnholdable;
         private java.util.Set<String> ignoredTargetKeys = java.util.Set.of(io.df2redis.sink.redis.TargetCheckpointStore.DEFAULT_KEY);
+        private io.df2redis.sink.redis.KeyFilter keyFilter = io.df2redis.sink.redis.KeyFilter.all();
 
         private Builder() {
         }
@@ -298,6 +313,17 @@ public final class VerifyOptions {
          */
         public Builder skipUnholdable(boolean on) {
             this.skipUnholdable = on;
+            return this;
+        }
+
+        /**
+         * The key filter the sink wrote with (see {@link VerifyOptions#keyFilter()}).
+         *
+         * @param filter the filter
+         * @return this builder
+         */
+        public Builder keyFilter(io.df2redis.sink.redis.KeyFilter filter) {
+            this.keyFilter = java.util.Objects.requireNonNull(filter, "filter");
             return this;
         }
 

@@ -109,6 +109,19 @@ public final class CommandKeys {
         };
     }
 
+    /**
+     * Whether a multi-key command means the same when cut into parts of its keys ({@code DEL},
+     * {@code UNLINK}, {@code TOUCH}, {@code EXISTS}, {@code MSET}).
+     */
+    public static boolean isSplittable(String name) {
+        return SPLITTABLE.contains(name);
+    }
+
+    /** Arguments per key of a splittable command: 2 for {@code MSET} (key value), else 1. */
+    public static int keyStep(String name) {
+        return LAYOUTS.get(name) == Layout.PAIRS ? 2 : 1;
+    }
+
     /** Whether the command runs on every master. */
     public static boolean isBroadcast(String name) {
         return BROADCAST.contains(name);

@@ -1,4 +1,4 @@
-package io.df2redis.testkit.internal;
+package io.df2redis.protocol.resp;
 
 /**
  * Redis glob-style patterns ({@code SCAN … MATCH}, {@code KEYS}), byte by byte and case
@@ -6,12 +6,18 @@ package io.df2redis.testkit.internal;
  * {@code [a-z]} (reversed ranges are swapped) a byte of a set, and {@code \x} the byte x itself.
  * An unterminated {@code [} set ends at the end of the pattern.
  */
-final class Glob {
+public final class Glob {
     private Glob() {
     }
 
-    /** Whether {@code s} matches {@code pattern}. */
-    static boolean matches(byte[] pattern, byte[] s) {
+    /**
+     * Whether {@code s} matches {@code pattern}.
+     *
+     * @param pattern the glob
+     * @param s the key or text
+     * @return true when it matches
+     */
+    public static boolean matches(byte[] pattern, byte[] s) {
         return match(pattern, 0, s, 0);
     }
 
