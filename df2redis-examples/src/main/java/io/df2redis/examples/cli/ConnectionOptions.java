@@ -50,6 +50,9 @@ abstract class ConnectionOptions {
     @Spec(Spec.Target.MIXEE)
     CommandSpec spec;
 
+    @picocli.CommandLine.Mixin
+    FilterOptions filter;
+
     @Option(names = "--source-user", order = 2,
             paramLabel = "USER", description = "ACL user of the source (needs a password)")
     String sourceUser;
@@ -301,6 +304,7 @@ abstract class ConnectionOptions {
         for (int[] m : dbMapping()) {
             b = b.mapDatabase(m[0], m[1]);
         }
+        b = b.keyFilter(filter.keyFilter(spec.commandLine()));
         String pw = targetPassword();
         if (pw != null) {
             b = targetUser != null ? b.user(targetUser, pw) : b.password(pw);

@@ -76,7 +76,8 @@ final class VerifyCommand implements Callable<Integer> {
         }
         VerifyOptions options = VerifyOptions.builder().ttlToleranceMs(tolerance).maxDifferences(maxDifferences)
                 .dbs(dbs == null ? List.of() : dbs).recheckDelay(java.time.Duration.ofMillis(recheckDelay))
-                .skipUnholdable(unsupported.equals("skip")).build();
+                .skipUnholdable(unsupported.equals("skip"))
+                .keyFilter(connection.filter.keyFilter(connection.spec.commandLine())).build();
         java.io.PrintWriter out = Redactor.wrap(connection.spec.commandLine().getOut());
         java.io.PrintWriter err = Redactor.wrap(connection.spec.commandLine().getErr());
         VerifyEndpoint source = connection.sourceVerifyEndpoint();
