@@ -72,6 +72,29 @@ public final class BlobCodec {
      * the output of the blocks before it without any copying.
      */
     public static byte[] decompressLz4(byte[] frame, int maxOut) throws BadBlobException {
+        Decompressed d = decompressLz4Into(frame, maxOut);
+        return d.length() == d.bytes().length ? d.bytes() : Arrays.copyOf(d.bytes(), d.length());
+    }
+
+    /**
+     * Decompressed bytes: the first {@code length} bytes of {@code bytes} (spared the copy that would
+     * trim the array to its length).
+     *
+     * @param bytes the array holding them
+     * @param length how many there are
+     */
+    public record Decompressed(byte[] bytes, int length) {
+    }
+
+    /**
+     * As {@link #decompressLz4}, without trimming the output array.
+     *
+     * @param frame the LZ4 frame
+     * @param maxOut the most bytes it may decompress to
+     * @return the bytes and their count
+     * @throws BadBlobException as {@link #decompressLz4}
+     */
+    public static Decompressed decompressLz4Into(byte[] frame, int maxOut) throws BadBlobException {
         long declared = lz4ContentSize(frame);
         if (declared > maxOut) {
             throw new BadBlobException("LZ4 blob declares " + declared + " bytes, limit is " + maxOut, true, null);
@@ -153,7 +176,7 @@ public final class BlobCodec {
         if (declared >= 0 && n != declared) {
             throw new BadBlobException("LZ4 blob decompressed to " + n + " bytes, declared " + declared, false, null);
         }
-        return n == out.length ? out : Arrays.copyOf(out, n);
+        return new Decompressed(out, n);
     }
 
     /**

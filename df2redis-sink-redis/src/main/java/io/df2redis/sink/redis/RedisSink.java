@@ -230,12 +230,8 @@ public final class RedisSink implements ReplicationSink {
         return router;
     }
 
-    /** The checkpoint of this session's writers, or null without a {@link #checkpointStore()}. */
-    private CheckpointTarget checkpointTarget() {
-        TargetCheckpointStore store = checkpointStore;
-        if (store == null) {
-            return null;
-        }
+    /** The sink's linger timer (open transactions and MSET batches), created on first use. */
+    private synchronized ScheduledExecutorService timer() {
         if (lingerTimer == null) {
             lingerTimer = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "df2redis-sink-linger");
@@ -243,8 +239,17 @@ public final class RedisSink implements ReplicationSink {
                 return t;
             });
         }
+        return lingerTimer;
+    }
+
+    /** The checkpoint of this session's writers, or null without a {@link #checkpointStore()}. */
+    private CheckpointTarget checkpointTarget() {
+        TargetCheckpointStore store = checkpointStore;
+        if (store == null) {
+            return null;
+        }
         return new CheckpointTarget(store.key().getBytes(StandardCharsets.UTF_8), isCluster() ? 0 : endpoint.database(),
-                lingerTimer, store::header, store.slots());
+                timer(), store::header, store.slots());
     }
 
     /** The current counters. */
@@ -283,10 +288,10 @@ public final class RedisSink implements ReplicationSink {
                 target = t;
                 CheckpointTarget ck = checkpointTarget();
                 control = new FlowWriter(add(made, new ClusterLane(r, "control", state.commands)), t, state, dbs, ck,
-                        options.keyFilter());
+                        options.keyFilter(), timer());
                 for (int i = 0; i < fs.length; i++) {
                     fs[i] = new FlowWriter(add(made, new ClusterLane(r, "flow-" + i, state.commands)), t, state, dbs,
-                            ck, options.keyFilter());
+                            ck, options.keyFilter(), timer());
                 }
             } else {
                 TargetInfo t = probe(endpoint.address(), master);
@@ -294,11 +299,12 @@ public final class RedisSink implements ReplicationSink {
                 Duration replyTimeout = options.connectTimeout().plusSeconds(30);
                 CheckpointTarget ck = checkpointTarget();
                 control = new FlowWriter(add(made, new StandaloneLane(connect(endpoint.address(), "control"),
-                        endpoint.database(), state.commands, replyTimeout)), t, state, dbs, ck, options.keyFilter());
+                        endpoint.database(), state.commands, replyTimeout)), t, state, dbs, ck, options.keyFilter(),
+                        timer());
                 for (int i = 0; i < fs.length; i++) {
                     fs[i] = new FlowWriter(add(made, new StandaloneLane(connect(endpoint.address(), "flow-" + i),
                             endpoint.database(), state.commands, replyTimeout)), t, state, dbs, ck,
-                            options.keyFilter());
+                            options.keyFilter(), timer());
                 }
             }
         } catch (RuntimeException e) {

@@ -103,6 +103,43 @@ class EmbeddedMasterRedisSinkIT {
         }
     }
 
+    /**
+     * Small snapshot strings go as MSETs of up to 128 keys (a string with a TTL or in chunks is a SET
+     * of its own), and a journal write lands on the batched value (writes during the full sync:
+     * CapturedCaseRedisSinkIT, writes-during-fullsync).
+     */
+    @Test
+    void snapshotStringsAreBatchedIntoMsets() throws Exception {
+        redis.call("FLUSHALL");
+        redis.call("CONFIG", "RESETSTAT");
+        RedisSink sink = RedisSink.standalone(redis.address()).build();
+        try (EmbeddedDragonflyMaster m = EmbeddedDragonflyMaster.builder().shards(2).start();
+             Replicator r = Replicator.builder().source(m.host(), m.port()).ownedSink(sink).build()) {
+            for (int i = 0; i < 2000; i++) {
+                m.put(0, RdbKeyValue.of("s" + i, RdbValue.string("v" + i)));
+            }
+            m.put(0, RdbKeyValue.of("ttl", RdbValue.string("t")).withExpireAtMs(System.currentTimeMillis() + 3_600_000));
+            r.start();
+            assertThat(r.awaitStableSync(Duration.ofSeconds(30))).isTrue();
+            m.write(0, "APPEND", "s7", "+live");
+            awaitApplied(r, m);
+            assertThat(dbsize(redis, 0)).isEqualTo(2001);
+            assertThat(get(redis, 0, "s7")).isEqualTo("v7+live");
+            assertThat(get(redis, 0, "s1999")).isEqualTo("v1999");
+            String stats = ((BulkString) redis.call("INFO", "commandstats")).asString();
+            long msets = calls(stats, "mset");
+            assertThat(msets).as(stats).isBetween(2000L / 128, 2000L / 4);
+            assertThat(calls(stats, "set")).as("only the key with a TTL: SET … PXAT").isEqualTo(1);
+            assertThat(sink.stats().errors()).isZero();
+        }
+    }
+
+    private static long calls(String commandstats, String cmd) {
+        java.util.regex.Matcher mt = java.util.regex.Pattern.compile("cmdstat_" + cmd + ":calls=(\\d+)")
+                .matcher(commandstats);
+        return mt.find() ? Long.parseLong(mt.group(1)) : 0;
+    }
+
     /** A 1 M-element list arrives whole, in order, with bounded batches. */
     @Test
     void millionElementList() throws Exception {

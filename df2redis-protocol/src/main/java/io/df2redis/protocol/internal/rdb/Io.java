@@ -25,6 +25,10 @@ final class Io {
     EntryState contextEntry;
     /** TAGGED_CHUNK id the entry's bytes came from, or 0. */
     int contextTag;
+    /** Offset of the record being decoded inside a compressed blob, or -1 (described lazily, as the entry). */
+    long contextRecord = -1;
+    /** The kind of that blob ({@code LZ4}, {@code ZSTD}). */
+    Object contextBlob;
     /** Encoding of the last string read by {@link #string}. */
     StringEncoding lastEncoding = StringEncoding.RAW;
 
@@ -35,7 +39,8 @@ final class Io {
     /** What is being decoded, as text. */
     String context() {
         if (contextEntry == null) {
-            return context;
+            return contextRecord >= 0 ? "record at offset " + contextRecord + " inside the " + contextBlob + " blob"
+                    : context;
         }
         return contextEntry.describe() + (contextTag != 0 ? " in TAGGED_CHUNK " + contextTag : "");
     }
@@ -45,6 +50,15 @@ final class Io {
         context = text;
         contextEntry = null;
         contextTag = 0;
+        contextRecord = -1;
+    }
+
+    /** Sets a record inside a compressed blob as the context (its text is built only for an error). */
+    void contextInBlob(long recordOffset, Object blobKind) {
+        contextEntry = null;
+        contextTag = 0;
+        contextRecord = recordOffset;
+        contextBlob = blobKind;
     }
 
     /** Sets the entry being decoded as the context. */

@@ -60,7 +60,7 @@ final class RecordReader {
     void errorContext(long recOff) {
         if (nested) {
             io.unitOffset = blobOffset;
-            io.context("record at offset " + recOff + " inside the " + blobKind + " blob");
+            io.contextInBlob(recOff, blobKind);
         } else {
             io.unitOffset = recOff;
             io.context("record");
@@ -267,10 +267,10 @@ final class RecordReader {
         Bytes.need(in, clen);
         byte[] c = new byte[(int) clen];
         in.readBytes(c);
-        byte[] plain;
+        BlobCodec.Decompressed plain;
         try {
-            plain = kind == Compression.LZ4 ? BlobCodec.decompressLz4(c, options.maxBlobBytes())
-                    : BlobCodec.decompressZstd(c, options.maxBlobBytes());
+            plain = kind == Compression.LZ4 ? BlobCodec.decompressLz4Into(c, options.maxBlobBytes())
+                    : whole(BlobCodec.decompressZstd(c, options.maxBlobBytes()));
         } catch (BlobCodec.BadBlobException e) {
             if (e.isLimit()) {
                 throw new LimitExceededException(e.getMessage(), recOff, kind + " blob");
@@ -278,12 +278,12 @@ final class RecordReader {
             throw new RdbProtocolException(e.getMessage(), recOff, kind + " blob");
         }
         engine.recordOffset = recOff;
-        handler.onCompressedBlobStart(kind, c.length, plain.length);
+        handler.onCompressedBlobStart(kind, c.length, plain.length());
         RecordReader inner = new RecordReader(engine, true);
         inner.blobOffset = recOff;
         inner.blobKind = kind;
         inner.bufBase = 0;
-        ByteBuf buf = Unpooled.wrappedBuffer(plain);
+        ByteBuf buf = Unpooled.wrappedBuffer(plain.bytes(), 0, plain.length());
         while (buf.isReadable()) {
             int mark = buf.readerIndex();
             try {
@@ -350,5 +350,9 @@ final class RecordReader {
                     + engine.tagged.openIds() + ")");
         }
         engine.endOfRdb(checksum, recOff);
+    }
+
+    private static BlobCodec.Decompressed whole(byte[] b) {
+        return new BlobCodec.Decompressed(b, b.length);
     }
 }

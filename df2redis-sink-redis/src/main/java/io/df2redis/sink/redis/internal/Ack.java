@@ -13,8 +13,12 @@ import java.util.function.Consumer;
  * exceptionally with the first failure (an error reply becomes a {@link RedisCommandException}).
  */
 final class Ack {
+    /** The stage of every event that sent nothing (most snapshot events): one shared, already complete. */
+    private static final CompletableFuture<Void> NOTHING_SENT = CompletableFuture.completedFuture(null);
+
     private final AtomicInteger remaining = new AtomicInteger(1);
     private final CompletableFuture<Void> done = new CompletableFuture<>();
+    private boolean registered;
     private final Consumer<Throwable> onError;
     private final String endpoint;
     private volatile Throwable first;
@@ -29,6 +33,7 @@ final class Ack {
     }
 
     void register(CompletableFuture<RespReply> f, String command, String key, int db) {
+        registered = true;
         remaining.incrementAndGet();
         f.whenComplete((r, t) -> {
             if (t != null) {
@@ -54,6 +59,9 @@ final class Ack {
     }
 
     CompletableFuture<Void> seal() {
+        if (!registered && first == null) {
+            return NOTHING_SENT; // the thread that registers is the one that seals: no race
+        }
         arrive();
         return done;
     }

@@ -22,14 +22,44 @@ final class CommandSender {
     private final FlowWriter.Host host;
     private final DbMapping dbs;
     private final CheckpointWriter batch;
+    private final StringBatch strings;
     private Ack ack;
     private boolean transactional;
 
-    CommandSender(Lane lane, FlowWriter.Host host, DbMapping dbs, CheckpointWriter batch) {
+    /**
+     * @param strings the flow's {@code MSET} batch of snapshot strings, or null to write each with
+     *     {@code SET}
+     */
+    CommandSender(Lane lane, FlowWriter.Host host, DbMapping dbs, CheckpointWriter batch, StringBatch strings) {
         this.lane = lane;
         this.host = host;
         this.dbs = dbs;
         this.batch = batch;
+        this.strings = strings;
+    }
+
+    /**
+     * A whole snapshot string without a TTL: {@code SET key value}, batched into an {@code MSET}
+     * when the flow has a {@link StringBatch}.
+     */
+    void setWhole(int onDb, byte[] key, byte[] value) {
+        if (strings == null) {
+            cmd(onDb, key, b("SET"), key, value);
+            return;
+        }
+        if (ack.failed()) {
+            return;
+        }
+        int d = dbs.target(onDb, key, lane.cluster());
+        host.wrote(d);
+        ack.register(strings.add(d, key, value), "MSET", new String(key, StandardCharsets.UTF_8), d);
+    }
+
+    /** Sends the open {@code MSET} batch, if any (before anything else leaves this flow). */
+    void flushStrings() {
+        if (strings != null) {
+            strings.flush();
+        }
     }
 
     Lane lane() {
@@ -72,8 +102,16 @@ final class CommandSender {
         }
         int d = dbs.target(onDb, key, lane.cluster());
         host.wrote(d);
-        ack.register(dispatch(d, key, args), new String(args.get(0), StandardCharsets.UTF_8).toUpperCase(Locale.ROOT),
-                key == null ? null : new String(key, StandardCharsets.UTF_8), d);
+        String name = new String(args.get(0), StandardCharsets.UTF_8).toUpperCase(Locale.ROOT);
+        String k = key == null ? null : new String(key, StandardCharsets.UTF_8);
+        if (strings == null) {
+            ack.register(dispatch(d, key, args), name, k, d);
+            return;
+        }
+        synchronized (strings) { // the open MSET first, and nothing between it and this command
+            strings.flush();
+            ack.register(dispatch(d, key, args), name, k, d);
+        }
     }
 
     /** Sends a command of source db {@code onDb} to every master. */
@@ -86,6 +124,7 @@ final class CommandSender {
 
     /** Sends a command into target db {@code d} of every master. */
     void broadcastTo(int d, String name, List<byte[]> args) {
+        flushStrings();
         host.wrote(d);
         if (transactional && !lane.cluster()) {
             ack.register(batch.add(d, null, args), name, null, d); // one node: into the transaction

@@ -94,7 +94,7 @@ public final class FlowWriter {
      * @param dbs source db to target db
      */
     public FlowWriter(Lane lane, TargetInfo target, Host host, DbMapping dbs) {
-        this(lane, target, host, dbs, null, io.df2redis.sink.redis.KeyFilter.all());
+        this(lane, target, host, dbs, null, io.df2redis.sink.redis.KeyFilter.all(), null);
     }
 
     /**
@@ -107,9 +107,11 @@ public final class FlowWriter {
      * @param dbs source db to target db
      * @param checkpoint the checkpoint's transactions, or null for none
      * @param filter which keys are written, under which names
+     * @param timer the sink's timer: with it, snapshot strings on a standalone target are batched
+     *     into {@code MSET}s ({@link StringBatch}); null writes each with {@code SET}
      */
     public FlowWriter(Lane lane, TargetInfo target, Host host, DbMapping dbs, CheckpointTarget checkpoint,
-                      io.df2redis.sink.redis.KeyFilter filter) {
+                      io.df2redis.sink.redis.KeyFilter filter, java.util.concurrent.ScheduledExecutorService timer) {
         this.lane = lane;
         this.filter = new EventFilter(filter);
         this.host = host;
@@ -117,7 +119,8 @@ public final class FlowWriter {
         this.batch = checkpoint == null ? null : checkpoint.slots() == null
                 ? new CheckpointBatch((StandaloneLane) lane, checkpoint)
                 : new ClusterCheckpointBatch((io.df2redis.sink.redis.internal.cluster.ClusterLane) lane, checkpoint);
-        this.out = new CommandSender(lane, host, dbs, batch);
+        this.out = new CommandSender(lane, host, dbs, batch,
+                timer != null && !lane.cluster() ? new StringBatch(lane, timer) : null);
         this.snapshot = new SnapshotTranslator(out, target);
         this.journal = new JournalTranslator(out, target, snapshot);
     }
@@ -221,6 +224,7 @@ public final class FlowWriter {
 
     /** Commits the open checkpoint transaction, if any (the sink's drain and close). */
     public void commitCheckpoint() {
+        out.flushStrings();
         if (batch != null) {
             batch.commit();
         }
@@ -235,6 +239,7 @@ public final class FlowWriter {
      *     section) or does not answer within {@code timeout}
      */
     public synchronized Map<Integer, Long> keyspace(Duration timeout) {
+        out.flushStrings();
         Map<Integer, Long> counts = new TreeMap<>();
         for (CompletableFuture<RespReply> f : lane.broadcast(0, List.of(b("INFO"), b("keyspace")))) {
             RespReply r;
@@ -271,6 +276,7 @@ public final class FlowWriter {
      * completes when every one was answered.
      */
     public synchronized CompletableFuture<Void> flush(Collection<Integer> targetDbs) {
+        out.flushStrings();
         Ack a = new Ack(host::commandFailed, lane.endpoint());
         for (int d : targetDbs) {
             for (CompletableFuture<RespReply> f : lane.broadcast(lane.cluster() ? 0 : d, List.of(b("FLUSHDB")))) {

@@ -117,6 +117,8 @@ final class SnapshotTranslator {
                 } else {
                     out.cmd(d, key, b("SET"), key, c.bytes(), b("PXAT"), b(Long.toString(entry.expireAtMs())));
                 }
+            } else if (c.isWhole()) {
+                out.setWhole(d, key, c.bytes()); // batched into an MSET on a standalone target
             } else {
                 out.cmd(d, key, c.position() == 0 ? b("SET") : b("APPEND"), key, c.bytes());
             }

@@ -1,0 +1,188 @@
+package io.df2redis.benchmarks;
+
+import io.df2redis.protocol.rdb.RdbEntry;
+import io.df2redis.replica.ReplicationListener;
+import io.df2redis.replica.Replicator;
+import io.df2redis.sink.redis.RedisSink;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Issue 13's end-to-end full sync, with the master out of the measurement: a real v1.40.1 master's
+ * full sync of {@code DEBUG POPULATE 1000000 key 32} (captured in
+ * {@code ../shared/perf/dragonfly-v1.40.1-populate-1m-2shards}) is served at wire speed by a
+ * {@link ReplayServer} in a separate JVM, fresh for every run, and synced
+ * <ul>
+ *   <li>into a {@code redis-server} this harness starts ({@code RedisSink}), timed from the start of
+ *       the replicator until Redis processed every command the sink sent and holds every key;</li>
+ *   <li>by a listener-only replicator, timed until the full sync ended ({@code awaitFullSync});</li>
+ * </ul>
+ * and in the same rounds {@code redis-benchmark -P 64 -t set -d 32} writes the same number of keys
+ * into the same Redis: the reference. Several rounds; median and range of each, and of the ratio
+ * migrate / redis-benchmark.
+ *
+ * <pre>java -cp df2redis-benchmarks/target/benchmarks.jar io.df2redis.benchmarks.EndToEndHarness
+ *     [--capture ../shared/perf/dragonfly-v1.40.1-populate-1m-2shards] [--rounds 5] [--keys 1000000]</pre>
+ */
+public final class EndToEndHarness {
+    private EndToEndHarness() {
+    }
+
+    /**
+     * Runs the rounds and prints each run and the summary.
+     *
+     * @param args {@code --name value} pairs
+     * @throws Exception when a run fails
+     */
+    public static void main(String[] args) throws Exception {
+        String capture = "../shared/perf/dragonfly-v1.40.1-populate-1m-2shards";
+        int rounds = 5;
+        long keys = 1_000_000;
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            switch (args[i]) {
+                case "--capture" -> capture = args[i + 1];
+                case "--rounds" -> rounds = Integer.parseInt(args[i + 1]);
+                case "--keys" -> keys = Long.parseLong(args[i + 1]);
+                default -> throw new IllegalArgumentException("unknown option " + args[i]);
+            }
+        }
+        Path dir = Path.of(capture);
+        if (!Files.isRegularFile(dir.resolve("handshake.json"))) {
+            throw new IllegalArgumentException("no capture at " + dir.toAbsolutePath());
+        }
+        try (RedisTarget redis = RedisTarget.open("start")) {
+            System.out.printf(Locale.ROOT, "# capture %s (%d keys); redis-server %s; %d cores; %s %s%n", dir, keys,
+                    redis.version(), Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.name"),
+                    System.getProperty("java.version"));
+            List<Double> migrate = new ArrayList<>();
+            List<Double> listener = new ArrayList<>();
+            List<Double> reference = new ArrayList<>();
+            List<Double> ratio = new ArrayList<>();
+            for (int round = 1; round <= rounds; round++) {
+                redis.flushAll();
+                double ref = redis.redisBenchmark(64, keys, keys, 32, "-t", "set");
+                redis.flushAll();
+                double mig = keys / migrate(dir, redis, keys);
+                double lis = keys / listenerOnly(dir, keys);
+                System.out.printf(Locale.ROOT, "round %d%s: migrate %.0f keys/s, listener-only %.0f keys/s, "
+                        + "redis-benchmark -P 64 -t set -d 32: %.0f req/s, migrate / redis-benchmark %.3f%n", round,
+                        round == 1 ? " (cold JIT: not summarised)" : "", mig, lis, ref, mig / ref);
+                if (round > 1) {
+                    migrate.add(mig);
+                    listener.add(lis);
+                    reference.add(ref);
+                    ratio.add(mig / ref);
+                }
+            }
+            System.out.printf(Locale.ROOT, "summary over rounds 2..%d (median [min - max]):%n  migrate %s keys/s%n"
+                    + "  listener-only %s keys/s%n  redis-benchmark %s req/s%n  migrate / redis-benchmark %s%n",
+                    rounds, summary(migrate, "%.0f"), summary(listener, "%.0f"), summary(reference, "%.0f"),
+                    summary(ratio, "%.3f"));
+        }
+    }
+
+    /** One migrate run into {@code redis}; returns its seconds. */
+    private static double migrate(Path dir, RedisTarget redis, long keys) throws Exception {
+        try (Replay replay = Replay.start(dir)) {
+            RedisSink sink = RedisSink.standalone(redis.address()).build();
+            try (Replicator r = Replicator.builder().source("127.0.0.1", replay.port).ownedSink(sink).build()) {
+                System.gc();
+                long base = redis.commandsProcessed();
+                long adminBase = redis.adminCalls();
+                long t0 = System.nanoTime();
+                r.start();
+                if (!r.awaitFullSync(Duration.ofMinutes(10))) {
+                    throw new IllegalStateException("full sync did not finish: " + r.state() + " " + r.failure());
+                }
+                long sent = sink.stats().commands();
+                long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+                while (redis.commandsProcessed() - base < sent + (redis.adminCalls() - adminBase - 1)) {
+                    if (System.nanoTime() > deadline) {
+                        throw new IllegalStateException("Redis did not process the sink's " + sent + " commands");
+                    }
+                    Thread.sleep(1);
+                }
+                double secs = (System.nanoTime() - t0) / 1e9;
+                long dbsize = redis.dbsize();
+                if (dbsize != keys || sink.stats().errors() != 0) {
+                    throw new IllegalStateException("DBSIZE " + dbsize + ", expected " + keys + "; " + sink.stats());
+                }
+                return secs;
+            }
+        }
+    }
+
+    /** One listener-only run; returns its seconds. */
+    private static double listenerOnly(Path dir, long keys) throws Exception {
+        try (Replay replay = Replay.start(dir)) {
+            LongAdder entries = new LongAdder();
+            ReplicationListener counting = new ReplicationListener() {
+                @Override
+                public void onEntryEnd(int flow, RdbEntry entry, io.df2redis.protocol.rdb.EntrySummary summary) {
+                    entries.increment();
+                }
+            };
+            try (Replicator r = Replicator.builder().source("127.0.0.1", replay.port).listener(counting).build()) {
+                System.gc();
+                long t0 = System.nanoTime();
+                r.start();
+                if (!r.awaitFullSync(Duration.ofMinutes(10))) {
+                    throw new IllegalStateException("full sync did not finish: " + r.state() + " " + r.failure());
+                }
+                double secs = (System.nanoTime() - t0) / 1e9;
+                if (entries.sum() != keys) {
+                    throw new IllegalStateException(entries.sum() + " entries, expected " + keys);
+                }
+                return secs;
+            }
+        }
+    }
+
+    private static String summary(List<Double> l, String fmt) {
+        double[] v = l.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        double med = v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+        return String.format(Locale.ROOT, fmt + " [" + fmt + " - " + fmt + "]", med, v[0], v[v.length - 1]);
+    }
+
+    /** A {@link ReplayServer} process; closing its stdin ends it. */
+    private static final class Replay implements AutoCloseable {
+        final Process process;
+        final int port;
+
+        private Replay(Process process, int port) {
+            this.process = process;
+            this.port = port;
+        }
+
+        static Replay start(Path dir) throws Exception {
+            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+            Process p = new ProcessBuilder(java, "-Xmx1g", "-cp", System.getProperty("java.class.path"),
+                    ReplayServer.class.getName(), dir.toAbsolutePath().toString())
+                    .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+            String line = out.readLine();
+            if (line == null || !line.startsWith("port ")) {
+                p.destroyForcibly();
+                throw new IllegalStateException("the replay server did not start: " + line);
+            }
+            return new Replay(p, Integer.parseInt(line.substring(5).trim()));
+        }
+
+        @Override
+        public void close() throws Exception {
+            process.getOutputStream().close();
+            if (!process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        }
+    }
+}

@@ -1,0 +1,112 @@
+package io.df2redis.sink.redis.internal;
+
+import io.df2redis.protocol.resp.RespReply;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Snapshot strings written by the hundred: whole string values without a TTL are collected into one
+ * {@code MSET} per target db (standalone targets; a cluster runs {@code MSET} only within a slot).
+ * Redis runs one {@code MSET} of {@link #MAX_KEYS} keys several times faster than as many pipelined
+ * {@code SET}s, and the sink sends and completes one command instead of a hundred. {@code MSET}
+ * replaces a key of any type and clears its TTL, exactly as the {@code SET} it stands for.
+ *
+ * <p>A batch is sent when it holds {@link #MAX_KEYS} keys or {@link #MAX_BYTES} bytes, when the
+ * db changes, {@link #LINGER} after its first key (on the sink's timer, so the last keys of a
+ * flow are not held back), and before any other command of the flow ({@link CommandSender} calls
+ * {@link #flush()} under this object's lock before every other send, which keeps the flow's
+ * order: a journal write to a key comes after the snapshot's). Every key's future completes with
+ * the {@code MSET}'s reply.
+ *
+ * <p>Thread ownership: {@link #add} on the flow's applier thread; {@link #flush()} there or on the
+ * sink's timer thread; all state is guarded by this object's lock, which is also held while the
+ * batch is handed to the lane (so no other command of the flow can overtake it).
+ */
+final class StringBatch {
+    /** Keys per {@code MSET} at most. */
+    static final int MAX_KEYS = 128;
+    /** Key and value bytes per {@code MSET} at most. */
+    static final int MAX_BYTES = 256 * 1024;
+    /** How long an open batch waits for more keys. */
+    static final Duration LINGER = Duration.ofMillis(1);
+    private static final byte[] MSET = "MSET".getBytes(StandardCharsets.US_ASCII);
+
+    private final Lane lane;
+    private final ScheduledExecutorService timer;
+    private int db = -1;
+    private List<byte[]> args;
+    private CompletableFuture<RespReply> reply;
+    private int bytes;
+    private ScheduledFuture<?> lingering;
+
+    /**
+     * @param lane the flow's lane (standalone)
+     * @param timer the sink's timer for the linger
+     */
+    StringBatch(Lane lane, ScheduledExecutorService timer) {
+        this.lane = lane;
+        this.timer = timer;
+    }
+
+    /**
+     * Adds {@code SET key value} (applier).
+     *
+     * @param targetDb the target db
+     * @return completes with the reply of the {@code MSET} that carries it
+     */
+    synchronized CompletableFuture<RespReply> add(int targetDb, byte[] key, byte[] value) {
+        if (args != null && targetDb != db) {
+            flush();
+        }
+        if (args == null) {
+            args = new ArrayList<>(2 * MAX_KEYS + 1);
+            args.add(MSET);
+            db = targetDb;
+            reply = new CompletableFuture<>();
+        }
+        args.add(key);
+        args.add(value);
+        bytes += key.length + value.length;
+        CompletableFuture<RespReply> r = reply;
+        if (args.size() >= 2 * MAX_KEYS + 1 || bytes >= MAX_BYTES) {
+            flush();
+        } else if (lingering == null) {
+            lingering = timer.schedule(this::flush, LINGER.toNanos(), TimeUnit.NANOSECONDS);
+        }
+        return r;
+    }
+
+    /** Sends the open batch, if any (applier, timer, or before another command of the flow). */
+    synchronized void flush() {
+        if (lingering != null) {
+            lingering.cancel(false);
+            lingering = null;
+        }
+        if (args == null) {
+            return;
+        }
+        List<byte[]> a = args;
+        CompletableFuture<RespReply> r = reply;
+        args = null;
+        reply = null;
+        bytes = 0;
+        try {
+            lane.send(db, a.get(1), a).whenComplete((v, t) -> {
+                if (t != null) {
+                    r.completeExceptionally(t);
+                } else {
+                    r.complete(v);
+                }
+            });
+        } catch (RuntimeException e) {
+            r.completeExceptionally(e);
+        }
+    }
+}
