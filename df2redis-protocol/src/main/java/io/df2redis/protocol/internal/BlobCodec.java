@@ -155,7 +155,9 @@ public final class BlobCodec {
                 throw new BadBlobException("LZ4 block of " + len + " bytes exceeds the block size or the frame", false,
                         null);
             }
-            if (n + (long) maxBlock > out.length && out.length < maxOut) {
+            // a declared content size sized the output exactly (more is an error, room() says so);
+            // without one, grow ahead of the block
+            if (declared < 0 && n + (long) maxBlock > out.length && out.length < maxOut) {
                 out = Arrays.copyOf(out, (int) Math.min(maxOut, Math.max((long) out.length * 2, n + (long) maxBlock)));
             }
             if (stored) {
