@@ -28,7 +28,7 @@ class ResumePlanTest {
         return ReplicatorOptions.builder(DragonflyEndpoint.of("localhost", 6379)).partialSync(partial).build();
     }
 
-    @ParameterizedTest(name = "{0} -> {1}")
+    @ParameterizedTest(name = "release [{0}] -> {1}")
     @CsvSource({
             "df-v1.15.1, FULL", "df-v1.16.0, INCREMENTAL", "df-v1.20.1, INCREMENTAL", "df-v1.21.0, FULL",
             "df-v1.30.3, FULL", "df-v1.31.0, INCREMENTAL", "df-v1.34.2, INCREMENTAL", "df-v1.35.0, RAW_JOURNAL",
@@ -41,14 +41,14 @@ class ResumePlanTest {
         assertThat(expected.partial()).isEqualTo(expected != SyncForm.FULL);
     }
 
-    @ParameterizedTest(name = "{0}")
+    @ParameterizedTest(name = "release [{0}]")
     @CsvSource({"df-v1.16.0", "df-v1.20.1", "df-v1.31.0", "df-v1.34.2", "df-v1.35.0", "df-v1.40.1"})
     void releasesWithAPartialSyncAreAsked(String release) {
         assertThat(ResumePlan.askPartial(position(), master(release), options(true), Optional.empty(), null))
                 .isTrue();
     }
 
-    @ParameterizedTest(name = "{0}")
+    @ParameterizedTest(name = "release [{0}]")
     @CsvSource({"df-v1.15.1", "df-v1.21.0", "df-v1.30.3", "''"})
     void releasesWithoutAPartialSyncAreNotAsked(String release) {
         assertThat(ResumePlan.askPartial(position(), master(release), options(true), Optional.empty(), null))
