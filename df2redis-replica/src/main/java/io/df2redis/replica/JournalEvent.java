@@ -13,8 +13,11 @@ import java.util.Set;
  * position. Arguments stay bytes.
  *
  * @param flow the flow (master shard) it came from
- * @param lsn its LSN in that flow, or 0 for entries carried inside the snapshot (JOURNAL_BLOB)
- * @param fullSync whether it arrived during full sync (inside the snapshot stream)
+ * @param lsn its LSN in that flow, or 0 for entries carried inside a full-sync snapshot (JOURNAL_BLOB);
+ *            the entries an incremental partial sync replays as JOURNAL_BLOBs (v1.16–v1.20,
+ *            v1.31–v1.34) carry their LSNs
+ * @param fullSync whether it arrived during a full sync (inside the snapshot stream; false for the
+ *            JOURNAL_BLOBs of an incremental partial sync, which continue the applied LSNs)
  * @param entry the decoded entry (opcode, db, txid, arguments)
  */
 public record JournalEvent(int flow, long lsn, boolean fullSync, JournalEntry entry) {
@@ -32,8 +35,8 @@ public record JournalEvent(int flow, long lsn, boolean fullSync, JournalEntry en
      * A journal event.
      *
      * @param flow the flow (master shard) it came from
-     * @param lsn its LSN in that flow, or 0 for entries carried inside the snapshot
-     * @param fullSync whether it arrived during full sync
+     * @param lsn its LSN in that flow, or 0 for entries carried inside a full-sync snapshot
+     * @param fullSync whether it arrived during a full sync
      * @param entry the decoded entry
      */
     public JournalEvent {

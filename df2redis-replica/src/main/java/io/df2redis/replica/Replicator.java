@@ -44,8 +44,9 @@ import java.util.function.Predicate;
  * replicator starts with a full sync. With one ({@link Builder#checkpointStore}), the confirmed
  * position is saved as the store's contract describes, and the first session of a new replicator
  * asks the master for a partial sync from it when the master is the same (replication id and flow
- * count), its release supports it (v1.35 and later) and the sink's target is the same; otherwise,
- * or when the master answers FULL, a full sync follows, logged with the reason.
+ * count), its release supports it (v1.16 to v1.20 and v1.31 to v1.34, as an incremental snapshot
+ * after {@code DFLY SYNC}; v1.35 and later, as the raw journal) and the sink's target is the same;
+ * otherwise, or when the master answers FULL, a full sync follows, logged with the reason.
  *
  * <pre>{@code
  * try (Replicator r = Replicator.builder()

@@ -193,7 +193,8 @@ public final class ReplicatorOptions {
 
     /**
      * Whether a reconnect to the same master — and the first session resuming from a
-     * {@link #checkpointStore()} checkpoint — asks for a partial sync (v1.35+ masters; default true).
+     * {@link #checkpointStore()} checkpoint — asks for a partial sync (masters v1.16–v1.20 and
+     * v1.31+; v1.21–v1.30 have none; default true).
      */
     public boolean partialSync() {
         return v.partialSync;

@@ -56,8 +56,8 @@ class EmbeddedMasterReplicationIT {
             MasterInfo info = r.masterInfo();
             assertThat(info.flowCount()).isEqualTo(3);
             assertThat(info.masterId()).isEqualTo(m.masterId());
-            assertThat(info.release()).isEqualTo(profile == ReleaseProfile.V1_30 ? "df-v1.30.3" : "df-v1.40.1");
-            assertThat(info.protocolVersion()).isEqualTo(profile == ReleaseProfile.V1_30 ? 4 : 5);
+            assertThat(info.release()).isEqualTo(profile.dragonflyVersion());
+            assertThat(info.protocolVersion()).isEqualTo(profile == ReleaseProfile.V1_40 ? 5 : 4);
             assertThat(r.state()).isEqualTo(ReplicationState.STABLE_SYNC);
             List<String> control = m.connections().stream().filter(c -> c.flowId() < 0 && c.sent("DFLY")).findFirst().orElseThrow()
                     .commands().stream().map(c -> String.join(" ", c)).toList();

@@ -87,10 +87,22 @@ class KeyspaceModel implements ReplicationListener {
                     db.remove(JsonShapes.key(a.get(i)));
                 }
                 break;
-            case "INCR": {
+            case "APPEND": { // UTF-8 test values only
+                Map<String, Object> k = db.get(JsonShapes.key(a.get(1)));
+                String v = (k == null ? "" : utf8(k.get("value"))) + new String(a.get(2), StandardCharsets.UTF_8);
+                Map<String, Object> n = key("string", JsonShapes.bytes(v.getBytes(StandardCharsets.UTF_8)));
+                if (k != null) {
+                    n.put("expire_at_ms", k.get("expire_at_ms"));
+                }
+                db.put(JsonShapes.key(a.get(1)), n);
+                break;
+            }
+            case "INCR":
+            case "INCRBY": {
                 Map<String, Object> k = db.get(JsonShapes.key(a.get(1)));
                 long v = k == null ? 0 : Long.parseLong(utf8(k.get("value")));
-                Map<String, Object> n = key("string", JsonShapes.bytes(Long.toString(v + 1).getBytes()));
+                long by = a.size() > 2 ? Long.parseLong(new String(a.get(2), StandardCharsets.UTF_8)) : 1;
+                Map<String, Object> n = key("string", JsonShapes.bytes(Long.toString(v + by).getBytes()));
                 if (k != null) {
                     n.put("expire_at_ms", k.get("expire_at_ms"));
                 }

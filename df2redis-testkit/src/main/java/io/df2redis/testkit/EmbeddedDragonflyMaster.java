@@ -405,6 +405,20 @@ public final class EmbeddedDragonflyMaster implements AutoCloseable {
         server.armDflyFault(subcommand, "");
     }
 
+    /**
+     * Runs {@code action} on the master's connection thread just before the next
+     * {@code DFLY <subcommand>} is executed (one-shot, whichever connection sends it first): for
+     * example writes between {@code DFLY FLOW} and {@code DFLY SYNC} that push the LSN a PARTIAL
+     * flow asked for out of the backlog (v1.34: the session then fails, "Partial sync was
+     * unsuccessful…").
+     *
+     * @param subcommand the DFLY sub-command, case-insensitive
+     * @param action what to do, e.g. {@code () -> m.write("INCR", "k")}
+     */
+    public void beforeNextDfly(String subcommand, Runnable action) {
+        server.armDflyHook(subcommand, action);
+    }
+
     /** When on, {@code REPLCONF capa dragonfly} answers {@code +OK} like a Redis master. */
     public void pretendRedis(boolean on) {
         server.pretendRedis(on);

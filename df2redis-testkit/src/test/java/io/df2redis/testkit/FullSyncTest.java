@@ -19,7 +19,7 @@ class FullSyncTest {
 
     static Stream<Arguments> modes() {
         List<Arguments> out = new ArrayList<>();
-        for (ReleaseProfile p : ReleaseProfile.values()) {
+        for (ReleaseProfile p : List.of(ReleaseProfile.V1_30, ReleaseProfile.V1_40)) { // the captured releases
             for (CompressionMode c : CompressionMode.values()) {
                 out.add(Arguments.of(p, c));
             }

@@ -66,6 +66,49 @@ class PartialSyncTest {
     }
 
     @Test
+    void v134ServesAnIncrementalStreamAfterDflySync() {
+        try (EmbeddedDragonflyMaster m = EmbeddedDragonflyMaster.builder().profile(ReleaseProfile.V1_34).shards(2)
+                .start()) {
+            String a = keyOnShard(m, "a", 0);
+            String b = keyOnShard(m, "b", 1);
+            m.write("SET", a, "0");
+            Keyspace ks = new Keyspace();
+            long[] next = new long[2];
+            try (TestReplica r = TestReplica.connect(m)) {
+                r.fullSync();
+                m.write("SET", b, "b1");
+                for (int f = 0; f < 2; f++) {
+                    next[f] = r.awaitLsn(f, m.nextLsn(f)).nextLsn();
+                    ks.apply(r.flow(f).flatRecords());
+                }
+            }
+            m.awaitSessionState(SessionState.CANCELLED, Duration.ofSeconds(5));
+            m.write("SET", a, "offline-a");
+            m.write("MSET", a, "x", b, "y");
+            m.write("DEL", b);
+            try (TestReplica r = TestReplica.connect(m)) {
+                r.handshake();
+                assertThat(r.openFlows(next)).containsExactly("PARTIAL", "PARTIAL");
+                // nothing is written to a PARTIAL flow before DFLY SYNC
+                assertThat(r.flow(0).conn.readFor(Duration.ofMillis(100))).isEmpty();
+                r.sync().awaitFullSyncEnd();
+                m.write("SET", b, "live"); // after the cut: one more JOURNAL_BLOB
+                long[] offsets = {m.nextLsn(0), m.nextLsn(1)};
+                r.startStable().awaitJournal();
+                for (int f = 0; f < 2; f++) {
+                    FlowReader fr = r.flow(f);
+                    assertThat(fr.entries()).as("no key entries in an incremental stream").isEmpty();
+                    assertThat(fr.flatRecords().stream().filter(x -> "AUX".equals(x.get("op")))).isNotEmpty();
+                    assertThat(fr.flatRecords().stream().filter(x -> "JOURNAL_OFFSET".equals(x.get("op")))
+                            .map(x -> ((Number) x.get("lsn")).longValue())).containsExactly(offsets[f]);
+                    ks.apply(fr.flatRecords());
+                }
+                assertThat(ks.db0).isEqualTo(Keyspace.of(m));
+            }
+        }
+    }
+
+    @Test
     void staleOrUnknownLsnGetsAFullSync() {
         try (EmbeddedDragonflyMaster m = EmbeddedDragonflyMaster.builder().backlogLength(4).start()) {
             try (TestReplica r = TestReplica.connect(m)) {

@@ -12,7 +12,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class StreamRewritesTest {
 
     @ParameterizedTest
-    @EnumSource(ReleaseProfile.class)
+    @EnumSource(value = ReleaseProfile.class, names = {"V1_30", "V1_40"}) // the captured releases
     void addsAndTrims(ReleaseProfile profile) {
         try (JournalProbe p = JournalProbe.start(profile, 1)) {
             p.m.write("XADD", "s", "1-1", "f", "a");
@@ -34,7 +34,7 @@ class StreamRewritesTest {
     }
 
     @ParameterizedTest
-    @EnumSource(ReleaseProfile.class)
+    @EnumSource(value = ReleaseProfile.class, names = {"V1_30", "V1_40"}) // the captured releases
     void readGroupNoAckHistoryAndClaims(ReleaseProfile profile) {
         try (JournalProbe p = JournalProbe.start(profile, 1)) {
             p.m.write("XADD", "s", "1-0", "f", "a");

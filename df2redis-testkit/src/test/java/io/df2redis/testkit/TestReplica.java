@@ -85,8 +85,10 @@ final class TestReplica implements AutoCloseable {
             String kind = str(a.get(0));
             String token = str(a.get(1));
             assertThat(token).matches("[0-9a-f]{40}");
-            FlowReader f = new FlowReader(i, c, kind, token);
-            if (kind.equals("PARTIAL")) {
+            boolean incremental = kind.equals("PARTIAL") && master.profile().incrementalPartialSync();
+            // v1.34: a PARTIAL flow carries an RDB-framed incremental stream after DFLY SYNC
+            FlowReader f = new FlowReader(i, c, incremental ? "INCREMENTAL" : kind, token);
+            if (kind.equals("PARTIAL") && !incremental) {
                 f.partialFrom(lsns[i]);
             }
             flows.add(f);

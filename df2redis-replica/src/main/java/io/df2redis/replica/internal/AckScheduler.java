@@ -39,7 +39,7 @@ final class AckScheduler {
             return;
         }
         flows.add(new Flow(p, fc));
-        tasks.add(fc.channel().eventLoop().scheduleAtFixedRate(() -> p.ackTick(fc), TICK_MS, TICK_MS,
+        tasks.add(fc.channel().eventLoop().scheduleAtFixedRate(() -> p.ackTick(fc::writeAck), TICK_MS, TICK_MS,
                 TimeUnit.MILLISECONDS));
     }
 
@@ -54,7 +54,7 @@ final class AckScheduler {
         }
         Channel ch = f.connection().channel();
         if (ch != null) {
-            ch.eventLoop().execute(() -> f.pipeline().ackTick(f.connection()));
+            ch.eventLoop().execute(() -> f.pipeline().ackTick(f.connection()::writeAck));
         }
     }
 

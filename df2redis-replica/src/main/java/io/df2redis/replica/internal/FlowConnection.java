@@ -17,6 +17,7 @@ import io.df2redis.protocol.resp.RespReplies;
 import io.df2redis.protocol.resp.RespReply;
 import io.df2redis.replica.ConnectionException;
 import io.df2redis.replica.DragonflyEndpoint;
+import io.df2redis.replica.FullSyncRestartException;
 import io.df2redis.replica.JournalEvent;
 import io.df2redis.replica.ReplicationException;
 import io.df2redis.replica.ReplicationProtocolException;
@@ -35,13 +36,16 @@ import java.util.concurrent.atomic.AtomicLong;
  * One flow connection. Starts as the protocol module's {@link RespClient} (AUTH, {@code DFLY FLOW});
  * the FLOW command is sent with {@link RespClient#sendThenHandOver}, so that right after its reply
  * this decoder takes the RESP decoder's place in the pipeline and receives every byte that
- * follows (the replication stream: RDB then journal, or journal only for a partial sync). It
+ * follows (the replication stream: RDB then journal; journal only for a raw-journal partial sync;
+ * for an incremental partial sync, an RDB stream without key entries whose JOURNAL_BLOBs are the
+ * missed journal items, delivered with their LSNs as stable-sync entries are). It
  * decodes them on the event loop and hands the items to the flow's {@link FlowPipeline}. The only
  * thing ever written after the FLOW command is {@code REPLCONF ACK <n>}. With a {@link FlowSpill}
  * ({@link io.df2redis.replica.SlowConsumerPolicy#SPILL}), a socket read may be diverted to disk
  * before it is decoded, and the spill feeds it back later through {@link #decodeSpilled}.
  *
- * <p>Thread ownership: {@code mode}, {@code rdb}, {@code journal}, {@code stable}, {@code batch},
+ * <p>Thread ownership: {@code mode}, {@code rdb}, {@code journal}, {@code stable},
+ * {@code incrementalLsn}, {@code cutSeen}, {@code batch},
  * {@code batchBytes} and {@code ctx} belong to the channel's event loop (decoder callbacks, the
  * handover function, {@link #writeAck}, {@link #decodeSpilled}); {@code client}, {@code channel},
  * {@code endpoint} and {@code spill} are written once by the session's supervisor ({@link #bind},
@@ -58,7 +62,8 @@ final class FlowConnection extends ByteToMessageDecoder implements RdbHandler, F
         void flowFailed(int flow, ReplicationException e);
     }
 
-    private enum Mode { HANDSHAKE, FULL, PARTIAL, CLOSED }
+    /** FULL and INCREMENTAL decode the RDB framing, PARTIAL the raw journal. */
+    private enum Mode { HANDSHAKE, FULL, INCREMENTAL, PARTIAL, CLOSED }
 
     private final int flow;
     private final FlowPipeline pipeline;
@@ -77,6 +82,10 @@ final class FlowConnection extends ByteToMessageDecoder implements RdbHandler, F
     private RdbDecoder rdb;
     private JournalDecoder journal;
     private boolean stable;
+    /** INCREMENTAL: the LSN of the next JOURNAL_BLOB item (the replayed items are contiguous from the LSN asked for). */
+    private long incrementalLsn;
+    /** INCREMENTAL: FULLSYNC_END was read (after it the master no longer drops an evicted position). */
+    private boolean cutSeen;
     /** Items decoded during the current read, handed to the pipeline together. */
     private List<FlowItem> batch = new ArrayList<>();
     private long batchBytes;
@@ -121,10 +130,11 @@ final class FlowConnection extends ByteToMessageDecoder implements RdbHandler, F
     /**
      * Sends {@code DFLY FLOW}: when its reply is {@code FULL} or {@code PARTIAL}, this decoder takes
      * over the channel before the bytes after the reply are decoded. For a partial sync,
-     * {@code partialStartLsn} is the LSN asked for.
+     * {@code partialStartLsn} is the LSN asked for, and {@code incremental} tells the form of the
+     * master's release ({@link SyncForm#INCREMENTAL}: an RDB-framed stream follows PARTIAL).
      */
-    CompletableFuture<RespReply> flow(long partialStartLsn, Object... args) {
-        return mapped(client.sendThenHandOver(r -> switchMode(r, partialStartLsn) ? this : null, args)
+    CompletableFuture<RespReply> flow(long partialStartLsn, boolean incremental, Object... args) {
+        return mapped(client.sendThenHandOver(r -> switchMode(r, partialStartLsn, incremental) ? this : null, args)
                 .toCompletableFuture());
     }
 
@@ -158,7 +168,7 @@ final class FlowConnection extends ByteToMessageDecoder implements RdbHandler, F
      * replication stream and this decoder takes over; anything else leaves the connection a RESP
      * client (the session reports the reply).
      */
-    private boolean switchMode(RespReply r, long partialStartLsn) {
+    private boolean switchMode(RespReply r, long partialStartLsn, boolean incremental) {
         if (r.isError() || !(r instanceof ArrayReply a) || a.size() != 2) {
             return false;
         }
@@ -168,12 +178,19 @@ final class FlowConnection extends ByteToMessageDecoder implements RdbHandler, F
             mode = Mode.FULL;
             return true;
         }
+        if ("PARTIAL".equals(kind) && incremental) {
+            rdb = RdbDecoder.forFlow(this, decoderOptions);
+            incrementalLsn = partialStartLsn;
+            mode = Mode.INCREMENTAL;
+            pipeline.offer(new FlowItem.PartialStart(partialStartLsn, true));
+            return true;
+        }
         if ("PARTIAL".equals(kind)) {
             journal = new JournalDecoder(this);
             journal.nextLsn(partialStartLsn);
             stable = true;
             mode = Mode.PARTIAL;
-            pipeline.offer(new FlowItem.PartialStart(partialStartLsn));
+            pipeline.offer(new FlowItem.PartialStart(partialStartLsn, false));
             return true;
         }
         return false;
@@ -185,7 +202,7 @@ final class FlowConnection extends ByteToMessageDecoder implements RdbHandler, F
         if (msg instanceof ByteBuf in) {
             bytesReceived.addAndGet(in.readableBytes());
             FlowSpill s = spill;
-            if (s != null && (mode == Mode.FULL || mode == Mode.PARTIAL) && s.divert(in)) {
+            if (s != null && mode != Mode.HANDSHAKE && mode != Mode.CLOSED && s.divert(in)) {
                 return; // spilled: decoded later, in order, through decodeSpilled
             }
         }
@@ -233,12 +250,12 @@ final class FlowConnection extends ByteToMessageDecoder implements RdbHandler, F
 
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
-        if (mode != Mode.FULL && mode != Mode.PARTIAL) {
+        if (mode == Mode.HANDSHAKE || mode == Mode.CLOSED) {
             in.skipBytes(in.readableBytes());
             return;
         }
         try {
-            if (mode == Mode.FULL) {
+            if (mode == Mode.FULL || mode == Mode.INCREMENTAL) {
                 rdb.decode(in);
             } else {
                 journal.decode(in);
@@ -287,7 +304,15 @@ final class FlowConnection extends ByteToMessageDecoder implements RdbHandler, F
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
         super.channelInactive(ctx);
         flushItems();
-        if (mode != Mode.CLOSED) {
+        if (mode == Mode.INCREMENTAL && !stable && !cutSeen) {
+            // what Dragonfly does when an item was evicted before DFLY SYNC replayed it (SliceSnapshot::
+            // SwitchIncrementalFb: "Partial sync was unsuccessful because entry #… was dropped from the
+            // buffer"): it cancels the session and closes the flows; the position cannot be served
+            fail(new FullSyncRestartException("flow " + flow + ": the Dragonfly source closed the incremental partial "
+                    + "sync stream before FULLSYNC_END, at LSN " + incrementalLsn + " (the partial sync was unsuccessful: "
+                    + "an entry was dropped from its backlog, --shard_repl_backlog_len, or the connection broke): a new "
+                    + "session starts with a full sync"));
+        } else if (mode != Mode.CLOSED) {
             fail(new ConnectionException("flow " + flow + " connection closed by the master"));
         }
     }
@@ -307,11 +332,17 @@ final class FlowConnection extends ByteToMessageDecoder implements RdbHandler, F
 
     @Override
     public void onAux(byte[] key, byte[] value) {
-        offer(new FlowItem.Aux(key, value));
+        if (mode != Mode.INCREMENTAL) { // an incremental stream's header describes no snapshot: not reported
+            offer(new FlowItem.Aux(key, value));
+        }
     }
 
     @Override
     public void onEntryStart(RdbEntry entry) {
+        if (mode == Mode.INCREMENTAL) {
+            throw new ReplicationProtocolException("flow " + flow + ": a key entry in an incremental partial sync "
+                    + "stream, which carries journal items only");
+        }
         entries.incrementAndGet();
         offer(new FlowItem.Sink(new SinkEvent.EntryStart(flow, entry), 64 + entry.key().length));
     }
@@ -328,12 +359,20 @@ final class FlowConnection extends ByteToMessageDecoder implements RdbHandler, F
 
     @Override
     public void onFullSyncEnd() {
-        offer(new FlowItem.Sink(new SinkEvent.FullSyncEnd(flow), 16));
+        if (mode == Mode.INCREMENTAL) {
+            cutSeen = true; // no snapshot ended: nothing for the sink or listeners
+        } else {
+            offer(new FlowItem.Sink(new SinkEvent.FullSyncEnd(flow), 16));
+        }
         events.fullSyncEndDecoded(flow);
     }
 
     @Override
     public void onEofToken(byte[] token) {
+        if (mode == Mode.INCREMENTAL && rdb.journalOffset() != incrementalLsn) {
+            throw new ReplicationProtocolException("flow " + flow + ": the incremental partial sync stream ends at "
+                    + "JOURNAL_OFFSET " + rdb.journalOffset() + " after its journal items reached LSN " + incrementalLsn);
+        }
         stable = true;
         offer(new FlowItem.StableStart(rdb.journalOffset()));
     }
@@ -347,11 +386,16 @@ final class FlowConnection extends ByteToMessageDecoder implements RdbHandler, F
             offer(new FlowItem.LsnRecord(e));
             return;
         }
-        if (stable) {
+        long lsn = stable ? e.lsn() : 0;
+        if (!stable && mode == Mode.INCREMENTAL && e.op().consumesLsn()) {
+            lsn = incrementalLsn++; // one JOURNAL_BLOB item per LSN, contiguous from the LSN asked for
+        }
+        boolean positioned = stable || mode == Mode.INCREMENTAL;
+        if (positioned) {
             journalEntries.incrementAndGet();
-            receivedLsn = e.lsn();
+            receivedLsn = lsn;
         }
         offer(new FlowItem.Sink(new SinkEvent.Journal(flow,
-                new JournalEvent(flow, stable ? e.lsn() : 0, !stable, e)), FlowItem.sizeOf(e)));
+                new JournalEvent(flow, lsn, !positioned, e)), FlowItem.sizeOf(e)));
     }
 }

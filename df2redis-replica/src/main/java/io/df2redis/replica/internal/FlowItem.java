@@ -43,8 +43,12 @@ sealed interface FlowItem {
         }
     }
 
-    /** A partial-sync flow: the journal starts at {@code lsn} without a snapshot. */
-    record PartialStart(long lsn) implements FlowItem {
+    /**
+     * A partial-sync flow: the journal starts at {@code lsn} without a snapshot; at once
+     * (raw journal), or, when {@code incremental}, as the JOURNAL_BLOBs of an incremental stream
+     * whose eof token ({@link StableStart}) begins stable sync.
+     */
+    record PartialStart(long lsn, boolean incremental) implements FlowItem {
         @Override
         public long bytes() {
             return 16;

@@ -38,8 +38,8 @@ import static java.nio.charset.StandardCharsets.UTF_8;
  * it calls); "any" includes the supervisor, the close thread, sink threads completing stages and
  * stats readers. The byte accounting and read pausing of the queue are {@link FlowControl}'s.
  * <ul>
- *   <li>applier writes, others read (volatile): {@code applied}, {@code appliedEntries},
- *       {@code stable}, {@code settled}; applier only: {@code inflight}, {@code pauseReported}</li>
+ *   <li>applier writes, others read (volatile): {@code applied}, {@code appliedEntries}, {@code stable},
+ *       {@code positioned}, {@code settled}; applier only: {@code inflight}, {@code pauseReported}</li>
  *   <li>shared, atomic: {@code queue} (the applier blocks in {@code take()}: woken by data, by a
  *       {@link FlowItem.Wake} that a completed sink stage or a stop queues, never by a timer),
  *       {@code wakeQueued}, {@code failed}; when an ACK is due is {@link FlowAcks}' (its own
@@ -51,10 +51,9 @@ import static java.nio.charset.StandardCharsets.UTF_8;
  *       supervisor before the applier starts</li>
  * </ul>
  *
- * <p><b>Why one class:</b> a little over the usual 400 lines because the applier loop, the in-order settling of
- * sink stages and the settling at close share the {@code inflight} queue, which must stay confined
- * to one class; queue accounting and spill ({@link FlowControl}, {@link FlowSpill}), ACK timing
- * ({@link FlowAcks}) and journal handlers ({@link JournalHandlers}) live apart.
+ * <p><b>Why one class:</b> the applier loop, the in-order settling of sink stages and the settling
+ * at close share the {@code inflight} queue, which must stay confined to one class; queue and spill
+ * ({@link FlowControl}, {@link FlowSpill}), ACKs ({@link FlowAcks}), handlers ({@link JournalHandlers}) live apart.
  */
 final class FlowPipeline {
     private static final Logger LOG = LoggerFactory.getLogger(FlowPipeline.class);
@@ -71,6 +70,7 @@ final class FlowPipeline {
     private volatile long applied;
     private volatile long appliedEntries;
     private volatile boolean stable;
+    private volatile boolean positioned;
     private final FlowAcks acks;
     private volatile boolean running = true;
     private final AtomicBoolean failed = new AtomicBoolean();
@@ -81,7 +81,7 @@ final class FlowPipeline {
     /** Signalled by the applier whenever {@code settled} becomes true, and on failure ({@link #drain} waits on it). */
     private final Object settledSignal = new Object();
 
-    /** A sink stage not yet settled: lsn > 0 for stable-sync journal entries, else 0 or -1. */
+    /** A sink stage not yet settled: lsn > 0 for journal entries with an LSN, else 0 or -1. */
     private record Pending(long lsn, SinkEvent event, CompletableFuture<Void> stage) {
     }
 
@@ -209,15 +209,9 @@ final class FlowPipeline {
                     () -> ctx.listener().onAux(flow, a.key(), a.value()));
         } else if (item instanceof FlowItem.StableStart st) {
             drainInflight();
-            applied = st.journalOffset();
-            stable = true;
-            acks.request();
-            ctx.flowStable(flow);
+            startAt(st.journalOffset(), true);
         } else if (item instanceof FlowItem.PartialStart ps) {
-            applied = ps.lsn();
-            stable = true;
-            acks.request();
-            ctx.flowStable(flow);
+            startAt(ps.lsn(), !ps.incremental()); // incremental: stable at its eof token (StableStart)
         } else if (item instanceof FlowItem.LsnRecord r) {
             if (!r.entry().lsnMatches()) {
                 String msg = "flow " + flow + ": LSN record " + r.entry().lsn() + " does not match the last entry's LSN";
@@ -226,6 +220,17 @@ final class FlowPipeline {
                 }
                 LOG.warn(msg);
             }
+        }
+    }
+
+    /** The applied LSN is known from here on; in stable sync ACKs start. */
+    private void startAt(long lsn, boolean nowStable) {
+        applied = lsn;
+        positioned = true;
+        if (nowStable) {
+            stable = true;
+            acks.request();
+            ctx.flowStable(flow);
         }
     }
 
@@ -358,12 +363,7 @@ final class FlowPipeline {
         }
     }
 
-    /** ACK task, on the event loop: sends REPLCONF ACK when due. */
-    void ackTick(FlowConnection conn) {
-        ackTick(conn::writeAck);
-    }
-
-    /** ACK task with an explicit writer (event loop). */
+    /** ACK task, on the event loop: sends REPLCONF ACK through {@code writer} when due. */
     void ackTick(LongConsumer writer) {
         if (stable) {
             acks.tick(() -> appliedEntries, () -> applied, writer);
@@ -381,9 +381,7 @@ final class FlowPipeline {
 
     /**
      * Waits (on a condition the applier signals, no polling) until every queued item was applied and
-     * every sink stage completed.
-     *
-     * @return true when drained, false on failure, interruption or when the deadline passed
+     * every sink stage completed: true when drained, false on failure, interruption or deadline.
      */
     boolean drain(long deadlineNanos) {
         synchronized (settledSignal) {
@@ -434,14 +432,12 @@ final class FlowPipeline {
     }
 
     /**
-     * Ends the applier and settles what it handed to the sink, so that {@link #applied()} is
-     * exact for a resume: no event is handed over after this returns, and every sink stage
-     * outstanding when the applier ended is awaited (until {@code deadlineNanos}) and counted
-     * when it succeeded, in order. Without this a write the sink confirmed after the session
-     * ended would be applied again by the next session's partial sync (non-idempotent commands
-     * such as INCR or LPUSH would then differ). Returns false when a stage failed or did not
-     * settle in time, or the applier did not end: the applied LSN then stays before it, and a
-     * resume may repeat that write. Runs on the closing thread, never on the applier itself.
+     * Ends the applier and settles what it handed to the sink, so that {@link #applied()} is exact
+     * for a resume (else a write the sink confirmed later would be applied again by the next partial
+     * sync: INCR or LPUSH would differ): nothing is handed over after this returns, and every stage
+     * outstanding is awaited (until {@code deadlineNanos}) and counted in order when it succeeded.
+     * False when a stage failed or did not settle in time, or the applier did not end (the applied
+     * LSN stays before it; a resume may repeat it). Runs on the closing thread, never the applier.
      */
     boolean stopAndSettle(long deadlineNanos) throws InterruptedException {
         running = false; // the applier hands nothing more over once its current item is done
@@ -483,13 +479,18 @@ final class FlowPipeline {
         return applied;
     }
 
-    /** Journal entries applied (settled) in stable sync by this pipeline. */
+    /** Journal entries applied (settled) with their LSNs by this pipeline. */
     long appliedEntries() {
         return appliedEntries;
     }
 
     boolean isStable() {
         return stable;
+    }
+
+    /** Whether {@link #applied()} is a position: stable sync, or an incremental stream's journal items. */
+    boolean isPositioned() {
+        return positioned;
     }
 
     FlowStats stats(FlowConnection conn) {

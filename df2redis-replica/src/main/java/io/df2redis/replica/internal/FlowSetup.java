@@ -20,8 +20,10 @@ import static io.df2redis.replica.internal.SourceCommands.text;
 /**
  * The flow set-up of a session (spec §3): on each flow's connection AUTH and {@code DFLY FLOW}
  * (with the next LSN when a partial sync is asked for), then the check of the replies: every flow
- * FULL (a full sync), every flow PARTIAL (a partial sync), or a mix, which no session can use
- * ({@link FullSyncRestartException}: a new session starts with a full sync).
+ * FULL (a full sync), every flow PARTIAL (a partial sync in the {@link SyncForm} of the master's
+ * release: the raw journal on v1.35+, an incremental stream after {@code DFLY SYNC} on v1.16–v1.20
+ * and v1.31–v1.34), or a mix, which no session can use ({@link FullSyncRestartException}: a new
+ * session starts with a full sync).
  *
  * <p>Stateless apart from its final collaborators; runs on the supervisor thread.
  */
@@ -42,11 +44,12 @@ final class FlowSetup {
      *
      * @param clients per flow, the connection being opened
      * @param resume the position asked for when {@code askPartial}
-     * @return true for a partial sync, false for a full sync
+     * @return {@link SyncForm#FULL}, or the release's partial form when every flow answered PARTIAL
      */
-    boolean negotiate(MasterInfo m, List<FlowConnection> fcs, List<CompletableFuture<RespClient>> clients,
+    SyncForm negotiate(MasterInfo m, List<FlowConnection> fcs, List<CompletableFuture<RespClient>> clients,
                       ResumePosition resume, boolean askPartial) {
         int n = fcs.size();
+        SyncForm form = askPartial ? SyncForm.partialFormOf(m) : SyncForm.FULL;
         List<CompletableFuture<RespReply>> replies = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             FlowConnection fc = fcs.get(i);
@@ -54,10 +57,10 @@ final class FlowSetup {
                     + options.source().address()), options.source());
             cmd.auth(fc::command);
             if (askPartial) {
-                replies.add(fc.flow(resume.nextLsns()[i], "DFLY", "FLOW", m.masterId(), m.syncId(), i,
+                replies.add(fc.flow(resume.nextLsns()[i], form == SyncForm.INCREMENTAL, "DFLY", "FLOW", m.masterId(), m.syncId(), i,
                         resume.nextLsns()[i]));
             } else {
-                replies.add(fc.flow(0, "DFLY", "FLOW", m.masterId(), m.syncId(), i));
+                replies.add(fc.flow(0, false, "DFLY", "FLOW", m.masterId(), m.syncId(), i));
             }
         }
         int full = 0;
@@ -90,13 +93,16 @@ final class FlowSetup {
                     + "its backlog, --shard_repl_backlog_len): a new session starts with a full sync");
         }
         boolean partial = part == n;
-        if (partial) {
+        if (partial && form == SyncForm.INCREMENTAL) {
+            LOG.info("partial sync from {}: next LSNs {}, as an incremental stream after DFLY SYNC (release {})",
+                    resume.origin(), Arrays.toString(resume.nextLsns()), m.release());
+        } else if (partial) {
             LOG.info("partial sync from {}: next LSNs {}", resume.origin(), Arrays.toString(resume.nextLsns()));
         } else if (askPartial) {
             LOG.warn("the Dragonfly source answered FULL on every flow to the partial sync request from {} (next LSNs "
                     + "{}): the positions are no longer in its backlog (--shard_repl_backlog_len) or it does not offer "
                     + "partial sync; a full sync follows", resume.origin(), Arrays.toString(resume.nextLsns()));
         }
-        return partial;
+        return partial ? form : SyncForm.FULL;
     }
 }

@@ -23,7 +23,8 @@ final class ResumePlan {
 
     /**
      * Where the next session can resume: the per-flow next LSNs when every flow reached stable sync
-     * or this was a partial sync (a flow not yet started keeps the LSN it asked for); the previous
+     * or this was a partial sync (a flow whose position is known — stable, or replaying an
+     * incremental stream — gives its applied LSN, a flow not yet started keeps the LSN it asked for); the previous
      * position when this session ended before a full sync began (nothing was applied); else none
      * (a full sync is needed).
      *
@@ -41,7 +42,7 @@ final class ResumePlan {
             long[] lsns = new long[ps.size()];
             for (int i = 0; i < lsns.length; i++) {
                 FlowPipeline p = ps.get(i);
-                lsns[i] = p.isStable() ? p.applied() : resume.nextLsns()[i];
+                lsns[i] = p.isPositioned() ? p.applied() : resume.nextLsns()[i];
             }
             return new ResumePosition(m.masterId(), m.flowCount(), lsns, targetIdentity, "the previous session");
         }
@@ -53,7 +54,8 @@ final class ResumePlan {
 
     /**
      * Whether to ask for a partial sync from {@code resume}: a position exists, partial sync is on,
-     * the master is the same (replication id, flow count), its release supports the raw-journal form,
+     * the master is the same (replication id, flow count), its release offers a partial sync (the
+     * incremental form on v1.16–v1.20 and v1.31–v1.34, the raw-journal form from v1.35: {@link SyncForm}),
      * the sink's target is the same and the sink does not refuse. Every "no" but the first is logged
      * with its reason (a full sync follows).
      */
@@ -72,7 +74,7 @@ final class ResumePlan {
                     + " (the master restarted, or is another server): its LSNs do not continue the saved ones";
         } else if (resume.flows() != m.flowCount()) {
             why = "the master has " + m.flowCount() + " flows, the saved position has " + resume.flows();
-        } else if (!supportsRawPartialSync(m)) {
+        } else if (SyncForm.partialFormOf(m) == SyncForm.FULL) {
             why = unsupportedReleaseReason(m.release());
         } else if (!resume.target().equals(targetIdentity)) {
             why = "the sink's target is " + targetIdentity.map(t -> "'" + t + "'").orElse("unidentified")
@@ -96,8 +98,12 @@ final class ResumePlan {
 
     /** Raw-journal partial sync without DFLY SYNC exists from v1.35 (spec §6.2). */
     static boolean supportsRawPartialSync(MasterInfo master) {
-        int[] v = master.releaseVersion();
-        return v[0] > 1 || (v[0] == 1 && v[1] >= 35);
+        return SyncForm.partialFormOf(master) == SyncForm.RAW_JOURNAL;
+    }
+
+    /** The incremental partial sync after DFLY SYNC exists on v1.16–v1.20 and v1.31–v1.34 (spec §6.2). */
+    static boolean supportsIncrementalPartialSync(MasterInfo master) {
+        return SyncForm.partialFormOf(master) == SyncForm.INCREMENTAL;
     }
 
     /** Why a master of {@code release} is not asked for a partial sync (spec §6.2). */
@@ -105,14 +111,11 @@ final class ResumePlan {
         int[] v = new MasterInfo("", "", 1, -1, "", release).releaseVersion();
         String r = release.isEmpty() ? "an unknown release (INFO SERVER has no dragonfly_version)"
                 : "release " + release;
-        if (v[0] == 1 && ((v[1] >= 16 && v[1] <= 20) || (v[1] >= 31 && v[1] <= 34))) {
-            return "the master runs " + r + ", whose partial sync is an incremental snapshot after DFLY SYNC, "
-                    + "which this library does not implement (it resumes from v1.35 on)";
-        }
         if (v[0] == 1 && v[1] >= 21 && v[1] <= 30) {
             return "the master runs " + r + ", which has no partial sync (v1.21 to v1.30 always answer FULL)";
         }
-        return "the master runs " + r + ", for which this library does not ask for a partial sync (it does from "
-                + "v1.35 on)";
+        return "the master runs " + r + ", for which this library does not ask for a partial sync (it does on "
+                + "v1.16 to v1.20 and v1.31 to v1.34 with an incremental snapshot after DFLY SYNC, and from v1.35 on "
+                + "with the raw journal)";
     }
 }

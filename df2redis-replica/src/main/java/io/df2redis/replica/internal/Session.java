@@ -22,11 +22,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
@@ -34,14 +32,16 @@ import java.util.function.Supplier;
 /**
  * One replication session (spec §1–§3, §5): the {@link Handshake} on the control connection, one
  * connection per flow ({@link FlowSetup}, with the {@link ResumePlan} deciding between a full and a
- * partial sync), full (or partial) sync, then stable sync until an error or a stop; the
+ * partial sync), full sync (or a partial one, in the release's {@link SyncForm}: the incremental
+ * form also sends {@code DFLY SYNC}, but empties nothing and tells no one of a full sync), then
+ * stable sync until an error or a stop; the
  * {@link AckScheduler} acknowledges what was applied. {@link #run()} blocks the supervisor thread;
  * data flows through the event loop and the per-flow appliers. Internal: the replicator is its
  * only user (public only because the replicator lives in the API package; the package is not
  * exported).
  *
  * <p>Thread ownership. The supervisor thread runs {@link #run()} and owns {@code master},
- * {@code barrier}, {@code partial}, {@code fullSyncBegun} and {@code targetIdentity} (written before
+ * {@code barrier}, {@code form}, {@code fullSyncBegun} and {@code targetIdentity} (written before
  * the flows start, read by appliers after {@link Thread#start()}; all volatile, since
  * {@link #resumeState()} also reads them from the replicator's checkpoint and close threads).
  * {@link #close(boolean)} runs on the supervisor or on the replicator's close thread, concurrently
@@ -96,7 +96,7 @@ public final class Session implements SessionContext, FlowConnection.Events {
     // supervisor
     private volatile MasterInfo master;
     private volatile GlobalCommandBarrier barrier;
-    private volatile boolean partial;
+    private volatile SyncForm form = SyncForm.FULL;
     private volatile boolean fullSyncBegun;
     private volatile Optional<String> targetIdentity = Optional.empty();
 
@@ -130,7 +130,11 @@ public final class Session implements SessionContext, FlowConnection.Events {
         handshake();
         openFlows();
         ControlConnection c = control();
-        if (partial) {
+        if (form.partial()) {
+            if (form == SyncForm.INCREMENTAL) { // its replay is an RDB stream that DFLY SYNC starts (spec §6.2)
+                cmd.expectOk(cmd.commandRetryingLoading(c, "DFLY", "SYNC", master.syncId()), "DFLY SYNC");
+                await(allFullSyncEndDecoded, "FULLSYNC_END of every incremental partial sync stream");
+            }
             cmd.expectOk(cmd.commandRetryingLoading(c, "DFLY", "STARTSTABLE", master.syncId()), "DFLY STARTSTABLE");
             await(allStable, "partial sync start");
         } else {
@@ -142,7 +146,7 @@ public final class Session implements SessionContext, FlowConnection.Events {
                     () -> "full-sync start", () -> listener.onFullSyncStart(m));
             SinkEvent.FullSyncStart start = new SinkEvent.FullSyncStart(-1, m);
             sessionCallback(HandlerFailure.Kind.SINK, "ReplicationSink.apply", start, () -> "full-sync start",
-                    () -> awaitStage(apply(start), "the sink's full-sync start"));
+                    () -> cmd.awaitStage(apply(start), "the sink's full-sync start"));
             for (int i = 0; i < m.flowCount(); i++) {
                 int flow = i;
                 sessionCallback(HandlerFailure.Kind.LISTENER, "ReplicationListener.onFlowFullSyncStart", null,
@@ -235,7 +239,7 @@ public final class Session implements SessionContext, FlowConnection.Events {
                 clients.add(f);
             }
         }
-        partial = new FlowSetup(options, cmd).negotiate(m, fcs, clients, resume, askPartial);
+        form = new FlowSetup(options, cmd).negotiate(m, fcs, clients, resume, askPartial);
         synchronized (this) {
             if (closed) {
                 throw new SessionStopped();
@@ -331,7 +335,7 @@ public final class Session implements SessionContext, FlowConnection.Events {
         synchronized (this) {
             ps = new ArrayList<>(pipelines);
         }
-        return ResumePlan.next(resume, master, ps, stableFlows.get(), partial, fullSyncBegun, targetIdentity);
+        return ResumePlan.next(resume, master, ps, stableFlows.get(), form.partial(), fullSyncBegun, targetIdentity);
     }
 
     /**
@@ -458,20 +462,6 @@ public final class Session implements SessionContext, FlowConnection.Events {
         }
         if (stopping) {
             throw new SessionStopped();
-        }
-    }
-
-    /** Waits for a sink stage with the command timeout; a failure is thrown as it is (for the guard). */
-    private void awaitStage(CompletionStage<Void> st, String what) {
-        try {
-            st.toCompletableFuture().get(options.commandTimeout().toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ReplicationException("interrupted while waiting for " + what);
-        } catch (TimeoutException e) {
-            throw new ConnectionException(what + " was not confirmed within " + options.commandTimeout());
-        } catch (ExecutionException e) {
-            throw new CompletionException(e.getCause());
         }
     }
 

@@ -15,6 +15,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -42,6 +44,20 @@ final class SourceCommands {
     SourceCommands(ReplicatorOptions options, BooleanSupplier stopping) {
         this.options = options;
         this.stopping = stopping;
+    }
+
+    /** Waits for a sink stage with the command timeout; a failure is thrown as it is (for the guard). */
+    void awaitStage(CompletionStage<Void> st, String what) {
+        try {
+            st.toCompletableFuture().get(options.commandTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ReplicationException("interrupted while waiting for " + what);
+        } catch (TimeoutException e) {
+            throw new ConnectionException(what + " was not confirmed within " + options.commandTimeout());
+        } catch (ExecutionException e) {
+            throw new CompletionException(e.getCause());
+        }
     }
 
     /** Waits for {@code f} within the command timeout. */

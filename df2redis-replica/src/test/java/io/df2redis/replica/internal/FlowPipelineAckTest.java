@@ -106,7 +106,7 @@ class FlowPipelineAckTest {
         }, "ticker");
         p.start();
         try {
-            p.offer(new FlowItem.PartialStart(1));
+            p.offer(new FlowItem.PartialStart(1, false));
             ticker.start();
             int rounds = 20_000;
             for (long lsn = 1; lsn <= rounds; lsn++) {

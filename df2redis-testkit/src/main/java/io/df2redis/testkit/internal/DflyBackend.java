@@ -48,6 +48,10 @@ abstract class DflyBackend implements Backend {
             return;
         }
         String sub = Commands.upper(args.get(1));
+        Runnable hook = server.takeDflyHook(sub);
+        if (hook != null) {
+            hook.run();
+        }
         String fault = server.takeDflyFault(sub);
         if (fault != null) {
             if (!fault.isEmpty()) {

@@ -309,9 +309,9 @@ final class Exec {
         }
     }
 
-    /** The journal entry of an expired key: EXPIRED (v1.30) or COMMAND (v1.38+) {@code DEL key}, txid 0. */
+    /** The journal entry of an expired key: EXPIRED (up to v1.37) or COMMAND (v1.38+) {@code DEL key}, txid 0. */
     void expired(int inDb, byte[] key) {
-        JournalOp op = v130() ? JournalOp.EXPIRED : JournalOp.COMMAND;
+        JournalOp op = profile.journalsExpiredOpcode() ? JournalOp.EXPIRED : JournalOp.COMMAND;
         parts.add(new Plan.Part(inDb, sharding.shardOf(key), op, List.of(b("DEL"), key), keys(key), false, true, 1));
     }
 

@@ -264,7 +264,7 @@ public final class LiveBackend extends DflyBackend {
             if (!j.started()) {
                 continue;
             }
-            long shardCnt = cfg.profile() == ReleaseProfile.V1_30 ? p.shardCnt() : 1;
+            long shardCnt = cfg.profile().journalsRealShardCount() ? p.shardCnt() : 1;
             byte[] item = JournalEncoder.item(p.db(), p.op(), p.expiry() ? 0 : txid, shardCnt, p.args());
             deliver(p.shard(), j.append(item), p.db(), p.keys(), p.allDbs());
         }

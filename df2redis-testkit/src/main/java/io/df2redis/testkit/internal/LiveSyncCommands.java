@@ -6,14 +6,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 
 /**
  * The replication handshake of a {@link LiveBackend}, as Dragonfly answers it (spec §1–§3):
  * {@code REPLCONF} (with {@code capa dragonfly} opening a session), {@code DFLY FLOW},
- * {@code DFLY SYNC} (starting the snapshot serializers) and {@code DFLY STARTSTABLE} (finishing
- * them, or replaying the backlog of a partial sync). Runs on the master's connection threads under
+ * {@code DFLY SYNC} (starting the snapshot serializers, or on v1.34 the incremental streams of
+ * PARTIAL flows) and {@code DFLY STARTSTABLE} (finishing them, or on v1.40 replaying the backlog of
+ * a partial sync). Runs on the master's connection threads under
  * the backend's lock, on the backend's state.
  */
 final class LiveSyncCommands {
@@ -111,7 +114,7 @@ final class LiveSyncCommands {
             c.session = s;
             c.syncId = s.syncId;
             String id = b.masterId;
-            if (b.cfg.profile() == ReleaseProfile.V1_30) {
+            if (!b.cfg.profile().capaLineageId()) {
                 reply = Resp.array(Resp.simple(id), Resp.simple(s.syncId), Resp.integer(b.cfg.shards()),
                         Resp.integer(b.cfg.profile().dflyVersion()));
             } else {
@@ -208,8 +211,10 @@ final class LiveSyncCommands {
 
     /** See {@link DflyBackend}. */
     void sync(Conn c, List<byte[]> args) {
+        LiveSession.Flow evicted = null;
+        LiveSession.Session s;
         synchronized (b.lock) {
-            LiveSession.Session s = lookup(c, args.get(2));
+            s = lookup(c, args.get(2));
             if (s == null) {
                 return;
             }
@@ -217,21 +222,53 @@ final class LiveSyncCommands {
                 c.replyError(Resp.INVALID_STATE);
                 return;
             }
+            boolean incremental = b.cfg.profile().incrementalPartialSync();
             for (LiveSession.Flow f : s.flows) {
-                if (f.partial) {
+                if (f.partial && !incremental) { // v1.40 rejects DFLY SYNC after PARTIAL (spec §6.2)
                     c.replyError(Resp.INVALID_STATE);
                     return;
                 }
             }
             for (LiveSession.Flow f : s.flows) {
                 f.out.enqueue(header(f.id));
-                f.serializer = new SnapshotSerializer(b.settings, f.out, b.lock, () -> b.paceBytesPerSecond,
-                        b.ds.snapshot(b.sharding, f.id));
+                if (f.partial) {
+                    List<ShardJournal.Item> items = b.journals[f.id].from(f.requestedLsn);
+                    if (items == null) {
+                        evicted = f;
+                        break;
+                    }
+                    f.serializer = incrementalStream(f, items);
+                } else {
+                    f.serializer = new SnapshotSerializer(b.settings, f.out, b.lock, () -> b.paceBytesPerSecond,
+                            b.ds.snapshot(b.sharding, f.id));
+                }
                 f.out.producer(f.serializer);
             }
             s.state = SessionState.FULL_SYNC;
         }
         c.reply(Resp.OK);
+        if (evicted != null) {
+            // v1.34: the incremental snapshot fiber reports the error after DFLY SYNC answered; the
+            // error handler stops the replication session, closing its flows
+            LOG.info("Partial sync was unsuccessful because entry #{} was dropped from the buffer (flow {})",
+                    evicted.requestedLsn, evicted.id);
+            synchronized (b.lock) {
+                b.cancel(s);
+            }
+        }
+    }
+
+    /**
+     * The incremental stream of a PARTIAL flow (v1.34, {@code SliceSnapshot::SwitchIncrementalFb}):
+     * a serializer without keys that first replays the backlog items from the LSN asked for as
+     * JOURNAL_BLOBs, then writes FULLSYNC_END; later items arrive as blobs like in a full sync.
+     */
+    private SnapshotSerializer incrementalStream(LiveSession.Flow f, List<ShardJournal.Item> items) {
+        SnapshotSerializer ser = new SnapshotSerializer(b.settings, f.out, b.lock, () -> 0L, new LinkedHashMap<>());
+        for (ShardJournal.Item it : items) {
+            ser.onJournal(it.bytes(), 0, Set.of(), false);
+        }
+        return ser;
     }
 
     /** See {@link DflyBackend}. */

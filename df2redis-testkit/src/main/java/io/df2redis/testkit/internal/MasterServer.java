@@ -55,6 +55,7 @@ public final class MasterServer {
     private final Map<Integer, Long> armedStalls = new HashMap<>();
     private final AtomicInteger loadingReplies = new AtomicInteger();
     private final Map<String, String> dflyFaults = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, Runnable> dflyHooks = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile boolean pretendRedis;
     private volatile Backend backend;
     private EventLoopGroup group;
@@ -173,6 +174,16 @@ public final class MasterServer {
      */
     public void armDflyFault(String sub, String error) {
         dflyFaults.put(sub.toUpperCase(Locale.ROOT), error);
+    }
+
+    /** Arms a one-shot action to run just before the next {@code DFLY <sub>} is executed. */
+    public void armDflyHook(String sub, Runnable action) {
+        dflyHooks.put(sub.toUpperCase(Locale.ROOT), action);
+    }
+
+    /** The armed action of {@code DFLY <sub>} (consumed), or null. */
+    public Runnable takeDflyHook(String sub) {
+        return dflyHooks.remove(sub);
     }
 
     /** The armed fault of {@code DFLY <sub>} (consumed), or null. */

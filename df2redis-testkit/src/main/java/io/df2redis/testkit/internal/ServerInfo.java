@@ -28,7 +28,7 @@ final class ServerInfo {
                 plain.writeAux(b, "lua", script);
             }
         }
-        if (profile == ReleaseProfile.V1_40) {
+        if (profile.auxShardFields()) {
             if (flow == 0) {
                 plain.writeAux(b, "shard-count", Integer.toString(shards));
                 plain.writeAux(b, "table-mem", Integer.toString(258_432));

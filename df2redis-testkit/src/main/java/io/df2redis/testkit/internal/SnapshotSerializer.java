@@ -87,6 +87,13 @@ final class SnapshotSerializer implements FlowOutput.Producer {
                 case SBF2 -> RdbType.SBF;
                 default -> t;
             };
+        } else if (profile == ReleaseProfile.V1_34) {
+            n = switch (t) {
+                case HASH_ZIPLIST -> RdbType.HASH_LISTPACK;
+                case ZSET_ZIPLIST -> RdbType.ZSET_LISTPACK;
+                case SBF2 -> RdbType.SBF; // type 34 exists from v1.35
+                default -> t;
+            };
         } else {
             n = switch (t) {
                 case HASH_ZIPLIST -> RdbType.HASH_LISTPACK;
