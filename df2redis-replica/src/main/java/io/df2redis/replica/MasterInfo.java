@@ -14,6 +14,17 @@ public record MasterInfo(String masterId, String syncId, int flowCount, int prot
                          String release) {
 
     /**
+     * Whether a replicator resumes from this master's release with a partial sync (spec §6.2):
+     * v1.16–v1.20 and v1.31–v1.34 (an incremental snapshot after {@code DFLY SYNC}) and v1.35+ (the
+     * raw journal); v1.21–v1.30 always answer FULL, and an unknown release is not asked.
+     *
+     * @return true when a resume can avoid a full sync
+     */
+    public boolean supportsPartialSync() {
+        return io.df2redis.replica.internal.SyncForm.partialFormOf(this).partial();
+    }
+
+    /**
      * The release's major and minor version.
      *
      * @return {@code {major, minor}} ({@code {1, 40}} for {@code df-v1.40.1}), or {@code {0, 0}} when unknown

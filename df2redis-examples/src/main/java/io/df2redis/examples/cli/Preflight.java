@@ -32,7 +32,7 @@ import java.util.stream.Collectors;
  * <p><b>With {@code replicate --checkpoint FILE}</b> the keys a target holds are not judged when
  * the run is expected to resume: the checkpoint ({@link RunCheckpoint#initial()}) holds positions
  * (it was not saved during a full sync), names the source's current {@code master_replid}, comes
- * from a source release that resumes (v1.35 on) and names the target's current
+ * from a source release that resumes (v1.16–v1.20, v1.31 on) and names the target's current
  * {@link RedisSink#identityOf} (same {@code run_id}s, same {@code --map-db}) — then those keys are what
  * earlier runs wrote. The replicator still decides: when it cannot resume after all (another flow
  * count, positions no longer in Dragonfly's backlog), its full sync applies the target policy, as

@@ -28,7 +28,7 @@ import java.nio.file.Path;
             "The position is kept in the target (hash df2redis:checkpoint, and on a Redis Cluster one hash per slot, "
                 + "written in the same MULTI/EXEC as the writes it covers: exactly once), so the same command started again after a stop, a crash or a "
                 + "kill -9 resumes where the target is: a partial sync, no full sync, the target's keys kept, when the "
-                + "source is the same Dragonfly (same master_replid, v1.35 or later) and still holds the position in "
+                + "source is the same Dragonfly (same master_replid; v1.16–v1.20 or v1.31 and later) and still holds the position in "
                 + "its backlog. Otherwise a full sync follows, the reason is printed, and --target-policy applies to it.",
             "Progress (full sync) and status (stable sync) go to stderr, the final summary to stdout. Passwords: "
                 + "--source-password-file/--target-password-file, or the environment (DF2REDIS_SOURCE_PASSWORD, "
@@ -47,7 +47,7 @@ final class ReplicateCommand extends SyncCommand {
                     + "ends, and on stop after the last writes were confirmed; FILE.prev keeps the previous one). A later "
                     + "run with the same FILE resumes with a partial sync from there: no full sync, the target keeps its "
                     + "keys and needs no --target-policy. It does when the source is the same Dragonfly (its "
-                    + "master_replid; v1.35 or later) and still holds the positions in its backlog, and the target is "
+                    + "master_replid; v1.16–v1.20 or v1.31 and later) and still holds the positions in its backlog, and the target is "
                     + "the same Redis (same run_id: not restarted, not another server; same --map-db). Otherwise a "
                     + "full sync follows, the reason is printed, and --target-policy applies to it, as to a full sync "
                     + "a resumed run needs later (e.g. Dragonfly restarted): a target with keys is refused by default "

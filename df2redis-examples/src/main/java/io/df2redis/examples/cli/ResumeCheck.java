@@ -9,7 +9,7 @@ import java.util.Optional;
  * Why a {@link Checkpoint} cannot be resumed from, in the words the CLI prints: the conditions the
  * replicator checks before it asks Dragonfly for a partial sync (a position saved outside a full
  * sync, the same master replication id and flow count, a release with the raw-journal partial sync —
- * v1.35 on — and the same target identity), as far as the caller knows them. The replicator stays
+ * v1.16–v1.20 or v1.31 on — and the same target identity), as far as the caller knows them. The replicator stays
  * the judge: this only explains, before the run (pre-flight) or when a full sync starts, why the
  * checkpoint did not or will not spare one. Stateless.
  */
@@ -41,10 +41,9 @@ final class ResumeCheck {
             return "it is from a Dragonfly with " + c.flowCount() + " flows, the source has " + flows;
         }
         if (release != null) {
-            int[] v = new MasterInfo(c.masterId(), "", c.flowCount(), -1, c.masterId(), release).releaseVersion();
-            if (!(v[0] > 1 || (v[0] == 1 && v[1] >= 35))) {
+            if (!new MasterInfo(c.masterId(), "", c.flowCount(), -1, c.masterId(), release).supportsPartialSync()) {
                 return "the source runs " + (release.isEmpty() ? "an unknown release" : release)
-                        + ", and df2redis resumes from Dragonfly v1.35 on";
+                        + ", which has no partial sync df2redis can resume with (v1.16–v1.20, v1.31 and later do)";
             }
         }
         if (target != null && !target.equals(c.targetIdentity())) {

@@ -47,8 +47,11 @@ class ReplicateCheckpointOptionsTest {
         assertThat(ResumeCheck.whyNot(c, "b".repeat(40), 2, "df-v1.40.1", TARGET))
                 .contains("master_replid " + MASTER + ", the source's is now " + "b".repeat(40));
         assertThat(ResumeCheck.whyNot(c, MASTER, 3, "df-v1.40.1", TARGET)).contains("2 flows, the source has 3");
-        assertThat(ResumeCheck.whyNot(c, MASTER, 2, "df-v1.34.2", TARGET)).contains("df-v1.34.2")
-                .contains("v1.35 on");
+        assertThat(ResumeCheck.whyNot(c, MASTER, 2, "df-v1.30.3", TARGET)).contains("df-v1.30.3")
+                .contains("no partial sync");
+        assertThat(ResumeCheck.whyNot(c, MASTER, 2, "df-v1.34.2", TARGET)).as("incremental form").isNull();
+        assertThat(ResumeCheck.whyNot(c, MASTER, 2, "df-v1.20.0", TARGET)).as("incremental form").isNull();
+        assertThat(ResumeCheck.whyNot(c, MASTER, 2, "df-v1.15.0", TARGET)).contains("no partial sync");
         assertThat(ResumeCheck.whyNot(c, MASTER, 2, "", TARGET)).contains("an unknown release");
         assertThat(ResumeCheck.whyNot(c, MASTER, 2, "df-v1.40.1", Optional.of("redis run_id 99")))
                 .contains("belongs to the target 'redis run_id 1234', this run writes to 'redis run_id 99'");

@@ -6,7 +6,7 @@ import io.df2redis.replica.MasterInfo;
  * How a session gets the master's data (spec §3.2, §6.2): a full sync, or one of the two forms of
  * a partial sync a Dragonfly release offers after every flow answered {@code PARTIAL}. Immutable.
  */
-enum SyncForm {
+public enum SyncForm {
     /** A snapshot after {@code DFLY SYNC}: the target is emptied first. */
     FULL,
     /**
@@ -19,16 +19,23 @@ enum SyncForm {
     /** v1.35+: no {@code DFLY SYNC}; after {@code DFLY STARTSTABLE} the raw journal from the LSN asked for. */
     RAW_JOURNAL;
 
-    /** Whether this is a partial sync (nothing is emptied, the applied LSNs continue). */
-    boolean partial() {
+    /**
+     * Whether this is a partial sync (nothing is emptied, the applied LSNs continue).
+     *
+     * @return true for {@link #INCREMENTAL} and {@link #RAW_JOURNAL}
+     */
+    public boolean partial() {
         return this != FULL;
     }
 
     /**
      * The partial-sync form of {@code master}'s release, or {@link #FULL} when it offers none
      * (v1.21–v1.30 always answer FULL; releases before v1.16 and unknown releases are not asked).
+     *
+     * @param master the master
+     * @return its partial-sync form
      */
-    static SyncForm partialFormOf(MasterInfo master) {
+    public static SyncForm partialFormOf(MasterInfo master) {
         int[] v = master.releaseVersion();
         if (v[0] > 1 || (v[0] == 1 && v[1] >= 35)) {
             return RAW_JOURNAL;
