@@ -63,6 +63,15 @@ public final class SyncOptions {
             description = "never spill: pause reading at once when the queue is full (Dragonfly's writes then wait)")
     boolean noSpill;
 
+    @Option(names = "--metrics-port", order = 50, paramLabel = "PORT",
+            description = "serve the run's metrics in Prometheus text format at http://HOST:PORT/metrics "
+                    + "(off by default; 0 = a free port, printed at start)")
+    Integer metricsPort;
+
+    @Option(names = "--metrics-host", order = 51, paramLabel = "HOST", defaultValue = "127.0.0.1",
+            description = "the address --metrics-port listens on (default: ${DEFAULT-VALUE}, loopback only)")
+    String metricsHost;
+
     /**
      * Applies the spill options to the replicator's options.
      *

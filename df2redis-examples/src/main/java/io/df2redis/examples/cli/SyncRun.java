@@ -185,6 +185,19 @@ final class SyncRun {
             throw e;
         }
         replicator = r;
+        MetricsEndpoint metrics = null;
+        if (opts.metricsPort != null) {
+            try {
+                metrics = MetricsEndpoint.start(opts.metricsHost, opts.metricsPort, r, s);
+            } catch (CliException e) {
+                r.close();
+                err.println("df2redis: " + e.getMessage());
+                return e.exitCode();
+            }
+            if (!quiet) {
+                err.println("df2redis: metrics at " + metrics.url());
+            }
+        }
         ScheduledExecutorService progress = null;
         boolean reached = false;
         try {
@@ -214,6 +227,9 @@ final class SyncRun {
             }
             snapshotStats = r.stats();
             close(r);
+            if (metrics != null) {
+                metrics.close();
+            }
         }
         display.endLine();
         ReplicationException failure = r.failure();
