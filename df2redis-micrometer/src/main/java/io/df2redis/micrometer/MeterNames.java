@@ -36,7 +36,7 @@ public final class MeterNames {
      * entry not applied yet has waited since it arrived (estimated by this binder's reads: see
      * {@link ReplicatorMetrics}); 0 when nothing received is waiting.
      */
-    public static final String FLOW_LAG_TIME = "df2redis.flow.lag.time";
+    public static final String FLOW_LAG = "df2redis.flow.lag";
     /** FunctionCounter, tag {@code flow}: snapshot keys decoded (all applied once the full sync is reached). */
     public static final String FLOW_SNAPSHOT_ENTRIES = "df2redis.flow.snapshot.entries";
     /** FunctionCounter, tag {@code flow}: journal entries received (decoded). */
@@ -44,19 +44,19 @@ public final class MeterNames {
     /** FunctionCounter, tag {@code flow}: journal entries applied (received minus the lag in entries). */
     public static final String FLOW_JOURNAL_APPLIED = "df2redis.flow.journal.applied";
     /** FunctionCounter (bytes), tag {@code flow}: bytes read from the master (snapshot and journal). */
-    public static final String FLOW_RECEIVED_BYTES = "df2redis.flow.received.bytes";
+    public static final String FLOW_RECEIVED = "df2redis.flow.received";
     /** Gauge (bytes), tag {@code flow}: events decoded and not applied yet (estimated). */
-    public static final String FLOW_QUEUED_BYTES = "df2redis.flow.queued.bytes";
-    /** Gauge (bytes), tag {@code flow}: the highest {@link #FLOW_QUEUED_BYTES} of the session. */
-    public static final String FLOW_QUEUED_BYTES_MAX = "df2redis.flow.queued.bytes.max";
+    public static final String FLOW_QUEUED = "df2redis.flow.queued";
+    /** Gauge (bytes), tag {@code flow}: the highest {@link #FLOW_QUEUED} of the session. */
+    public static final String FLOW_QUEUED_MAX = "df2redis.flow.queued.max";
     /** FunctionCounter, tag {@code flow}: times reading was paused by back-pressure. */
     public static final String FLOW_PAUSES = "df2redis.flow.pauses";
     /** FunctionCounter (seconds), tag {@code flow}: total time reading was paused. */
-    public static final String FLOW_PAUSED_TIME = "df2redis.flow.paused.time";
+    public static final String FLOW_PAUSED = "df2redis.flow.paused";
     /** Gauge (bytes), tag {@code flow}: bytes spilled to disk and not decoded yet. */
-    public static final String FLOW_SPILLED_BYTES = "df2redis.flow.spilled.bytes";
+    public static final String FLOW_SPILLED = "df2redis.flow.spilled";
     /** FunctionCounter (bytes), tag {@code flow}: every byte spilled to disk. */
-    public static final String FLOW_SPILLED_BYTES_TOTAL = "df2redis.flow.spilled.bytes.total";
+    public static final String FLOW_SPILL_WRITTEN = "df2redis.flow.spill.written";
     /** TimeGauge, tag {@code flow}: age of the oldest spilled byte; 0 when nothing is spilled. */
     public static final String FLOW_SPILL_AGE = "df2redis.flow.spill.age";
 

@@ -98,10 +98,10 @@ final class ReplicatorBinding {
         gauge(m, t, FLOW_APPLIED_LSN, "next LSN not applied yet", null, FlowStats::appliedLsn);
         gauge(m, t, FLOW_ACKED_LSN, "LSN of the last REPLCONF ACK", null, FlowStats::ackedLsn);
         gauge(m, t, FLOW_LAG_ENTRIES, "journal entries received and not applied", null, FlowStats::lagEntries);
-        gauge(m, t, FLOW_QUEUED_BYTES, "events decoded and not applied", "bytes", FlowStats::queuedBytes);
-        gauge(m, t, FLOW_QUEUED_BYTES_MAX, "highest queued bytes of the session", "bytes", FlowStats::maxQueuedBytes);
-        gauge(m, t, FLOW_SPILLED_BYTES, "bytes spilled and not decoded yet", "bytes", FlowStats::spilledBytes);
-        TimeGauge.builder(FLOW_LAG_TIME, replicator, TimeUnit.MILLISECONDS, r -> m.lagMillis()).tags(t)
+        gauge(m, t, FLOW_QUEUED, "events decoded and not applied", "bytes", FlowStats::queuedBytes);
+        gauge(m, t, FLOW_QUEUED_MAX, "highest queued bytes of the session", "bytes", FlowStats::maxQueuedBytes);
+        gauge(m, t, FLOW_SPILLED, "bytes spilled and not decoded yet", "bytes", FlowStats::spilledBytes);
+        TimeGauge.builder(FLOW_LAG, replicator, TimeUnit.MILLISECONDS, r -> m.lagMillis()).tags(t)
                 .description("time the oldest journal entry not applied has waited since it arrived")
                 .register(registry);
         TimeGauge.builder(FLOW_SPILL_AGE, replicator, TimeUnit.MILLISECONDS,
@@ -114,13 +114,13 @@ final class ReplicatorBinding {
         FunctionCounter.builder(FLOW_JOURNAL_APPLIED, replicator, r -> m.applied.update(
                         m.readLong(f -> Math.max(0, f.journalEntries() - f.lagEntries()))))
                 .tags(t).description("journal entries applied").register(registry);
-        FunctionCounter.builder(FLOW_RECEIVED_BYTES, replicator, r -> m.bytes.update(m.readLong(FlowStats::bytesReceived)))
+        FunctionCounter.builder(FLOW_RECEIVED, replicator, r -> m.bytes.update(m.readLong(FlowStats::bytesReceived)))
                 .tags(t).baseUnit("bytes").description("bytes read from the master").register(registry);
         FunctionCounter.builder(FLOW_PAUSES, replicator, r -> m.pauses.update(m.readLong(FlowStats::pauses)))
                 .tags(t).description("times reading was paused by back-pressure").register(registry);
-        FunctionCounter.builder(FLOW_PAUSED_TIME, replicator, r -> m.paused.update(m.readLong(FlowStats::pausedMillis)) / 1000.0)
+        FunctionCounter.builder(FLOW_PAUSED, replicator, r -> m.paused.update(m.readLong(FlowStats::pausedMillis)) / 1000.0)
                 .tags(t).baseUnit("seconds").description("time reading was paused").register(registry);
-        FunctionCounter.builder(FLOW_SPILLED_BYTES_TOTAL, replicator,
+        FunctionCounter.builder(FLOW_SPILL_WRITTEN, replicator,
                         r -> m.spilled.update(m.readLong(FlowStats::spilledBytesTotal)))
                 .tags(t).baseUnit("bytes").description("bytes spilled to disk").register(registry);
     }

@@ -21,30 +21,43 @@ import java.util.function.LongSupplier;
  * {@link RedisSink#stats()} when the registry asks (a scrape): no thread, no timer, nothing counted
  * on the replication path. Counters only grow, so a registry derives rates ({@code rate()} in
  * Prometheus): applied entries/s from {@code df2redis.flow.journal.applied}, bytes/s from
- * {@code df2redis.flow.received.bytes}.
+ * {@code df2redis.flow.received}. Units are Micrometer base units: a Prometheus registry appends them
+ * ({@code _bytes}, {@code _seconds}) and {@code _total} to counters.
  *
  * <table>
- * <caption>Meters (see {@link MeterNames} for each one's meaning)</caption>
- * <tr><th>name</th><th>kind</th><th>tags</th></tr>
- * <tr><td>{@code df2redis.replicator.state}</td><td>gauge 0/1</td><td>{@code state}</td></tr>
- * <tr><td>{@code df2redis.replicator.flows}</td><td>gauge</td><td></td></tr>
+ * <caption>Meters (each one's meaning: {@link MeterNames})</caption>
+ * <tr><th>Micrometer name</th><th>Prometheus series</th><th>kind</th><th>tags</th></tr>
+ * <tr><td>{@code df2redis.replicator.state}</td><td>{@code df2redis_replicator_state}</td><td>gauge 0/1</td>
+ *     <td>{@code state}</td></tr>
+ * <tr><td>{@code df2redis.replicator.flows}</td><td>{@code df2redis_replicator_flows}</td><td>gauge</td><td></td></tr>
  * <tr><td>{@code df2redis.replicator.sessions}, {@code .reconnects}, {@code .full.syncs},
- *     {@code .handler.retries}, {@code .dead.letters}</td><td>counters</td><td></td></tr>
- * <tr><td>{@code df2redis.flow.received.lsn}, {@code .applied.lsn}, {@code .acked.lsn}</td><td>gauges</td>
+ *     {@code .handler.retries}, {@code .dead.letters}</td><td>{@code df2redis_replicator_sessions_total} …</td>
+ *     <td>counters</td><td></td></tr>
+ * <tr><td>{@code df2redis.flow.received.lsn}, {@code .applied.lsn}, {@code .acked.lsn}</td>
+ *     <td>{@code df2redis_flow_applied_lsn} …</td><td>gauges</td><td>{@code flow}</td></tr>
+ * <tr><td>{@code df2redis.flow.lag.entries}</td><td>{@code df2redis_flow_lag_entries}</td><td>gauge</td>
  *     <td>{@code flow}</td></tr>
- * <tr><td>{@code df2redis.flow.lag.entries}</td><td>gauge</td><td>{@code flow}</td></tr>
- * <tr><td>{@code df2redis.flow.lag.time}</td><td>time gauge</td><td>{@code flow}</td></tr>
- * <tr><td>{@code df2redis.flow.snapshot.entries}, {@code .journal.received}, {@code .journal.applied},
- *     {@code .received.bytes}</td><td>counters</td><td>{@code flow}</td></tr>
- * <tr><td>{@code df2redis.flow.queued.bytes}, {@code .queued.bytes.max}, {@code .spilled.bytes}</td>
- *     <td>gauges</td><td>{@code flow}</td></tr>
- * <tr><td>{@code df2redis.flow.spill.age}</td><td>time gauge</td><td>{@code flow}</td></tr>
- * <tr><td>{@code df2redis.flow.pauses}, {@code .paused.time}, {@code .spilled.bytes.total}</td>
- *     <td>counters</td><td>{@code flow}</td></tr>
+ * <tr><td>{@code df2redis.flow.lag}</td><td>{@code df2redis_flow_lag_seconds}</td><td>time gauge</td>
+ *     <td>{@code flow}</td></tr>
+ * <tr><td>{@code df2redis.flow.snapshot.entries}, {@code .journal.received}, {@code .journal.applied}</td>
+ *     <td>{@code df2redis_flow_journal_applied_total} …</td><td>counters</td><td>{@code flow}</td></tr>
+ * <tr><td>{@code df2redis.flow.received}</td><td>{@code df2redis_flow_received_bytes_total}</td>
+ *     <td>counter (bytes)</td><td>{@code flow}</td></tr>
+ * <tr><td>{@code df2redis.flow.queued}, {@code .queued.max}, {@code .spilled}</td>
+ *     <td>{@code df2redis_flow_queued_bytes} …</td><td>gauges (bytes)</td><td>{@code flow}</td></tr>
+ * <tr><td>{@code df2redis.flow.spill.written}</td><td>{@code df2redis_flow_spill_written_bytes_total}</td>
+ *     <td>counter (bytes)</td><td>{@code flow}</td></tr>
+ * <tr><td>{@code df2redis.flow.spill.age}</td><td>{@code df2redis_flow_spill_age_seconds}</td><td>time gauge</td>
+ *     <td>{@code flow}</td></tr>
+ * <tr><td>{@code df2redis.flow.pauses}, {@code .paused}</td><td>{@code df2redis_flow_pauses_total},
+ *     {@code df2redis_flow_paused_seconds_total}</td><td>counters</td><td>{@code flow}</td></tr>
  * <tr><td>{@code df2redis.sink.commands}, {@code .errors}, {@code .cluster.retries},
- *     {@code .topology.refreshes}, {@code .flags.dropped}</td><td>counters</td><td></td></tr>
- * <tr><td>{@code df2redis.sink.skipped}</td><td>counter</td><td>{@code reason}</td></tr>
- * <tr><td>{@code df2redis.sink.redirects}</td><td>counter</td><td>{@code type}: {@code moved}, {@code ask}</td></tr>
+ *     {@code .topology.refreshes}, {@code .flags.dropped}</td><td>{@code df2redis_sink_commands_total} …</td>
+ *     <td>counters</td><td></td></tr>
+ * <tr><td>{@code df2redis.sink.skipped}</td><td>{@code df2redis_sink_skipped_total}</td><td>counter</td>
+ *     <td>{@code reason}</td></tr>
+ * <tr><td>{@code df2redis.sink.redirects}</td><td>{@code df2redis_sink_redirects_total}</td><td>counter</td>
+ *     <td>{@code type}: {@code moved}, {@code ask}</td></tr>
  * </table>
  *
  * <p><b>Meters that appear later.</b> The flows are known after the replicator's handshake and the

@@ -101,7 +101,7 @@ class MetricsEndpointIT extends TargetAndReference {
                     .doesNotContain("password");
             assertThat(sum(scrape, "df2redis_flow_snapshot_entries_total")).isEqualTo(KEYS);
             assertThat(sum(scrape, "df2redis_flow_lag_entries")).isZero();
-            assertThat(sum(scrape, "df2redis_flow_lag_time_seconds")).isZero();
+            assertThat(sum(scrape, "df2redis_flow_lag_seconds")).isZero();
             assertThat(sum(scrape, "df2redis_sink_commands_total")).isGreaterThanOrEqualTo(KEYS + WRITES);
             assertThat(sum(scrape, "df2redis_sink_errors_total")).isZero();
             assertThat(sum(scrape, "df2redis_flow_received_bytes_total")).isPositive();
