@@ -185,18 +185,13 @@ final class SyncRun {
             throw e;
         }
         replicator = r;
-        MetricsEndpoint metrics = null;
-        if (opts.metricsPort != null) {
-            try {
-                metrics = MetricsEndpoint.start(opts.metricsHost, opts.metricsPort, r, s);
-            } catch (CliException e) {
-                r.close();
-                err.println("df2redis: " + e.getMessage());
-                return e.exitCode();
-            }
-            if (!quiet) {
-                err.println("df2redis: metrics at " + metrics.url());
-            }
+        RunEndpoints endpoints;
+        try {
+            endpoints = RunEndpoints.start(this, r, s, quiet, err);
+        } catch (CliException e) {
+            r.close();
+            err.println("df2redis: " + e.getMessage());
+            return e.exitCode();
         }
         ScheduledExecutorService progress = null;
         boolean reached = false;
@@ -227,9 +222,7 @@ final class SyncRun {
             }
             snapshotStats = r.stats();
             close(r);
-            if (metrics != null) {
-                metrics.close();
-            }
+            endpoints.close();
         }
         display.endLine();
         ReplicationException failure = r.failure();

@@ -125,7 +125,7 @@ class MetricsEndpointIT extends TargetAndReference {
             Result r = CliSyncFixture.run("migrate", "--source", address(m), "--target", target.address(),
                     "--metrics-port", Integer.toString(busy.getLocalPort()));
             assertThat(r.code()).isEqualTo(Df2RedisCli.USAGE);
-            assertThat(r.err()).contains("cannot serve metrics on 127.0.0.1:" + busy.getLocalPort());
+            assertThat(r.err()).contains("cannot serve --metrics-port on 127.0.0.1:" + busy.getLocalPort());
         }
     }
 }
