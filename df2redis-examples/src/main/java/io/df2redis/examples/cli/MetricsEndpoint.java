@@ -1,7 +1,10 @@
 package io.df2redis.examples.cli;
 
 import com.sun.net.httpserver.HttpServer;
+import io.df2redis.micrometer.MeterNames;
 import io.df2redis.micrometer.ReplicatorMetrics;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
 import io.df2redis.replica.Replicator;
 import io.df2redis.sink.redis.RedisSink;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -40,11 +43,22 @@ final class MetricsEndpoint implements AutoCloseable {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         ReplicatorMetrics.of(replicator).withSink(sink).bindTo(registry);
         server.createContext("/", RunEndpoints.getOnly("/metrics",
-                () -> new RunEndpoints.Response(200, CONTENT_TYPE, registry.scrape())));
+                () -> new RunEndpoints.Response(200, CONTENT_TYPE, scrape(registry))));
         server.start();
         MetricsEndpoint endpoint = new MetricsEndpoint(server, registry);
         LOG.debug("metrics served at {}", endpoint.url());
         return endpoint;
+    }
+
+    /**
+     * A scrape with every meter known: flow and skip-reason meters are registered by the first read
+     * that sees them (see {@link ReplicatorMetrics}), so one meter of each kind is read first — else a
+     * scrape would show only the meters registered before it reached them.
+     */
+    static String scrape(PrometheusMeterRegistry registry) {
+        registry.find(MeterNames.REPLICATOR_FLOWS).gauges().forEach(Gauge::value);
+        registry.find(MeterNames.SINK_COMMANDS).functionCounters().forEach(FunctionCounter::count);
+        return registry.scrape();
     }
 
     /** The URL of the metrics page (with the port actually bound). */

@@ -78,6 +78,13 @@ class MetricsEndpointIT extends TargetAndReference {
             CompletableFuture<Result> result = CompletableFuture.supplyAsync(() -> cli.execute("replicate",
                     "--source", address(m), "--target", target.address(), "--no-progress",
                     "--metrics-port", Integer.toString(port)));
+            await("the snapshot in the target", () ->
+                    ((io.df2redis.protocol.resp.IntegerReply) target.call("DBSIZE")).value() >= KEYS);
+            String first = get(port, "/metrics").body();
+            assertThat(first).as("the first scrape already shows every flow meter")
+                    .contains("df2redis_flow_snapshot_entries_total{flow=\"0\"}")
+                    .contains("df2redis_flow_journal_applied_total{flow=\"1\"}")
+                    .contains("df2redis_flow_lag_seconds{flow=\"1\"}");
             await("stable sync in the metrics", () -> {
                 try {
                     return get(port, "/metrics").body().contains("df2redis_replicator_state{state=\"stable_sync\"} 1");
