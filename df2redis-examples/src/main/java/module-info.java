@@ -5,6 +5,9 @@
  */
 module io.df2redis.examples {
     requires io.df2redis.sink.redis;
+    requires io.df2redis.micrometer;
+    requires micrometer.registry.prometheus;
+    requires jdk.httpserver;
     requires io.df2redis.testkit;
     requires info.picocli;
     requires com.fasterxml.jackson.databind;

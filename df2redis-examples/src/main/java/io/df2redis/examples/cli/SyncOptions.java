@@ -63,6 +63,29 @@ public final class SyncOptions {
             description = "never spill: pause reading at once when the queue is full (Dragonfly's writes then wait)")
     boolean noSpill;
 
+    @Option(names = "--metrics-port", order = 50, paramLabel = "PORT",
+            description = "serve the run's metrics in Prometheus text format at http://HOST:PORT/metrics "
+                    + "(off by default; 0 = a free port, printed at start)")
+    Integer metricsPort;
+
+    @Option(names = "--metrics-host", order = 51, paramLabel = "HOST", defaultValue = "127.0.0.1",
+            description = "the address --metrics-port listens on (default: ${DEFAULT-VALUE}, loopback only)")
+    String metricsHost;
+
+    @Option(names = "--http-port", order = 52, paramLabel = "PORT",
+            description = "serve /health, /ready and /status (JSON) at http://HOST:PORT (off by default; "
+                    + "0 = a free port, printed at start)")
+    Integer httpPort;
+
+    @Option(names = "--http-host", order = 53, paramLabel = "HOST", defaultValue = "127.0.0.1",
+            description = "the address --http-port listens on (default: ${DEFAULT-VALUE}, loopback only)")
+    String httpHost;
+
+    @Option(names = "--ready-max-lag", order = 54, paramLabel = "ENTRIES", defaultValue = "1000",
+            description = "/ready answers 200 in stable sync while no flow lags by more entries (default: "
+                    + "${DEFAULT-VALUE})")
+    long readyMaxLag;
+
     /**
      * Applies the spill options to the replicator's options.
      *

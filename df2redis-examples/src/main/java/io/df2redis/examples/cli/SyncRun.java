@@ -185,6 +185,14 @@ final class SyncRun {
             throw e;
         }
         replicator = r;
+        RunEndpoints endpoints;
+        try {
+            endpoints = RunEndpoints.start(this, r, s, quiet, err);
+        } catch (CliException e) {
+            r.close();
+            err.println("df2redis: " + e.getMessage());
+            return e.exitCode();
+        }
         ScheduledExecutorService progress = null;
         boolean reached = false;
         try {
@@ -214,6 +222,7 @@ final class SyncRun {
             }
             snapshotStats = r.stats();
             close(r);
+            endpoints.close();
         }
         display.endLine();
         ReplicationException failure = r.failure();
