@@ -8,12 +8,12 @@ import io.df2redis.replica.JournalEvent;
 import io.df2redis.replica.ReplicationException;
 import io.df2redis.replica.ReplicationProtocolException;
 import io.df2redis.replica.SinkEvent;
+import io.df2redis.replica.internal.InflightStages.Pending;
 import io.df2redis.replica.SlowConsumerException;
 import io.netty.channel.Channel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.ArrayDeque;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -64,7 +64,7 @@ final class FlowPipeline {
     private final HandlerGuard guard;
     private final LinkedBlockingQueue<FlowItem> queue = new LinkedBlockingQueue<>();
     private final FlowControl control;
-    private final ArrayDeque<Pending> inflight = new ArrayDeque<>();
+    private final InflightStages inflight = new InflightStages();
     private final BooleanSupplier stopping = () -> !this.running;
     private boolean pauseReported;
     private volatile long applied;
@@ -81,9 +81,6 @@ final class FlowPipeline {
     /** Signalled by the applier whenever {@code settled} becomes true, and on failure ({@link #drain} waits on it). */
     private final Object settledSignal = new Object();
 
-    /** A sink stage not yet settled: lsn > 0 for journal entries with an LSN, else 0 or -1. */
-    private record Pending(long lsn, SinkEvent event, CompletableFuture<Void> stage) {
-    }
 
     FlowPipeline(int flow, SessionContext ctx) {
         this.flow = flow;
@@ -134,6 +131,7 @@ final class FlowPipeline {
                 FlowItem item = queue.poll();
                 if (item == null) {
                     markSettled(inflight.isEmpty());
+                    inflight.watch(this::wake);
                     item = queue.take(); // woken by data, a completed sink stage or a stop
                 }
                 if (item instanceof FlowItem.Wake) {
@@ -308,10 +306,7 @@ final class FlowPipeline {
                     }
                     return f;
                 }, DONE, stopping);
-        inflight.add(new Pending(lsn, e, st));
-        if (!st.isDone()) {
-            st.whenComplete((v, x) -> wake());
-        }
+        inflight.add(new Pending(lsn, e, st)); // watched only if the applier goes idle first
         settleCompleted();
         while (inflight.size() > ctx.options().maxInFlightPerFlow()) {
             waitHead();
