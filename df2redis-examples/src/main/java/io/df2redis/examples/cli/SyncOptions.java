@@ -4,6 +4,8 @@ import io.df2redis.replica.ReplicatorOptions;
 import io.df2redis.replica.SlowConsumerPolicy;
 import io.df2redis.replica.SpillOptions;
 import io.df2redis.sink.redis.FullSyncTargetPolicy;
+import io.df2redis.sink.redis.RedisSink;
+import io.df2redis.sink.redis.RedisSinkOptions;
 import io.df2redis.sink.redis.UnsupportedDataPolicy;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
@@ -62,6 +64,65 @@ public final class SyncOptions {
     @Option(names = "--no-spill", order = 43,
             description = "never spill: pause reading at once when the queue is full (Dragonfly's writes then wait)")
     boolean noSpill;
+
+    @Option(names = "--max-ops", order = 44, paramLabel = "N", converter = RateConverter.class,
+            description = "at most N commands per second into the target, all flows together (default: no limit)")
+    Long maxOps;
+
+    @Option(names = "--max-bytes", order = 45, paramLabel = "SIZE", converter = ByteRateConverter.class,
+            description = "at most SIZE bytes per second into the target (commands as sent), e.g. 10m, 1g "
+                    + "(default: no limit)")
+    Long maxBytes;
+
+    /**
+     * Applies {@code --max-ops} and {@code --max-bytes} (already validated by their converters).
+     *
+     * @param b the sink builder
+     * @return {@code b}
+     */
+    RedisSink.Builder applyRateLimits(RedisSink.Builder b) {
+        return b.maxOpsPerSecond(maxOps == null ? 0 : maxOps).maxBytesPerSecond(maxBytes == null ? 0 : maxBytes);
+    }
+
+    /** A positive number of commands per second that the sink takes. */
+    static final class RateConverter implements CommandLine.ITypeConverter<Long> {
+        @Override
+        public Long convert(String value) {
+            long n;
+            try {
+                n = Long.parseLong(value.trim());
+            } catch (NumberFormatException e) {
+                throw new CommandLine.TypeConversionException("expected a number of commands per second, got '"
+                        + value + "'");
+            }
+            return checked(n, true);
+        }
+
+        static long checked(long n, boolean ops) {
+            try {
+                if (n <= 0) {
+                    throw new IllegalArgumentException("the limit must be positive (leave the option out for none)");
+                }
+                RedisSinkOptions.Builder b = RedisSinkOptions.builder();
+                if (ops) {
+                    b.maxOpsPerSecond(n);
+                } else {
+                    b.maxBytesPerSecond(n);
+                }
+                return n;
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage());
+            }
+        }
+    }
+
+    /** A size per second ({@link SizeConverter}'s forms) that the sink takes. */
+    static final class ByteRateConverter implements CommandLine.ITypeConverter<Long> {
+        @Override
+        public Long convert(String value) {
+            return RateConverter.checked(new SizeConverter().convert(value), false);
+        }
+    }
 
     /**
      * Applies the spill options to the replicator's options.

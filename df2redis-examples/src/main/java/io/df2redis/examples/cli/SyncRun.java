@@ -147,7 +147,8 @@ final class SyncRun {
     private int execute() {
         startNanos = System.nanoTime();
         // built first (it connects only when used): a checkpoint kept in the target reads through it
-        RedisSink s = conn.sinkBuilder().unsupportedDataPolicy(opts.unsupported).fullSyncTargetPolicy(policy).build();
+        RedisSink s = opts.applyRateLimits(conn.sinkBuilder()).unsupportedDataPolicy(opts.unsupported)
+                .fullSyncTargetPolicy(policy).build();
         sink = s;
         Integer early = null;
         try {
