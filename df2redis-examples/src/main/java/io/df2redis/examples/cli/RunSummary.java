@@ -60,7 +60,7 @@ final class RunSummary {
 
 
     /** The summary's checkpoint line: the file and what it holds after the final save. */
-    private static String checkpointLine(SyncRun run, Replicator r) {
+    static String checkpointLine(SyncRun run, Replicator r) {
         StringBuilder sb = new StringBuilder("checkpoint ").append(run.checkpoint.where()).append(": ");
         Checkpoint c = r.lastCheckpoint().orElse(null);
         if (c == null) {

@@ -74,6 +74,25 @@ public final class SyncOptions {
                     + "(default: no limit)")
     Long maxBytes;
 
+    @Option(names = "--summary-json", order = 46, paramLabel = "FILE",
+            description = "also write the final summary as JSON into FILE (replaced atomically when the run ends)")
+    Path summaryJson;
+
+    /**
+     * Checks that {@code --summary-json}'s directory exists, so that a typo fails before the run.
+     *
+     * @throws CommandLine.ParameterException when it does not
+     */
+    void checkSummaryJson(CommandLine commandLine) {
+        if (summaryJson != null) {
+            Path dir = summaryJson.toAbsolutePath().getParent();
+            if (dir == null || !java.nio.file.Files.isDirectory(dir) || java.nio.file.Files.isDirectory(summaryJson)) {
+                throw new CommandLine.ParameterException(commandLine, "--summary-json: " + summaryJson
+                        + " is not a file in an existing directory");
+            }
+        }
+    }
+
     /**
      * Applies {@code --max-ops} and {@code --max-bytes} (already validated by their converters).
      *

@@ -166,9 +166,12 @@ final class SyncRun {
             err.println("df2redis: " + e.getMessage());
             err.flush();
             early = e.exitCode();
+            lastError = e.getMessage();
         }
         if (early != null) {
             s.close();
+            int code = early;
+            SummaryJson.writeIfAsked(this, () -> SummaryJson.beforeStart(this, code));
             return early;
         }
         Replicator r;
@@ -246,6 +249,7 @@ final class SyncRun {
             code = Df2RedisCli.OK;
         }
         RunSummary.print(this, r, s, code);
+        SummaryJson.writeIfAsked(this, () -> SummaryJson.of(this, r, s, code));
         return code;
     }
 
