@@ -39,6 +39,9 @@ final class LoggingOptions {
         }
         if ("json".equals(logFormat)) {
             System.setProperty(JsonLogProvider.PROVIDER_PROPERTY, JsonLogProvider.class.getName());
+            if (System.getProperty("slf4j.internal.verbosity") == null) {
+                System.setProperty("slf4j.internal.verbosity", "WARN"); // no SLF4J(I) line about the choice
+            }
         }
     }
 

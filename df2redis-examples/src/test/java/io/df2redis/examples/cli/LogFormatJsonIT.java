@@ -50,6 +50,7 @@ class LogFormatJsonIT extends TargetAndReference {
             List<JsonNode> logs = new ArrayList<>();
             for (String line : stderr.split("\n")) {
                 assertThat(line).as("a text log line").doesNotContainPattern("^\\[[^\\]]+\\] (TRACE|DEBUG|INFO|WARN|ERROR) ");
+                assertThat(line).as("SLF4J's own report").doesNotStartWith("SLF4J");
                 if (line.startsWith("{")) {
                     logs.add(JSON.readTree(line));
                 }
