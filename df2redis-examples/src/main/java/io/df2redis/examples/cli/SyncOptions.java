@@ -44,6 +44,10 @@ public final class SyncOptions {
     @Option(names = "--force", order = 31, description = "the same as --target-policy flush (kept for compatibility)")
     boolean force;
 
+    @Option(names = "--no-flush", order = 31, description = "the same as --target-policy upsert: write into a "
+            + "target that holds keys, keeping them (the source's keys overwrite those of the same name)")
+    boolean noFlush;
+
     @Option(names = "--no-progress", order = 34, description = "print no progress or status lines (the summary still)")
     boolean noProgress;
 
@@ -205,10 +209,18 @@ public final class SyncOptions {
     }
 
     /**
-     * The chosen {@link FullSyncTargetPolicy}: {@code --target-policy}, {@code --force} (= flush), or
-     * {@link FullSyncTargetPolicy#REFUSE_NON_EMPTY}; both options with different choices is a usage error.
+     * The chosen {@link FullSyncTargetPolicy}: {@code --target-policy}, {@code --force} (= flush),
+     * {@code --no-flush} (= upsert), or {@link FullSyncTargetPolicy#REFUSE_NON_EMPTY}; options with
+     * different choices are a usage error.
      */
     FullSyncTargetPolicy targetPolicy(CommandLine commandLine) {
+        if (noFlush && (force || targetPolicy != null && targetPolicy != FullSyncTargetPolicy.UPSERT)) {
+            throw new CommandLine.ParameterException(commandLine, "--no-flush means --target-policy upsert: it "
+                    + "contradicts " + (force ? "--force" : "--target-policy " + optionValue(targetPolicy)));
+        }
+        if (noFlush) {
+            return FullSyncTargetPolicy.UPSERT;
+        }
         if (force && targetPolicy != null && targetPolicy != FullSyncTargetPolicy.FLUSH) {
             throw new CommandLine.ParameterException(commandLine, "--force means --target-policy flush: it "
                     + "contradicts --target-policy " + targetPolicy.name().toLowerCase(Locale.ROOT));
