@@ -59,6 +59,8 @@ class RateLimitCliIT {
                 most = Math.max(most, Double.parseDouble(waited.group(1)));
             }
             assertThat(most).as("the senders' waits in the status lines: %s", r.err()).isGreaterThan(1.0);
+            assertThat(r.out()).as("the summary").contains("migrated 3,000 keys").contains(
+                    " errors, limit 1,000 ops/s (senders waited ");
         }
     }
 }

@@ -59,7 +59,7 @@ class SummaryJsonIT extends TargetAndReference {
             assertThat(t.get("maxBytesPerSecond").asLong()).isZero();
             // the same figures as the text summary
             assertThat(r.out()).contains("migrated 501 keys").contains("target: " + CliFormat.count(
-                    t.get("commands").asLong()) + " commands");
+                    t.get("commands").asLong()) + " commands").contains("limit 100,000 ops/s");
             try (var left = Files.list(dir)) {
                 assertThat(left.map(p -> p.getFileName().toString())).containsExactly("summary.json");
             }
