@@ -15,4 +15,6 @@ module io.df2redis.examples {
 
     exports io.df2redis.examples;
     opens io.df2redis.examples.cli to info.picocli;
+    // the --log-format json provider, instantiated by SLF4J by name (slf4j.provider)
+    exports io.df2redis.examples.cli.log to org.slf4j;
 }

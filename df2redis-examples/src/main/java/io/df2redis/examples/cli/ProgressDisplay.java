@@ -136,7 +136,8 @@ final class ProgressDisplay {
             sb.append(flows.stream().map(f -> f.flow() + ":" + count(f.entries()) + "/" + bytes(f.bytesReceived()))
                     .collect(Collectors.joining(" ")));
         }
-        return sb.toString();
+        RedisSink s = run.sink;
+        return sb.append(s == null ? "" : rateLimits(s.stats())).toString();
     }
 
     private String fullSyncDoneLine(ReplicationStats st) {
@@ -170,8 +171,22 @@ final class ProgressDisplay {
                 sb.append(", redirects ").append(count(ss.movedRedirects())).append(" MOVED/")
                         .append(count(ss.askRedirects())).append(" ASK");
             }
+            sb.append(rateLimits(ss));
         }
         return sb.toString();
+    }
+
+    /**
+     * The sink's rate limits when set, and how long its senders waited for them so far:
+     * {@code , limit 2,000 ops/s 10.0 MiB/s (senders waited 3.2 s)}; empty without limits.
+     */
+    static String rateLimits(RedisSinkStats ss) {
+        if (ss.maxOpsPerSecond() == 0 && ss.maxBytesPerSecond() == 0) {
+            return "";
+        }
+        return ", limit" + (ss.maxOpsPerSecond() > 0 ? " " + count(ss.maxOpsPerSecond()) + " ops/s" : "")
+                + (ss.maxBytesPerSecond() > 0 ? " " + bytes(ss.maxBytesPerSecond()) + "/s" : "")
+                + " (senders waited " + duration(ss.rateLimitWaitNanos() / 1_000_000) + ")";
     }
 
     /** Records (time, applied LSN sum) and returns the oldest sample within the status interval. */

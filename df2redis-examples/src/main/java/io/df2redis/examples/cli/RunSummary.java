@@ -45,10 +45,11 @@ final class RunSummary {
                     st.flows().stream().map(f -> Long.toString(f.appliedLsn())).collect(Collectors.joining("/")));
         }
         run.out.printf(Locale.ROOT, "skipped %s keys%s; %s full sync%s, %d session errors; target: %s commands, %d errors"
-                        + "%s%n", count(ss.skippedTotal()), ss.skippedByReason().isEmpty() ? ""
+                        + "%s%s%n", count(ss.skippedTotal()), ss.skippedByReason().isEmpty() ? ""
                         : " " + ss.skippedByReason(), count(run.fullSyncs.get()), run.fullSyncs.get() == 1 ? "" : "s",
                 run.sessionErrors.get(), count(ss.commands()), ss.errors(), run.conn.targetCluster
-                        ? ", " + ss.movedRedirects() + " MOVED / " + ss.askRedirects() + " ASK redirects" : "");
+                        ? ", " + ss.movedRedirects() + " MOVED / " + ss.askRedirects() + " ASK redirects" : "",
+                ProgressDisplay.rateLimits(ss));
         if (run.checkpoint != null) {
             if (run.startReport != null) {
                 run.out.println("started with a " + run.startReport);
@@ -60,7 +61,7 @@ final class RunSummary {
 
 
     /** The summary's checkpoint line: the file and what it holds after the final save. */
-    private static String checkpointLine(SyncRun run, Replicator r) {
+    static String checkpointLine(SyncRun run, Replicator r) {
         StringBuilder sb = new StringBuilder("checkpoint ").append(run.checkpoint.where()).append(": ");
         Checkpoint c = r.lastCheckpoint().orElse(null);
         if (c == null) {

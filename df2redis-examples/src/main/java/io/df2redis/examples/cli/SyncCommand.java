@@ -36,6 +36,7 @@ abstract class SyncCommand implements Callable<Integer> {
     public Integer call() {
         logging.apply();
         sync.applySpill(io.df2redis.replica.ReplicatorOptions.builder(), spec.commandLine()); // usage errors now
+        sync.checkSummaryJson(spec.commandLine());
         SyncRun r = new SyncRun(mode, connection, sync, sync.targetPolicy(spec.commandLine()), logging.quiet,
                 Redactor.wrap(spec.commandLine().getOut()), Redactor.wrap(spec.commandLine().getErr()),
                 System.console() != null, checkpoint());

@@ -4,6 +4,8 @@ import io.df2redis.replica.ReplicatorOptions;
 import io.df2redis.replica.SlowConsumerPolicy;
 import io.df2redis.replica.SpillOptions;
 import io.df2redis.sink.redis.FullSyncTargetPolicy;
+import io.df2redis.sink.redis.RedisSink;
+import io.df2redis.sink.redis.RedisSinkOptions;
 import io.df2redis.sink.redis.UnsupportedDataPolicy;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
@@ -41,6 +43,10 @@ public final class SyncOptions {
 
     @Option(names = "--force", order = 31, description = "the same as --target-policy flush (kept for compatibility)")
     boolean force;
+
+    @Option(names = "--no-flush", order = 31, description = "the same as --target-policy upsert: write into a "
+            + "target that holds keys, keeping them (the source's keys overwrite those of the same name)")
+    boolean noFlush;
 
     @Option(names = "--no-progress", order = 34, description = "print no progress or status lines (the summary still)")
     boolean noProgress;
@@ -85,6 +91,84 @@ public final class SyncOptions {
             description = "/ready answers 200 in stable sync while no flow lags by more entries (default: "
                     + "${DEFAULT-VALUE})")
     long readyMaxLag;
+
+    @Option(names = "--max-ops", order = 44, paramLabel = "N", converter = RateConverter.class,
+            description = "at most N commands per second into the target, all flows together (default: no limit)")
+    Long maxOps;
+
+    @Option(names = "--max-bytes", order = 45, paramLabel = "SIZE", converter = ByteRateConverter.class,
+            description = "at most SIZE bytes per second into the target (commands as sent), e.g. 10m, 1g "
+                    + "(default: no limit)")
+    Long maxBytes;
+
+    @Option(names = "--summary-json", order = 46, paramLabel = "FILE",
+            description = "also write the final summary as JSON into FILE (replaced atomically when the run ends)")
+    Path summaryJson;
+
+    /**
+     * Checks that {@code --summary-json}'s directory exists, so that a typo fails before the run.
+     *
+     * @throws CommandLine.ParameterException when it does not
+     */
+    void checkSummaryJson(CommandLine commandLine) {
+        if (summaryJson != null) {
+            Path dir = summaryJson.toAbsolutePath().getParent();
+            if (dir == null || !java.nio.file.Files.isDirectory(dir) || java.nio.file.Files.isDirectory(summaryJson)) {
+                throw new CommandLine.ParameterException(commandLine, "--summary-json: " + summaryJson
+                        + " is not a file in an existing directory");
+            }
+        }
+    }
+
+    /**
+     * Applies {@code --max-ops} and {@code --max-bytes} (already validated by their converters).
+     *
+     * @param b the sink builder
+     * @return {@code b}
+     */
+    RedisSink.Builder applyRateLimits(RedisSink.Builder b) {
+        return b.maxOpsPerSecond(maxOps == null ? 0 : maxOps).maxBytesPerSecond(maxBytes == null ? 0 : maxBytes);
+    }
+
+    /** A positive number of commands per second that the sink takes. */
+    static final class RateConverter implements CommandLine.ITypeConverter<Long> {
+        @Override
+        public Long convert(String value) {
+            long n;
+            try {
+                n = Long.parseLong(value.trim());
+            } catch (NumberFormatException e) {
+                throw new CommandLine.TypeConversionException("expected a number of commands per second, got '"
+                        + value + "'");
+            }
+            return checked(n, true);
+        }
+
+        static long checked(long n, boolean ops) {
+            try {
+                if (n <= 0) {
+                    throw new IllegalArgumentException("the limit must be positive (leave the option out for none)");
+                }
+                RedisSinkOptions.Builder b = RedisSinkOptions.builder();
+                if (ops) {
+                    b.maxOpsPerSecond(n);
+                } else {
+                    b.maxBytesPerSecond(n);
+                }
+                return n;
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage());
+            }
+        }
+    }
+
+    /** A size per second ({@link SizeConverter}'s forms) that the sink takes. */
+    static final class ByteRateConverter implements CommandLine.ITypeConverter<Long> {
+        @Override
+        public Long convert(String value) {
+            return RateConverter.checked(new SizeConverter().convert(value), false);
+        }
+    }
 
     /**
      * Applies the spill options to the replicator's options.
@@ -148,10 +232,18 @@ public final class SyncOptions {
     }
 
     /**
-     * The chosen {@link FullSyncTargetPolicy}: {@code --target-policy}, {@code --force} (= flush), or
-     * {@link FullSyncTargetPolicy#REFUSE_NON_EMPTY}; both options with different choices is a usage error.
+     * The chosen {@link FullSyncTargetPolicy}: {@code --target-policy}, {@code --force} (= flush),
+     * {@code --no-flush} (= upsert), or {@link FullSyncTargetPolicy#REFUSE_NON_EMPTY}; options with
+     * different choices are a usage error.
      */
     FullSyncTargetPolicy targetPolicy(CommandLine commandLine) {
+        if (noFlush && (force || targetPolicy != null && targetPolicy != FullSyncTargetPolicy.UPSERT)) {
+            throw new CommandLine.ParameterException(commandLine, "--no-flush means --target-policy upsert: it "
+                    + "contradicts " + (force ? "--force" : "--target-policy " + optionValue(targetPolicy)));
+        }
+        if (noFlush) {
+            return FullSyncTargetPolicy.UPSERT;
+        }
         if (force && targetPolicy != null && targetPolicy != FullSyncTargetPolicy.FLUSH) {
             throw new CommandLine.ParameterException(commandLine, "--force means --target-policy flush: it "
                     + "contradicts --target-policy " + targetPolicy.name().toLowerCase(Locale.ROOT));

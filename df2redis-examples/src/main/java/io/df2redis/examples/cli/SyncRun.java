@@ -147,7 +147,8 @@ final class SyncRun {
     private int execute() {
         startNanos = System.nanoTime();
         // built first (it connects only when used): a checkpoint kept in the target reads through it
-        RedisSink s = conn.sinkBuilder().unsupportedDataPolicy(opts.unsupported).fullSyncTargetPolicy(policy).build();
+        RedisSink s = opts.applyRateLimits(conn.sinkBuilder()).unsupportedDataPolicy(opts.unsupported)
+                .fullSyncTargetPolicy(policy).build();
         sink = s;
         Integer early = null;
         try {
@@ -165,9 +166,12 @@ final class SyncRun {
             err.println("df2redis: " + e.getMessage());
             err.flush();
             early = e.exitCode();
+            lastError = e.getMessage();
         }
         if (early != null) {
             s.close();
+            int code = early;
+            SummaryJson.writeIfAsked(this, () -> SummaryJson.beforeStart(this, code));
             return early;
         }
         Replicator r;
@@ -254,6 +258,7 @@ final class SyncRun {
             code = Df2RedisCli.OK;
         }
         RunSummary.print(this, r, s, code);
+        SummaryJson.writeIfAsked(this, () -> SummaryJson.of(this, r, s, code));
         return code;
     }
 

@@ -144,6 +144,32 @@ public abstract class AbstractRedisSinkBuilder<B extends AbstractRedisSinkBuilde
         return self();
     }
 
+    /**
+     * Limits the commands per second into the target, all flows and connections of the sink together
+     * (a token bucket; senders wait on their own threads, never on an event loop); 0, the default, is
+     * no limit. See {@link RedisSinkOptions.Builder#maxOpsPerSecond}.
+     *
+     * @param ops commands per second, 0 to 9 × 10^9
+     * @return this builder
+     */
+    public B maxOpsPerSecond(long ops) {
+        options.maxOpsPerSecond(ops);
+        return self();
+    }
+
+    /**
+     * Limits the bytes per second into the target, counted as the RESP encoding of each command, all
+     * flows and connections of the sink together; 0, the default, is no limit. See
+     * {@link RedisSinkOptions.Builder#maxBytesPerSecond}.
+     *
+     * @param bytes bytes per second, 0 to 9 × 10^9
+     * @return this builder
+     */
+    public B maxBytesPerSecond(long bytes) {
+        options.maxBytesPerSecond(bytes);
+        return self();
+    }
+
     /** Where the sink writes. */
     public RedisEndpoint endpoint() {
         return endpoint;

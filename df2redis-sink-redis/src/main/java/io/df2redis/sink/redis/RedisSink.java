@@ -128,7 +128,7 @@ public final class RedisSink implements ReplicationSink {
         this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
         this.options = Objects.requireNonNull(options, "options");
         this.state = new SinkState(options);
-        this.clientOptions = options.clientOptions("Redis target");
+        this.clientOptions = ClientOptions.of(options, "Redis target");
         this.ownsGroup = options.eventLoopGroup() == null;
         this.group = ownsGroup ? new NioEventLoopGroup(options.ioThreads()) : options.eventLoopGroup();
     }
@@ -340,7 +340,7 @@ public final class RedisSink implements ReplicationSink {
         state.commands.add(1 + (options.hasPassword() ? 1 : 0) + (db != 0 ? 1 : 0));
         try {
             return TargetConnection.connect(group, at, clientOptions, name, options.maxInFlight(), db,
-                    ConnectFailures.TARGET);
+                    ConnectFailures.TARGET, state.throttle);
         } catch (RuntimeException e) {
             state.errors.increment();
             throw e;

@@ -2,11 +2,9 @@ package io.df2redis.sink.redis;
 
 import io.df2redis.protocol.client.RespClientOptions;
 import io.df2redis.sink.redis.internal.DbMapping;
+import io.df2redis.sink.redis.internal.Throttle;
 import io.netty.channel.EventLoopGroup;
 import io.netty.handler.ssl.SslContext;
-import io.netty.handler.ssl.SslContextBuilder;
-
-import javax.net.ssl.SSLException;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,9 +23,6 @@ import java.util.Objects;
  * target's address is not part of the options: see {@link RedisEndpoint}.
  *
  * <p>{@link #toString()} never shows the password.
- *
- * <p>One piece (about 460 lines): 17 settings, each with its accessor, its validating setter and
- * its Javadoc; there is nothing to split but the list.
  *
  * <p>Why one class: an immutable options object and its builder, one accessor, one setter and one
  * validation per option, in Lettuce's style; more than half of it is the Javadoc of those options.
@@ -54,6 +49,8 @@ public final class RedisSinkOptions {
     private final KeyFilter keyFilter;
     private final int maxRedirects;
     private final Duration clusterRetryTimeout;
+    private final long maxOpsPerSecond;
+    private final long maxBytesPerSecond;
 
     private RedisSinkOptions(Builder b) {
         user = b.user;
@@ -74,6 +71,8 @@ public final class RedisSinkOptions {
         databaseMapping = Map.copyOf(b.databaseMapping);
         maxRedirects = b.maxRedirects;
         clusterRetryTimeout = b.clusterRetryTimeout;
+        maxOpsPerSecond = b.maxOpsPerSecond;
+        maxBytesPerSecond = b.maxBytesPerSecond;
     }
 
     /** A builder with the {@link #DEFAULTS}. */
@@ -102,6 +101,8 @@ public final class RedisSinkOptions {
         b.databaseMapping = new HashMap<>(databaseMapping);
         b.maxRedirects = maxRedirects;
         b.clusterRetryTimeout = clusterRetryTimeout;
+        b.maxOpsPerSecond = maxOpsPerSecond;
+        b.maxBytesPerSecond = maxBytesPerSecond;
         return b;
     }
 
@@ -200,6 +201,16 @@ public final class RedisSinkOptions {
         return clusterRetryTimeout;
     }
 
+    /** Commands per second into the target, all connections of the sink together; 0 (default): no limit. */
+    public long maxOpsPerSecond() {
+        return maxOpsPerSecond;
+    }
+
+    /** Bytes (RESP-encoded commands) per second into the target, all connections together; 0 (default): no limit. */
+    public long maxBytesPerSecond() {
+        return maxBytesPerSecond;
+    }
+
     /**
      * Whether a sync may write into target db {@code targetDb}: the dbs the
      * {@link FullSyncTargetPolicy} checks and flushes. On a cluster db 0 only; on a standalone
@@ -234,26 +245,6 @@ public final class RedisSinkOptions {
         return endpoint + (notes.isEmpty() ? "" : " (" + String.join(", ", notes) + ")");
     }
 
-    /**
-     * The options of one connection to the target: timeouts, TLS (the JVM's default trust when no
-     * context is set), credentials.
-     *
-     * @param name what the connection is for, named in errors
-     * @throws IllegalArgumentException when the default TLS context cannot be built
-     */
-    RespClientOptions clientOptions(String name) {
-        SslContext ssl = sslContext;
-        if (tls && ssl == null) {
-            try {
-                ssl = SslContextBuilder.forClient().build();
-            } catch (SSLException e) {
-                throw new IllegalArgumentException("cannot build a default TLS context: " + e.getMessage(), e);
-            }
-        }
-        return RespClientOptions.builder().name(name).connectTimeout(connectTimeout).replyTimeout(replyTimeout)
-                .sslContext(ssl).verifyHostname(verifyHostname).credentials(user, password).build();
-    }
-
     /** The options, never the password. */
     @Override
     public String toString() {
@@ -261,8 +252,9 @@ public final class RedisSinkOptions {
                 + (user != null ? "user " + user + ", " : "") + (password != null ? "password set, " : "")
                 + "fullSyncTargetPolicy " + fullSyncTargetPolicy + ", unsupportedDataPolicy " + unsupportedDataPolicy
                 + (databaseMapping.isEmpty() ? "" : ", mapDatabase " + databaseMapping)
-                + (keyFilter.passesAll() ? "" : ", " + keyFilter) + ", maxInFlight "
-                + maxInFlight + "}";
+                + (keyFilter.passesAll() ? "" : ", " + keyFilter) + ", maxInFlight " + maxInFlight
+                + (maxOpsPerSecond > 0 ? ", maxOpsPerSecond " + maxOpsPerSecond : "")
+                + (maxBytesPerSecond > 0 ? ", maxBytesPerSecond " + maxBytesPerSecond : "") + "}";
     }
 
     /**
@@ -288,8 +280,25 @@ public final class RedisSinkOptions {
         private KeyFilter keyFilter = KeyFilter.all();
         private int maxRedirects = 16;
         private Duration clusterRetryTimeout = Duration.ofSeconds(60);
+        private long maxOpsPerSecond;
+        private long maxBytesPerSecond;
 
         private Builder() {
+        }
+
+        /**
+         * At most this many commands per second into the target, one token bucket for every connection of
+         * the sink (bursts of 1/10 s); senders wait, never an event loop. 0 (default: no limit) to 9 × 10^9.
+         */
+        public Builder maxOpsPerSecond(long ops) {
+            this.maxOpsPerSecond = Throttle.checkRate(ops, "maxOpsPerSecond");
+            return this;
+        }
+
+        /** At most this many bytes (RESP-encoded commands) per second, like {@link #maxOpsPerSecond}. */
+        public Builder maxBytesPerSecond(long bytes) {
+            this.maxBytesPerSecond = Throttle.checkRate(bytes, "maxBytesPerSecond");
+            return this;
         }
 
         /**

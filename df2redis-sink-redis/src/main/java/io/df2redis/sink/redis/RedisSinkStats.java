@@ -16,10 +16,15 @@ import java.util.Map;
  * @param askRedirects cluster {@code ASK} redirects followed
  * @param clusterRetries commands re-sent after {@code TRYAGAIN}, {@code CLUSTERDOWN} or {@code LOADING}
  * @param topologyRefreshes times the cluster slot map was read
+ * @param maxOpsPerSecond the commands-per-second limit ({@link RedisSinkOptions#maxOpsPerSecond()}), 0 for none
+ * @param maxBytesPerSecond the bytes-per-second limit ({@link RedisSinkOptions#maxBytesPerSecond()}), 0 for none
+ * @param rateLimitWaitNanos how long senders waited for the rate limits, all together, in nanoseconds
+ * @param bytesSent bytes of the commands sent (their RESP encoding), what {@code maxBytesPerSecond} limits
  */
 public record RedisSinkStats(long commands, long errors, Map<String, Long> skippedByReason,
                              List<UnsupportedData> skipped, long dfMaskIgnored, long movedRedirects,
-                             long askRedirects, long clusterRetries, long topologyRefreshes) {
+                             long askRedirects, long clusterRetries, long topologyRefreshes,
+                             long maxOpsPerSecond, long maxBytesPerSecond, long rateLimitWaitNanos, long bytesSent) {
     /**
      * Total keys/commands not reproduced.
      *

@@ -26,7 +26,8 @@
  *     already in the target: refuse by default, flush, or upsert),
  *     {@link io.df2redis.sink.redis.UnsupportedDataPolicy},
  *     {@link io.df2redis.sink.redis.UnsupportedDataCallback}, {@link io.df2redis.sink.redis.UnsupportedData};</li>
- * <li>figures: {@link io.df2redis.sink.redis.RedisSinkStats};</li>
+ * <li>figures: {@link io.df2redis.sink.redis.RedisSinkStats} (also the rate limits of
+ *     {@code maxOpsPerSecond}/{@code maxBytesPerSecond}, the bytes sent and the senders' waits);</li>
  * <li>target-side errors, all {@link io.df2redis.sink.redis.RedisSinkException}s naming the endpoint
  *     that failed (distinct from the replica's source-side types):
  *     {@link io.df2redis.sink.redis.TargetConnectionException},

@@ -34,6 +34,8 @@ public final class SinkState implements FlowWriter.Host {
     public final LongAdder commands = new LongAdder();
     /** Commands that failed or were refused. */
     public final LongAdder errors = new LongAdder();
+    /** The sink's rate limits, shared by every connection it opens; counts commands and bytes sent. */
+    public final Throttle throttle;
     private final LongAdder dfMask = new LongAdder();
     private final Map<String, LongAdder> skipped = new ConcurrentHashMap<>();
     private final List<UnsupportedData> skippedKeys = Collections.synchronizedList(new ArrayList<>());
@@ -44,6 +46,7 @@ public final class SinkState implements FlowWriter.Host {
     /** @param options the sink's options (the unsupported-data policy and its callback) */
     public SinkState(RedisSinkOptions options) {
         this.options = options;
+        this.throttle = new Throttle(options.maxOpsPerSecond(), options.maxBytesPerSecond());
     }
 
     /** The counters now; the cluster figures from {@code router}, or 0 without one. */
@@ -57,7 +60,8 @@ public final class SinkState implements FlowWriter.Host {
         ClusterRouter r = router;
         return new RedisSinkStats(commands.sum(), errors.sum(), Map.copyOf(by), keys, dfMask.sum(),
                 r == null ? 0 : r.moved(), r == null ? 0 : r.asked(), r == null ? 0 : r.retried(),
-                r == null ? 0 : r.refreshes());
+                r == null ? 0 : r.refreshes(), throttle.maxOpsPerSecond(), throttle.maxBytesPerSecond(),
+                throttle.waitedNanos(), throttle.bytesSent());
     }
 
     @Override

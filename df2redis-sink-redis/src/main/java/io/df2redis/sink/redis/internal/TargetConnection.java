@@ -49,11 +49,14 @@ public final class TargetConnection implements AutoCloseable {
     private final String name;
     private final String endpoint;
     private final ConnectFailures failures;
+    private final Throttle throttle;
     /** The last failure translated, reused for every command the same cause fails. */
     private volatile Translated last;
 
-    private TargetConnection(RespClient client, int window, String name, ConnectFailures failures) {
+    private TargetConnection(RespClient client, int window, String name, ConnectFailures failures,
+                             Throttle throttle) {
         this.client = client;
+        this.throttle = throttle;
         this.window = new Semaphore(window);
         this.name = name;
         this.endpoint = client.endpoint().toString();
@@ -76,6 +79,18 @@ public final class TargetConnection implements AutoCloseable {
      */
     public static TargetConnection connect(EventLoopGroup group, HostAndPort at, RespClientOptions options,
                                            String name, int window, int db, ConnectFailures failures) {
+        return connect(group, at, options, name, window, db, failures, null);
+    }
+
+    /**
+     * {@link #connect(EventLoopGroup, HostAndPort, RespClientOptions, String, int, int, ConnectFailures)}
+     * with every command of the connection, from its {@code PING} on, passing {@code throttle} first.
+     *
+     * @param throttle the rate limits shared with the other connections of a sink, or null for none
+     */
+    public static TargetConnection connect(EventLoopGroup group, HostAndPort at, RespClientOptions options,
+                                           String name, int window, int db, ConnectFailures failures,
+                                           Throttle throttle) {
         if (window < 1) {
             throw new IllegalArgumentException("window must be >= 1: " + window);
         }
@@ -93,7 +108,7 @@ public final class TargetConnection implements AutoCloseable {
         } catch (ExecutionException e) {
             throw connectFailure(at, o, failures, e.getCause());
         }
-        TargetConnection c = new TargetConnection(client, window, name, failures);
+        TargetConnection c = new TargetConnection(client, window, name, failures, throttle);
         try {
             RespReply pong = c.call(wait, "PING");
             if (pong instanceof ErrorReply e && e.message().startsWith("NOAUTH")) {
@@ -153,7 +168,8 @@ public final class TargetConnection implements AutoCloseable {
     }
 
     /**
-     * Sends one command; blocks while the window is full. The future completes with the reply (an
+     * Sends one command; blocks while the rate limits ({@link Throttle}) hold it back, then while the
+     * window is full. The future completes with the reply (an
      * error reply is a normal completion) on the event loop, or exceptionally with the typed
      * connection failure.
      *
@@ -164,6 +180,10 @@ public final class TargetConnection implements AutoCloseable {
             throw new IllegalStateException("send() must not be called from the event loop");
         }
         try {
+            if (throttle != null && !throttle.acquire(args, client::isActive)) {
+                return CompletableFuture.failedFuture(failures.connection(endpoint, name + " at " + endpoint
+                        + ": connection to Redis closed", null));
+            }
             window.acquire(); // a close releases every waiter (see the constructor)
             if (!client.isActive()) {
                 window.release();
@@ -173,7 +193,7 @@ public final class TargetConnection implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return CompletableFuture.failedFuture(failures.connection(endpoint, name + " at " + endpoint
-                    + ": interrupted while waiting for the window", e));
+                    + ": interrupted while waiting for the rate limit or the window", e));
         }
         CompletableFuture<RespReply> out = new CompletableFuture<>();
         client.send(args).whenComplete((r, t) -> {
