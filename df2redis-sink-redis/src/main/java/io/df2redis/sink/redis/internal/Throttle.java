@@ -92,7 +92,7 @@ public final class Throttle {
         bytesSent.add(size);
         long wait = 0;
         if (ops != null) {
-            wait = ops.reserve(1);
+            wait = ops.reserve(operations(args));
         }
         if (bytes != null) {
             wait = Math.max(wait, bytes.reserve(size));
@@ -113,6 +113,16 @@ public final class Throttle {
         } finally {
             waitedNanos.add(clock.getAsLong() - start);
         }
+    }
+
+    /**
+     * Operations a command counts as against the ops limit: one, but an {@code MSET} (the sink
+     * batches snapshot strings into it) one per key, so that batching does not multiply the rate.
+     */
+    static int operations(List<byte[]> args) {
+        byte[] n = args.get(0);
+        return n.length == 4 && (n[0] | 0x20) == 'm' && (n[1] | 0x20) == 's' && (n[2] | 0x20) == 'e'
+                && (n[3] | 0x20) == 't' ? Math.max(1, (args.size() - 1) / 2) : 1;
     }
 
     private static void park(long nanos) throws InterruptedException {

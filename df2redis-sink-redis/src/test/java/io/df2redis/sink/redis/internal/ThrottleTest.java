@@ -123,4 +123,14 @@ class ThrottleTest {
         assertThatThrownBy(() -> new Throttle(0, TokenBucket.MAX_RATE + 1))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxBytesPerSecond");
     }
+
+    @Test
+    void anMsetCountsOneOperationPerKey() {
+        java.nio.charset.Charset u = java.nio.charset.StandardCharsets.UTF_8;
+        assertThat(Throttle.operations(List.of("MSET".getBytes(u), "a".getBytes(u), "1".getBytes(u), "b".getBytes(u),
+                "2".getBytes(u)))).isEqualTo(2);
+        assertThat(Throttle.operations(List.of("mset".getBytes(u), "a".getBytes(u), "1".getBytes(u)))).isEqualTo(1);
+        assertThat(Throttle.operations(List.of("SET".getBytes(u), "a".getBytes(u), "1".getBytes(u)))).isEqualTo(1);
+        assertThat(Throttle.operations(List.of("MSETNX".getBytes(u), "a".getBytes(u), "1".getBytes(u)))).isEqualTo(1);
+    }
 }
