@@ -34,6 +34,7 @@ import java.util.Locale;
  */
 final class StatusEndpoint implements AutoCloseable {
     static final String JSON = "application/json; charset=utf-8";
+    static final String HTML = "text/html; charset=utf-8";
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private final HttpServer server;
@@ -66,6 +67,8 @@ final class StatusEndpoint implements AutoCloseable {
         server.createContext("/health", RunEndpoints.getOnly("/health", () -> json(200, health())));
         server.createContext("/ready", RunEndpoints.getOnly("/ready", e::ready));
         server.createContext("/status", RunEndpoints.getOnly("/status", () -> json(200, e.status())));
+        String page = page();
+        server.createContext("/", RunEndpoints.getOnly("/", () -> new RunEndpoints.Response(200, HTML, page)));
         server.start();
         return e;
     }
@@ -73,6 +76,22 @@ final class StatusEndpoint implements AutoCloseable {
     /** The URL of {@code path} on this server (with the port actually bound). */
     String url(String path) {
         return RunEndpoints.url(server, path);
+    }
+
+    /**
+     * The status page ({@code /}): one self-contained HTML file in the jar (no CDN) that polls
+     * {@code /status} every second and shows the full sync's progress per flow and a live chart of
+     * applied entries per second and lag.
+     */
+    static String page() {
+        try (java.io.InputStream in = StatusEndpoint.class.getResourceAsStream("status.html")) {
+            if (in == null) {
+                throw new IllegalStateException("status.html is missing from the jar");
+            }
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private static ObjectNode health() {
