@@ -303,7 +303,7 @@ class EmbeddedMasterReplicationIT {
     @Test
     void flushDuringFullSyncRestartsTheFullSync() throws Exception {
         try (EmbeddedDragonflyMaster m = EmbeddedDragonflyMaster.builder().shards(2).paceSnapshot(100_000).start()) {
-            for (int i = 0; i < 2000; i++) {
+            for (int i = 0; i < 5000; i++) { // about 1.5 s of paced snapshot
                 m.put(0, io.df2redis.protocol.rdb.RdbKeyValue.of("k:" + i,
                         io.df2redis.protocol.rdb.RdbValue.string("value-value-value-value-" + i)));
             }
@@ -317,7 +317,11 @@ class EmbeddedMasterReplicationIT {
             try (Replicator r = replicator(m).listener(model).build(); SyncRespClient c = SyncRespClient.connect(m.host(),
                     m.port(), null, null)) {
                 r.start();
-                CapturedCaseReplicationIT.awaitTrue(() -> r.state() == ReplicationState.FULL_SYNC, "full sync");
+                // the flush must land inside the snapshot stream: wait until keys are arriving
+                CapturedCaseReplicationIT.awaitTrue(() -> r.state() == ReplicationState.FULL_SYNC
+                        && r.stats().flows().stream().mapToLong(f -> f.entries()).sum() > 0, "full sync under way");
+                assertThat(r.stats().flows().stream().mapToLong(f -> f.entries()).sum()).as("snapshot not done yet")
+                        .isLessThan(5000);
                 c.ok("FLUSHDB");
                 c.ok("SET", "after-flush", "v");
                 assertThat(r.awaitStableSync(WAIT)).isTrue();
