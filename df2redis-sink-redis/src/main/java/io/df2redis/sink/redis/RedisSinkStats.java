@@ -20,11 +20,14 @@ import java.util.Map;
  * @param maxBytesPerSecond the bytes-per-second limit ({@link RedisSinkOptions#maxBytesPerSecond()}), 0 for none
  * @param rateLimitWaitNanos how long senders waited for the rate limits, all together, in nanoseconds
  * @param bytesSent bytes of the commands sent (their RESP encoding), what {@code maxBytesPerSecond} limits
+ * @param operationsSent operations sent, what {@code maxOpsPerSecond} limits: a command each, but an
+ *     {@code MSET} of batched snapshot strings one per key
  */
 public record RedisSinkStats(long commands, long errors, Map<String, Long> skippedByReason,
                              List<UnsupportedData> skipped, long dfMaskIgnored, long movedRedirects,
                              long askRedirects, long clusterRetries, long topologyRefreshes,
-                             long maxOpsPerSecond, long maxBytesPerSecond, long rateLimitWaitNanos, long bytesSent) {
+                             long maxOpsPerSecond, long maxBytesPerSecond, long rateLimitWaitNanos, long bytesSent,
+                             long operationsSent) {
     /**
      * Total keys/commands not reproduced.
      *

@@ -61,7 +61,7 @@ public final class SinkState implements FlowWriter.Host {
         return new RedisSinkStats(commands.sum(), errors.sum(), Map.copyOf(by), keys, dfMask.sum(),
                 r == null ? 0 : r.moved(), r == null ? 0 : r.asked(), r == null ? 0 : r.retried(),
                 r == null ? 0 : r.refreshes(), throttle.maxOpsPerSecond(), throttle.maxBytesPerSecond(),
-                throttle.waitedNanos(), throttle.bytesSent());
+                throttle.waitedNanos(), throttle.bytesSent(), throttle.operationsSent());
     }
 
     @Override

@@ -33,7 +33,7 @@ final class StringBatch {
     /** Keys per {@code MSET} at most. */
     static final int MAX_KEYS = 128;
     /** Key and value bytes per {@code MSET} at most. */
-    static final int MAX_BYTES = 256 * 1024;
+    static final int MAX_BYTES = 64 * 1024;
     /** How long an open batch waits for more keys. */
     static final Duration LINGER = Duration.ofMillis(1);
     private static final byte[] MSET = "MSET".getBytes(StandardCharsets.US_ASCII);

@@ -41,6 +41,7 @@ public final class Throttle {
     private final Sleeper sleeper;
     private final LongAdder commandsSent = new LongAdder();
     private final LongAdder bytesSent = new LongAdder();
+    private final LongAdder operationsSent = new LongAdder();
     private final LongAdder waitedNanos = new LongAdder();
 
     /**
@@ -88,11 +89,13 @@ public final class Throttle {
      */
     public boolean acquire(List<byte[]> args, BooleanSupplier open) throws InterruptedException {
         long size = RespEncoder.commandSize(args);
+        int n = operations(args);
         commandsSent.increment();
+        operationsSent.add(n);
         bytesSent.add(size);
         long wait = 0;
         if (ops != null) {
-            wait = ops.reserve(operations(args));
+            wait = ops.reserve(n);
         }
         if (bytes != null) {
             wait = Math.max(wait, bytes.reserve(size));
@@ -145,6 +148,11 @@ public final class Throttle {
     /** Commands that passed (or are waiting to). */
     public long commandsSent() {
         return commandsSent.sum();
+    }
+
+    /** Operations that passed: a command each, an {@code MSET} one per key ({@link #operations}). */
+    public long operationsSent() {
+        return operationsSent.sum();
     }
 
     /** Bytes of the commands that passed (RESP-encoded). */
