@@ -62,6 +62,11 @@ public final class MeterNames {
 
     /** FunctionCounter: commands sent to Redis ({@code SELECT} included). */
     public static final String SINK_COMMANDS = "df2redis.sink.commands";
+    /**
+     * FunctionCounter: operations sent to Redis, what a rate limit counts: a command each, an
+     * {@code MSET} of batched snapshot strings one per key.
+     */
+    public static final String SINK_OPERATIONS = "df2redis.sink.operations";
     /** FunctionCounter: error replies and failed connections. */
     public static final String SINK_ERRORS = "df2redis.sink.errors";
     /** FunctionCounter, tag {@code reason}: keys or commands not reproduced (unsupported-data policy). */

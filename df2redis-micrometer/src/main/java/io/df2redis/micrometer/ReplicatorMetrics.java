@@ -51,7 +51,7 @@ import java.util.function.LongSupplier;
  *     <td>{@code flow}</td></tr>
  * <tr><td>{@code df2redis.flow.pauses}, {@code .paused}</td><td>{@code df2redis_flow_pauses_total},
  *     {@code df2redis_flow_paused_seconds_total}</td><td>counters</td><td>{@code flow}</td></tr>
- * <tr><td>{@code df2redis.sink.commands}, {@code .errors}, {@code .cluster.retries},
+ * <tr><td>{@code df2redis.sink.commands}, {@code .operations}, {@code .errors}, {@code .cluster.retries},
  *     {@code .topology.refreshes}, {@code .flags.dropped}</td><td>{@code df2redis_sink_commands_total} …</td>
  *     <td>counters</td><td></td></tr>
  * <tr><td>{@code df2redis.sink.skipped}</td><td>{@code df2redis_sink_skipped_total}</td><td>counter</td>

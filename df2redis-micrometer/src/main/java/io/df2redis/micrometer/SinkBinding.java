@@ -32,6 +32,8 @@ final class SinkBinding {
 
     void bind() {
         counter(SINK_COMMANDS, Tags.empty(), "commands sent to Redis", RedisSinkStats::commands);
+        counter(SINK_OPERATIONS, Tags.empty(), "operations sent to Redis (an MSET counts per key)",
+                RedisSinkStats::operationsSent);
         counter(SINK_ERRORS, Tags.empty(), "error replies and failed connections", RedisSinkStats::errors);
         counter(SINK_REDIRECTS, Tags.of("type", "moved"), "cluster redirects followed", RedisSinkStats::movedRedirects);
         counter(SINK_REDIRECTS, Tags.of("type", "ask"), "cluster redirects followed", RedisSinkStats::askRedirects);

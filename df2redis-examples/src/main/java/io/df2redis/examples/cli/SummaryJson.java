@@ -63,6 +63,7 @@ final class SummaryJson {
         Map<String, Object> t = new LinkedHashMap<>();
         t.put("cluster", run.conn.targetCluster);
         t.put("commands", ss.commands());
+        t.put("operations", ss.operationsSent());
         t.put("bytesSent", ss.bytesSent());
         t.put("errors", ss.errors());
         t.put("skipped", ss.skippedTotal());
