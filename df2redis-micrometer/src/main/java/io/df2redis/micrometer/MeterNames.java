@@ -67,6 +67,8 @@ public final class MeterNames {
      * {@code MSET} of batched snapshot strings one per key.
      */
     public static final String SINK_OPERATIONS = "df2redis.sink.operations";
+    /** Gauge: commands sent to Redis and not answered yet, over every connection of the session. */
+    public static final String SINK_IN_FLIGHT = "df2redis.sink.in.flight";
     /** FunctionCounter: error replies and failed connections. */
     public static final String SINK_ERRORS = "df2redis.sink.errors";
     /** FunctionCounter, tag {@code reason}: keys or commands not reproduced (unsupported-data policy). */

@@ -54,6 +54,8 @@ import java.util.function.LongSupplier;
  * <tr><td>{@code df2redis.sink.commands}, {@code .operations}, {@code .errors}, {@code .cluster.retries},
  *     {@code .topology.refreshes}, {@code .flags.dropped}</td><td>{@code df2redis_sink_commands_total} …</td>
  *     <td>counters</td><td></td></tr>
+ * <tr><td>{@code df2redis.sink.in.flight}</td><td>{@code df2redis_sink_in_flight}</td><td>gauge</td>
+ *     <td></td></tr>
  * <tr><td>{@code df2redis.sink.skipped}</td><td>{@code df2redis_sink_skipped_total}</td><td>counter</td>
  *     <td>{@code reason}</td></tr>
  * <tr><td>{@code df2redis.sink.redirects}</td><td>{@code df2redis_sink_redirects_total}</td><td>counter</td>

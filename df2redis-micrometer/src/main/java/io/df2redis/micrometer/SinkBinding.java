@@ -42,6 +42,8 @@ final class SinkBinding {
         counter(SINK_TOPOLOGY_REFRESHES, Tags.empty(), "cluster slot map reads", RedisSinkStats::topologyRefreshes);
         counter(SINK_FLAGS_DROPPED, Tags.empty(), "Dragonfly sticky/memcached flags dropped",
                 RedisSinkStats::dfMaskIgnored);
+        io.micrometer.core.instrument.Gauge.builder(SINK_IN_FLIGHT, sink, s -> stats().inFlight()).tags(tags)
+                .description("commands sent to Redis and not answered yet").register(registry);
         stats();
     }
 

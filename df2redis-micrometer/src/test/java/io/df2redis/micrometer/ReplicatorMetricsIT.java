@@ -85,6 +85,7 @@ class ReplicatorMetricsIT {
                 m.write(0, "SET", "live" + i, "x" + i);
             }
             awaitTrue(() -> sumGauges(reg, FLOW_LAG_ENTRIES) > 0, "a lag in entries");
+            awaitTrue(() -> reg.get(SINK_IN_FLIGHT).gauge().value() > 0, "sink commands held by the paused Redis");
             Thread.sleep(300);
             if (System.nanoTime() - pausedAt < TimeUnit.MILLISECONDS.toNanos(1200)) {
                 // still paused: the oldest waiting entry was seen at least 300 ms ago
@@ -92,6 +93,7 @@ class ReplicatorMetricsIT {
             }
             awaitApplied(r, m);
             assertThat(sumGauges(reg, FLOW_LAG_ENTRIES)).as("lag returns to 0").isZero();
+            assertThat(reg.get(SINK_IN_FLIGHT).gauge().value()).as("nothing in flight once applied").isZero();
             assertThat(maxTimeGauge(reg, FLOW_LAG)).as("lag time returns to 0").isZero();
             assertThat(sumCounters(reg, FLOW_JOURNAL_APPLIED) - journalBefore).as("journal entries applied")
                     .isEqualTo(WRITES);

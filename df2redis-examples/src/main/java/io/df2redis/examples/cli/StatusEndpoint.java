@@ -156,7 +156,7 @@ final class StatusEndpoint implements AutoCloseable {
                 .put("sessions", st.sessions()).put("fullSyncs", st.fullSyncs()).put("deadLetters", st.deadLetters());
         RedisSinkStats ss = sink.stats();
         ObjectNode s = doc.putObject("sink");
-        s.put("commands", ss.commands()).put("operations", ss.operationsSent()).put("errors", ss.errors()).put("skipped", ss.skippedTotal())
+        s.put("commands", ss.commands()).put("operations", ss.operationsSent()).put("inFlight", ss.inFlight()).put("errors", ss.errors()).put("skipped", ss.skippedTotal())
                 .put("movedRedirects", ss.movedRedirects()).put("askRedirects", ss.askRedirects());
         ObjectNode reasons = s.putObject("skippedByReason");
         ss.skippedByReason().forEach(reasons::put);

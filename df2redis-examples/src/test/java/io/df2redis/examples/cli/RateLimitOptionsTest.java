@@ -63,6 +63,6 @@ class RateLimitOptionsTest {
     }
 
     private static RedisSinkStats stats(long ops, long bytes, long waitNanos) {
-        return new RedisSinkStats(0, 0, Map.of(), List.of(), 0, 0, 0, 0, 0, ops, bytes, waitNanos, 0, 0);
+        return new RedisSinkStats(0, 0, Map.of(), List.of(), 0, 0, 0, 0, 0, ops, bytes, waitNanos, 0, 0, 0);
     }
 }

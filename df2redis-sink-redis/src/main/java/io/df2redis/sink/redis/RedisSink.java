@@ -254,7 +254,15 @@ public final class RedisSink implements ReplicationSink {
 
     /** The current counters. */
     public RedisSinkStats stats() {
-        return state.stats(router);
+        long inFlight = 0;
+        FlowWriter c = control;
+        if (c != null) {
+            inFlight += c.lane().inFlight();
+        }
+        for (FlowWriter w : flows) {
+            inFlight += w.lane().inFlight();
+        }
+        return state.stats(router, inFlight);
     }
 
     /**

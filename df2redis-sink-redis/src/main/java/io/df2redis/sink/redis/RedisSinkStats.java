@@ -22,12 +22,13 @@ import java.util.Map;
  * @param bytesSent bytes of the commands sent (their RESP encoding), what {@code maxBytesPerSecond} limits
  * @param operationsSent operations sent, what {@code maxOpsPerSecond} limits: a command each, but an
  *     {@code MSET} of batched snapshot strings one per key
+ * @param inFlight commands sent and not answered yet, over every connection of the current session
  */
 public record RedisSinkStats(long commands, long errors, Map<String, Long> skippedByReason,
                              List<UnsupportedData> skipped, long dfMaskIgnored, long movedRedirects,
                              long askRedirects, long clusterRetries, long topologyRefreshes,
                              long maxOpsPerSecond, long maxBytesPerSecond, long rateLimitWaitNanos, long bytesSent,
-                             long operationsSent) {
+                             long operationsSent, long inFlight) {
     /**
      * Total keys/commands not reproduced.
      *

@@ -25,6 +25,13 @@ public interface Lane extends AutoCloseable {
     /** Sends a command to every master (one future per master). */
     List<CompletableFuture<RespReply>> broadcast(int db, List<byte[]> args);
 
+    /**
+     * Commands sent through this lane and not answered yet (for stats).
+     *
+     * @return the count
+     */
+    int inFlight();
+
     /** The target this lane writes to, for errors: {@code host:port}, or a cluster's seed list. */
     String endpoint();
 

@@ -50,7 +50,7 @@ public final class SinkState implements FlowWriter.Host {
     }
 
     /** The counters now; the cluster figures from {@code router}, or 0 without one. */
-    public RedisSinkStats stats(ClusterRouter router) {
+    public RedisSinkStats stats(ClusterRouter router, long inFlight) {
         Map<String, Long> by = new LinkedHashMap<>();
         skipped.forEach((k, v) -> by.put(k, v.sum()));
         List<UnsupportedData> keys;
@@ -61,7 +61,7 @@ public final class SinkState implements FlowWriter.Host {
         return new RedisSinkStats(commands.sum(), errors.sum(), Map.copyOf(by), keys, dfMask.sum(),
                 r == null ? 0 : r.moved(), r == null ? 0 : r.asked(), r == null ? 0 : r.retried(),
                 r == null ? 0 : r.refreshes(), throttle.maxOpsPerSecond(), throttle.maxBytesPerSecond(),
-                throttle.waitedNanos(), throttle.bytesSent(), throttle.operationsSent());
+                throttle.waitedNanos(), throttle.bytesSent(), throttle.operationsSent(), inFlight);
     }
 
     @Override

@@ -146,4 +146,9 @@ public final class StandaloneLane implements Lane {
     public void close() {
         conn.close();
     }
+
+    @Override
+    public int inFlight() {
+        return conn.inFlight();
+    }
 }

@@ -185,6 +185,7 @@ public final class ClusterLane implements Lane {
     }
 
     /** Commands sent and not finally answered yet (for tests and stats). */
+    @Override
     public int inFlight() {
         return inFlight.get() + parked.size();
     }
