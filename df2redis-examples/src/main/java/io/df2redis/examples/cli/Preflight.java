@@ -7,6 +7,7 @@ import io.df2redis.replica.Checkpoint;
 import io.df2redis.replica.ConnectionException;
 import io.df2redis.replica.ReplicationException;
 import io.df2redis.sink.redis.FullSyncTargetPolicy;
+import io.df2redis.sink.redis.KeyConflictPolicy;
 import io.df2redis.sink.redis.RedisSink;
 import io.df2redis.sink.redis.ServerIdentity;
 import io.df2redis.sink.redis.ServerProbe;
@@ -58,6 +59,7 @@ final class Preflight {
     private final ConnectionOptions conn;
     private final RedisSink.Builder sink;
     private final FullSyncTargetPolicy policy;
+    private final KeyConflictPolicy conflicts;
     private final PrintWriter err;
     private final boolean quiet;
     private final RunCheckpoint checkpoint;
@@ -65,11 +67,12 @@ final class Preflight {
     /**
      * @param checkpoint the {@code --checkpoint} file, or null without one
      */
-    Preflight(ConnectionOptions conn, RedisSink.Builder sink, FullSyncTargetPolicy policy, PrintWriter err,
-              boolean quiet, RunCheckpoint checkpoint) {
+    Preflight(ConnectionOptions conn, RedisSink.Builder sink, FullSyncTargetPolicy policy, KeyConflictPolicy conflicts,
+              PrintWriter err, boolean quiet, RunCheckpoint checkpoint) {
         this.conn = conn;
         this.sink = sink;
         this.policy = policy;
+        this.conflicts = conflicts;
         this.err = err;
         this.quiet = quiet;
         this.checkpoint = checkpoint;
@@ -157,9 +160,23 @@ final class Preflight {
                     err.flush();
                 }
                 default -> {
+                    if (conflicts != KeyConflictPolicy.OVERWRITE && checkpoint != null
+                            && checkpoint.initial().isPresent()) {
+                        throw new CliException(Df2RedisCli.USAGE, because + "the " + where + " holds " + describe(held)
+                                + ", among them the keys earlier runs wrote (the checkpoint " + checkpoint.where()
+                                + " says so), which --on-conflict " + SyncOptions.optionValue(conflicts) + " cannot "
+                                + "tell from the target's own: it would " + (conflicts == KeyConflictPolicy.KEEP_TARGET
+                                    ? "keep their stale values" : "stop at the first") + ". Nothing was written. Use "
+                                + "--on-conflict overwrite, or empty the target");
+                    }
                     if (!quiet) {
                         err.println("df2redis: --target-policy upsert: the " + where + " keeps its keys ("
-                                + describe(held) + "); the source's keys overwrite those of the same name");
+                                + describe(held) + "); " + switch (conflicts) {
+                                    case OVERWRITE -> "the source's keys overwrite those of the same name";
+                                    case KEEP_TARGET -> "where the source has a key of the same name, the target's is "
+                                            + "kept (--on-conflict keep)";
+                                    case FAIL -> "a source key of the same name stops the run (--on-conflict fail)";
+                                });
                         err.flush();
                     }
                 }

@@ -37,7 +37,9 @@ abstract class SyncCommand implements Callable<Integer> {
         logging.apply();
         sync.applySpill(io.df2redis.replica.ReplicatorOptions.builder(), spec.commandLine()); // usage errors now
         sync.checkSummaryJson(spec.commandLine());
-        SyncRun r = new SyncRun(mode, connection, sync, sync.targetPolicy(spec.commandLine()), logging.quiet,
+        io.df2redis.sink.redis.FullSyncTargetPolicy policy = sync.targetPolicy(spec.commandLine());
+        sync.keyConflictPolicy(spec.commandLine(), policy); // a usage error now
+        SyncRun r = new SyncRun(mode, connection, sync, policy, logging.quiet,
                 Redactor.wrap(spec.commandLine().getOut()), Redactor.wrap(spec.commandLine().getErr()),
                 System.console() != null, checkpoint());
         run = r;

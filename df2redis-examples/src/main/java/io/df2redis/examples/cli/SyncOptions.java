@@ -4,6 +4,7 @@ import io.df2redis.replica.ReplicatorOptions;
 import io.df2redis.replica.SlowConsumerPolicy;
 import io.df2redis.replica.SpillOptions;
 import io.df2redis.sink.redis.FullSyncTargetPolicy;
+import io.df2redis.sink.redis.KeyConflictPolicy;
 import io.df2redis.sink.redis.RedisSink;
 import io.df2redis.sink.redis.RedisSinkOptions;
 import io.df2redis.sink.redis.UnsupportedDataPolicy;
@@ -47,6 +48,14 @@ public final class SyncOptions {
     @Option(names = "--no-flush", order = 31, description = "the same as --target-policy upsert: write into a "
             + "target that holds keys, keeping them (the source's keys overwrite those of the same name)")
     boolean noFlush;
+
+    @Option(names = "--on-conflict", order = 32, paramLabel = "overwrite|keep|fail",
+            converter = ConflictPolicyConverter.class,
+            description = "with --target-policy upsert: what the full sync does with a key the target already holds "
+                    + "when the source's snapshot has one of the same name: overwrite (the default) writes the "
+                    + "source's, keep keeps the target's (counted as skipped, reason key-conflict), fail stops with "
+                    + "exit 1 naming the key. Only the snapshot is checked: live writes of the source are applied")
+    KeyConflictPolicy onConflict;
 
     @Option(names = "--no-progress", order = 34, description = "print no progress or status lines (the summary still)")
     boolean noProgress;
@@ -252,6 +261,51 @@ public final class SyncOptions {
             return FullSyncTargetPolicy.FLUSH;
         }
         return targetPolicy == null ? FullSyncTargetPolicy.REFUSE_NON_EMPTY : targetPolicy;
+    }
+
+    /**
+     * The chosen {@link KeyConflictPolicy} ({@code OVERWRITE} without {@code --on-conflict}); any
+     * other than {@code overwrite} without the upsert target policy is a usage error.
+     *
+     * @param commandLine for the usage error
+     * @param policy the chosen target policy ({@link #targetPolicy})
+     */
+    KeyConflictPolicy keyConflictPolicy(CommandLine commandLine, FullSyncTargetPolicy policy) {
+        KeyConflictPolicy p = onConflict == null ? KeyConflictPolicy.OVERWRITE : onConflict;
+        if (p != KeyConflictPolicy.OVERWRITE && policy != FullSyncTargetPolicy.UPSERT) {
+            throw new CommandLine.ParameterException(commandLine, "--on-conflict " + optionValue(p) + " is about keys "
+                    + "the target holds when the full sync writes into it, which only --target-policy upsert (or "
+                    + "--no-flush) allows; the target policy is " + optionValue(policy));
+        }
+        return p;
+    }
+
+    /**
+     * The {@code --on-conflict} word of a policy.
+     *
+     * @param policy the policy
+     * @return {@code overwrite}, {@code keep} or {@code fail}
+     */
+    static String optionValue(KeyConflictPolicy policy) {
+        return switch (policy) {
+            case OVERWRITE -> "overwrite";
+            case KEEP_TARGET -> "keep";
+            case FAIL -> "fail";
+        };
+    }
+
+    /** {@code overwrite} / {@code keep} / {@code fail} → {@link KeyConflictPolicy}. */
+    static final class ConflictPolicyConverter implements CommandLine.ITypeConverter<KeyConflictPolicy> {
+        @Override
+        public KeyConflictPolicy convert(String value) {
+            return switch (value.toLowerCase(Locale.ROOT)) {
+                case "overwrite" -> KeyConflictPolicy.OVERWRITE;
+                case "keep" -> KeyConflictPolicy.KEEP_TARGET;
+                case "fail" -> KeyConflictPolicy.FAIL;
+                default -> throw new CommandLine.TypeConversionException("expected overwrite, keep or fail, got '"
+                        + value + "'");
+            };
+        }
     }
 
     /**

@@ -144,11 +144,16 @@ final class SyncRun {
         }
     }
 
+    /** The {@code --on-conflict} policy (validated by the command against the target policy). */
+    private io.df2redis.sink.redis.KeyConflictPolicy conflicts() {
+        return opts.onConflict == null ? io.df2redis.sink.redis.KeyConflictPolicy.OVERWRITE : opts.onConflict;
+    }
+
     private int execute() {
         startNanos = System.nanoTime();
         // built first (it connects only when used): a checkpoint kept in the target reads through it
         RedisSink s = opts.applyRateLimits(conn.sinkBuilder()).unsupportedDataPolicy(opts.unsupported)
-                .fullSyncTargetPolicy(policy).build();
+                .fullSyncTargetPolicy(policy).keyConflictPolicy(conflicts()).build();
         sink = s;
         Integer early = null;
         try {
@@ -326,7 +331,7 @@ final class SyncRun {
 
     /** The {@link Preflight} checks; announces the run on stderr unless quiet. */
     private void preflight() {
-        Preflight.Outcome o = new Preflight(conn, conn.sinkBuilder(), policy, err, quiet, checkpoint).run();
+        Preflight.Outcome o = new Preflight(conn, conn.sinkBuilder(), policy, conflicts(), err, quiet, checkpoint).run();
         preflight = o;
         sourceKeys = o.sourceKeys();
         sourceKeysWithoutTtl = o.sourceKeysWithoutTtl();

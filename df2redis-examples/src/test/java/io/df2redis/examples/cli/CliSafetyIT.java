@@ -123,6 +123,37 @@ class CliSafetyIT extends TargetAndReference {
         }
     }
 
+    /** {@code --on-conflict}: with upsert, keep the target's key or stop at it; else a usage error. */
+    @Test
+    void onConflict() throws Exception {
+        try (EmbeddedDragonflyMaster m = master(10)) {
+            target.call("SET", "k1", "old");
+            target.call("SET", "unrelated", "mine");
+            Result keep = run("migrate", "--source", address(m), "--target", target.address(), "--no-flush",
+                    "--on-conflict", "keep", "--no-progress");
+            assertThat(keep.code()).as(keep.err()).isZero();
+            assertThat(keep.err()).contains("the target's is kept (--on-conflict keep)");
+            assertThat(keep.out()).contains("key-conflict=1");
+            assertThat(((BulkString) target.call("GET", "k1")).asString()).isEqualTo("old");
+            assertThat(((BulkString) target.call("GET", "k2")).asString()).isEqualTo("v2");
+            assertThat(((IntegerReply) target.call("DBSIZE")).value()).isEqualTo(11);
+
+            Result fail = run("migrate", "--source", address(m), "--target", target.address(), "--no-flush",
+                    "--on-conflict", "fail", "--no-progress");
+            assertThat(fail.code()).as(fail.err()).isNotZero().isNotEqualTo(Df2RedisCli.USAGE);
+            assertThat(fail.err()).contains("already holds key 'k").contains("KeyConflictPolicy.FAIL");
+            assertThat(((BulkString) target.call("GET", "k1")).asString()).isEqualTo("old");
+
+            Result usage = run("migrate", "--source", address(m), "--target", target.address(), "--on-conflict",
+                    "keep");
+            assertThat(usage.code()).isEqualTo(Df2RedisCli.USAGE);
+            assertThat(usage.err()).contains("--on-conflict keep").contains("--target-policy upsert");
+            Result bad = run("migrate", "--source", address(m), "--target", target.address(), "--no-flush",
+                    "--on-conflict", "maybe");
+            assertThat(bad.code()).isEqualTo(Df2RedisCli.USAGE);
+        }
+    }
+
     /**
      * The snapshot lacks keys the source held when the run started (deleted between the pre-flight
      * check and the replication, held by a proxy): not a success.

@@ -109,6 +109,12 @@ public abstract class AbstractRedisSinkBuilder<B extends AbstractRedisSinkBuilde
         return self();
     }
 
+    /** See {@link RedisSinkOptions.Builder#keyConflictPolicy}. */
+    public B keyConflictPolicy(KeyConflictPolicy policy) {
+        options.keyConflictPolicy(policy);
+        return self();
+    }
+
     /** See {@link RedisSinkOptions.Builder#maxRecordedSkips}. */
     public B maxRecordedSkips(int n) {
         options.maxRecordedSkips(n);
@@ -219,9 +225,14 @@ public abstract class AbstractRedisSinkBuilder<B extends AbstractRedisSinkBuilde
         return options.current().maxInFlight();
     }
 
-    /** Whether a sync may write into target db {@code targetDb}: see {@link RedisSinkOptions#writesTo}. */
+    /**
+     * Whether a sync may write into target db {@code targetDb}: the dbs the {@link FullSyncTargetPolicy}
+     * checks and flushes. On a cluster db 0 only; on a standalone target every db except those
+     * {@linkplain RedisSinkOptions.Builder#mapDatabase mapped away}.
+     */
     public boolean writesTo(int targetDb) {
-        return options.current().writesTo(targetDb, endpoint.isCluster());
+        return new io.df2redis.sink.redis.internal.DbMapping(options.current().databaseMapping())
+                .writes(targetDb, endpoint.isCluster());
     }
 
     /** The target for messages and logs, never with credentials: see {@link RedisSinkOptions#describe}. */

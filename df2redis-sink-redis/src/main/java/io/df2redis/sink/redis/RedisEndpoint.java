@@ -101,6 +101,21 @@ public final class RedisEndpoint {
                 : address.toString();
     }
 
+    /** {@link RedisSinkOptions#describe}: this endpoint and how the options connect to it, never credentials. */
+    String describeWith(RedisSinkOptions o) {
+        java.util.List<String> notes = new java.util.ArrayList<>();
+        if (o.tls()) {
+            notes.add(o.verifyHostname() ? "tls" : "tls without host-name check");
+        }
+        if (o.user() != null) {
+            notes.add("user " + o.user());
+        }
+        if (o.hasPassword()) {
+            notes.add("password set");
+        }
+        return this + (notes.isEmpty() ? "" : " (" + String.join(", ", notes) + ")");
+    }
+
     /** {@code Redis 10.0.0.1:6379 db 2} or {@code Redis Cluster a:7000,b:7000}. */
     @Override
     public String toString() {

@@ -57,7 +57,7 @@ import java.util.concurrent.TimeUnit;
  * <p><b>Full sync and keys already in the target.</b> What happens to them is the explicit
  * {@link FullSyncTargetPolicy} ({@link RedisSinkOptions.Builder#fullSyncTargetPolicy}), checked at
  * {@link SinkEvent.FullSyncStart} with {@code INFO keyspace} on the target (every master of a
- * cluster), in the dbs the sink may write ({@link RedisSinkOptions#writesTo}):
+ * cluster), in the dbs the sink may write ({@link RedisSink.Builder#writesTo}):
  * {@link FullSyncTargetPolicy#REFUSE_NON_EMPTY} (the default) fails with a non-retryable
  * {@link TargetNotEmptyException} naming the dbs and their key counts, writing nothing;
  * {@link FullSyncTargetPolicy#FLUSH} runs {@code FLUSHDB} on each of them that holds keys, logged at
@@ -68,7 +68,8 @@ import java.util.concurrent.TimeUnit;
  * flushed, snapshot values are written without a {@code DEL} first (the key cannot exist yet: its
  * snapshot entry precedes every journal write to it); under {@code UPSERT}, and in a db several
  * source dbs are {@linkplain RedisSinkOptions.Builder#mapDatabase merged} into, every snapshot key is an upsert
- * ({@code DEL} then native writes, or {@code SET} for strings).
+ * ({@code DEL} then native writes, or {@code SET} for strings) unless the {@link KeyConflictPolicy}
+ * keeps the target's key or stops at it.
  *
  * <p><b>The target must not be the source.</b> At {@link #open} the sink reads {@code INFO server}
  * and {@code INFO replication} of the target (each master of a cluster); a target whose
@@ -416,7 +417,7 @@ public final class RedisSink implements ReplicationSink {
                 int ownKeyDb = ck != null && ck.exists() ? (isCluster() ? 0 : endpoint.database()) : -1;
                 return FullSyncGate.prepare(ctl, state, options.fullSyncTargetPolicy(),
                         new DbMapping(options.databaseMapping()), isCluster(), options.describe(endpoint),
-                        options.replyTimeout(), ownKeyDb);
+                        options.replyTimeout(), ownKeyDb, options.keyConflictPolicy());
             } catch (RuntimeException e) {
                 return CompletableFuture.failedFuture(e);
             }

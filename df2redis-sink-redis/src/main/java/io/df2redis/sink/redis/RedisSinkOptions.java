@@ -1,15 +1,12 @@
 package io.df2redis.sink.redis;
 
 import io.df2redis.protocol.client.RespClientOptions;
-import io.df2redis.sink.redis.internal.DbMapping;
 import io.df2redis.sink.redis.internal.Throttle;
 import io.netty.channel.EventLoopGroup;
 import io.netty.handler.ssl.SslContext;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -44,6 +41,7 @@ public final class RedisSinkOptions {
     private final EventLoopGroup eventLoopGroup;
     private final int ioThreads;
     private final FullSyncTargetPolicy fullSyncTargetPolicy;
+    private final KeyConflictPolicy keyConflictPolicy;
     private final int maxRecordedSkips;
     private final Map<Integer, Integer> databaseMapping;
     private final KeyFilter keyFilter;
@@ -67,6 +65,7 @@ public final class RedisSinkOptions {
         eventLoopGroup = b.eventLoopGroup;
         ioThreads = b.ioThreads;
         fullSyncTargetPolicy = b.fullSyncTargetPolicy;
+        keyConflictPolicy = b.keyConflictPolicy;
         maxRecordedSkips = b.maxRecordedSkips;
         databaseMapping = Map.copyOf(b.databaseMapping);
         maxRedirects = b.maxRedirects;
@@ -97,6 +96,7 @@ public final class RedisSinkOptions {
         b.eventLoopGroup = eventLoopGroup;
         b.ioThreads = ioThreads;
         b.fullSyncTargetPolicy = fullSyncTargetPolicy;
+        b.keyConflictPolicy = keyConflictPolicy;
         b.maxRecordedSkips = maxRecordedSkips;
         b.databaseMapping = new HashMap<>(databaseMapping);
         b.maxRedirects = maxRedirects;
@@ -176,6 +176,11 @@ public final class RedisSinkOptions {
         return fullSyncTargetPolicy;
     }
 
+    /** What an upsert full sync does with a snapshot key the target holds (default {@link KeyConflictPolicy#OVERWRITE}). */
+    public KeyConflictPolicy keyConflictPolicy() {
+        return keyConflictPolicy;
+    }
+
     /** How many unsupported keys {@link RedisSinkStats#skipped()} keeps (default 10 000). */
     public int maxRecordedSkips() {
         return maxRecordedSkips;
@@ -212,19 +217,6 @@ public final class RedisSinkOptions {
     }
 
     /**
-     * Whether a sync may write into target db {@code targetDb}: the dbs the
-     * {@link FullSyncTargetPolicy} checks and flushes. On a cluster db 0 only; on a standalone
-     * target every db except those {@linkplain Builder#mapDatabase mapped away}.
-     *
-     * @param targetDb the target db
-     * @param cluster whether the target is a cluster
-     * @return whether the sink may write there
-     */
-    public boolean writesTo(int targetDb, boolean cluster) {
-        return new DbMapping(databaseMapping).writes(targetDb, cluster);
-    }
-
-    /**
      * The target for messages and logs, never with credentials: {@code Redis 10.0.0.1:6379 db 2
      * (tls, user app, password set)} or {@code Redis Cluster a:7000,b:7000 (…)}.
      *
@@ -232,17 +224,7 @@ public final class RedisSinkOptions {
      * @return the description
      */
     public String describe(RedisEndpoint endpoint) {
-        List<String> notes = new ArrayList<>();
-        if (tls) {
-            notes.add(verifyHostname ? "tls" : "tls without host-name check");
-        }
-        if (user != null) {
-            notes.add("user " + user);
-        }
-        if (password != null) {
-            notes.add("password set");
-        }
-        return endpoint + (notes.isEmpty() ? "" : " (" + String.join(", ", notes) + ")");
+        return endpoint.describeWith(this);
     }
 
     /** The options, never the password. */
@@ -250,8 +232,9 @@ public final class RedisSinkOptions {
     public String toString() {
         return "RedisSinkOptions{" + (tls ? (verifyHostname ? "tls, " : "tls without host-name check, ") : "")
                 + (user != null ? "user " + user + ", " : "") + (password != null ? "password set, " : "")
-                + "fullSyncTargetPolicy " + fullSyncTargetPolicy + ", unsupportedDataPolicy " + unsupportedDataPolicy
-                + (databaseMapping.isEmpty() ? "" : ", mapDatabase " + databaseMapping)
+                + "fullSyncTargetPolicy " + fullSyncTargetPolicy
+                + (keyConflictPolicy == KeyConflictPolicy.OVERWRITE ? "" : ", keyConflictPolicy " + keyConflictPolicy)
+                + ", unsupportedDataPolicy " + unsupportedDataPolicy + (databaseMapping.isEmpty() ? "" : ", mapDatabase " + databaseMapping)
                 + (keyFilter.passesAll() ? "" : ", " + keyFilter) + ", maxInFlight " + maxInFlight
                 + (maxOpsPerSecond > 0 ? ", maxOpsPerSecond " + maxOpsPerSecond : "")
                 + (maxBytesPerSecond > 0 ? ", maxBytesPerSecond " + maxBytesPerSecond : "") + "}";
@@ -275,6 +258,7 @@ public final class RedisSinkOptions {
         private EventLoopGroup eventLoopGroup;
         private int ioThreads = 2;
         private FullSyncTargetPolicy fullSyncTargetPolicy = FullSyncTargetPolicy.REFUSE_NON_EMPTY;
+        private KeyConflictPolicy keyConflictPolicy = KeyConflictPolicy.OVERWRITE;
         private int maxRecordedSkips = 10_000;
         private Map<Integer, Integer> databaseMapping = new HashMap<>();
         private KeyFilter keyFilter = KeyFilter.all();
@@ -418,6 +402,16 @@ public final class RedisSinkOptions {
             return this;
         }
 
+        /**
+         * What a full sync under {@link FullSyncTargetPolicy#UPSERT} does with a snapshot key the target
+         * already holds; default {@link KeyConflictPolicy#OVERWRITE}, any other needs {@code UPSERT}
+         * (checked by {@link #build()}). See {@link KeyConflictPolicy}.
+         */
+        public Builder keyConflictPolicy(KeyConflictPolicy policy) {
+            this.keyConflictPolicy = Objects.requireNonNull(policy, "policy");
+            return this;
+        }
+
         /** How many unsupported keys {@link RedisSinkStats#skipped()} keeps; at least 0, default 10 000. */
         public Builder maxRecordedSkips(int n) {
             if (n < 0) {
@@ -463,7 +457,8 @@ public final class RedisSinkOptions {
          * The options.
          *
          * @throws IllegalArgumentException when {@link UnsupportedDataPolicy#CALLBACK} has no callback,
-         *     or a user is set without a password
+         *     a user is set without a password, or a {@link KeyConflictPolicy} other than
+         *     {@code OVERWRITE} comes without {@link FullSyncTargetPolicy#UPSERT}
          */
         public RedisSinkOptions build() {
             if (unsupportedDataPolicy == UnsupportedDataPolicy.CALLBACK && callback == null) {
@@ -471,6 +466,11 @@ public final class RedisSinkOptions {
             }
             if (user != null && password == null) {
                 throw new IllegalArgumentException("a user name needs a password");
+            }
+            if (keyConflictPolicy != KeyConflictPolicy.OVERWRITE && fullSyncTargetPolicy != FullSyncTargetPolicy.UPSERT) {
+                throw new IllegalArgumentException("KeyConflictPolicy." + keyConflictPolicy + " is about keys the target "
+                        + "holds when a full sync writes into it, which only FullSyncTargetPolicy.UPSERT allows (now "
+                        + fullSyncTargetPolicy + ")");
             }
             return new RedisSinkOptions(this);
         }
@@ -491,9 +491,7 @@ public final class RedisSinkOptions {
         /** The settings so far, never the password. */
         @Override
         public String toString() {
-            return "RedisSinkOptions.Builder{" + (tls ? "tls, " : "") + (user != null ? "user " + user + ", " : "")
-                    + (password != null ? "password set, " : "") + "fullSyncTargetPolicy " + fullSyncTargetPolicy
-                    + ", unsupportedDataPolicy " + unsupportedDataPolicy + "}";
+            return "RedisSinkOptions.Builder" + current().toString().substring("RedisSinkOptions".length());
         }
     }
 }

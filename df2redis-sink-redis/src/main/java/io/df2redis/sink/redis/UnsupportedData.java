@@ -31,6 +31,11 @@ public record UnsupportedData(byte[] key, int db, String type, String reason) {
     public static final String REASON_FILTER_SPLIT = "filter-split";
     /** A {@code FLUSHALL}/{@code FLUSHDB} with a {@link KeyFilter} that selects keys: the target may hold others. */
     public static final String REASON_FILTER_FLUSH = "filter-flush";
+    /**
+     * A snapshot key the target already held under {@link KeyConflictPolicy#KEEP_TARGET}: the target's
+     * value was kept, the source's not written (counted, never subject to the {@link UnsupportedDataPolicy}).
+     */
+    public static final String REASON_KEY_CONFLICT = "key-conflict";
 
     /**
      * The key as text (invalid UTF-8 replaced).

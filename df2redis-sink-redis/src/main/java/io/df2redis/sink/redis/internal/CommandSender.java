@@ -1,5 +1,6 @@
 package io.df2redis.sink.redis.internal;
 
+import io.df2redis.protocol.resp.ErrorReply;
 import io.df2redis.protocol.resp.RespReply;
 import io.df2redis.sink.redis.UnsupportedData;
 
@@ -8,6 +9,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
 
 /**
  * Where the translators of one {@link FlowWriter} put their commands: through the flow's
@@ -97,6 +100,38 @@ final class CommandSender {
 
     /** Sends one command about {@code key} (the routing key on a cluster) of source db {@code onDb}. */
     void send(int onDb, byte[] key, List<byte[]> args) {
+        send(onDb, key, args, null);
+    }
+
+    /**
+     * Sends a snapshot write that does nothing when its key is taken (the {@code KeyConflictPolicy}):
+     * when {@code taken} says so of the reply, the sink's host counts the conflict or fails the event.
+     *
+     * @param key the routing key (the snapshot key, or its staging key in the same slot)
+     * @param conflict the snapshot key as reported: key, source db, type, reason key-conflict
+     * @param taken true for the reply of a write that found its key taken
+     */
+    void sendUnlessTaken(int onDb, byte[] key, List<byte[]> args, UnsupportedData conflict,
+                         Predicate<RespReply> taken) {
+        send(onDb, key, args, f -> {
+            CompletableFuture<RespReply> checked = new CompletableFuture<>();
+            f.whenComplete((r, t) -> {
+                RuntimeException e = t == null && !(r instanceof ErrorReply) && taken.test(r)
+                        ? host.keyConflict(lane.endpoint(), conflict) : null;
+                if (t != null) {
+                    checked.completeExceptionally(t);
+                } else if (e != null) {
+                    checked.completeExceptionally(e);
+                } else {
+                    checked.complete(r);
+                }
+            });
+            return checked;
+        });
+    }
+
+    private void send(int onDb, byte[] key, List<byte[]> args,
+                      UnaryOperator<CompletableFuture<RespReply>> check) {
         if (ack.failed()) {
             return; // the event already failed: send nothing more for it
         }
@@ -105,12 +140,14 @@ final class CommandSender {
         String name = new String(args.get(0), StandardCharsets.UTF_8).toUpperCase(Locale.ROOT);
         String k = key == null ? null : new String(key, StandardCharsets.UTF_8);
         if (strings == null) {
-            ack.register(dispatch(d, key, args), name, k, d);
+            CompletableFuture<RespReply> f = dispatch(d, key, args);
+            ack.register(check == null ? f : check.apply(f), name, k, d);
             return;
         }
         synchronized (strings) { // the open MSET first, and nothing between it and this command
             strings.flush();
-            ack.register(dispatch(d, key, args), name, k, d);
+            CompletableFuture<RespReply> f = dispatch(d, key, args);
+            ack.register(check == null ? f : check.apply(f), name, k, d);
         }
     }
 

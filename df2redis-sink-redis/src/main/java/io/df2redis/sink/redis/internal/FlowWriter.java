@@ -73,6 +73,18 @@ public final class FlowWriter {
 
         /** A command is about to be sent into target db {@code targetDb} (0 on a cluster). */
         void wrote(int targetDb);
+
+        /** What a snapshot key the target already holds gets under an upsert full sync. */
+        io.df2redis.sink.redis.KeyConflictPolicy keyConflictPolicy();
+
+        /**
+         * The target already held a snapshot key (called on an event loop, must not block): counts it
+         * under {@code KEEP_TARGET} and returns null, or returns the exception to fail with ({@code FAIL}).
+         *
+         * @param endpoint the target node, for the message
+         * @param d the key, its source db and type, reason {@link UnsupportedData#REASON_KEY_CONFLICT}
+         */
+        RuntimeException keyConflict(String endpoint, UnsupportedData d);
     }
 
     private final Lane lane;

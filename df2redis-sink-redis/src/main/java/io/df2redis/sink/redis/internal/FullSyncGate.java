@@ -1,6 +1,8 @@
 package io.df2redis.sink.redis.internal;
 
 import io.df2redis.sink.redis.FullSyncTargetPolicy;
+import io.df2redis.sink.redis.KeyConflictException;
+import io.df2redis.sink.redis.KeyConflictPolicy;
 import io.df2redis.sink.redis.TargetNotEmptyException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,12 +31,15 @@ public final class FullSyncGate {
      *
      * @param where the target for messages (never with credentials)
      * @param ownKeyDb the db holding the sink's checkpoint hash (not counted as a key), or -1
+     * @param conflicts what an upsert does with a snapshot key the target holds
      * @return completes when any flush was answered
      * @throws TargetNotEmptyException when {@code REFUSE_NON_EMPTY} finds keys it did not write
+     * @throws KeyConflictException when a full sync comes again under a {@link KeyConflictPolicy}
+     *     that must tell the target's keys from the sink's
      */
     public static CompletableFuture<Void> prepare(FlowWriter ctl, SinkState state, FullSyncTargetPolicy policy,
                                                   DbMapping map, boolean cluster, String where,
-                                                  Duration replyTimeout, int ownKeyDb) {
+                                                  Duration replyTimeout, int ownKeyDb, KeyConflictPolicy conflicts) {
         Map<Integer, Long> held = ctl.keyspace(replyTimeout);
         if (ownKeyDb >= 0) {
             // the sink's checkpoint hash is not data the policy protects
@@ -48,10 +53,18 @@ public final class FullSyncGate {
         boolean again = state.claimed();
         switch (policy) {
             case UPSERT -> {
+                if (conflicts != KeyConflictPolicy.OVERWRITE && again
+                        && inScope.keySet().stream().anyMatch(state::hasWritten)) {
+                    throw KeyConflictException.fullSyncAgain(where, conflicts);
+                }
                 state.fullSyncStarted(false);
                 if (!inScope.isEmpty()) {
-                    LOG.info("full sync into {} with FullSyncTargetPolicy.UPSERT: the keys it holds are kept unless "
-                            + "the source has them ({}){}", where, TargetNotEmptyException.describe(inScope), kept);
+                    LOG.info("full sync into {} with FullSyncTargetPolicy.UPSERT: the keys it holds are kept{} ({}){}",
+                            where, switch (conflicts) {
+                                case OVERWRITE -> " unless the source has them";
+                                case KEEP_TARGET -> ", also where the source has them (KeyConflictPolicy.KEEP_TARGET)";
+                                case FAIL -> "; a snapshot key among them stops the sync (KeyConflictPolicy.FAIL)";
+                            }, TargetNotEmptyException.describe(inScope), kept);
                 }
                 return CompletableFuture.completedFuture(null);
             }

@@ -1,5 +1,7 @@
 package io.df2redis.sink.redis.internal;
 
+import io.df2redis.sink.redis.KeyConflictException;
+import io.df2redis.sink.redis.KeyConflictPolicy;
 import io.df2redis.sink.redis.RedisSinkOptions;
 import io.df2redis.sink.redis.RedisSinkStats;
 import io.df2redis.sink.redis.UnsupportedData;
@@ -14,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -29,6 +32,7 @@ import java.util.concurrent.atomic.LongAdder;
  * the appliers (volatile).
  */
 public final class SinkState implements FlowWriter.Host {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger("io.df2redis.sink.redis.RedisSink");
     private final RedisSinkOptions options;
     /** Every command sent, connection set-up included (the benchmark harness compares it with Redis's count). */
     public final LongAdder commands = new LongAdder();
@@ -40,6 +44,7 @@ public final class SinkState implements FlowWriter.Host {
     private final Map<String, LongAdder> skipped = new ConcurrentHashMap<>();
     private final List<UnsupportedData> skippedKeys = Collections.synchronizedList(new ArrayList<>());
     private final Set<Integer> writtenDbs = ConcurrentHashMap.newKeySet();
+    private final AtomicBoolean conflictLogged = new AtomicBoolean();
     private volatile boolean claimed;
     private volatile boolean snapshotIntoEmpty;
 
@@ -69,14 +74,39 @@ public final class SinkState implements FlowWriter.Host {
         if (options.unsupportedDataPolicy() == UnsupportedDataPolicy.FAIL) {
             return new UnsupportedDataException(d);
         }
+        record(d);
+        if (options.unsupportedDataPolicy() == UnsupportedDataPolicy.CALLBACK) {
+            options.unsupportedDataCallback().onUnsupported(d.key(), d.db(), d.type(), d.reason());
+        }
+        return null;
+    }
+
+    private void record(UnsupportedData d) {
         skipped.computeIfAbsent(d.reason(), k -> new LongAdder()).increment();
         synchronized (skippedKeys) {
             if (skippedKeys.size() < options.maxRecordedSkips()) {
                 skippedKeys.add(d);
             }
         }
-        if (options.unsupportedDataPolicy() == UnsupportedDataPolicy.CALLBACK) {
-            options.unsupportedDataCallback().onUnsupported(d.key(), d.db(), d.type(), d.reason());
+    }
+
+    @Override
+    public KeyConflictPolicy keyConflictPolicy() {
+        return options.keyConflictPolicy();
+    }
+
+    @Override
+    public RuntimeException keyConflict(String endpoint, UnsupportedData d) {
+        if (options.keyConflictPolicy() == KeyConflictPolicy.FAIL) {
+            return KeyConflictException.keyExists(endpoint, d.keyAsString(), d.db());
+        }
+        record(d);
+        if (conflictLogged.compareAndSet(false, true)) {
+            LOG.info("{}: the target already held {}; kept it (KeyConflictPolicy.KEEP_TARGET). Further kept keys are "
+                    + "counted in the sink's stats (skipped, reason {}), not logged", endpoint, d,
+                    UnsupportedData.REASON_KEY_CONFLICT);
+        } else {
+            LOG.debug("{}: kept the target's {}", endpoint, d);
         }
         return null;
     }

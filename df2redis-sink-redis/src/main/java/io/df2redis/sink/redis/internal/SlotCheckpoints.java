@@ -51,6 +51,15 @@ public final class SlotCheckpoints {
     }
 
     /**
+     * @param slot a slot
+     * @return the shortest decimal number whose CRC16 lands in {@code slot}: {@code {tag}} in a key name
+     *     puts the key into that slot
+     */
+    static String tag(int slot) {
+        return TAGS[slot];
+    }
+
+    /**
      * @return the {@code SCAN MATCH} pattern of the slot hashes
      */
     public String pattern() {

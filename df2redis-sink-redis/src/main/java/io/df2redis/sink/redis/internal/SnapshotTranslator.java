@@ -4,6 +4,7 @@ import io.df2redis.protocol.rdb.RdbEntry;
 import io.df2redis.protocol.rdb.RdbType;
 import io.df2redis.protocol.rdb.StreamId;
 import io.df2redis.protocol.rdb.ValueBatch;
+import io.df2redis.sink.redis.KeyConflictPolicy;
 import io.df2redis.sink.redis.UnsupportedData;
 
 import java.nio.ByteBuffer;
@@ -22,7 +23,8 @@ import static io.df2redis.sink.redis.internal.CommandSender.with;
  * TTLs on 7.4), sorted sets {@code ZADD}, streams {@code XADD}/{@code XSETID}/{@code XGROUP}/
  * {@code XCLAIM}, JSON {@code JSON.SET}; the key's TTL at entry end with {@code PEXPIREAT}. A key
  * that may exist already (upsert, a merged db, a journal {@code RESTORE} written natively) is
- * deleted at entry start.
+ * deleted at entry start, unless the {@link KeyConflictPolicy} keeps the target's key or stops at it:
+ * then the entry is written only where its key is free ({@link ConflictWrites}).
  *
  * <p>Thread ownership: confined to the thread applying the flow's current event (the owning
  * {@link FlowWriter}'s lock); {@code open} and {@code restoring} are its state.
@@ -32,6 +34,7 @@ final class SnapshotTranslator {
 
     private final CommandSender out;
     private final TargetInfo target;
+    private final ConflictWrites conflicts;
     /** Set while a journal RESTORE is being written natively: that key may exist, so it is deleted first. */
     private boolean restoring;
     /** Entries between start and end: by identity (the decoder hands the same entry to every callback). */
@@ -40,6 +43,7 @@ final class SnapshotTranslator {
     SnapshotTranslator(CommandSender out, TargetInfo target) {
         this.out = out;
         this.target = target;
+        this.conflicts = new ConflictWrites(out);
     }
 
     /** Marks the entries that follow as a journal {@code RESTORE} written natively (their key may exist). */
@@ -55,10 +59,13 @@ final class SnapshotTranslator {
         }
         RdbType.LogicalType lt = entry.type().logicalType();
         byte[] key = entry.key();
+        st.checked = !restoring && out.host().keyConflictPolicy() != KeyConflictPolicy.OVERWRITE;
         if (lt == RdbType.LogicalType.STRING) {
-            return; // the first chunk's SET replaces the key and its TTL
+            return; // the first chunk's SET replaces the key and its TTL (or, checked, decides how to write)
         }
-        if (restoring || !out.host().snapshotIntoEmpty() || out.dbs().merged(entry.db())) {
+        if (st.checked) {
+            st.writeKey = ConflictWrites.stagingKey(key); // moved onto the key at entry end, if it is free
+        } else if (restoring || !out.host().snapshotIntoEmpty() || out.dbs().merged(entry.db())) {
             // upsert: the entry replaces whatever the key held (in a merged db, another source db's
             // key of the same name may already be there)
             out.cmd(entry.db(), key, b("DEL"), key);
@@ -106,8 +113,25 @@ final class SnapshotTranslator {
             return;
         }
         int d = entry.db();
-        byte[] key = entry.key();
         long now = System.currentTimeMillis();
+        if (st.checked && batch instanceof ValueBatch.StringChunk c && c.isWhole()) {
+            st.expirySet = true;
+            if (!entry.hasExpiry() || entry.expireAtMs() > now) { // an expired one has nothing to write
+                conflicts.setIfAbsent(d, entry.key(), c.bytes(), entry.hasExpiry() ? entry.expireAtMs() : -1, "string");
+            }
+            return;
+        }
+        if (st.checked && st.writeKey == null) {
+            st.writeKey = ConflictWrites.stagingKey(entry.key()); // a string in chunks
+        }
+        byte[] key = st.writeKey != null ? st.writeKey : entry.key();
+        translate(st, entry, batch, d, key, now);
+        if (st.writeKey != null) {
+            conflicts.touchStaging(d, st.writeKey);
+        }
+    }
+
+    private void translate(EntryState st, RdbEntry entry, ValueBatch batch, int d, byte[] key, long now) {
         if (batch instanceof ValueBatch.StringChunk c) {
             if (c.isWhole() && entry.hasExpiry()) {
                 // one command instead of SET + PEXPIREAT (measured: docs/architecture.md)
@@ -255,7 +279,19 @@ final class SnapshotTranslator {
 
     void entryEnd(RdbEntry entry) {
         EntryState st = lookup(entry, true);
-        if (st == null || st.skip || st.expirySet || !entry.hasExpiry()) {
+        if (st == null || st.skip) {
+            return;
+        }
+        if (st.writeKey != null) {
+            if (entry.hasExpiry() && entry.expireAtMs() <= System.currentTimeMillis()) {
+                conflicts.drop(entry.db(), st.writeKey);
+            } else {
+                conflicts.move(entry.db(), st.writeKey, entry.key(), entry.hasExpiry() ? entry.expireAtMs() : 0,
+                        entry.type().logicalType().typeReply());
+            }
+            return;
+        }
+        if (st.expirySet || !entry.hasExpiry()) {
             return;
         }
         expireAt(entry.db(), entry.key(), entry.expireAtMs());
@@ -291,6 +327,10 @@ final class SnapshotTranslator {
         boolean ttlReported;
         boolean streamCreated;
         boolean expirySet;
+        /** Under a checked {@link KeyConflictPolicy}: the written entry goes to the key only if it is free. */
+        boolean checked;
+        /** The staging key the entry is written into (checked, not a whole string), or null: the key itself. */
+        byte[] writeKey;
         final Map<ByteBuffer, Map<StreamId, ValueBatch.PendingEntry>> pel = new HashMap<>();
     }
 }
