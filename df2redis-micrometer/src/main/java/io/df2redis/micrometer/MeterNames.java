@@ -33,8 +33,8 @@ public final class MeterNames {
     public static final String FLOW_LAG_ENTRIES = "df2redis.flow.lag.entries";
     /**
      * TimeGauge (milliseconds; seconds in Prometheus), tag {@code flow}: how long the oldest journal
-     * entry not applied yet has waited since it arrived (estimated by this binder's reads: see
-     * {@link ReplicatorMetrics}); 0 when nothing received is waiting.
+     * entry not applied yet has waited since it arrived ({@code FlowStats.lag()}); 0 when nothing
+     * received is waiting.
      */
     public static final String FLOW_LAG = "df2redis.flow.lag";
     /** FunctionCounter, tag {@code flow}: snapshot keys decoded (all applied once the full sync is reached). */
@@ -45,6 +45,11 @@ public final class MeterNames {
     public static final String FLOW_JOURNAL_APPLIED = "df2redis.flow.journal.applied";
     /** FunctionCounter (bytes), tag {@code flow}: bytes read from the master (snapshot and journal). */
     public static final String FLOW_RECEIVED = "df2redis.flow.received";
+    /**
+     * FunctionCounter (bytes), tag {@code flow}: decoded events the sink confirmed, snapshot and journal
+     * (the replicator's size estimate, as {@link #FLOW_QUEUED}).
+     */
+    public static final String FLOW_APPLIED = "df2redis.flow.applied";
     /** Gauge (bytes), tag {@code flow}: events decoded and not applied yet (estimated). */
     public static final String FLOW_QUEUED = "df2redis.flow.queued";
     /** Gauge (bytes), tag {@code flow}: the highest {@link #FLOW_QUEUED} of the session. */

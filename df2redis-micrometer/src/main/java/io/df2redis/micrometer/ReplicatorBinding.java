@@ -15,7 +15,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.function.LongSupplier;
 import java.util.function.ToDoubleFunction;
 import java.util.function.ToLongFunction;
 
@@ -32,14 +31,12 @@ final class ReplicatorBinding {
     private final Replicator replicator;
     private final Tags tags;
     private final MeterRegistry registry;
-    private final LongSupplier nanoClock;
     private final Map<Integer, FlowMeters> flows = new ConcurrentHashMap<>();
 
-    ReplicatorBinding(Replicator replicator, Tags tags, MeterRegistry registry, LongSupplier nanoClock) {
+    ReplicatorBinding(Replicator replicator, Tags tags, MeterRegistry registry) {
         this.replicator = replicator;
         this.tags = tags;
         this.registry = registry;
-        this.nanoClock = nanoClock;
     }
 
     void bind() {
@@ -101,7 +98,7 @@ final class ReplicatorBinding {
         gauge(m, t, FLOW_QUEUED, "events decoded and not applied", "bytes", FlowStats::queuedBytes);
         gauge(m, t, FLOW_QUEUED_MAX, "highest queued bytes of the session", "bytes", FlowStats::maxQueuedBytes);
         gauge(m, t, FLOW_SPILLED, "bytes spilled and not decoded yet", "bytes", FlowStats::spilledBytes);
-        TimeGauge.builder(FLOW_LAG, replicator, TimeUnit.MILLISECONDS, r -> m.lagMillis()).tags(t)
+        TimeGauge.builder(FLOW_LAG, replicator, TimeUnit.MILLISECONDS, r -> m.read(f -> f.lag().toNanos() / 1e6)).tags(t)
                 .description("time the oldest journal entry not applied has waited since it arrived")
                 .register(registry);
         TimeGauge.builder(FLOW_SPILL_AGE, replicator, TimeUnit.MILLISECONDS,
@@ -116,6 +113,9 @@ final class ReplicatorBinding {
                 .tags(t).description("journal entries applied").register(registry);
         FunctionCounter.builder(FLOW_RECEIVED, replicator, r -> m.bytes.update(m.readLong(FlowStats::bytesReceived)))
                 .tags(t).baseUnit("bytes").description("bytes read from the master").register(registry);
+        FunctionCounter.builder(FLOW_APPLIED, replicator, r -> m.appliedBytes.update(m.readLong(FlowStats::appliedBytes)))
+                .tags(t).baseUnit("bytes").description("decoded events the sink confirmed (estimated size)")
+                .register(registry);
         FunctionCounter.builder(FLOW_PAUSES, replicator, r -> m.pauses.update(m.readLong(FlowStats::pauses)))
                 .tags(t).description("times reading was paused by back-pressure").register(registry);
         FunctionCounter.builder(FLOW_PAUSED, replicator, r -> m.paused.update(m.readLong(FlowStats::pausedMillis)) / 1000.0)
@@ -130,10 +130,10 @@ final class ReplicatorBinding {
                 .baseUnit(unit).register(registry);
     }
 
-    /** One flow's meter state: the monotonic totals and the lag clock. Threads: any. */
+    /** One flow's meter state: the monotonic totals. Threads: any. */
     private final class FlowMeters {
         private final int flow;
-        private final LagClock lag = new LagClock();
+        private final MonotonicTotal appliedBytes = new MonotonicTotal();
         private final MonotonicTotal snapshot = new MonotonicTotal();
         private final MonotonicTotal journal = new MonotonicTotal();
         private final MonotonicTotal applied = new MonotonicTotal();
@@ -146,30 +146,16 @@ final class ReplicatorBinding {
             this.flow = flow;
         }
 
-        /** Reads the flow's figures (recording them for the lag clock); NaN without the flow. */
+        /** Reads the flow's figures; NaN without the flow. */
         double read(ToDoubleFunction<FlowStats> f) {
-            FlowStats s = observe();
+            FlowStats s = flow(flow);
             return s == null ? Double.NaN : f.applyAsDouble(s);
         }
 
         /** Like {@link #read} for a counter: -1 without the flow. */
         long readLong(ToLongFunction<FlowStats> f) {
-            FlowStats s = observe();
+            FlowStats s = flow(flow);
             return s == null ? -1 : f.applyAsLong(s);
-        }
-
-        double lagMillis() {
-            FlowStats s = flow(flow);
-            return s == null ? Double.NaN
-                    : lag.lagNanos(s.receivedLsn(), s.appliedLsn(), nanoClock.getAsLong()) / 1e6;
-        }
-
-        private FlowStats observe() {
-            FlowStats s = flow(flow);
-            if (s != null) {
-                lag.lagNanos(s.receivedLsn(), s.appliedLsn(), nanoClock.getAsLong());
-            }
-            return s;
         }
     }
 }

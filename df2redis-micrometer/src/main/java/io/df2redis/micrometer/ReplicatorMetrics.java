@@ -8,7 +8,6 @@ import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.MeterBinder;
 
 import java.util.Objects;
-import java.util.function.LongSupplier;
 
 /**
  * Micrometer meters for a {@link Replicator} and, optionally, the {@link RedisSink} it writes into:
@@ -41,8 +40,8 @@ import java.util.function.LongSupplier;
  *     <td>{@code flow}</td></tr>
  * <tr><td>{@code df2redis.flow.snapshot.entries}, {@code .journal.received}, {@code .journal.applied}</td>
  *     <td>{@code df2redis_flow_journal_applied_total} …</td><td>counters</td><td>{@code flow}</td></tr>
- * <tr><td>{@code df2redis.flow.received}</td><td>{@code df2redis_flow_received_bytes_total}</td>
- *     <td>counter (bytes)</td><td>{@code flow}</td></tr>
+ * <tr><td>{@code df2redis.flow.received}, {@code .applied}</td><td>{@code df2redis_flow_received_bytes_total},
+ *     {@code df2redis_flow_applied_bytes_total}</td><td>counters (bytes)</td><td>{@code flow}</td></tr>
  * <tr><td>{@code df2redis.flow.queued}, {@code .queued.max}, {@code .spilled}</td>
  *     <td>{@code df2redis_flow_queued_bytes} …</td><td>gauges (bytes)</td><td>{@code flow}</td></tr>
  * <tr><td>{@code df2redis.flow.spill.written}</td><td>{@code df2redis_flow_spill_written_bytes_total}</td>
@@ -68,15 +67,13 @@ import java.util.function.LongSupplier;
  * {@link #bindTo} are registered at once). A Prometheus scrape therefore shows them from the scrape
  * after the one that found them. A flow the current session lacks reads {@code NaN} on its gauges.
  *
- * <p><b>Lag in time.</b> Dragonfly's journal carries no write time, so the arrival of an entry is
- * taken as the first read of these meters at which the flow's received LSN covered it; the lag is
- * the time since the arrival of the oldest entry not applied yet. It is a lower bound, short by at
- * most the interval between two reads. Counters built from figures that restart with each session
- * (snapshot entries, journal entries, spilled bytes) add the new session's figures to the total; what
- * a session counted after the last read before it ended is not seen.
- *
- * <p>Not exposed because {@code RedisSinkStats} does not report it: the sink's in-flight commands;
- * nor bytes applied per flow ({@code FlowStats} reports bytes received).
+ * <p><b>Lag in time.</b> Dragonfly's journal carries no write time, so the lag is measured from
+ * arrival: {@code FlowStats.lag()}, the time since the socket read that brought the oldest journal
+ * entry not applied yet (to 1 ms; see there). Applied bytes are the replicator's estimate of the
+ * decoded events the sink confirmed ({@code FlowStats.appliedBytes()}), not wire bytes. Counters built
+ * from figures that restart with each session (snapshot entries, journal entries, applied and spilled
+ * bytes) add the new session's figures to the total; what a session counted after the last read
+ * before it ended is not seen.
  *
  * <p>Immutable and thread-safe; {@code with*} return a new instance. Each {@link #bindTo} registers
  * an independent set of meters (one per registry). Meter functions run on the registry's threads.
@@ -85,13 +82,11 @@ public final class ReplicatorMetrics implements MeterBinder {
     private final Replicator replicator;
     private final RedisSink sink;
     private final Tags tags;
-    private final LongSupplier nanoClock;
 
-    private ReplicatorMetrics(Replicator replicator, RedisSink sink, Tags tags, LongSupplier nanoClock) {
+    private ReplicatorMetrics(Replicator replicator, RedisSink sink, Tags tags) {
         this.replicator = replicator;
         this.sink = sink;
         this.tags = tags;
-        this.nanoClock = nanoClock;
     }
 
     /**
@@ -101,8 +96,7 @@ public final class ReplicatorMetrics implements MeterBinder {
      * @return the binder
      */
     public static ReplicatorMetrics of(Replicator replicator) {
-        return new ReplicatorMetrics(Objects.requireNonNull(replicator, "replicator"), null, Tags.empty(),
-                System::nanoTime);
+        return new ReplicatorMetrics(Objects.requireNonNull(replicator, "replicator"), null, Tags.empty());
     }
 
     /**
@@ -112,7 +106,7 @@ public final class ReplicatorMetrics implements MeterBinder {
      * @return a new binder
      */
     public ReplicatorMetrics withSink(RedisSink sink) {
-        return new ReplicatorMetrics(replicator, Objects.requireNonNull(sink, "sink"), tags, nanoClock);
+        return new ReplicatorMetrics(replicator, Objects.requireNonNull(sink, "sink"), tags);
     }
 
     /**
@@ -132,12 +126,7 @@ public final class ReplicatorMetrics implements MeterBinder {
      * @return a new binder
      */
     public ReplicatorMetrics withTags(Iterable<Tag> extra) {
-        return new ReplicatorMetrics(replicator, sink, tags.and(extra), nanoClock);
-    }
-
-    /** A binder reading time from {@code clock} (tests). */
-    ReplicatorMetrics withNanoClock(LongSupplier clock) {
-        return new ReplicatorMetrics(replicator, sink, tags, clock);
+        return new ReplicatorMetrics(replicator, sink, tags.and(extra));
     }
 
     /**
@@ -147,7 +136,7 @@ public final class ReplicatorMetrics implements MeterBinder {
      */
     @Override
     public void bindTo(MeterRegistry registry) {
-        new ReplicatorBinding(replicator, tags, registry, nanoClock).bind();
+        new ReplicatorBinding(replicator, tags, registry).bind();
         if (sink != null) {
             new SinkBinding(sink, tags, registry).bind();
         }

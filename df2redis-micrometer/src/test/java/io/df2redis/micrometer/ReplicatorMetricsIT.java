@@ -77,6 +77,9 @@ class ReplicatorMetricsIT {
             assertThat(counter(reg, REPLICATOR_FULL_SYNCS)).isEqualTo(1);
             assertThat(counter(reg, REPLICATOR_RECONNECTS)).isZero();
             double journalBefore = sumCounters(reg, FLOW_JOURNAL_APPLIED);
+            double appliedBytesBefore = sumCounters(reg, FLOW_APPLIED);
+            assertThat(appliedBytesBefore).as("snapshot events applied, >= 64 bytes each as estimated")
+                    .isGreaterThanOrEqualTo(64.0 * KEYS);
 
             // live writes while Redis holds every write: received, not applied
             redis.call("CLIENT", "PAUSE", "1500", "WRITE");
@@ -98,6 +101,8 @@ class ReplicatorMetricsIT {
             assertThat(sumCounters(reg, FLOW_JOURNAL_APPLIED) - journalBefore).as("journal entries applied")
                     .isEqualTo(WRITES);
             assertThat(sumCounters(reg, FLOW_JOURNAL_RECEIVED)).isEqualTo(sumCounters(reg, FLOW_JOURNAL_APPLIED));
+            assertThat(sumCounters(reg, FLOW_APPLIED) - appliedBytesBefore).as("applied bytes of the live writes")
+                    .isGreaterThanOrEqualTo(WRITES * ("SET".length() + "live0".length() + "x0".length()));
             for (FlowStats f : r.stats().flows()) {
                 String flow = Integer.toString(f.flow());
                 assertThat(reg.get(FLOW_APPLIED_LSN).tag("flow", flow).gauge().value()).isEqualTo(m.nextLsn(f.flow()));

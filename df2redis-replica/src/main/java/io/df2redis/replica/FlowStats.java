@@ -23,10 +23,16 @@ import java.time.Duration;
  * @param spilledBytesTotal every byte this flow spilled in this session
  * @param oldestSpilled how long ago the oldest of the {@code spilledBytes} arrived; zero when
  *     nothing is spilled
+ * @param appliedBytes events the sink confirmed (and those the policies skipped), in bytes: the
+ *     same estimate as {@code queuedBytes}, snapshot and journal, this session
+ * @param lag how long ago the oldest journal entry received and not applied arrived (the journal
+ *     carries no write time); zero when every entry received is applied. Measured per socket read,
+ *     to 1 ms; entries still in the spill are not decoded and not counted ({@code oldestSpilled})
  */
 public record FlowStats(int flow, long bytesReceived, long entries, long journalEntries, long receivedLsn,
                         long appliedLsn, long ackedLsn, long queuedBytes, long maxQueuedBytes, long pauses,
-                        long pausedMillis, long spilledBytes, long spilledBytesTotal, Duration oldestSpilled) {
+                        long pausedMillis, long spilledBytes, long spilledBytesTotal, Duration oldestSpilled,
+                        long appliedBytes, Duration lag) {
 
     /**
      * Journal entries decoded but not yet applied. Entries still in the spill are not decoded and

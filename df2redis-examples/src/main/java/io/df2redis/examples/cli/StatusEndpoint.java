@@ -136,15 +136,18 @@ final class StatusEndpoint implements AutoCloseable {
         long keys = 0;
         long journal = 0;
         long lag = 0;
+        long lagMillis = 0;
         for (FlowStats f : st.flows()) {
             flows.addObject().put("flow", f.flow()).put("snapshotKeys", f.entries())
                     .put("journalEntries", f.journalEntries()).put("receivedLsn", f.receivedLsn())
                     .put("appliedLsn", f.appliedLsn()).put("ackedLsn", f.ackedLsn()).put("lagEntries", f.lagEntries())
+                    .put("lagMillis", f.lag().toMillis()).put("appliedBytes", f.appliedBytes())
                     .put("queuedBytes", f.queuedBytes()).put("spilledBytes", f.spilledBytes())
                     .put("spillAgeMillis", f.oldestSpilled().toMillis()).put("bytesReceived", f.bytesReceived());
             keys += f.entries();
             journal += f.journalEntries();
             lag += f.lagEntries();
+            lagMillis = Math.max(lagMillis, f.lag().toMillis());
         }
         ObjectNode totals = doc.putObject("totals");
         totals.put("snapshotKeys", keys);
@@ -152,7 +155,7 @@ final class StatusEndpoint implements AutoCloseable {
         if (sourceKeys >= 0) {
             totals.put("sourceKeys", sourceKeys);
         }
-        totals.put("journalEntries", journal).put("lagEntries", lag).put("bytesReceived", st.totalBytesReceived())
+        totals.put("journalEntries", journal).put("lagEntries", lag).put("lagMillis", lagMillis).put("bytesReceived", st.totalBytesReceived())
                 .put("sessions", st.sessions()).put("fullSyncs", st.fullSyncs()).put("deadLetters", st.deadLetters());
         RedisSinkStats ss = sink.stats();
         ObjectNode s = doc.putObject("sink");

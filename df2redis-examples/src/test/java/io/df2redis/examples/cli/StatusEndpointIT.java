@@ -126,7 +126,12 @@ class StatusEndpointIT {
                 assertThat(lagging.statusCode()).isEqualTo(503);
                 assertThat(lagging.body()).contains("lags");
             }
+            await("a lag in time", () -> status(port).path("totals").path("lagMillis").asLong() >= 200
+                    || status(port).path("totals").path("lagEntries").asLong() == 0);
             await("caught up and ready again", () -> get(port, "/ready").statusCode() == 200);
+            JsonNode caughtUp = status(port);
+            assertThat(caughtUp.path("totals").path("lagMillis").asLong()).as("no entry waits").isZero();
+            assertThat(caughtUp.path("flows").get(0).path("appliedBytes").asLong()).isPositive();
             assertThat(status(port).path("totals").path("journalEntries").asLong()).isEqualTo(50);
             assertThat(get(port, "/nothing").statusCode()).isEqualTo(404);
 

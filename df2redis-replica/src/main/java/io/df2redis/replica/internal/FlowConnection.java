@@ -73,6 +73,8 @@ final class FlowConnection extends ByteToMessageDecoder implements RdbHandler, F
     final AtomicLong entries = new AtomicLong();
     final AtomicLong journalEntries = new AtomicLong();
     volatile long receivedLsn;
+    /** When the journal entries arrived (event loop records, any thread reads). */
+    final ArrivalClock arrivals = new ArrivalClock();
     private volatile RespClient client;
     private volatile Channel channel;
     private volatile DragonflyEndpoint endpoint;
@@ -284,6 +286,9 @@ final class FlowConnection extends ByteToMessageDecoder implements RdbHandler, F
         FlowItem g = batch.size() == 1 ? batch.get(0) : new FlowItem.Group(batch, batchBytes);
         batch = new ArrayList<>();
         batchBytes = 0;
+        if (receivedLsn > 0) {
+            arrivals.arrived(receivedLsn, System.nanoTime());
+        }
         pipeline.offer(g);
     }
 

@@ -233,13 +233,17 @@ final class FlowControl {
         return pauses.get();
     }
 
-    /** The flow's figures, with the applier's {@code applied} and the last ACK {@code acked}. */
-    FlowStats stats(FlowConnection conn, long applied, long acked) {
+    /**
+     * The flow's figures, with the applier's {@code applied}, the last ACK {@code acked} and the bytes
+     * of the events the sink confirmed.
+     */
+    FlowStats stats(FlowConnection conn, long applied, long acked, long appliedBytes) {
         FlowSpill sp = spill;
         return new FlowStats(flow, conn == null ? 0 : conn.bytesReceived.get(), conn == null ? 0 : conn.entries.get(),
                 conn == null ? 0 : conn.journalEntries.get(), conn == null ? 0 : conn.receivedLsn, applied, acked,
                 queued(), maxQueued, pauses(), pausedMillis(), sp == null ? 0 : sp.spilledBytes(),
-                sp == null ? 0 : sp.spilledTotal(), sp == null ? Duration.ZERO : sp.oldest());
+                sp == null ? 0 : sp.spilledTotal(), sp == null ? Duration.ZERO : sp.oldest(), appliedBytes,
+                conn == null ? Duration.ZERO : Duration.ofNanos(conn.arrivals.lagNanos(applied, System.nanoTime())));
     }
 
     long pausedMillis() {

@@ -148,6 +148,7 @@ final class FlowPipeline {
                     dispatch(item);
                 }
                 control.removed(item.bytes());
+                inflight.itemHanded(item.bytes());
                 reportBackpressure();
             }
         } catch (InterruptedException e) {
@@ -489,6 +490,6 @@ final class FlowPipeline {
     }
 
     FlowStats stats(FlowConnection conn) {
-        return control.stats(conn, applied, acks.lastSent());
+        return control.stats(conn, applied, acks.lastSent(), inflight.settledBytes());
     }
 }

@@ -29,10 +29,31 @@ final class InflightStages {
 
     private final ArrayDeque<Pending> queue = new ArrayDeque<>();
     private int unwatched;
+    private long added;
+    private long settled;
+    /** Per item handed over and not settled: {stages added once it was handed over, its bytes}. */
+    private final ArrayDeque<long[]> items = new ArrayDeque<>();
+    /** Bytes of the items every stage of which settled (written here, read by any thread). */
+    private volatile long settledBytes;
 
     void add(Pending p) {
         queue.add(p);
         unwatched++;
+        added++;
+    }
+
+    /** An item of {@code bytes} was handed over: its stages are the ones added so far. */
+    void itemHanded(long bytes) {
+        if (added == settled && items.isEmpty()) {
+            settledBytes += bytes; // nothing outstanding: settled already
+        } else {
+            items.add(new long[] {added, bytes});
+        }
+    }
+
+    /** Bytes of the items handed over whose stages all settled. */
+    long settledBytes() {
+        return settledBytes;
     }
 
     Pending peek() {
@@ -40,7 +61,15 @@ final class InflightStages {
     }
 
     Pending poll() {
-        return queue.poll();
+        Pending p = queue.poll();
+        if (p != null) {
+            settled++;
+            long[] item;
+            while ((item = items.peek()) != null && item[0] <= settled) {
+                settledBytes += items.poll()[1];
+            }
+        }
+        return p;
     }
 
     boolean isEmpty() {
