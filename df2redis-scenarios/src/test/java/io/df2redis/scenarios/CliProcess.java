@@ -138,6 +138,16 @@ final class CliProcess implements AutoCloseable {
         return process.exitValue();
     }
 
+    /** Waits for the process to exit by itself; returns its exit code. */
+    int await(Duration timeout) throws InterruptedException {
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError("df2redis.jar did not exit within " + timeout + "; output:\n"
+                    + String.join("\n", lines()));
+        }
+        return process.exitValue();
+    }
+
     boolean alive() {
         return process.isAlive();
     }

@@ -128,8 +128,10 @@ class KeyFilterReplicationIT {
     }
 
     private static RdbValue value(Random rnd) {
-        return switch (rnd.nextInt(5)) {
+        return switch (rnd.nextInt(6)) {
             case 0 -> RdbValue.string("v" + rnd.nextInt(1000));
+            case 4 -> RdbValue.StreamValue.of(List.of(RdbValue.StreamItem.of(
+                    new io.df2redis.protocol.rdb.StreamId(1000 + rnd.nextInt(9), 0), "f", "v")), List.of());
             case 1 -> RdbValue.list("a", "b" + rnd.nextInt(9));
             case 2 -> RdbValue.set("x", "y" + rnd.nextInt(9));
             case 3 -> RdbValue.hash("f", "v" + rnd.nextInt(9));
@@ -141,7 +143,7 @@ class KeyFilterReplicationIT {
     private static String[] command(Random rnd) {
         String p = PREFIXES[rnd.nextInt(PREFIXES.length)];
         String k = p + rnd.nextInt(20);
-        return switch (rnd.nextInt(10)) {
+        return switch (rnd.nextInt(11)) {
             case 0 -> new String[] {"SET", k, "live" + rnd.nextInt(99)};
             case 1 -> new String[] {"DEL", k, key(rnd), key(rnd)};
             case 2 -> new String[] {"MSET", key(rnd), "m1", key(rnd), "m2"};
@@ -151,6 +153,7 @@ class KeyFilterReplicationIT {
             case 6 -> new String[] {"INCR", "n" + k};
             case 7 -> new String[] {"APPEND", k + ":s", "x"};
             case 8 -> new String[] {"EXPIRE", k, "3600"};
+            case 9 -> new String[] {"XADD", "x" + k, "*", "f", "v" + rnd.nextInt(9)};
             default -> new String[] {"SADD", "s" + k, "m" + rnd.nextInt(5)};
         };
     }

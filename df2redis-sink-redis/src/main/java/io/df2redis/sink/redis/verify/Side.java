@@ -186,16 +186,21 @@ final class Side implements AutoCloseable {
     }
 
     /**
-     * Sends a command about {@code key} ({@code args[1]} when it is that key). With a key map set,
-     * the key is replaced by its mapped name (a renaming key filter: the target's name of a source key).
+     * Sends a command about {@code key}. With a key map set, the key is replaced by its mapped name (a
+     * renaming key filter: the target's name of a source key), in the routing and in the arguments: the
+     * first argument after the command name that is the key's bytes ({@code GET k}, but also
+     * {@code XINFO STREAM k}).
      */
     CompletableFuture<RespReply> send(byte[] key, Object... args) {
         java.util.function.UnaryOperator<byte[]> m = keyMap;
         if (m != null && key != null) {
             byte[] mapped = m.apply(key);
-            if (args.length > 1 && args[1] instanceof byte[] b && java.util.Arrays.equals(b, key)) {
-                args = args.clone();
-                args[1] = mapped;
+            for (int i = 1; i < args.length; i++) {
+                if (args[i] instanceof byte[] b && java.util.Arrays.equals(b, key)) {
+                    args = args.clone();
+                    args[i] = mapped;
+                    break;
+                }
             }
             key = mapped;
         }
