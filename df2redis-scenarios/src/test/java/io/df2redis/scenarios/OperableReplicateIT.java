@@ -33,7 +33,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @Timeout(600)
 class OperableReplicateIT {
-    private static final int USER_KEYS = 30_000;
+    private static final int USER_KEYS = 50_000;
     private static final long MAX_OPS = 20_000;
     private static final Pattern URL = Pattern.compile("(http://[0-9.]+:[0-9]+)/");
 
@@ -72,6 +72,7 @@ class OperableReplicateIT {
                 TimeUnit.MILLISECONDS.sleep(1500);
                 long ops1 = operations(http, status);
                 double rate = (ops1 - ops0) / ((System.nanoTime() - t0) / 1e9);
+                assertThat(ops1).as("the window saw the full sync's writes").isGreaterThan(ops0);
                 assertThat(rate).as("operations/s under --max-ops %d", MAX_OPS).isLessThanOrEqualTo(MAX_OPS * 1.1);
 
                 p.awaitLine(l -> l.startsWith("stable sync"), Duration.ofSeconds(180), "a stable sync status line");
