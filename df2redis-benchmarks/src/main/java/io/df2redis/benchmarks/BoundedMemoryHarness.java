@@ -30,7 +30,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <pre>java -cp benchmarks.jar:JUNIT_API:OPENTEST4J io.df2redis.benchmarks.BoundedMemoryHarness
  *     --keys 10000000 [--list-elements 0] [--xmx 256m] [--modes listener,redis] [--flows 2]
- *     [--value-bytes 32] [--list-element-bytes 128] [--lz4 true] [--out target/bounded-memory]</pre>
+ *     [--value-bytes 32] [--list-element-bytes 128] [--lz4 true] [--out target/bounded-memory]
+ *     [--histogram true (print the live class histogram at 25/50/75 %)]</pre>
  * Exits 1 if any run failed its checks.
  */
 public final class BoundedMemoryHarness {
@@ -48,11 +49,13 @@ public final class BoundedMemoryHarness {
         List<String> modes = List.of("listener", "redis");
         Path outDir = Path.of("df2redis-benchmarks/target/bounded-memory");
         List<String> masterArgs = new ArrayList<>();
+        String histogram = "false";
         for (int i = 0; i + 1 < args.length; i += 2) {
             switch (args[i]) {
                 case "--xmx" -> xmx = args[i + 1];
                 case "--modes" -> modes = Arrays.asList(args[i + 1].split(","));
                 case "--out" -> outDir = Path.of(args[i + 1]);
+                case "--histogram" -> histogram = args[i + 1];
                 default -> {
                     masterArgs.add(args[i]);
                     masterArgs.add(args[i + 1]);
@@ -71,7 +74,7 @@ public final class BoundedMemoryHarness {
             try {
                 String name = String.format(Locale.ROOT, "%s-%dk-list%dk-%s", mode, ds.keys() / 1000,
                         ds.listElements() / 1000, xmx);
-                Map<String, String> r = runOnce(ds, masterArgs, xmx, redis, outDir.resolve(name));
+                Map<String, String> r = runOnce(ds, masterArgs, xmx, redis, outDir.resolve(name), histogram);
                 String check = check(ds, r, redis);
                 allOk &= check.equals("ok");
                 rows.add(row(ds, mode, xmx, r, check));
@@ -92,7 +95,7 @@ public final class BoundedMemoryHarness {
 
     /** One master and one measured child; returns the child's results (empty when it died). */
     private static Map<String, String> runOnce(SyntheticDataset ds, List<String> masterArgs, String xmx,
-                                               RedisTarget redis, Path base) throws Exception {
+                                               RedisTarget redis, Path base, String histogram) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         String cp = System.getProperty("java.class.path");
         List<String> mcmd = new ArrayList<>(List.of(java, "-Xmx512m", "-cp", cp, SyntheticMaster.class.getName()));
@@ -112,7 +115,8 @@ public final class BoundedMemoryHarness {
                     "-Xlog:gc*:file=" + base + "-gc.log", "-XX:+HeapDumpOnOutOfMemoryError",
                     "-XX:HeapDumpPath=" + base + ".hprof", "-XX:+ExitOnOutOfMemoryError",
                     "-cp", cp, BoundedMemoryRun.class.getName(), "--port", Integer.toString(port),
-                    "--keys", Long.toString(ds.totalKeys()), "--list-elements", Long.toString(ds.listElements())));
+                    "--keys", Long.toString(ds.totalKeys()), "--list-elements", Long.toString(ds.listElements()),
+                    "--histogram", histogram));
             if (redis != null) {
                 ccmd.add("--redis");
                 ccmd.add(redis.address());

@@ -42,12 +42,14 @@ public final class BoundedMemoryRun {
         long keys = 0;
         long listElements = 0;
         String redis = null;
+        boolean histogram = false;
         for (int i = 0; i + 1 < args.length; i += 2) {
             switch (args[i]) {
                 case "--port" -> port = Integer.parseInt(args[i + 1]);
                 case "--keys" -> keys = Long.parseLong(args[i + 1]);
                 case "--list-elements" -> listElements = Long.parseLong(args[i + 1]);
                 case "--redis" -> redis = args[i + 1];
+                case "--histogram" -> histogram = Boolean.parseBoolean(args[i + 1]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
@@ -93,6 +95,9 @@ public final class BoundedMemoryRun {
                     live[nextQuarter - 1] = heap.liveNow();
                     System.err.printf(Locale.ROOT, "# %d %%: live heap after a full GC %s%n", nextQuarter * 25,
                             mib(live[nextQuarter - 1]));
+                    if (histogram) {
+                        System.err.println(classHistogram(30));
+                    }
                     nextQuarter++;
                 }
                 ReplicationStats s = r.stats();
@@ -138,6 +143,19 @@ public final class BoundedMemoryRun {
 
     private static void result(String name, Object value) {
         System.out.println("result " + name + " " + value);
+    }
+
+    /** The first {@code lines} lines of the heap's class histogram (live objects), as {@code jcmd GC.class_histogram}. */
+    static String classHistogram(int lines) {
+        try {
+            javax.management.ObjectName dc = new javax.management.ObjectName("com.sun.management:type=DiagnosticCommand");
+            String h = (String) ManagementFactory.getPlatformMBeanServer().invoke(dc, "gcClassHistogram",
+                    new Object[] {null}, new String[] {String[].class.getName()});
+            String[] l = h.split("\n");
+            return String.join("\n", java.util.Arrays.copyOf(l, Math.min(lines, l.length)));
+        } catch (javax.management.JMException e) {
+            return "no class histogram: " + e;
+        }
     }
 
     static String mib(long bytes) {

@@ -82,11 +82,13 @@ final class FlowPipeline {
     private final Object settledSignal = new Object();
 
 
-    FlowPipeline(int flow, SessionContext ctx) {
+    /** Flow {@code flow} of {@code flows}: the queue limit is shared out over the flows ({@link FlowQueueLimit}). */
+    FlowPipeline(int flow, int flows, SessionContext ctx) {
         this.flow = flow;
         this.ctx = ctx;
         this.guard = ctx.guard();
-        this.control = new FlowControl(flow, ctx.options().flowQueueMaxBytes(), ctx.options().slowConsumerPolicy());
+        this.control = new FlowControl(flow, FlowQueueLimit.of(flow, flows, ctx.options().flowQueueMaxBytes()),
+                ctx.options().slowConsumerPolicy());
         control.onSpillEmptied(this::signalSettled); // event loop: drain() looks again
         this.acks = new FlowAcks(ctx.options().ackInterval(), ctx.options().ackEveryEntries());
     }
