@@ -23,16 +23,31 @@ final class InflightStages {
      * @param lsn the entry's LSN (&gt; 0 for journal entries with one, else 0 or -1)
      * @param event the event
      * @param stage completes when the sink confirmed it
+     * @param bytes estimated heap the event keeps reachable until it settles ({@link FlowItem#bytes()})
      */
-    record Pending(long lsn, SinkEvent event, CompletableFuture<Void> stage) {
+    record Pending(long lsn, SinkEvent event, CompletableFuture<Void> stage, long bytes) {
+        /** A stage whose event is not counted in {@link #bytes()} (one that settles at once). */
+        Pending(long lsn, SinkEvent event, CompletableFuture<Void> stage) {
+            this(lsn, event, stage, 0);
+        }
     }
 
     private final ArrayDeque<Pending> queue = new ArrayDeque<>();
     private int unwatched;
+    private long bytes;
 
     void add(Pending p) {
         queue.add(p);
         unwatched++;
+        bytes += p.bytes();
+    }
+
+    /**
+     * Estimated heap of the events not settled yet: each stays reachable until its stage settles
+     * (a failed stage reports it), so the outstanding stages are bounded in bytes as well as in number.
+     */
+    long bytes() {
+        return bytes;
     }
 
     Pending peek() {
@@ -40,7 +55,11 @@ final class InflightStages {
     }
 
     Pending poll() {
-        return queue.poll();
+        Pending p = queue.poll();
+        if (p != null) {
+            bytes -= p.bytes();
+        }
+        return p;
     }
 
     boolean isEmpty() {
