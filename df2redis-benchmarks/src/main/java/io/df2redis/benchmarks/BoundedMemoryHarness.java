@@ -93,8 +93,12 @@ public final class BoundedMemoryHarness {
         System.exit(allOk ? 0 : 1);
     }
 
-    /** One master and one measured child; returns the child's results (empty when it died). */
-    private static Map<String, String> runOnce(SyntheticDataset ds, List<String> masterArgs, String xmx,
+    /**
+     * One master ({@code masterArgs}) and one measured child with {@code -Xmx<xmx>}, into {@code redis} (null:
+     * listener only); the GC log goes to {@code <base>-gc.log}. Returns the child's {@code result} lines and
+     * its exit status ({@code exit}).
+     */
+    static Map<String, String> runOnce(SyntheticDataset ds, List<String> masterArgs, String xmx,
                                                RedisTarget redis, Path base, String histogram) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         String cp = System.getProperty("java.class.path");
