@@ -31,7 +31,8 @@ import java.util.concurrent.TimeUnit;
  * <pre>java -cp benchmarks.jar:JUNIT_API:OPENTEST4J io.df2redis.benchmarks.BoundedMemoryHarness
  *     --keys 10000000 [--list-elements 0] [--xmx 256m] [--modes listener,redis] [--flows 2]
  *     [--value-bytes 32] [--list-element-bytes 128] [--lz4 true] [--out target/bounded-memory]
- *     [--histogram true (print the live class histogram at 25/50/75 %)]</pre>
+ *     [--histogram true (print the live class histogram at 25/50/75 %)]
+ *     [--stall-ms 0 (each flow's listener stops once for this long: the queues fill)]</pre>
  * Exits 1 if any run failed its checks.
  */
 public final class BoundedMemoryHarness {
@@ -49,13 +50,13 @@ public final class BoundedMemoryHarness {
         List<String> modes = List.of("listener", "redis");
         Path outDir = Path.of("df2redis-benchmarks/target/bounded-memory");
         List<String> masterArgs = new ArrayList<>();
-        String histogram = "false";
+        List<String> childArgs = new ArrayList<>();
         for (int i = 0; i + 1 < args.length; i += 2) {
             switch (args[i]) {
                 case "--xmx" -> xmx = args[i + 1];
                 case "--modes" -> modes = Arrays.asList(args[i + 1].split(","));
                 case "--out" -> outDir = Path.of(args[i + 1]);
-                case "--histogram" -> histogram = args[i + 1];
+                case "--histogram", "--stall-ms" -> childArgs.addAll(List.of(args[i], args[i + 1]));
                 default -> {
                     masterArgs.add(args[i]);
                     masterArgs.add(args[i + 1]);
@@ -74,7 +75,7 @@ public final class BoundedMemoryHarness {
             try {
                 String name = String.format(Locale.ROOT, "%s-%dk-list%dk-%s", mode, ds.keys() / 1000,
                         ds.listElements() / 1000, xmx);
-                Map<String, String> r = runOnce(ds, masterArgs, xmx, redis, outDir.resolve(name), histogram);
+                Map<String, String> r = runOnce(ds, masterArgs, xmx, redis, outDir.resolve(name), childArgs);
                 String check = check(ds, r, redis);
                 allOk &= check.equals("ok");
                 rows.add(row(ds, mode, xmx, r, check));
@@ -95,11 +96,11 @@ public final class BoundedMemoryHarness {
 
     /**
      * One master ({@code masterArgs}) and one measured child with {@code -Xmx<xmx>}, into {@code redis} (null:
-     * listener only); the GC log goes to {@code <base>-gc.log}. Returns the child's {@code result} lines and
+     * listener only), with {@code childArgs} for {@link BoundedMemoryRun}; the GC log goes to {@code <base>-gc.log}. Returns the child's {@code result} lines and
      * its exit status ({@code exit}).
      */
     static Map<String, String> runOnce(SyntheticDataset ds, List<String> masterArgs, String xmx,
-                                               RedisTarget redis, Path base, String histogram) throws Exception {
+                                               RedisTarget redis, Path base, List<String> childArgs) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         String cp = System.getProperty("java.class.path");
         List<String> mcmd = new ArrayList<>(List.of(java, "-Xmx512m", "-cp", cp, SyntheticMaster.class.getName()));
@@ -119,8 +120,8 @@ public final class BoundedMemoryHarness {
                     "-Xlog:gc*:file=" + base + "-gc.log", "-XX:+HeapDumpOnOutOfMemoryError",
                     "-XX:HeapDumpPath=" + base + ".hprof", "-XX:+ExitOnOutOfMemoryError",
                     "-cp", cp, BoundedMemoryRun.class.getName(), "--port", Integer.toString(port),
-                    "--keys", Long.toString(ds.totalKeys()), "--list-elements", Long.toString(ds.listElements()),
-                    "--histogram", histogram));
+                    "--keys", Long.toString(ds.totalKeys()), "--list-elements", Long.toString(ds.listElements())));
+            ccmd.addAll(childArgs);
             if (redis != null) {
                 ccmd.add("--redis");
                 ccmd.add(redis.address());

@@ -24,7 +24,7 @@ import java.util.concurrent.atomic.LongAdder;
  * count, 1 otherwise (an {@link OutOfMemoryError} ends the JVM with a non-zero status too).
  *
  * <pre>java -Xmx256m -cp benchmarks.jar io.df2redis.benchmarks.BoundedMemoryRun --port P --keys N
- *     [--list-elements M] [--redis host:port]</pre>
+ *     [--list-elements M] [--redis host:port] [--histogram false] [--stall-ms 0]</pre>
  */
 public final class BoundedMemoryRun {
     private BoundedMemoryRun() {
@@ -43,6 +43,7 @@ public final class BoundedMemoryRun {
         long listElements = 0;
         String redis = null;
         boolean histogram = false;
+        long stallMs = 0;
         for (int i = 0; i + 1 < args.length; i += 2) {
             switch (args[i]) {
                 case "--port" -> port = Integer.parseInt(args[i + 1]);
@@ -50,12 +51,15 @@ public final class BoundedMemoryRun {
                 case "--list-elements" -> listElements = Long.parseLong(args[i + 1]);
                 case "--redis" -> redis = args[i + 1];
                 case "--histogram" -> histogram = Boolean.parseBoolean(args[i + 1]);
+                case "--stall-ms" -> stallMs = Long.parseLong(args[i + 1]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
         LongAdder entries = new LongAdder();
         LongAdder elements = new LongAdder();
         double units = keys + listElements;
+        long stall = stallMs;
+        long[] perFlow = new long[64];
         ReplicationListener counting = new ReplicationListener() {
             @Override
             public void onValueBatch(int flow, RdbEntry entry, ValueBatch batch) {
@@ -67,6 +71,10 @@ public final class BoundedMemoryRun {
             @Override
             public void onEntryEnd(int flow, RdbEntry entry, EntrySummary summary) {
                 entries.increment();
+                if (stall > 0 && flow < perFlow.length && ++perFlow[flow] == 100_000) {
+                    // a slow consumer, once per flow: the decoder runs on and the queue fills up to its limit
+                    java.util.concurrent.locks.LockSupport.parkNanos(stall * 1_000_000L);
+                }
             }
         };
         HeapTracker heap = new HeapTracker(() -> (entries.sum() + elements.sum()) / units);

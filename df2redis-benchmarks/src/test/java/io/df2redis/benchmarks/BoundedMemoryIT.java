@@ -14,11 +14,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The CI-sized bounded-memory check (the full-size runs are {@link BoundedMemoryHarness}): 1 M keys
  * from a {@link SyntheticMaster} in its own JVM, synced by a listener-only replicator in a child JVM
- * with {@code -Xmx64m}. It must complete with every key, and the live heap (after a forced full GC)
+ * with {@code -Xmx64m} whose listener stops for 3 s once per flow, so that the queues fill up. It must complete with every key, and the live heap (after a forced full GC)
  * at 25, 50, 75 and 100 % must stay under 40 MiB: the queues take at most a quarter of the heap
  * (16 MiB), whereas keeping ~50 bytes per synced key would reach 50 MiB by the end. Before the
- * queue limit followed the heap, this run died with an {@link OutOfMemoryError} (2 flows x 64 MiB
- * of queue).
+ * queue limit followed the heap, the queues could grow to 2 x 64 MiB (estimated) in this heap.
  */
 class BoundedMemoryIT {
     private static final long MIB = 1L << 20;
@@ -31,7 +30,8 @@ class BoundedMemoryIT {
     void millionKeysInSixtyFourMebibytes() throws Exception {
         List<String> master = List.of("--keys", "1000000", "--flows", "2");
         SyntheticDataset ds = SyntheticMaster.parse(master.toArray(String[]::new));
-        Map<String, String> r = BoundedMemoryHarness.runOnce(ds, master, "64m", null, dir.resolve("listener"), "false");
+        Map<String, String> r = BoundedMemoryHarness.runOnce(ds, master, "64m", null, dir.resolve("listener"),
+                List.of("--stall-ms", "3000"));
 
         assertThat(r).containsEntry("exit", "0").containsEntry("completed", "true")
                 .containsEntry("entries", "1000000");
