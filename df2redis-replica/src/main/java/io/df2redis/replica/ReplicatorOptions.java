@@ -108,7 +108,13 @@ public final class ReplicatorOptions {
         return v.decoderOptions;
     }
 
-    /** Byte limit of each flow's queue of decoded, not yet applied events (default 64 MiB). */
+    /**
+     * Byte limit of each flow's queue of decoded, not yet applied events (default 64 MiB), as an
+     * estimate of the heap they take. Lowered so that the queues of all flows together take at most a
+     * quarter of the JVM's maximum heap (never below 1 MiB): 16 flows of 64 MiB would not fit a 256 MiB
+     * heap. The same limit bounds the events handed to the sink and not yet confirmed
+     * ({@link #maxInFlightPerFlow()}).
+     */
     public long flowQueueMaxBytes() {
         return v.flowQueueMaxBytes;
     }
@@ -133,7 +139,11 @@ public final class ReplicatorOptions {
         return v.ackEveryEntries;
     }
 
-    /** Most sink stages outstanding per flow before the applier waits (default 10 000). */
+    /**
+     * Most sink stages outstanding per flow before the applier waits (default 10 000). The applier
+     * also waits while the events of the outstanding stages take more than the flow's queue limit
+     * ({@link #flowQueueMaxBytes()}): each is kept until the sink confirmed it.
+     */
     public int maxInFlightPerFlow() {
         return v.maxInFlightPerFlow;
     }

@@ -349,17 +349,20 @@ final class FlowConnection extends ByteToMessageDecoder implements RdbHandler, F
                     + "stream, which carries journal items only");
         }
         entries.incrementAndGet();
-        offer(new FlowItem.Sink(new SinkEvent.EntryStart(flow, entry), 64 + entry.key().length));
+        offer(new FlowItem.Sink(new SinkEvent.EntryStart(flow, entry),
+                FlowItem.EVENT_BYTES + FlowItem.ENTRY_BYTES + FlowItem.array(entry.key().length)));
     }
 
     @Override
     public void onValueBatch(RdbEntry entry, ValueBatch batch) {
-        offer(new FlowItem.Sink(new SinkEvent.EntryBatch(flow, entry, batch), FlowItem.sizeOf(batch)));
+        offer(new FlowItem.Sink(new SinkEvent.EntryBatch(flow, entry, batch),
+                FlowItem.EVENT_BYTES + FlowItem.sizeOf(batch)));
     }
 
     @Override
     public void onEntryEnd(RdbEntry entry, EntrySummary summary) {
-        offer(new FlowItem.Sink(new SinkEvent.EntryEnd(flow, entry, summary), 96));
+        offer(new FlowItem.Sink(new SinkEvent.EntryEnd(flow, entry, summary),
+                FlowItem.EVENT_BYTES + FlowItem.SUMMARY_BYTES));
     }
 
     @Override
@@ -401,6 +404,7 @@ final class FlowConnection extends ByteToMessageDecoder implements RdbHandler, F
             receivedLsn = lsn;
         }
         offer(new FlowItem.Sink(new SinkEvent.Journal(flow,
-                new JournalEvent(flow, lsn, !positioned, e)), FlowItem.sizeOf(e)));
+                new JournalEvent(flow, lsn, !positioned, e)),
+                FlowItem.EVENT_BYTES + FlowItem.JOURNAL_EVENT_BYTES + FlowItem.sizeOf(e)));
     }
 }

@@ -4,9 +4,29 @@ import io.df2redis.protocol.journal.JournalEntry;
 import io.df2redis.protocol.rdb.ValueBatch;
 import io.df2redis.replica.SinkEvent;
 
-/** What the decoding side of a flow hands to its applier, with its estimated size in bytes. */
+/**
+ * What the decoding side of a flow hands to its applier, with its estimated size in bytes. The
+ * estimates are the shallow sizes of what an item keeps reachable (64-bit JVM, compressed oops),
+ * measured with a class histogram of a full queue: a 32-byte string key costs ~435 bytes of heap
+ * in the queue (three events), not its ~50 bytes on the wire; the queue limit bounds the heap only
+ * if they are counted.
+ */
 sealed interface FlowItem {
+    /** A {@link Sink} item (16 + 8) and its {@link SinkEvent} (16 + 8), and the queue's reference to it. */
+    long EVENT_BYTES = 56;
+    /** An {@code RdbEntry} (shared by the events of one entry; counted with its start). */
+    long ENTRY_BYTES = 72;
+    /** An {@code EntrySummary}. */
+    long SUMMARY_BYTES = 88;
+    /** A {@code JournalEvent} around a journal entry. */
+    long JOURNAL_EVENT_BYTES = 32;
+
     long bytes();
+
+    /** Heap of a {@code byte[n]}: 16-byte header, rounded up to 8 bytes. */
+    static long array(int n) {
+        return (16L + n + 7) & ~7L;
+    }
 
     /**
      * Wakes the applier without data: a sink stage completed (so the applied position may move) or
@@ -67,7 +87,7 @@ sealed interface FlowItem {
     static long sizeOf(ValueBatch b) {
         long n = 64;
         if (b instanceof ValueBatch.StringChunk c) {
-            return n + c.bytes().length;
+            return 32 + array(c.bytes().length);
         } else if (b instanceof ValueBatch.ListElements l) {
             for (byte[] e : l.elements()) {
                 n += e.length + 24;

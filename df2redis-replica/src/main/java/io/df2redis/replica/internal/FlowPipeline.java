@@ -80,13 +80,17 @@ final class FlowPipeline {
     private final AtomicBoolean wakeQueued = new AtomicBoolean();
     /** Signalled by the applier whenever {@code settled} becomes true, and on failure ({@link #drain} waits on it). */
     private final Object settledSignal = new Object();
+    /** Estimated heap of the item being dispatched: its stage keeps the event until it settles. */
+    private long itemBytes;
 
 
-    FlowPipeline(int flow, SessionContext ctx) {
+    /** Flow {@code flow} of {@code flows}: the queue limit is shared out over the flows ({@link FlowQueueLimit}). */
+    FlowPipeline(int flow, int flows, SessionContext ctx) {
         this.flow = flow;
         this.ctx = ctx;
         this.guard = ctx.guard();
-        this.control = new FlowControl(flow, ctx.options().flowQueueMaxBytes(), ctx.options().slowConsumerPolicy());
+        this.control = new FlowControl(flow, FlowQueueLimit.of(flow, flows, ctx.options().flowQueueMaxBytes()),
+                ctx.options().slowConsumerPolicy());
         control.onSpillEmptied(this::signalSettled); // event loop: drain() looks again
         this.acks = new FlowAcks(ctx.options().ackInterval(), ctx.options().ackEveryEntries());
     }
@@ -148,7 +152,6 @@ final class FlowPipeline {
                     dispatch(item);
                 }
                 control.removed(item.bytes());
-                inflight.itemHanded(item.bytes());
                 reportBackpressure();
             }
         } catch (InterruptedException e) {
@@ -185,6 +188,7 @@ final class FlowPipeline {
 
     private void dispatch(FlowItem item) throws InterruptedException {
         if (item instanceof FlowItem.Sink s) {
+            itemBytes = s.bytes();
             SinkEvent e = s.event();
             if (e instanceof SinkEvent.EntryStart es) {
                 listen("onEntryStart", 0, e, () -> ctx.listener().onEntryStart(flow, es.entry()));
@@ -307,9 +311,9 @@ final class FlowPipeline {
                     }
                     return f;
                 }, DONE, stopping);
-        inflight.add(new Pending(lsn, e, st)); // watched only if the applier goes idle first
+        inflight.add(new Pending(lsn, e, st, itemBytes)); // watched only if the applier goes idle first
         settleCompleted();
-        while (inflight.size() > ctx.options().maxInFlightPerFlow()) {
+        while (inflight.size() > ctx.options().maxInFlightPerFlow() || inflight.bytes() > control.limit()) {
             waitHead();
         }
     }

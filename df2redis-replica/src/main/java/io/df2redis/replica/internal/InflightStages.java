@@ -23,35 +23,36 @@ final class InflightStages {
      * @param lsn the entry's LSN (&gt; 0 for journal entries with one, else 0 or -1)
      * @param event the event
      * @param stage completes when the sink confirmed it
+     * @param bytes estimated heap the event keeps reachable until it settles ({@link FlowItem#bytes()})
      */
-    record Pending(long lsn, SinkEvent event, CompletableFuture<Void> stage) {
+    record Pending(long lsn, SinkEvent event, CompletableFuture<Void> stage, long bytes) {
+        /** A stage whose event is not counted in {@link #bytes()} (one that settles at once). */
+        Pending(long lsn, SinkEvent event, CompletableFuture<Void> stage) {
+            this(lsn, event, stage, 0);
+        }
     }
 
     private final ArrayDeque<Pending> queue = new ArrayDeque<>();
     private int unwatched;
-    private long added;
-    private long settled;
-    /** Per item handed over and not settled: {stages added once it was handed over, its bytes}. */
-    private final ArrayDeque<long[]> items = new ArrayDeque<>();
-    /** Bytes of the items every stage of which settled (written here, read by any thread). */
+    private long bytes;
+    /** Bytes of the stages settled so far (written here, read by any thread). */
     private volatile long settledBytes;
 
     void add(Pending p) {
         queue.add(p);
         unwatched++;
-        added++;
+        bytes += p.bytes();
     }
 
-    /** An item of {@code bytes} was handed over: its stages are the ones added so far. */
-    void itemHanded(long bytes) {
-        if (added == settled && items.isEmpty()) {
-            settledBytes += bytes; // nothing outstanding: settled already
-        } else {
-            items.add(new long[] {added, bytes});
-        }
+    /**
+     * Estimated heap of the events not settled yet: each stays reachable until its stage settles
+     * (a failed stage reports it), so the outstanding stages are bounded in bytes as well as in number.
+     */
+    long bytes() {
+        return bytes;
     }
 
-    /** Bytes of the items handed over whose stages all settled. */
+    /** Bytes of the events whose stages settled (confirmed, or failed and skipped by the policy). */
     long settledBytes() {
         return settledBytes;
     }
@@ -63,11 +64,8 @@ final class InflightStages {
     Pending poll() {
         Pending p = queue.poll();
         if (p != null) {
-            settled++;
-            long[] item;
-            while ((item = items.peek()) != null && item[0] <= settled) {
-                settledBytes += items.poll()[1];
-            }
+            bytes -= p.bytes();
+            settledBytes += p.bytes();
         }
         return p;
     }

@@ -216,7 +216,7 @@ public final class Session implements SessionContext, FlowConnection.Events {
         Spiller sp = options.slowConsumerPolicy() == SlowConsumerPolicy.SPILL ? Spiller.open(options.spillOptions())
                 : null; // its own thread and files, discarded in close(): spilled bytes never outlive the session
         for (int i = 0; i < n; i++) {
-            FlowPipeline p = new FlowPipeline(i, this);
+            FlowPipeline p = new FlowPipeline(i, n, this);
             ps.add(p);
             fcs.add(new FlowConnection(i, p, this, options.decoderOptions()));
             if (sp != null) {

@@ -96,7 +96,7 @@ class FlowPipelineAckTest {
     @Test
     void everyAppliedEntryIsAcknowledgedWhileTheTickerRunsConcurrently() throws Exception {
         Context ctx = new Context();
-        FlowPipeline p = new FlowPipeline(0, ctx);
+        FlowPipeline p = new FlowPipeline(0, 1, ctx);
         AtomicLong lastAck = new AtomicLong(-1);
         AtomicBoolean ticking = new AtomicBoolean(true);
         Thread ticker = new Thread(() -> {
