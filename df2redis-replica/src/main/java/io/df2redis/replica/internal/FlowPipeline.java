@@ -83,7 +83,6 @@ final class FlowPipeline {
     /** Estimated heap of the item being dispatched: its stage keeps the event until it settles. */
     private long itemBytes;
 
-
     /** Flow {@code flow} of {@code flows}: the queue limit is shared out over the flows ({@link FlowQueueLimit}). */
     FlowPipeline(int flow, int flows, SessionContext ctx) {
         this.flow = flow;
@@ -178,8 +177,10 @@ final class FlowPipeline {
     /** Runs a listener data callback under the handler-failure policy. */
     private void listen(String method, long lsn, SinkEvent event, Supplier<String> subject, Runnable body)
             throws InterruptedException {
-        guard.run(HandlerFailure.Kind.LISTENER, "ReplicationListener." + method, flow, lsn, subject, event, body,
-                stopping);
+        if (ctx.listens(method)) {
+            guard.run(HandlerFailure.Kind.LISTENER, "ReplicationListener." + method, flow, lsn, subject, event, body,
+                    stopping);
+        }
     }
 
     private void listen(String method, long lsn, SinkEvent event, Runnable body) throws InterruptedException {

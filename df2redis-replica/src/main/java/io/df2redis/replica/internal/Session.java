@@ -68,6 +68,7 @@ public final class Session implements SessionContext, FlowConnection.Events {
     private final ReplicatorOptions options;
     private final EventLoopGroup group;
     private final ReplicationListener listener;
+    private final ListenerCalls listenerCalls;
     private final ReplicationSink sink;
     private final List<HandlerRegistration> handlers;
     private final HandlerGuard guard;
@@ -111,6 +112,7 @@ public final class Session implements SessionContext, FlowConnection.Events {
         this.options = options;
         this.group = group;
         this.listener = listener;
+        this.listenerCalls = new ListenerCalls(listener);
         this.sink = sink;
         this.handlers = handlers;
         this.guard = guard;
@@ -268,6 +270,11 @@ public final class Session implements SessionContext, FlowConnection.Events {
     @Override
     public ReplicationListener listener() {
         return listener;
+    }
+
+    @Override
+    public boolean listens(String method) {
+        return listenerCalls.listens(method);
     }
 
     @Override

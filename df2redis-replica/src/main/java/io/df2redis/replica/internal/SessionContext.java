@@ -14,6 +14,11 @@ interface SessionContext {
 
     ReplicationListener listener();
 
+    /** Whether the listener overrides callback {@code method}: one it does not is not called ({@link ListenerCalls}). */
+    default boolean listens(String method) {
+        return true;
+    }
+
     /** The replicator's handler-failure policy runner. */
     HandlerGuard guard();
 

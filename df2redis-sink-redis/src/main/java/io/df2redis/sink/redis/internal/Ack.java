@@ -4,6 +4,8 @@ import io.df2redis.protocol.resp.ErrorReply;
 import io.df2redis.protocol.resp.RespReply;
 import io.df2redis.sink.redis.RedisCommandException;
 
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
@@ -11,6 +13,14 @@ import java.util.function.Consumer;
 /**
  * Completion of one sink event: completes when every command the event produced was answered,
  * exceptionally with the first failure (an error reply becomes a {@link RedisCommandException}).
+ *
+ * <p>Cheap for the common snapshot events: one that sent nothing gets a shared completed stage, and
+ * one whose only command is its key's share of a batched {@code MSET} gets the batch's own stage
+ * ({@link #registerShared}); neither allocates a future or a callback. The command name and key of a
+ * registration become text only for an error.
+ *
+ * <p>Thread ownership: registered and sealed by the event's applier thread; the reply callbacks
+ * run on event loops ({@code remaining} and {@code first} are thread-safe).
  */
 final class Ack {
     /** The stage of every event that sent nothing (most snapshot events): one shared, already complete. */
@@ -19,6 +29,8 @@ final class Ack {
     private final AtomicInteger remaining = new AtomicInteger(1);
     private final CompletableFuture<Void> done = new CompletableFuture<>();
     private boolean registered;
+    /** The one shared stage registered so far, while it is the only registration. */
+    private CompletableFuture<Void> only;
     private final Consumer<Throwable> onError;
     private final String endpoint;
     private volatile Throwable first;
@@ -32,26 +44,74 @@ final class Ack {
         this.endpoint = endpoint;
     }
 
-    void register(CompletableFuture<RespReply> f, String command, String key, int db) {
+    /**
+     * One command's reply.
+     *
+     * @param command the command name as sent (any case)
+     * @param key the key it is about, or null
+     */
+    void register(CompletableFuture<RespReply> f, byte[] command, byte[] key, int db) {
+        unshare();
         registered = true;
         remaining.incrementAndGet();
         f.whenComplete((r, t) -> {
             if (t != null) {
                 fail(t);
             } else if (r instanceof ErrorReply e) {
-                fail(new RedisCommandException(endpoint, command, key, db, e.message()));
+                fail(new RedisCommandException(endpoint, new String(command, StandardCharsets.UTF_8)
+                        .toUpperCase(Locale.ROOT), key == null ? null : new String(key, StandardCharsets.UTF_8), db,
+                        e.message()));
             }
             arrive();
         });
     }
 
+    /**
+     * A stage shared with other events (a batched {@code MSET}'s), which reports its own failures to
+     * the sink: while it is this event's only registration, it is this event's stage.
+     */
+    void registerShared(CompletableFuture<Void> shared) {
+        if (!registered) {
+            registered = true;
+            only = shared;
+            return;
+        }
+        unshare();
+        remaining.incrementAndGet();
+        shared.whenComplete((v, t) -> {
+            if (t != null) {
+                remember(t);
+            }
+            arrive();
+        });
+    }
+
+    /** A second registration: the shared stage becomes an ordinary one. */
+    private void unshare() {
+        CompletableFuture<Void> s = only;
+        if (s != null) {
+            only = null;
+            remaining.incrementAndGet();
+            s.whenComplete((v, t) -> {
+                if (t != null) {
+                    remember(t);
+                }
+                arrive();
+            });
+        }
+    }
+
     void fail(Throwable t) {
+        remember(t);
+        onError.accept(t);
+    }
+
+    private void remember(Throwable t) {
         synchronized (this) {
             if (first == null) {
                 first = t;
             }
         }
-        onError.accept(t);
     }
 
     boolean failed() {
@@ -62,8 +122,22 @@ final class Ack {
         if (!registered && first == null) {
             return NOTHING_SENT; // the thread that registers is the one that seals: no race
         }
+        if (only != null && first == null) {
+            return only;
+        }
+        unshare();
         arrive();
         return done;
+    }
+
+    /** Whether {@link #seal} gave nothing of this Ack's own: it may serve the next event ({@link #reset}). */
+    boolean reusable() {
+        return !registered && first == null;
+    }
+
+    /** Ready for another event (only when {@link #reusable}). */
+    void reset() {
+        only = null;
     }
 
     private void arrive() {

@@ -7,7 +7,6 @@ import io.df2redis.sink.redis.UnsupportedData;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
@@ -28,6 +27,7 @@ final class CommandSender {
     private final StringBatch strings;
     private Ack ack;
     private boolean transactional;
+    private int lastWrittenDb = -1;
 
     /**
      * @param strings the flow's {@code MSET} batch of snapshot strings, or null to write each with
@@ -54,8 +54,8 @@ final class CommandSender {
             return;
         }
         int d = dbs.target(onDb, key, lane.cluster());
-        host.wrote(d);
-        ack.register(strings.add(d, key, value), "MSET", new String(key, StandardCharsets.UTF_8), d);
+        wrote(d);
+        ack.registerShared(strings.add(d, key, value));
     }
 
     /** Sends the open {@code MSET} batch, if any (before anything else leaves this flow). */
@@ -136,18 +136,16 @@ final class CommandSender {
             return; // the event already failed: send nothing more for it
         }
         int d = dbs.target(onDb, key, lane.cluster());
-        host.wrote(d);
-        String name = new String(args.get(0), StandardCharsets.UTF_8).toUpperCase(Locale.ROOT);
-        String k = key == null ? null : new String(key, StandardCharsets.UTF_8);
+        wrote(d);
         if (strings == null) {
             CompletableFuture<RespReply> f = dispatch(d, key, args);
-            ack.register(check == null ? f : check.apply(f), name, k, d);
+            ack.register(check == null ? f : check.apply(f), args.get(0), key, d);
             return;
         }
         synchronized (strings) { // the open MSET first, and nothing between it and this command
             strings.flush();
             CompletableFuture<RespReply> f = dispatch(d, key, args);
-            ack.register(check == null ? f : check.apply(f), name, k, d);
+            ack.register(check == null ? f : check.apply(f), args.get(0), key, d);
         }
     }
 
@@ -162,13 +160,21 @@ final class CommandSender {
     /** Sends a command into target db {@code d} of every master. */
     void broadcastTo(int d, String name, List<byte[]> args) {
         flushStrings();
-        host.wrote(d);
+        wrote(d);
         if (transactional && !lane.cluster()) {
-            ack.register(batch.add(d, null, args), name, null, d); // one node: into the transaction
+            ack.register(batch.add(d, null, args), args.get(0), null, d); // one node: into the transaction
             return;
         }
         for (CompletableFuture<RespReply> f : lane.broadcast(d, args)) {
-            ack.register(f, name, null, d);
+            ack.register(f, args.get(0), null, d);
+        }
+    }
+
+    /** Tells the host of a write into target db {@code d}, once per change of db (it keeps a set). */
+    private void wrote(int d) {
+        if (d != lastWrittenDb) {
+            host.wrote(d);
+            lastWrittenDb = d;
         }
     }
 

@@ -95,6 +95,9 @@ public final class FlowWriter {
     private final CheckpointTarget checkpoint;
     private final CheckpointWriter batch;
     private final EventFilter filter;
+    private final java.util.function.Consumer<Throwable> onError;
+    /** An Ack the last event did not use (applier thread, under this writer's lock). */
+    private Ack spare;
 
 
     /**
@@ -127,12 +130,13 @@ public final class FlowWriter {
         this.lane = lane;
         this.filter = new EventFilter(filter);
         this.host = host;
+        this.onError = host::commandFailed;
         this.checkpoint = checkpoint;
         this.batch = checkpoint == null ? null : checkpoint.slots() == null
                 ? new CheckpointBatch((StandaloneLane) lane, checkpoint)
                 : new ClusterCheckpointBatch((io.df2redis.sink.redis.internal.cluster.ClusterLane) lane, checkpoint);
         this.out = new CommandSender(lane, host, dbs, batch,
-                timer != null && !lane.cluster() ? new StringBatch(lane, timer) : null);
+                timer != null && !lane.cluster() ? new StringBatch(lane, timer, host::commandFailed) : null);
         this.snapshot = new SnapshotTranslator(out, target);
         this.journal = new JournalTranslator(out, target, snapshot);
     }
@@ -146,7 +150,17 @@ public final class FlowWriter {
 
     /** Applies one event; the future completes when Redis answered every command it produced. */
     public synchronized CompletableFuture<Void> apply(SinkEvent event) {
-        Ack ack = new Ack(host::commandFailed, lane.endpoint());
+        Ack ack = spare != null ? spare : new Ack(onError, lane.endpoint());
+        spare = null;
+        CompletableFuture<Void> done = applyWith(ack, event);
+        if (ack.reusable()) {
+            ack.reset();
+            spare = ack; // nothing of it escaped: the next event may use it
+        }
+        return done;
+    }
+
+    private CompletableFuture<Void> applyWith(Ack ack, SinkEvent event) {
         try {
             event = filter.apply(event, host);
         } catch (RuntimeException e) {
@@ -292,7 +306,7 @@ public final class FlowWriter {
         Ack a = new Ack(host::commandFailed, lane.endpoint());
         for (int d : targetDbs) {
             for (CompletableFuture<RespReply> f : lane.broadcast(lane.cluster() ? 0 : d, List.of(b("FLUSHDB")))) {
-                a.register(f, "FLUSHDB", null, d);
+                a.register(f, b("FLUSHDB"), null, d);
             }
         }
         return a.seal();

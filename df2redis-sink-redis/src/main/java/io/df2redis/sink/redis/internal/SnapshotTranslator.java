@@ -37,8 +37,13 @@ final class SnapshotTranslator {
     private final ConflictWrites conflicts;
     /** Set while a journal RESTORE is being written natively: that key may exist, so it is deleted first. */
     private boolean restoring;
-    /** Entries between start and end: by identity (the decoder hands the same entry to every callback). */
+    /**
+     * Entries between start and end: by identity (the decoder hands the same entry to every callback);
+     * the first one open in {@code current} (almost always the only one), any other in {@code open}.
+     */
     private final Map<RdbEntry, EntryState> open = new java.util.IdentityHashMap<>();
+    private RdbEntry current;
+    private EntryState currentState;
 
     SnapshotTranslator(CommandSender out, TargetInfo target) {
         this.out = out;
@@ -53,7 +58,12 @@ final class SnapshotTranslator {
 
     void entryStart(RdbEntry entry) {
         EntryState st = new EntryState();
-        open.put(entry, st);
+        if (current == null) {
+            current = entry;
+            currentState = st;
+        } else {
+            open.put(entry, st);
+        }
         if (entry.isSticky() || entry.hasMcFlags()) {
             out.host().dfMaskIgnored();
         }
@@ -84,6 +94,15 @@ final class SnapshotTranslator {
 
     /** The open entry's state; an equal entry (same db and key) if not the same instance. */
     private EntryState lookup(RdbEntry entry, boolean remove) {
+        if (entry == current || current != null && current.db() == entry.db()
+                && java.util.Arrays.equals(current.key(), entry.key()) && !open.containsKey(entry)) {
+            EntryState st = currentState;
+            if (remove) {
+                current = null;
+                currentState = null;
+            }
+            return st;
+        }
         EntryState st = remove ? open.remove(entry) : open.get(entry);
         if (st != null) {
             return st;
@@ -219,7 +238,7 @@ final class SnapshotTranslator {
                 out.send(d, key, a);
             
         } else if (batch instanceof ValueBatch.StreamPendingEntries p) {
-                Map<StreamId, ValueBatch.PendingEntry> pel = st.pel.computeIfAbsent(ByteBuffer.wrap(p.group()),
+                Map<StreamId, ValueBatch.PendingEntry> pel = st.pel().computeIfAbsent(ByteBuffer.wrap(p.group()),
                         g -> new HashMap<>());
                 for (ValueBatch.PendingEntry e : p.entries()) {
                     pel.put(e.id(), e);
@@ -229,7 +248,7 @@ final class SnapshotTranslator {
             out.cmd(d, key, b("XGROUP"), b("CREATECONSUMER"), key, c.group(), c.name());
 
         } else if (batch instanceof ValueBatch.StreamConsumerPending cp) {
-                Map<StreamId, ValueBatch.PendingEntry> pel = st.pel.getOrDefault(ByteBuffer.wrap(cp.group()), Map.of());
+                Map<StreamId, ValueBatch.PendingEntry> pel = st.pel().getOrDefault(ByteBuffer.wrap(cp.group()), Map.of());
                 for (StreamId id : cp.ids()) {
                     ValueBatch.PendingEntry pe = pel.get(id);
                     long time = pe == null ? now : pe.deliveryTimeMs();
@@ -331,6 +350,14 @@ final class SnapshotTranslator {
         boolean checked;
         /** The staging key the entry is written into (checked, not a whole string), or null: the key itself. */
         byte[] writeKey;
-        final Map<ByteBuffer, Map<StreamId, ValueBatch.PendingEntry>> pel = new HashMap<>();
+        /** Streams: the pending entries of each group, until the consumers claim them (made on first use). */
+        private Map<ByteBuffer, Map<StreamId, ValueBatch.PendingEntry>> pel;
+
+        Map<ByteBuffer, Map<StreamId, ValueBatch.PendingEntry>> pel() {
+            if (pel == null) {
+                pel = new HashMap<>();
+            }
+            return pel;
+        }
     }
 }

@@ -1,6 +1,7 @@
 package io.df2redis.sink.redis.internal;
 
-import io.df2redis.protocol.resp.RespReply;
+import io.df2redis.protocol.resp.ErrorReply;
+import io.df2redis.sink.redis.RedisCommandException;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -10,6 +11,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * Snapshot strings written by the hundred: whole string values without a TTL are collected into one
@@ -40,28 +42,32 @@ final class StringBatch {
 
     private final Lane lane;
     private final ScheduledExecutorService timer;
+    private final Consumer<Throwable> onError;
     private int db = -1;
     private List<byte[]> args;
-    private CompletableFuture<RespReply> reply;
+    private CompletableFuture<Void> reply;
     private int bytes;
     private ScheduledFuture<?> lingering;
 
     /**
      * @param lane the flow's lane (standalone)
      * @param timer the sink's timer for the linger
+     * @param onError told once of a batch that failed
      */
-    StringBatch(Lane lane, ScheduledExecutorService timer) {
+    StringBatch(Lane lane, ScheduledExecutorService timer, Consumer<Throwable> onError) {
         this.lane = lane;
         this.timer = timer;
+        this.onError = onError;
     }
 
     /**
      * Adds {@code SET key value} (applier).
      *
      * @param targetDb the target db
-     * @return completes with the reply of the {@code MSET} that carries it
+     * @return completes when the {@code MSET} that carries it was answered; exceptionally, with a
+     *     {@link RedisCommandException} for an error reply (already reported to {@code onError})
      */
-    synchronized CompletableFuture<RespReply> add(int targetDb, byte[] key, byte[] value) {
+    synchronized CompletableFuture<Void> add(int targetDb, byte[] key, byte[] value) {
         if (args != null && targetDb != db) {
             flush();
         }
@@ -74,7 +80,7 @@ final class StringBatch {
         args.add(key);
         args.add(value);
         bytes += key.length + value.length;
-        CompletableFuture<RespReply> r = reply;
+        CompletableFuture<Void> r = reply;
         if (args.size() >= 2 * MAX_KEYS + 1 || bytes >= MAX_BYTES) {
             flush();
         } else if (lingering == null) {
@@ -93,19 +99,24 @@ final class StringBatch {
             return;
         }
         List<byte[]> a = args;
-        CompletableFuture<RespReply> r = reply;
+        CompletableFuture<Void> r = reply;
+        int d = db;
         args = null;
         reply = null;
         bytes = 0;
         try {
-            lane.send(db, a.get(1), a).whenComplete((v, t) -> {
-                if (t != null) {
-                    r.completeExceptionally(t);
-                } else {
-                    r.complete(v);
+            lane.send(d, a.get(1), a).whenComplete((v, t) -> {
+                if (t == null && !(v instanceof ErrorReply)) {
+                    r.complete(null);
+                    return;
                 }
+                Throwable e = t != null ? t : new RedisCommandException(lane.endpoint(), "MSET",
+                        new String(a.get(1), StandardCharsets.UTF_8), d, ((ErrorReply) v).message());
+                onError.accept(e);
+                r.completeExceptionally(e);
             });
         } catch (RuntimeException e) {
+            onError.accept(e);
             r.completeExceptionally(e);
         }
     }
