@@ -2,6 +2,10 @@ package io.df2redis.protocol.internal;
 
 import io.netty.buffer.ByteBuf;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+
 /**
  * CRC-64 as used by Redis for RDB files and DUMP payloads: the Jones polynomial
  * (0xad93d23594c935a9), reflected input and output, initial value 0, no final xor.
@@ -9,7 +13,9 @@ import io.netty.buffer.ByteBuf;
  */
 public final class Crc64 {
     private static final long POLY_REFLECTED = reflect(0xad93d23594c935a9L);
-    private static final long[][] TABLES = new long[8][256];
+    /** Eight 256-entry tables, one after the other: table t gives the CRC of a byte followed by t zero bytes. */
+    private static final long[] TABLE = new long[8 * 256];
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
     static {
         for (int n = 0; n < 256; n++) {
@@ -17,13 +23,13 @@ public final class Crc64 {
             for (int k = 0; k < 8; k++) {
                 crc = (crc & 1) != 0 ? (crc >>> 1) ^ POLY_REFLECTED : crc >>> 1;
             }
-            TABLES[0][n] = crc;
+            TABLE[n] = crc;
         }
         for (int n = 0; n < 256; n++) {
-            long crc = TABLES[0][n];
+            long crc = TABLE[n];
             for (int t = 1; t < 8; t++) {
-                crc = TABLES[0][(int) (crc & 0xFF)] ^ (crc >>> 8);
-                TABLES[t][n] = crc;
+                crc = TABLE[(int) (crc & 0xFF)] ^ (crc >>> 8);
+                TABLE[t * 256 + n] = crc;
             }
         }
     }
@@ -39,19 +45,17 @@ public final class Crc64 {
     public static long update(long crc, byte[] b, int off, int len) {
         int i = off;
         int end = off + len;
-        long[] t0 = TABLES[0];
+        long[] t = TABLE;
         while (end - i >= 8) {
-            crc ^= (b[i] & 0xFFL) | (b[i + 1] & 0xFFL) << 8 | (b[i + 2] & 0xFFL) << 16 | (b[i + 3] & 0xFFL) << 24
-                    | (b[i + 4] & 0xFFL) << 32 | (b[i + 5] & 0xFFL) << 40 | (b[i + 6] & 0xFFL) << 48
-                    | (b[i + 7] & 0xFFL) << 56;
-            crc = TABLES[7][(int) (crc & 0xFF)] ^ TABLES[6][(int) ((crc >>> 8) & 0xFF)]
-                    ^ TABLES[5][(int) ((crc >>> 16) & 0xFF)] ^ TABLES[4][(int) ((crc >>> 24) & 0xFF)]
-                    ^ TABLES[3][(int) ((crc >>> 32) & 0xFF)] ^ TABLES[2][(int) ((crc >>> 40) & 0xFF)]
-                    ^ TABLES[1][(int) ((crc >>> 48) & 0xFF)] ^ t0[(int) (crc >>> 56)];
+            long x = crc ^ (long) LONGS.get(b, i);
+            crc = t[7 * 256 + (int) (x & 0xFF)] ^ t[6 * 256 + (int) ((x >>> 8) & 0xFF)]
+                    ^ t[5 * 256 + (int) ((x >>> 16) & 0xFF)] ^ t[4 * 256 + (int) ((x >>> 24) & 0xFF)]
+                    ^ t[3 * 256 + (int) ((x >>> 32) & 0xFF)] ^ t[2 * 256 + (int) ((x >>> 40) & 0xFF)]
+                    ^ t[256 + (int) ((x >>> 48) & 0xFF)] ^ t[(int) (x >>> 56)];
             i += 8;
         }
         while (i < end) {
-            crc = t0[(int) ((crc ^ b[i++]) & 0xFF)] ^ (crc >>> 8);
+            crc = t[(int) ((crc ^ b[i++]) & 0xFF)] ^ (crc >>> 8);
         }
         return crc;
     }
