@@ -19,8 +19,10 @@ import java.util.Locale;
  * and the per-round ratios are what to read.
  *
  * <p>Usage: {@code java -cp benchmarks.jar io.df2redis.benchmarks.RdbParseCostHarness
- * [warmupRounds=40] [rounds=40] [parsesPerRound=20] [only=all|ours|theirs]}. With {@code only} set
- * to {@code ours} or {@code theirs} only that parser runs (for profiling one side).
+ * [warmupRounds=40] [rounds=40] [parsesPerRound=20] [only=all|ours|theirs|crc|nocrc]}. With {@code only}
+ * set, only those parsers run ({@code crc} and {@code nocrc}: ours with and without CRC64): for
+ * profiling one side, or for counting instructions under {@code valgrind --tool=callgrind}, where
+ * the difference between two runs with different round counts is the cost of the extra parses.
  */
 public final class RdbParseCostHarness {
     private static final com.sun.management.ThreadMXBean THREADS =
@@ -44,7 +46,11 @@ public final class RdbParseCostHarness {
         RdbDecoderOptions crc = RdbDecoderOptions.builder().verifyChecksum(true).build();
         RdbDecoderOptions noCrc = RdbDecoderOptions.builder().verifyChecksum(false).build();
         String[] names = {"ours, CRC64 verified", "ours, no CRC64", "redis-replicator"};
-        boolean[] on = {!only.equals("theirs"), !only.equals("theirs"), !only.equals("ours")};
+        boolean[] on = {
+            only.equals("all") || only.equals("ours") || only.equals("crc"),
+            only.equals("all") || only.equals("ours") || only.equals("nocrc"),
+            only.equals("all") || only.equals("theirs")
+        };
         Runnable[] parsers = {
             () -> RedisRdbComparisonBenchmark.decode(bytes, crc, bh),
             () -> RedisRdbComparisonBenchmark.decode(bytes, noCrc, bh),
