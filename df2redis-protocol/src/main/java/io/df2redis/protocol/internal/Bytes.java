@@ -3,6 +3,8 @@ package io.df2redis.protocol.internal;
 import io.df2redis.protocol.rdb.RdbOpcodes;
 import io.netty.buffer.ByteBuf;
 
+import java.util.Arrays;
+
 /**
  * Bounds-checked primitive reads over a {@link ByteBuf} for the resumable decoders: every read
  * first checks that the bytes are there and throws {@link NeedMoreInput} if not, so a unit can
@@ -57,8 +59,16 @@ public final class Bytes {
 
     public static byte[] bytes(ByteBuf in, int n) {
         need(in, n);
-        byte[] b = new byte[n];
-        in.readBytes(b);
+        int at = in.readerIndex();
+        byte[] b;
+        if (in.hasArray()) {
+            int from = in.arrayOffset() + at;
+            b = Arrays.copyOfRange(in.array(), from, from + n);
+        } else {
+            b = new byte[n];
+            in.getBytes(at, b);
+        }
+        in.readerIndex(at + n);
         return b;
     }
 

@@ -14,6 +14,11 @@ public final class Lzf {
     public static final int MAX_EXPANSION = 88;
 
     private static final int WORD = 8;
+    /** Longest literal run (32) and back reference (7 + 255 + 2) of the format. */
+    private static final int MAX_LITERAL = 32;
+    private static final int MAX_REF = 264;
+    /** For a distance d below 8: the smallest multiple of d that is at least 8. */
+    private static final int[] PERIOD_OF_AT_LEAST_8 = {0, 8, 8, 9, 8, 10, 12, 14};
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
     private Lzf() {
@@ -62,6 +67,37 @@ public final class Lzf {
         // (the overshoot is overwritten by the following runs) and, for input, before in.length
         int outWild = outEnd - WORD;
         int inWild = in.length - WORD;
+        // fast loop, while any instruction (a literal run of at most 32 bytes, a back reference of at most
+        // 264) and its word overshoot fit before outEnd and the words read stay before inEnd / in.length:
+        // no per-instruction length checks; the checked loop below does the rest
+        int outFast = outEnd - MAX_REF - WORD;
+        int inFast = Math.min(inEnd, in.length - 2 * WORD) - MAX_LITERAL - 2;
+        while (ip < inFast && op < outFast) {
+            int ctrl = in[ip++] & 0xFF;
+            if (ctrl < 32) {
+                LONGS.set(out, op, (long) LONGS.get(in, ip));
+                if (ctrl >= WORD) {
+                    LONGS.set(out, op + WORD, (long) LONGS.get(in, ip + WORD));
+                    if (ctrl >= 2 * WORD) {
+                        System.arraycopy(in, ip + 2 * WORD, out, op + 2 * WORD, ctrl + 1 - 2 * WORD);
+                    }
+                }
+                ip += ctrl + 1;
+                op += ctrl + 1;
+            } else {
+                int len = (ctrl >>> 5) + 2;
+                if (len == 9) {
+                    len += in[ip++] & 0xFF;
+                }
+                int dist = ((ctrl & 0x1F) << 8) + 1 + (in[ip++] & 0xFF);
+                int ref = op - dist;
+                if (ref < outOff) {
+                    throw new CorruptLzfException("LZF back reference before the start of the output");
+                }
+                copyMatch(out, ref, op, len, dist, outWild);
+                op += len;
+            }
+        }
         while (ip < inEnd) {
             int ctrl = in[ip++] & 0xFF;
             if (ctrl < 32) {
@@ -118,6 +154,14 @@ public final class Lzf {
      */
     private static void copyMatch(byte[] out, int ref, int op, int len, int dist, int outWild) {
         if (op + len <= outWild) {
+            if (dist == 1) {
+                // a run of one byte: write it a word at a time
+                long w = (out[ref] & 0xFFL) * 0x0101010101010101L;
+                for (int i = 0; i < len; i += WORD) {
+                    LONGS.set(out, op + i, w);
+                }
+                return;
+            }
             int i = 0;
             int from = ref;
             if (dist < WORD) {
@@ -126,7 +170,7 @@ public final class Lzf {
                 for (; i < WORD; i++) {
                     out[op + i] = out[ref + i];
                 }
-                from = op - dist * ((WORD + dist - 1) / dist);
+                from = op - PERIOD_OF_AT_LEAST_8[dist];
             }
             // each 8-byte read lies wholly before the write position: the bytes it reads are final
             for (; i < len; i += WORD) {

@@ -128,7 +128,9 @@ public final class RdbDecoder {
 
     /** Convenience for {@link #feed(ByteBuf)} on an array slice. */
     public void feed(byte[] bytes, int offset, int length) {
-        feed(Unpooled.wrappedBuffer(bytes, offset, length));
+        // the whole array with its indices set, rather than a slice: every read of a slice goes
+        // through one more buffer
+        feed(Unpooled.wrappedBuffer(bytes).setIndex(offset, offset + length));
     }
 
     /**

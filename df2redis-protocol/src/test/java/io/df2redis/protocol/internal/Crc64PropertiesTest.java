@@ -12,7 +12,7 @@ import java.nio.charset.StandardCharsets;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The slicing-by-8 CRC-64 against a bit-at-a-time reference of the same polynomial. */
+/** The slicing-by-8 (and three-way interleaved) CRC-64 against a bit-at-a-time reference of the same polynomial. */
 class Crc64PropertiesTest {
 
     /** CRC-64/Jones (Redis): reflected, init 0, no final xor, one bit at a time. */
@@ -44,6 +44,23 @@ class Crc64PropertiesTest {
         int c = Math.min(cut, b.length);
         long split = Crc64.update(Crc64.update(0, b, 0, c), b, c, b.length - c);
         assertThat(split).isEqualTo(Crc64.of(b));
+    }
+
+    @Property(tries = 200)
+    void longRangesMatchTheReference(@ForAll @Size(min = 1000, max = 40_000) byte[] b, @ForAll long start,
+                                     @ForAll @IntRange(min = 0, max = 17) int off) {
+        int o = Math.min(off, b.length);
+        assertThat(Crc64.update(start, b, o, b.length - o)).isEqualTo(reference(start, b, o, b.length - o));
+    }
+
+    @Property(tries = 300)
+    void combineJoinsTwoChecksums(@ForAll @Size(max = 3000) byte[] a, @ForAll @Size(max = 3000) byte[] b,
+                                  @ForAll long start) {
+        byte[] ab = new byte[a.length + b.length];
+        System.arraycopy(a, 0, ab, 0, a.length);
+        System.arraycopy(b, 0, ab, a.length, b.length);
+        long joined = Crc64.combine(reference(start, a, 0, a.length), reference(0, b, 0, b.length), b.length);
+        assertThat(joined).isEqualTo(reference(start, ab, 0, ab.length));
     }
 
     @Property(tries = 200)
