@@ -3,6 +3,8 @@ package io.df2redis.protocol.internal;
 import io.df2redis.protocol.rdb.RdbOpcodes;
 import io.netty.buffer.ByteBuf;
 
+import java.util.Arrays;
+
 /**
  * Bounds-checked primitive reads over a {@link ByteBuf} for the resumable decoders: every read
  * first checks that the bytes are there and throws {@link NeedMoreInput} if not, so a unit can
@@ -57,8 +59,16 @@ public final class Bytes {
 
     public static byte[] bytes(ByteBuf in, int n) {
         need(in, n);
-        byte[] b = new byte[n];
-        in.readBytes(b);
+        int at = in.readerIndex();
+        byte[] b;
+        if (in.hasArray()) {
+            int from = in.arrayOffset() + at;
+            b = Arrays.copyOfRange(in.array(), from, from + n);
+        } else {
+            b = new byte[n];
+            in.getBytes(at, b);
+        }
+        in.readerIndex(at + n);
         return b;
     }
 
@@ -98,6 +108,46 @@ public final class Bytes {
                 in.skipBytes(1);
                 return SPECIAL | (b0 & 0x3F);
         }
+    }
+
+    /** The decimal text of {@code v} as ASCII bytes, without an intermediate String. */
+    public static byte[] ascii(long v) {
+        if (v == Long.MIN_VALUE) {
+            return Long.toString(v).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        }
+        boolean neg = v < 0;
+        long x = neg ? -v : v;
+        int digits = 1;
+        for (long p = 10; digits < 19 && x >= p; p *= 10) {
+            digits++;
+        }
+        byte[] out = new byte[digits + (neg ? 1 : 0)];
+        int i = out.length;
+        // two digits per division; int arithmetic once the value fits
+        while (x > Integer.MAX_VALUE) {
+            long q = x / 100;
+            int r = (int) (x - q * 100);
+            x = q;
+            out[--i] = (byte) ('0' + r % 10);
+            out[--i] = (byte) ('0' + r / 10);
+        }
+        int y = (int) x;
+        while (y >= 100) {
+            int q = y / 100;
+            int r = y - q * 100;
+            y = q;
+            out[--i] = (byte) ('0' + r % 10);
+            out[--i] = (byte) ('0' + r / 10);
+        }
+        if (y >= 10) {
+            out[--i] = (byte) ('0' + y % 10);
+            y /= 10;
+        }
+        out[--i] = (byte) ('0' + y);
+        if (neg) {
+            out[0] = '-';
+        }
+        return out;
     }
 
     /** Whether the first byte of a length is malformed (10xxxxxx other than 0x80/0x81). */

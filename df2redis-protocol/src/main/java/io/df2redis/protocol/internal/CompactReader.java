@@ -1,6 +1,7 @@
 package io.df2redis.protocol.internal;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * Forward cursor over the elements of a compact encoding held in a byte array: Redis listpack,
@@ -15,6 +16,8 @@ import java.nio.charset.StandardCharsets;
  */
 public abstract class CompactReader {
     protected final byte[] b;
+    /** Index of the encoding's first byte in {@link #b}. */
+    protected final int base;
     protected int pos;
     protected final int end;
     protected boolean isInt;
@@ -24,6 +27,7 @@ public abstract class CompactReader {
 
     protected CompactReader(byte[] b, int start, int end) {
         this.b = b;
+        this.base = start;
         this.pos = start;
         this.end = end;
     }
@@ -57,11 +61,9 @@ public abstract class CompactReader {
     /** The current element as bytes; integers as decimal text. */
     public byte[] bytes() {
         if (isInt) {
-            return Long.toString(intValue).getBytes(StandardCharsets.US_ASCII);
+            return Bytes.ascii(intValue);
         }
-        byte[] out = new byte[strLen];
-        System.arraycopy(b, strOff, out, 0, strLen);
-        return out;
+        return Arrays.copyOfRange(b, strOff, strOff + strLen);
     }
 
     /** The current element as a long (strings must be decimal integers). */
@@ -87,7 +89,7 @@ public abstract class CompactReader {
 
     protected final void require(int n) {
         if (n < 0 || pos + n > end || pos + n < pos) {
-            throw new CorruptValueException(name() + " entry runs past the end of its " + (end) + "-byte buffer");
+            throw new CorruptValueException(name() + " entry runs past the end of its " + (end - base) + "-byte buffer");
         }
     }
 
@@ -157,22 +159,42 @@ public abstract class CompactReader {
 
     /** Reads a Redis listpack (spec §4.8): header, entries with back-lengths, 0xFF. */
     public static CompactReader listpack(byte[] b) {
-        return new ListpackReader(b);
+        return new ListpackReader(b, 0, b.length);
+    }
+
+    /** Reads a Redis listpack held in {@code b[off, off+len)}. */
+    public static CompactReader listpack(byte[] b, int off, int len) {
+        return new ListpackReader(b, off, len);
     }
 
     /** Reads a Redis ziplist (spec §4.8). */
     public static CompactReader ziplist(byte[] b) {
-        return new ZiplistReader(b);
+        return new ZiplistReader(b, 0, b.length);
+    }
+
+    /** Reads a Redis ziplist held in {@code b[off, off+len)}. */
+    public static CompactReader ziplist(byte[] b, int off, int len) {
+        return new ZiplistReader(b, off, len);
     }
 
     /** Reads a Redis intset: encoding, length, sorted little-endian integers. */
     public static CompactReader intset(byte[] b) {
-        return new Intset(b);
+        return new Intset(b, 0, b.length);
+    }
+
+    /** Reads a Redis intset held in {@code b[off, off+len)}. */
+    public static CompactReader intset(byte[] b, int off, int len) {
+        return new Intset(b, off, len);
     }
 
     /** Reads a Redis zipmap (pre-2.6 small hashes): alternating keys and values. */
     public static CompactReader zipmap(byte[] b) {
-        return new ZipmapReader(b);
+        return new ZipmapReader(b, 0, b.length);
+    }
+
+    /** Reads a Redis zipmap held in {@code b[off, off+len)}. */
+    public static CompactReader zipmap(byte[] b, int off, int len) {
+        return new ZipmapReader(b, off, len);
     }
 
 
@@ -182,9 +204,9 @@ public abstract class CompactReader {
         private final long count;
         private long index;
 
-        Intset(byte[] b) {
-            super(b, 0, b.length);
-            if (b.length < 8) {
+        Intset(byte[] b, int off, int len) {
+            super(b, off, off + len);
+            if (len < 8) {
                 throw new CorruptValueException("intset shorter than its 8-byte header");
             }
             long w = le(4);
@@ -193,8 +215,8 @@ public abstract class CompactReader {
             }
             width = (int) w;
             count = le(4);
-            if (8 + count * width != b.length) {
-                throw new CorruptValueException("intset of " + count + " x " + width + " bytes in a " + b.length
+            if (8 + count * width != len) {
+                throw new CorruptValueException("intset of " + count + " x " + width + " bytes in a " + len
                         + "-byte string");
             }
         }

@@ -4,16 +4,16 @@ package io.df2redis.protocol.internal;
 final class ListpackReader extends CompactReader {
     private final long count;
 
-    ListpackReader(byte[] b) {
-        super(b, 0, b.length);
-        if (b.length < 7) {
+    ListpackReader(byte[] b, int off, int len) {
+        super(b, off, off + len);
+        if (len < 7) {
             throw new CorruptValueException("listpack shorter than its 7-byte header and terminator");
         }
         long total = le(4);
-        if (total != b.length) {
-            throw new CorruptValueException("listpack header says " + total + " bytes, string holds " + b.length);
+        if (total != len) {
+            throw new CorruptValueException("listpack header says " + total + " bytes, string holds " + len);
         }
-        if ((b[b.length - 1] & 0xFF) != 0xFF) {
+        if ((b[off + len - 1] & 0xFF) != 0xFF) {
             throw new CorruptValueException("listpack does not end with 0xFF");
         }
         long c = le(2);

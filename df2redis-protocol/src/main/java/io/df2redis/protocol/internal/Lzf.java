@@ -1,5 +1,8 @@
 package io.df2redis.protocol.internal;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /**
@@ -9,6 +12,14 @@ import java.util.Arrays;
 public final class Lzf {
     /** Largest ratio of decompressed to compressed size liblzf's format allows (264 bytes from 3). */
     public static final int MAX_EXPANSION = 88;
+
+    private static final int WORD = 8;
+    /** Longest literal run (32) and back reference (7 + 255 + 2) of the format. */
+    private static final int MAX_LITERAL = 32;
+    private static final int MAX_REF = 264;
+    /** For a distance d below 8: the smallest multiple of d that is at least 8. */
+    private static final int[] PERIOD_OF_AT_LEAST_8 = {0, 8, 8, 9, 8, 10, 12, 14};
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
     private Lzf() {
     }
@@ -28,26 +39,83 @@ public final class Lzf {
      * @throws CorruptLzfException if the data is malformed or does not produce exactly outLen bytes
      */
     public static byte[] decompress(byte[] in, int inOff, int inLen, int outLen) throws CorruptLzfException {
-        // a 3-byte back reference yields at most 264 bytes: no valid input expands more than 88-fold,
-        // so reject impossible lengths before allocating them
-        if ((long) outLen > (long) inLen * MAX_EXPANSION) {
-            throw new CorruptLzfException("LZF data of " + inLen + " bytes cannot decompress to " + outLen + " bytes");
-        }
+        checkExpansion(inLen, outLen);
         byte[] out = new byte[outLen];
+        decompress(in, inOff, inLen, out, 0, outLen);
+        return out;
+    }
+
+    /**
+     * Decompresses {@code in[inOff, inOff+inLen)} into exactly {@code outLen} bytes at
+     * {@code out[outOff, outOff+outLen)}. Writes nothing outside that range; on error the range
+     * holds partial output.
+     *
+     * @throws CorruptLzfException if the data is malformed or does not produce exactly outLen bytes
+     */
+    public static void decompress(byte[] in, int inOff, int inLen, byte[] out, int outOff, int outLen)
+            throws CorruptLzfException {
+        checkExpansion(inLen, outLen);
+        if (inOff < 0 || inLen < 0 || inOff + inLen > in.length || outOff < 0 || outLen < 0
+                || outOff + outLen > out.length) {
+            throw new IndexOutOfBoundsException("LZF ranges outside their arrays");
+        }
         int ip = inOff;
         int inEnd = inOff + inLen;
-        int op = 0;
+        int op = outOff;
+        int outEnd = outOff + outLen;
+        // 8-byte copies may overshoot a run by up to 7 bytes: allowed while they stay before outEnd
+        // (the overshoot is overwritten by the following runs) and, for input, before in.length
+        int outWild = outEnd - WORD;
+        int inWild = in.length - WORD;
+        // fast loop, while any instruction (a literal run of at most 32 bytes, a back reference of at most
+        // 264) and its word overshoot fit before outEnd and the words read stay before inEnd / in.length:
+        // no per-instruction length checks; the checked loop below does the rest
+        int outFast = outEnd - MAX_REF - WORD;
+        int inFast = Math.min(inEnd, in.length - 2 * WORD) - MAX_LITERAL - 2;
+        while (ip < inFast && op < outFast) {
+            int ctrl = in[ip++] & 0xFF;
+            if (ctrl < 32) {
+                LONGS.set(out, op, (long) LONGS.get(in, ip));
+                if (ctrl >= WORD) {
+                    LONGS.set(out, op + WORD, (long) LONGS.get(in, ip + WORD));
+                    if (ctrl >= 2 * WORD) {
+                        System.arraycopy(in, ip + 2 * WORD, out, op + 2 * WORD, ctrl + 1 - 2 * WORD);
+                    }
+                }
+                ip += ctrl + 1;
+                op += ctrl + 1;
+            } else {
+                int len = (ctrl >>> 5) + 2;
+                if (len == 9) {
+                    len += in[ip++] & 0xFF;
+                }
+                int dist = ((ctrl & 0x1F) << 8) + 1 + (in[ip++] & 0xFF);
+                int ref = op - dist;
+                if (ref < outOff) {
+                    throw new CorruptLzfException("LZF back reference before the start of the output");
+                }
+                copyMatch(out, ref, op, len, dist, outWild);
+                op += len;
+            }
+        }
         while (ip < inEnd) {
             int ctrl = in[ip++] & 0xFF;
             if (ctrl < 32) {
                 int run = ctrl + 1;
-                if (op + run > outLen) {
+                if (op + run > outEnd) {
                     throw new CorruptLzfException("LZF literal run overflows the declared length " + outLen);
                 }
                 if (ip + run > inEnd) {
                     throw new CorruptLzfException("LZF literal run past the end of the compressed data");
                 }
-                System.arraycopy(in, ip, out, op, run);
+                if (run <= WORD && op <= outWild && ip <= inWild) {
+                    LONGS.set(out, op, (long) LONGS.get(in, ip));
+                } else if (run <= 2 * WORD && op <= outWild - WORD && ip <= inWild - WORD) {
+                    LONGS.set(out, op, (long) LONGS.get(in, ip));
+                    LONGS.set(out, op + WORD, (long) LONGS.get(in, ip + WORD));
+                } else {
+                    System.arraycopy(in, ip, out, op, run);
+                }
                 ip += run;
                 op += run;
             } else {
@@ -61,23 +129,68 @@ public final class Lzf {
                 if (ip >= inEnd) {
                     throw new CorruptLzfException("LZF back reference truncated");
                 }
-                int ref = op - ((ctrl & 0x1F) << 8) - 1 - (in[ip++] & 0xFF);
+                int dist = ((ctrl & 0x1F) << 8) + 1 + (in[ip++] & 0xFF);
+                int ref = op - dist;
                 len += 2;
-                if (ref < 0) {
+                if (ref < outOff) {
                     throw new CorruptLzfException("LZF back reference before the start of the output");
                 }
-                if (op + len > outLen) {
+                if (op + len > outEnd) {
                     throw new CorruptLzfException("LZF back reference overflows the declared length " + outLen);
                 }
-                for (int i = 0; i < len; i++) {
-                    out[op++] = out[ref++];
-                }
+                copyMatch(out, ref, op, len, dist, outWild);
+                op += len;
             }
         }
-        if (op != outLen) {
-            throw new CorruptLzfException("LZF data decompressed to " + op + " bytes, declared " + outLen);
+        if (op != outEnd) {
+            throw new CorruptLzfException("LZF data decompressed to " + (op - outOff) + " bytes, declared " + outLen);
         }
-        return out;
+    }
+
+    /**
+     * Copies the back reference {@code out[ref, ref+len)} to {@code out[op, op+len)}, where
+     * {@code dist = op - ref} (the ranges overlap when {@code dist < len}: the copy then repeats
+     * the last {@code dist} bytes, as a byte-by-byte copy would).
+     */
+    private static void copyMatch(byte[] out, int ref, int op, int len, int dist, int outWild) {
+        if (op + len <= outWild) {
+            if (dist == 1) {
+                // a run of one byte: write it a word at a time
+                long w = (out[ref] & 0xFFL) * 0x0101010101010101L;
+                for (int i = 0; i < len; i += WORD) {
+                    LONGS.set(out, op + i, w);
+                }
+                return;
+            }
+            int i = 0;
+            int from = ref;
+            if (dist < WORD) {
+                // the first word byte by byte (the copy repeats the last dist bytes); after it, copying
+                // from a multiple of dist that is at least 8 back gives the same bytes, a word at a time
+                for (; i < WORD; i++) {
+                    out[op + i] = out[ref + i];
+                }
+                from = op - PERIOD_OF_AT_LEAST_8[dist];
+            }
+            // each 8-byte read lies wholly before the write position: the bytes it reads are final
+            for (; i < len; i += WORD) {
+                LONGS.set(out, op + i, (long) LONGS.get(out, from + i));
+            }
+        } else if (dist >= len) {
+            System.arraycopy(out, ref, out, op, len);
+        } else {
+            for (int i = 0; i < len; i++) {
+                out[op + i] = out[ref + i];
+            }
+        }
+    }
+
+    private static void checkExpansion(int inLen, int outLen) throws CorruptLzfException {
+        // a 3-byte back reference yields at most 264 bytes: no valid input expands more than 88-fold,
+        // so reject impossible lengths before allocating them
+        if ((long) outLen > (long) inLen * MAX_EXPANSION) {
+            throw new CorruptLzfException("LZF data of " + inLen + " bytes cannot decompress to " + outLen + " bytes");
+        }
     }
 
     /**

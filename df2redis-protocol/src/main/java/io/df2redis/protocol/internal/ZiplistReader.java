@@ -4,20 +4,20 @@ package io.df2redis.protocol.internal;
 final class ZiplistReader extends CompactReader {
     private final long count;
 
-    ZiplistReader(byte[] b) {
-        super(b, 0, b.length);
-        if (b.length < 11) {
+    ZiplistReader(byte[] b, int off, int len) {
+        super(b, off, off + len);
+        if (len < 11) {
             throw new CorruptValueException("ziplist shorter than its 11-byte header and terminator");
         }
         long total = le(4);
-        if (total != b.length) {
-            throw new CorruptValueException("ziplist header says " + total + " bytes, string holds " + b.length);
+        if (total != len) {
+            throw new CorruptValueException("ziplist header says " + total + " bytes, string holds " + len);
         }
         long tail = le(4);
-        if (tail >= b.length) {
+        if (tail >= len) {
             throw new CorruptValueException("ziplist tail offset " + tail + " outside the ziplist");
         }
-        if ((b[b.length - 1] & 0xFF) != 0xFF) {
+        if ((b[off + len - 1] & 0xFF) != 0xFF) {
             throw new CorruptValueException("ziplist does not end with 0xFF");
         }
         long c = le(2);

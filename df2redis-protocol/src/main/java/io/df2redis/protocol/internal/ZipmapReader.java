@@ -5,9 +5,9 @@ final class ZipmapReader extends CompactReader {
     private boolean value;
     private int free;
 
-    ZipmapReader(byte[] b) {
-        super(b, 0, b.length);
-        if (b.length < 2) {
+    ZipmapReader(byte[] b, int off, int len) {
+        super(b, off, off + len);
+        if (len < 2) {
             throw new CorruptValueException("zipmap shorter than 2 bytes");
         }
         u8(); // zmlen: a hint only

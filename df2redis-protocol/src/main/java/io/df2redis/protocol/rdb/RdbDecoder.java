@@ -43,6 +43,9 @@ public final class RdbDecoder {
         DONE
     }
 
+    /** Fewest bytes appended to a pending unit at a time (see {@link #feed(ByteBuf)}). */
+    private static final int MIN_APPEND = 4096;
+
     private final RdbEngine engine;
     private ByteBuf cumulation;
 
@@ -87,28 +90,47 @@ public final class RdbDecoder {
      * next call. Reads {@code in} to its end; does not release it.
      */
     public void feed(ByteBuf in) {
-        if (cumulation == null || !cumulation.isReadable()) {
-            engine.decode(in);
-            if (in.isReadable()) {
-                if (cumulation == null) {
-                    cumulation = Unpooled.buffer(Math.max(256, in.readableBytes()));
-                } else {
-                    cumulation.clear();
+        if (cumulation != null && cumulation.isReadable()) {
+            // an undecoded unit is pending: append only as many new bytes as it may need (doubling),
+            // then decode the rest of in where it is instead of copying all of it
+            int step = Math.max(cumulation.readableBytes(), MIN_APPEND);
+            while (true) {
+                if (!in.isReadable()) {
+                    return;
                 }
-                cumulation.writeBytes(in);
+                if (cumulation.readerIndex() > cumulation.capacity() / 2) {
+                    cumulation.discardReadBytes();
+                }
+                int n = Math.min(step, in.readableBytes());
+                cumulation.writeBytes(in, in.readerIndex(), n);
+                engine.decode(cumulation);
+                int left = cumulation.readableBytes();
+                if (left <= n) {
+                    // the pending unit is complete; what is left is the last bytes appended
+                    in.skipBytes(n - left);
+                    cumulation.clear();
+                    break;
+                }
+                in.skipBytes(n);
+                step = (int) Math.min(Integer.MAX_VALUE / 2, 2L * step);
             }
-            return;
         }
-        if (cumulation.readerIndex() > cumulation.capacity() / 2) {
-            cumulation.discardReadBytes();
+        engine.decode(in);
+        if (in.isReadable()) {
+            if (cumulation == null) {
+                cumulation = Unpooled.buffer(Math.max(256, in.readableBytes()));
+            } else {
+                cumulation.clear();
+            }
+            cumulation.writeBytes(in);
         }
-        cumulation.writeBytes(in);
-        engine.decode(cumulation);
     }
 
     /** Convenience for {@link #feed(ByteBuf)} on an array slice. */
     public void feed(byte[] bytes, int offset, int length) {
-        feed(Unpooled.wrappedBuffer(bytes, offset, length));
+        // the whole array with its indices set, rather than a slice: every read of a slice goes
+        // through one more buffer
+        feed(Unpooled.wrappedBuffer(bytes).setIndex(offset, offset + length));
     }
 
     /**

@@ -31,16 +31,24 @@ final class Batcher {
         this.state = state;
         this.maxElements = maxElements;
         this.maxBytes = maxBytes;
-        reset();
+        reset(0);
     }
 
-    private void reset() {
-        // most entries hold a handful of elements: start small, grow on demand
-        int cap = Math.min(maxElements, 8);
+    /**
+     * Starts a new batch. Most entries hold a handful of elements: the first batch starts small
+     * and grows on demand; after a full batch, the next starts at that batch's size. The expiry and
+     * score arrays are copied out by {@link #flush}, so they are kept.
+     */
+    private void reset(int previous) {
+        int cap = Math.min(maxElements, Math.max(8, previous));
         first = new ArrayList<>(cap);
         second = kind == Kind.HASH ? new ArrayList<>(cap) : null;
-        longs = kind == Kind.HASH || kind == Kind.SET ? new long[cap] : null;
-        doubles = kind == Kind.ZSET ? new double[cap] : null;
+        if (longs == null && (kind == Kind.HASH || kind == Kind.SET)) {
+            longs = new long[cap];
+        }
+        if (doubles == null && kind == Kind.ZSET) {
+            doubles = new double[cap];
+        }
         anyExpiry = false;
         n = 0;
         bytes = 0;
@@ -98,15 +106,18 @@ final class Batcher {
 
     private void cutIfFull() {
         if (n >= maxElements || bytes >= maxBytes) {
-            flush();
+            emit(n); // more elements are likely: the next batch starts at this one's size
         }
     }
 
     /** Emits what is pending, if anything. */
     void flush() {
-        if (n == 0) {
-            return;
+        if (n != 0) {
+            emit(0);
         }
+    }
+
+    private void emit(int nextCapacity) {
         ValueBatch b;
         switch (kind) {
             case LIST:
@@ -122,7 +133,7 @@ final class Batcher {
                 b = new ValueBatch.ZSetMembers(first, Arrays.copyOf(doubles, n));
                 break;
         }
-        reset();
+        reset(nextCapacity);
         state.emit(b);
     }
 

@@ -21,47 +21,47 @@ final class EncodedReader extends ValueReader {
         if (type == RdbType.HASH_LISTPACK_EX) {
             minExpire = Bytes.i64le(in);
         }
-        byte[] blob = io.string(in);
+        io.stringView(in); // parsed here, elements copied out: no array of its own
         try {
-            decode(blob, minExpire);
+            decode(io.viewArray, io.viewOffset, io.viewLength, minExpire);
         } catch (CorruptValueException e) {
             throw io.error("corrupt " + type + " payload: " + e.getMessage());
         }
         return true;
     }
 
-    private void decode(byte[] blob, long minExpire) {
+    private void decode(byte[] blob, int off, int len, long minExpire) {
         switch (type) {
             case HASH_ZIPMAP:
-                pairs(CompactReader.zipmap(blob));
+                pairs(CompactReader.zipmap(blob, off, len));
                 break;
             case LIST_ZIPLIST:
-                singles(CompactReader.ziplist(blob), Batcher.Kind.LIST);
+                singles(CompactReader.ziplist(blob, off, len), Batcher.Kind.LIST);
                 break;
             case SET_INTSET: {
-                CompactReader r = CompactReader.intset(blob);
+                CompactReader r = CompactReader.intset(blob, off, len);
                 state.intsetWidth = ((CompactReader.Intset) r).width();
                 singles(r, Batcher.Kind.SET);
                 break;
             }
             case SET_LISTPACK:
-                singles(CompactReader.listpack(blob), Batcher.Kind.SET);
+                singles(CompactReader.listpack(blob, off, len), Batcher.Kind.SET);
                 break;
             case ZSET_ZIPLIST:
-                scored(CompactReader.ziplist(blob));
+                scored(CompactReader.ziplist(blob, off, len));
                 break;
             case ZSET_LISTPACK:
-                scored(CompactReader.listpack(blob));
+                scored(CompactReader.listpack(blob, off, len));
                 break;
             case HASH_ZIPLIST:
-                pairs(CompactReader.ziplist(blob));
+                pairs(CompactReader.ziplist(blob, off, len));
                 break;
             case HASH_LISTPACK:
-                pairs(CompactReader.listpack(blob));
+                pairs(CompactReader.listpack(blob, off, len));
                 break;
             case HASH_LISTPACK_EX:
             case HASH_LISTPACK_EX_PRE_GA:
-                triples(CompactReader.listpack(blob));
+                triples(CompactReader.listpack(blob, off, len));
                 break;
             default:
                 throw new CorruptValueException("no encoded reader for " + type);

@@ -32,6 +32,15 @@ final class Io {
     /** Encoding of the last string read by {@link #string}. */
     StringEncoding lastEncoding = StringEncoding.RAW;
 
+    /** The string read by {@link #stringView}: its array, offset and length (valid until the next read). */
+    byte[] viewArray;
+    int viewOffset;
+    int viewLength;
+
+    /** Largest LZF string {@link #stringView} decompresses into the reused buffer (larger ones get their own). */
+    private static final int SCRATCH_MAX = 1 << 20;
+    private byte[] scratch = new byte[0];
+
     Io(RdbDecoderOptions options) {
         this.options = options;
     }
@@ -127,6 +136,49 @@ final class Io {
 
     /** A whole RDB string; ints become decimal text, LZF is decompressed. */
     byte[] string(ByteBuf in) {
+        long v = stringHeader(in);
+        if (v >= 0) {
+            return Bytes.bytes(in, (int) v);
+        }
+        return specialString(in, (int) -v, false);
+    }
+
+    /**
+     * Reads a whole RDB string like {@link #string}, but leaves it in {@link #viewArray}
+     * {@code [}{@link #viewOffset}{@code , +}{@link #viewLength}{@code )} instead of a new array:
+     * a plain string stays in the input buffer's own array when it has one, an LZF string is
+     * decompressed into a buffer this {@code Io} reuses. The view is valid until the next call
+     * and only while {@code in} is not modified: callers must copy what they keep.
+     */
+    void stringView(ByteBuf in) {
+        long v = stringHeader(in);
+        if (v >= 0) {
+            int n = (int) v;
+            Bytes.need(in, n);
+            if (in.hasArray()) {
+                viewArray = in.array();
+                viewOffset = in.arrayOffset() + in.readerIndex();
+                in.skipBytes(n);
+            } else {
+                viewArray = Bytes.bytes(in, n);
+                viewOffset = 0;
+            }
+            viewLength = n;
+            return;
+        }
+        byte[] b = specialString(in, (int) -v, true);
+        if (b != null) {
+            viewArray = b;
+            viewOffset = 0;
+            viewLength = b.length;
+        }
+    }
+
+    /**
+     * Reads the length prefix of an RDB string: its plain length (the bytes are not read yet;
+     * {@link #lastEncoding} is RAW), or minus the special-encoding prefix byte.
+     */
+    private long stringHeader(ByteBuf in) {
         Bytes.need(in, 1);
         int b0 = in.getUnsignedByte(in.readerIndex());
         if (Bytes.isBadLengthPrefix(b0)) {
@@ -138,9 +190,16 @@ final class Io {
                 throw limit("string of " + v + " bytes exceeds the element limit " + options.maxElementBytes());
             }
             lastEncoding = StringEncoding.RAW;
-            return Bytes.bytes(in, (int) v);
+            return v;
         }
-        int prefix = RdbOpcodes.STRING_INT8 | (int) (v & 0x3F);
+        return -(RdbOpcodes.STRING_INT8 | (int) (v & 0x3F));
+    }
+
+    /**
+     * The rest of an int- or LZF-encoded string. With {@code toView}, an LZF string is
+     * decompressed into the reused buffer and the view set (returns null).
+     */
+    private byte[] specialString(ByteBuf in, int prefix, boolean toView) {
         switch (prefix) {
             case RdbOpcodes.STRING_INT8:
                 lastEncoding = StringEncoding.INT8;
@@ -154,52 +213,66 @@ final class Io {
                 lastEncoding = StringEncoding.INT32;
                 Bytes.need(in, 4);
                 return ascii(in.readIntLE());
-            case RdbOpcodes.STRING_LZF: {
-                long clen = length(in, "LZF compressed length");
-                long ulen = length(in, "LZF uncompressed length");
-                if (clen > options.maxElementBytes() || ulen > options.maxElementBytes()) {
-                    throw limit("LZF string of " + clen + "/" + ulen + " bytes exceeds the element limit "
-                            + options.maxElementBytes());
-                }
-                if (ulen == 0) {
-                    throw error("LZF string with zero uncompressed length");
-                }
-                Bytes.need(in, clen);
-                byte[] c = new byte[(int) clen];
-                in.readBytes(c);
-                lastEncoding = StringEncoding.LZF;
-                try {
-                    return Lzf.decompress(c, 0, c.length, (int) ulen);
-                } catch (Lzf.CorruptLzfException e) {
-                    throw error("corrupt LZF string: " + e.getMessage());
-                }
-            }
+            case RdbOpcodes.STRING_LZF:
+                return lzfString(in, toView);
             default:
                 throw error("unknown string encoding 0x" + Integer.toHexString(prefix));
         }
     }
 
+    private byte[] lzfString(ByteBuf in, boolean toView) {
+        long clen = length(in, "LZF compressed length");
+        long ulen = length(in, "LZF uncompressed length");
+        if (clen > options.maxElementBytes() || ulen > options.maxElementBytes()) {
+            throw limit("LZF string of " + clen + "/" + ulen + " bytes exceeds the element limit "
+                    + options.maxElementBytes());
+        }
+        if (ulen == 0) {
+            throw error("LZF string with zero uncompressed length");
+        }
+        Bytes.need(in, clen);
+        int c = (int) clen;
+        int u = (int) ulen;
+        byte[] src;
+        int srcOff;
+        if (in.hasArray()) {
+            src = in.array();
+            srcOff = in.arrayOffset() + in.readerIndex();
+        } else {
+            src = new byte[c];
+            srcOff = 0;
+            in.getBytes(in.readerIndex(), src);
+        }
+        lastEncoding = StringEncoding.LZF;
+        try {
+            if (!toView) {
+                byte[] out = Lzf.decompress(src, srcOff, c, u);
+                in.skipBytes(c);
+                return out;
+            }
+            byte[] out = u <= SCRATCH_MAX ? scratch(u) : new byte[u];
+            Lzf.decompress(src, srcOff, c, out, 0, u);
+            in.skipBytes(c);
+            viewArray = out;
+            viewOffset = 0;
+            viewLength = u;
+            return null;
+        } catch (Lzf.CorruptLzfException e) {
+            throw error("corrupt LZF string: " + e.getMessage());
+        }
+    }
+
+    /** The reused decompression buffer, grown to at least {@code n} bytes. */
+    private byte[] scratch(int n) {
+        if (scratch.length < n) {
+            scratch = new byte[Math.max(n, Math.min(SCRATCH_MAX, scratch.length * 2))];
+        }
+        return scratch;
+    }
+
     /** The decimal text of {@code v} as ASCII bytes, without an intermediate String. */
     static byte[] ascii(long v) {
-        if (v == Long.MIN_VALUE) {
-            return Long.toString(v).getBytes(StandardCharsets.US_ASCII);
-        }
-        boolean neg = v < 0;
-        long x = neg ? -v : v;
-        int digits = 1;
-        for (long t = x; t >= 10; t /= 10) {
-            digits++;
-        }
-        byte[] out = new byte[digits + (neg ? 1 : 0)];
-        int i = out.length;
-        do {
-            out[--i] = (byte) ('0' + (x % 10));
-            x /= 10;
-        } while (x != 0);
-        if (neg) {
-            out[0] = '-';
-        }
-        return out;
+        return Bytes.ascii(v);
     }
 
     /** A "LongLongAsString" (spec §2.3): an int-encoded or decimal RDB string. */

@@ -32,20 +32,25 @@ final class QuicklistReader extends ValueReader {
                 throw io.error("invalid quicklist node container " + container);
             }
         }
-        byte[] node = io.string(in);
-        if (io.lastEncoding == StringEncoding.LZF) {
-            state.lzfNodes++;
-        }
         if (container == 1) {
+            byte[] node = io.string(in);
+            if (io.lastEncoding == StringEncoding.LZF) {
+                state.lzfNodes++;
+            }
             state.plainNodes++;
             batcher.add(node);
         } else {
+            io.stringView(in); // parsed here, elements copied out: no array of its own
+            if (io.lastEncoding == StringEncoding.LZF) {
+                state.lzfNodes++;
+            }
             if (type == RdbType.LIST_QUICKLIST_2) {
                 state.packedNodes++;
             }
             try {
-                CompactReader r = type == RdbType.LIST_QUICKLIST ? CompactReader.ziplist(node)
-                        : CompactReader.listpack(node);
+                byte[] b = io.viewArray;
+                CompactReader r = type == RdbType.LIST_QUICKLIST ? CompactReader.ziplist(b, io.viewOffset, io.viewLength)
+                        : CompactReader.listpack(b, io.viewOffset, io.viewLength);
                 int n = 0;
                 while (r.next()) {
                     batcher.add(r.bytes());

@@ -57,6 +57,14 @@ public final class RdbEngine {
     private long streamOffset;
     private long crc;
     private boolean crcOn;
+    /**
+     * While {@link #decode} runs with the checksum on: its buffer, and where in it the bytes not yet
+     * added to {@link #crc} start (the checksum is taken over whole runs of units, not per unit).
+     */
+    private ByteBuf crcBuf;
+    private int crcFrom;
+    /** Reader index at which the unit being decoded starts. */
+    private int unitStart;
     private RuntimeException failure;
 
     /**
@@ -115,6 +123,8 @@ public final class RdbEngine {
         if (failure != null) {
             throw failure;
         }
+        crcBuf = in;
+        crcFrom = in.readerIndex();
         try {
             while (in.isReadable()) {
                 if (phase == Phase.JOURNAL) {
@@ -126,6 +136,7 @@ public final class RdbEngine {
                             "end of RDB file");
                 }
                 int mark = in.readerIndex();
+                unitStart = mark;
                 outer.bufBase = streamOffset - mark;
                 io.unitOffset = streamOffset;
                 try {
@@ -144,28 +155,40 @@ public final class RdbEngine {
                     in.readerIndex(mark);
                     return;
                 }
-                int consumed = in.readerIndex() - mark;
-                if (crcOn) {
-                    crc = Crc64.update(crc, in, mark, consumed);
-                }
-                streamOffset += consumed;
+                streamOffset += in.readerIndex() - mark;
                 if (phase == Phase.JOURNAL) {
                     journal.offset(streamOffset);
                 }
             }
         } catch (GuardedHandler.HandlerFailure e) {
+            crcOn = false;
             failure = e.getCause() instanceof RuntimeException r ? r : e;
             throw failure;
         } catch (ProtocolException e) {
+            crcOn = false;
             failure = e;
             throw e;
         } catch (CorruptValueException e) {
+            crcOn = false;
             failure = new RdbProtocolException(e.getMessage(), io.unitOffset, io.context());
             throw failure;
         } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
+            crcOn = false;
             failure = new RdbProtocolException("decoder failure: " + e, io.unitOffset, io.context(), e);
             throw failure;
+        } finally {
+            // the decoded units, up to the unit left for the next call
+            checksumUpTo(in.readerIndex());
+            crcBuf = null;
         }
+    }
+
+    /** Adds the bytes of {@link #crcBuf} from {@link #crcFrom} up to {@code index} to the checksum. */
+    private void checksumUpTo(int index) {
+        if (crcOn && index > crcFrom) {
+            crc = Crc64.update(crc, crcBuf, crcFrom, index - crcFrom);
+        }
+        crcFrom = index;
     }
 
     /**
@@ -238,6 +261,7 @@ public final class RdbEngine {
      */
     void endOfRdb(long checksum, long recOff) {
         if (crcOn) {
+            checksumUpTo(unitStart); // everything before the EOF record
             long computed = Crc64.update(crc, new byte[] {(byte) RdbOpcodes.EOF}, 0, 1);
             crcOn = false;
             if (checksum != 0 && checksum != computed) {
