@@ -48,6 +48,8 @@ public record HandlerFailure(Kind kind, String callback, int flow, long lsn, Str
                     + e.batch().size() + " elements)";
         } else if (event instanceof SinkEvent.EntryEnd e) {
             return "end of snapshot key " + key(e.entry().key()) + " (db " + e.entry().db() + ")";
+        } else if (event instanceof SinkEvent.Entry e) {
+            return "snapshot key " + key(e.entry().key()) + " (db " + e.entry().db() + ", " + e.entry().type() + ")";
         } else if (event instanceof SinkEvent.Journal j) {
             return describe(j.event());
         } else if (event instanceof SinkEvent.GlobalCommand g) {

@@ -54,6 +54,17 @@ public interface ReplicationSink extends AutoCloseable {
     /** Applies one event; the stage completes when the target confirmed it. */
     CompletionStage<Void> apply(SinkEvent event);
 
+    /**
+     * Whether this sink handles {@link SinkEvent.Entry} (a whole small key in one event). Default false:
+     * the sink gets {@code EntryStart}, {@code EntryBatch} and {@code EntryEnd} for every key, so a sink
+     * written before that event existed never misses a key.
+     *
+     * @return true to receive whole small keys as one {@link SinkEvent.Entry}
+     */
+    default boolean acceptsWholeEntries() {
+        return false;
+    }
+
     /** Releases the sink's resources. Called by the replicator's close only if it owns the sink. */
     @Override
     default void close() {

@@ -34,6 +34,17 @@ public sealed interface SinkEvent {
     record EntryEnd(int flow, RdbEntry entry, EntrySummary summary) implements SinkEvent {
     }
 
+    /**
+     * A whole small key in one event: what {@link EntryStart}, at most one {@link EntryBatch} and
+     * {@link EntryEnd} say, in that order (most snapshot keys: a million-key full sync is a million
+     * events instead of three million). Only sinks that return true from
+     * {@link ReplicationSink#acceptsWholeEntries()} get it; every other sink gets the three events.
+     *
+     * @param batch the key's only value batch, or null for a key whose value has no elements
+     */
+    record Entry(int flow, RdbEntry entry, ValueBatch batch, EntrySummary summary) implements SinkEvent {
+    }
+
     /** A journal command to execute on {@code event.db()}. */
     record Journal(int flow, JournalEvent event) implements SinkEvent {
     }

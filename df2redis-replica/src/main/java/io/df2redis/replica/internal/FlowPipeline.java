@@ -22,7 +22,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongConsumer;
-import java.util.function.Supplier;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
@@ -66,6 +65,7 @@ final class FlowPipeline {
     private final FlowControl control;
     private final InflightStages inflight = new InflightStages();
     private final BooleanSupplier stopping = () -> !this.running;
+    private final FlowListeners listeners;
     private boolean pauseReported;
     private volatile long applied;
     private volatile long appliedEntries;
@@ -88,6 +88,7 @@ final class FlowPipeline {
         this.flow = flow;
         this.ctx = ctx;
         this.guard = ctx.guard();
+        this.listeners = new FlowListeners(flow, ctx, stopping);
         this.control = new FlowControl(flow, FlowQueueLimit.of(flow, flows, ctx.options().flowQueueMaxBytes()),
                 ctx.options().slowConsumerPolicy());
         control.onSpillEmptied(this::signalSettled); // event loop: drain() looks again
@@ -174,34 +175,21 @@ final class FlowPipeline {
         }
     }
 
-    /** Runs a listener data callback under the handler-failure policy. */
-    private void listen(String method, long lsn, SinkEvent event, Supplier<String> subject, Runnable body)
-            throws InterruptedException {
-        if (ctx.listens(method)) {
-            guard.run(HandlerFailure.Kind.LISTENER, "ReplicationListener." + method, flow, lsn, subject, event, body,
-                    stopping);
-        }
-    }
-
-    private void listen(String method, long lsn, SinkEvent event, Runnable body) throws InterruptedException {
-        listen(method, lsn, event, () -> HandlerFailure.describe(event), body);
-    }
-
     private void dispatch(FlowItem item) throws InterruptedException {
         if (item instanceof FlowItem.Sink s) {
             itemBytes = s.bytes();
             SinkEvent e = s.event();
-            if (e instanceof SinkEvent.EntryStart es) {
-                listen("onEntryStart", 0, e, () -> ctx.listener().onEntryStart(flow, es.entry()));
+            if (e instanceof SinkEvent.EntryStart || e instanceof SinkEvent.EntryBatch || e instanceof SinkEvent.EntryEnd
+                    || e instanceof SinkEvent.Entry w && ctx.wholeEntries()) {
+                listeners.snapshot(e);
                 apply(e, -1);
-            } else if (e instanceof SinkEvent.EntryBatch eb) {
-                listen("onValueBatch", 0, e, () -> ctx.listener().onValueBatch(flow, eb.entry(), eb.batch()));
-                apply(e, -1);
-            } else if (e instanceof SinkEvent.EntryEnd ee) {
-                listen("onEntryEnd", 0, e, () -> ctx.listener().onEntryEnd(flow, ee.entry(), ee.summary()));
-                apply(e, -1);
+            } else if (e instanceof SinkEvent.Entry w) { // a sink that takes three events per key
+                for (SinkEvent part : FlowListeners.parts(w)) {
+                    listeners.snapshot(part);
+                    apply(part, -1);
+                }
             } else if (e instanceof SinkEvent.FullSyncEnd) {
-                listen("onFlowFullSyncEnd", 0, e, () -> ctx.listener().onFlowFullSyncEnd(flow));
+                listeners.listen("onFlowFullSyncEnd", 0, e, () -> ctx.listener().onFlowFullSyncEnd(flow));
                 apply(e, -1);
                 drainInflight(); // "full sync applied" means the sink confirmed every snapshot write
                 ctx.flowFullSyncApplied(flow);
@@ -209,7 +197,7 @@ final class FlowPipeline {
                 journal(j.event());
             }
         } else if (item instanceof FlowItem.Aux a) {
-            listen("onAux", 0, null, () -> "snapshot AUX field '" + new String(a.key(), UTF_8) + "'",
+            listeners.listen("onAux", 0, null, () -> "snapshot AUX field '" + new String(a.key(), UTF_8) + "'",
                     () -> ctx.listener().onAux(flow, a.key(), a.value()));
         } else if (item instanceof FlowItem.StableStart st) {
             drainInflight();
@@ -249,13 +237,13 @@ final class FlowPipeline {
                 return;
             }
             if (handle(ev, je)) {
-                listen("onJournalEntry", 0, je, () -> ctx.listener().onJournalEntry(ev));
+                listeners.listen("onJournalEntry", 0, je, () -> ctx.listener().onJournalEntry(ev));
                 apply(je, -1);
             }
             return;
         }
         if (ev.op() == JournalOp.PING || !ev.op().hasCommand()) {
-            listen("onJournalEntry", ev.lsn(), je, () -> ctx.listener().onJournalEntry(ev));
+            listeners.listen("onJournalEntry", ev.lsn(), je, () -> ctx.listener().onJournalEntry(ev));
             inflight.add(new Pending(ev.lsn(), je, DONE));
             settleCompleted();
             if (ev.op() == JournalOp.PING) {
@@ -268,7 +256,7 @@ final class FlowPipeline {
             drainInflight();
             ctx.barrier().arrive(flow, ev.txid(), ev.lsn() + 1, nextLsns -> {
                 SinkEvent.GlobalCommand gc = new SinkEvent.GlobalCommand(flow, ev, nextLsns);
-                listen("onJournalEntry", ev.lsn(), gc, () -> ctx.listener().onJournalEntry(ev));
+                listeners.listen("onJournalEntry", ev.lsn(), gc, () -> ctx.listener().onJournalEntry(ev));
                 // every flow waits at the barrier and nothing later is with the sink: a failure can be
                 // retried in place
                 guard.call(HandlerFailure.Kind.SINK, "ReplicationSink.apply", flow, ev.lsn(),
@@ -282,7 +270,7 @@ final class FlowPipeline {
             return;
         }
         if (handle(ev, je)) {
-            listen("onJournalEntry", ev.lsn(), je, () -> ctx.listener().onJournalEntry(ev));
+            listeners.listen("onJournalEntry", ev.lsn(), je, () -> ctx.listener().onJournalEntry(ev));
             apply(je, ev.lsn());
         } else {
             inflight.add(new Pending(ev.lsn(), je, DONE));

@@ -273,6 +273,11 @@ public final class Session implements SessionContext, FlowConnection.Events {
     }
 
     @Override
+    public boolean wholeEntries() {
+        return sink != null && sink.acceptsWholeEntries();
+    }
+
+    @Override
     public boolean listens(String method) {
         return listenerCalls.listens(method);
     }

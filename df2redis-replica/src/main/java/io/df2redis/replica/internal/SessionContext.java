@@ -22,6 +22,11 @@ interface SessionContext {
     /** The replicator's handler-failure policy runner. */
     HandlerGuard guard();
 
+    /** Whether the sink takes {@link SinkEvent.Entry} (else each is applied as its three events). */
+    default boolean wholeEntries() {
+        return false;
+    }
+
     /** Hands an event to the sink (completed stage when there is none); may throw what the sink throws. */
     CompletionStage<Void> apply(SinkEvent event);
 

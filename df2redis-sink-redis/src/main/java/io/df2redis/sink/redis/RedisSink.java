@@ -194,8 +194,7 @@ public final class RedisSink implements ReplicationSink {
 
     /** The target's {@code major.minor} version, known after {@link #open}; null before. */
     public String targetVersion() {
-        TargetInfo t = target;
-        return t == null ? null : t.major() + "." + t.minor();
+        return target == null ? null : target.major() + "." + target.minor();
     }
 
     /**
@@ -429,6 +428,12 @@ public final class RedisSink implements ReplicationSink {
         int f = event.flow();
         FlowWriter w = f >= 0 && f < fs.length ? fs[f] : ctl;
         return w.apply(event);
+    }
+
+    /** True: a whole small key comes as one {@link SinkEvent.Entry}, written like its three events. */
+    @Override
+    public boolean acceptsWholeEntries() {
+        return true;
     }
 
     /** {@code RedisSink{Redis 127.0.0.1:6379 (password set), policy REFUSE_NON_EMPTY, open}}; never the password. */

@@ -51,11 +51,16 @@ final class EventFilter {
             if (!filter.renames()) {
                 return e;
             }
-            RdbEntry r = new RdbEntry(en.offset(), en.db(), filter.rename(en.db(), en.key()), en.type(),
-                    en.expireAtMs(), en.dfMask(), en.mcFlags(), en.idleSeconds(), en.lfuFrequency(), en.keyEncoding(),
-                    en.taggedId());
+            RdbEntry r = renamed(en);
             open.put(en, r);
             return new SinkEvent.EntryStart(s.flow(), r);
+        }
+        if (e instanceof SinkEvent.Entry w) {
+            RdbEntry en = w.entry();
+            if (!filter.passes(en.db(), en.key()) || !filter.passesType(en.type().logicalType().typeReply())) {
+                return null;
+            }
+            return filter.renames() ? new SinkEvent.Entry(w.flow(), renamed(en), w.batch(), w.summary()) : e;
         }
         if (e instanceof SinkEvent.EntryBatch b) {
             RdbEntry r = open.get(b.entry());
@@ -74,6 +79,12 @@ final class EventFilter {
             return ev == null ? null : ev == g.event() ? e : new SinkEvent.GlobalCommand(g.flow(), ev, g.nextLsns());
         }
         return e;
+    }
+
+    /** The entry under the filter's name for its key. */
+    private RdbEntry renamed(RdbEntry en) {
+        return new RdbEntry(en.offset(), en.db(), filter.rename(en.db(), en.key()), en.type(), en.expireAtMs(),
+                en.dfMask(), en.mcFlags(), en.idleSeconds(), en.lfuFrequency(), en.keyEncoding(), en.taggedId());
     }
 
     private JournalEvent command(JournalEvent ev, FlowWriter.Host host) {

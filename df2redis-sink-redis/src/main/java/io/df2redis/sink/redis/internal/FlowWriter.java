@@ -186,6 +186,12 @@ public final class FlowWriter {
                 snapshot.entryBatch(bt.entry(), bt.batch());
             } else if (event instanceof SinkEvent.EntryEnd e) {
                 snapshot.entryEnd(e.entry());
+            } else if (event instanceof SinkEvent.Entry w) {
+                snapshot.entryStart(w.entry());
+                if (w.batch() != null) {
+                    snapshot.entryBatch(w.entry(), w.batch());
+                }
+                snapshot.entryEnd(w.entry());
             } else if (event instanceof SinkEvent.Journal j) {
                 journal.journal(j.event());
             } else if (event instanceof SinkEvent.GlobalCommand g) {
