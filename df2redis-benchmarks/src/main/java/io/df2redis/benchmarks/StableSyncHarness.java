@@ -36,10 +36,13 @@ import java.util.Map;
  * every flow's applied LSN reached the master's next LSN), the highest lag during the run
  * ({@link LagSampler}: entries, ms), and the catch-up time: from the end of the load (redis-benchmark
  * exited, every write answered, hence journaled) until every flow's applied LSN reached the next LSN
- * the master reported right after. Into Redis it then checks DBSIZE against the master's.
+ * the master reported right after; and the replicator JVM's CPU time over that window. Into Redis it
+ * then checks DBSIZE against the master's. Target {@code none}: the same load into a fresh master
+ * with no replica, the reference for the write rate (Dragonfly starts its journal only for a replica,
+ * so there the rate counts requests).
  *
  * <pre>java -cp benchmarks.jar:JUNIT_API:OPENTEST4J io.df2redis.benchmarks.StableSyncHarness
- *     [--rounds 5] [--writes 500000] [--loads set,mixed] [--targets redis,listener]
+ *     [--rounds 5] [--writes 500000] [--loads set,mixed] [--targets none,redis,listener]
  *     [--pipeline 64] [--clients 4] [--warmup 200000] [--keyspace 100000] [--size 32] [--shards 2]</pre>
  */
 public final class StableSyncHarness {
@@ -55,7 +58,7 @@ public final class StableSyncHarness {
     public static void main(String[] args) throws Exception {
         Map<String, String> o = new LinkedHashMap<>();
         String[] defaults = {"--rounds", "5", "--writes", "500000", "--loads", "set,mixed", "--targets",
-            "redis,listener", "--pipeline", "64", "--clients", "4", "--warmup", "200000", "--keyspace", "100000",
+            "none,redis,listener", "--pipeline", "64", "--clients", "4", "--warmup", "200000", "--keyspace", "100000",
             "--size", "32", "--shards", "2"};
         for (int i = 0; i < defaults.length; i += 2) {
             o.put(defaults[i], defaults[i + 1]);
@@ -80,7 +83,7 @@ public final class StableSyncHarness {
             for (int round = 1; round <= rounds; round++) {
                 for (String load : o.get("--loads").split(",")) {
                     for (String target : o.get("--targets").split(",")) {
-                        Result r = run(s, load, target.equals("redis") ? redis : null);
+                        Result r = run(s, load, target, redis);
                         System.out.printf(Locale.ROOT, "round %d %-5s %-8s %s%n", round, load, target, r);
                         all.computeIfAbsent(load + " " + target, k -> new ArrayList<>()).add(r);
                     }
@@ -89,14 +92,20 @@ public final class StableSyncHarness {
             System.out.printf(Locale.ROOT, "summary over rounds 1..%d, median [min - max]:%n", rounds);
             for (var e : all.entrySet()) {
                 List<Result> l = e.getValue();
+                if (e.getKey().endsWith(" none")) {
+                    System.out.printf(Locale.ROOT, "  %-14s write %s /s (no replica: the reference)%n", e.getKey(),
+                            Stats.summary(l.stream().map(Result::writeRate).toList(), "%.0f"));
+                    continue;
+                }
                 System.out.printf(Locale.ROOT, "  %-14s write %s /s, applied %s /s, applied/write %s, max lag %s entries"
-                        + " / %s ms, catch-up %s ms%n", e.getKey(),
+                        + " / %s ms, catch-up %s ms, replicator CPU %s cores%n", e.getKey(),
                         Stats.summary(l.stream().map(Result::writeRate).toList(), "%.0f"),
                         Stats.summary(l.stream().map(Result::appliedRate).toList(), "%.0f"),
                         Stats.summary(l.stream().map(r -> r.appliedRate() / r.writeRate()).toList(), "%.3f"),
                         Stats.summary(l.stream().map(r -> (double) r.maxLagEntries()).toList(), "%.0f"),
                         Stats.summary(l.stream().map(r -> (double) r.maxLagMillis()).toList(), "%.0f"),
-                        Stats.summary(l.stream().map(Result::catchUpMillis).toList(), "%.1f"));
+                        Stats.summary(l.stream().map(Result::catchUpMillis).toList(), "%.1f"),
+                        Stats.summary(l.stream().map(Result::cpuCores).toList(), "%.2f"));
             }
         }
     }
@@ -104,27 +113,41 @@ public final class StableSyncHarness {
     record Settings(int writes, int pipeline, int clients, int keyspace, int size, int shards, int warmup) {
     }
 
+    private static final com.sun.management.OperatingSystemMXBean CPU =
+            (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+
+    /** {@code cpuCores}: CPU time of this JVM (the replicator) over the run's wall time. */
     record Result(long entries, double loadSeconds, double writeRate, double appliedRate, long maxLagEntries,
-                  long maxLagMillis, double catchUpMillis, String check) {
+                  long maxLagMillis, double catchUpMillis, double cpuCores, String check) {
         @Override
         public String toString() {
+            if (Double.isNaN(appliedRate)) {
+                return String.format(Locale.ROOT, "%,d writes in %.2f s: write %.0f /s (no replica)", entries,
+                        loadSeconds, writeRate);
+            }
             return String.format(Locale.ROOT, "%,d entries in %.2f s: write %.0f /s, applied %.0f /s (%.3f), "
-                    + "max lag %d entries / %d ms, catch-up %.1f ms%s", entries, loadSeconds, writeRate, appliedRate,
-                    appliedRate / writeRate, maxLagEntries, maxLagMillis, catchUpMillis, check);
+                    + "max lag %d entries / %d ms, catch-up %.1f ms, replicator CPU %.2f cores%s", entries, loadSeconds,
+                    writeRate, appliedRate, appliedRate / writeRate, maxLagEntries, maxLagMillis, catchUpMillis,
+                    cpuCores, check);
         }
     }
 
-    /** One measured run: fresh master and replicator, one load. {@code redis} null: listener only. */
-    private static Result run(Settings s, String load, RedisTarget redis) throws Exception {
+    /** One measured run: fresh master and replicator, one load, into {@code target}. */
+    private static Result run(Settings s, String load, String target, RedisTarget redis) throws Exception {
         try (Master master = Master.start(s.shards); RedisTarget admin = RedisTarget.open(master.address())) {
-            if (redis != null) {
+            if (target.equals("none")) {
+                return unreplicated(s, load, admin);
+            }
+            if (target.equals("redis")) {
                 redis.flushAll();
             }
             Replicator.Builder b = Replicator.builder().source("127.0.0.1", master.port);
-            if (redis != null) {
+            if (target.equals("redis")) {
                 b.ownedSink(RedisSink.standalone(redis.address()).build());
-            } else {
+            } else if (target.equals("listener")) {
                 b.listener(new ReplicationListener() { });
+            } else {
+                throw new IllegalArgumentException("unknown target " + target);
             }
             try (Replicator r = b.build()) {
                 r.start();
@@ -142,12 +165,14 @@ public final class StableSyncHarness {
                 System.gc();
                 long[] before = offsets(admin);
                 try (LagSampler sampler = new LagSampler(r)) {
+                    long cpu0 = CPU.getProcessCpuTime();
                     long t0 = System.nanoTime();
                     load(admin, s, load);
                     long t1 = System.nanoTime();
                     long[] after = offsets(admin);
                     sampler.target(after);
                     long done = sampler.awaitCaughtUp(120_000);
+                    long cpu = CPU.getProcessCpuTime() - cpu0;
                     long entries = 0;
                     for (int i = 0; i < after.length; i++) {
                         entries += after[i] - before[i];
@@ -155,10 +180,24 @@ public final class StableSyncHarness {
                     String check = redis == null ? "" : check(admin, redis, load);
                     return new Result(entries, (t1 - t0) / 1e9, entries / ((t1 - t0) / 1e9),
                             entries / ((done - t0) / 1e9), sampler.maxLagEntries(), sampler.maxLagMillis(),
-                            Math.max(0, done - t1) / 1e6, check);
+                            Math.max(0, done - t1) / 1e6, (double) cpu / (done - t0), check);
                 }
             }
         }
+    }
+
+    /** The same load into a master without a replica: its write rate alone (the reference). */
+    private static Result unreplicated(Settings s, String load, RedisTarget admin) throws Exception {
+        if (s.warmup > 0) {
+            admin.redisBenchmark(s.pipeline, s.warmup, s.keyspace, s.size, "-c", Integer.toString(s.clients),
+                    "-t", "set");
+        }
+        long t0 = System.nanoTime();
+        load(admin, s, load);
+        long t1 = System.nanoTime();
+        long entries = load.equals("mixed") ? s.writes / 4 * 4L : s.writes; // no journal without a replica
+        double rate = entries / ((t1 - t0) / 1e9);
+        return new Result(entries, (t1 - t0) / 1e9, rate, Double.NaN, 0, 0, Double.NaN, 0, "");
     }
 
     /**
