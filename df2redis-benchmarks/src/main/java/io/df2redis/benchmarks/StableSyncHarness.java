@@ -177,7 +177,7 @@ public final class StableSyncHarness {
                     for (int i = 0; i < after.length; i++) {
                         entries += after[i] - before[i];
                     }
-                    String check = redis == null ? "" : check(admin, redis, load);
+                    String check = target.equals("redis") ? check(admin, redis, load) : "";
                     return new Result(entries, (t1 - t0) / 1e9, entries / ((t1 - t0) / 1e9),
                             entries / ((done - t0) / 1e9), sampler.maxLagEntries(), sampler.maxLagMillis(),
                             Math.max(0, done - t1) / 1e6, (double) cpu / (done - t0), check);
