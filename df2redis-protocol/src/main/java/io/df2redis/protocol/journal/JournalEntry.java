@@ -4,7 +4,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * One decoded journal entry (spec §5.2).
@@ -28,7 +27,7 @@ public record JournalEntry(JournalOp op, long offset, int db, long txid, long sh
      * @return the name, or an empty string
      */
     public String commandName() {
-        return args.isEmpty() ? "" : new String(args.get(0), StandardCharsets.UTF_8).toUpperCase(Locale.ROOT);
+        return args.isEmpty() ? "" : io.df2redis.protocol.internal.CommandNames.upper(args.get(0));
     }
 
     /**
