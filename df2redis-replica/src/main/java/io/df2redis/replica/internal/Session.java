@@ -274,7 +274,7 @@ public final class Session implements SessionContext, FlowConnection.Events {
 
     @Override
     public boolean wholeEntries() {
-        return sink != null && sink.acceptsWholeEntries();
+        return sink == null || sink.acceptsWholeEntries(); // without a sink there is nothing to split for
     }
 
     @Override
