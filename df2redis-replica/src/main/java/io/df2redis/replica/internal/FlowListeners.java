@@ -18,12 +18,19 @@ final class FlowListeners {
     private final SessionContext ctx;
     private final HandlerGuard guard;
     private final BooleanSupplier stopping;
+    /** Whether the per-key callbacks are overridden: asked once, not per key. */
+    private final boolean entryStart;
+    private final boolean valueBatch;
+    private final boolean entryEnd;
 
     FlowListeners(int flow, SessionContext ctx, BooleanSupplier stopping) {
         this.flow = flow;
         this.ctx = ctx;
         this.guard = ctx.guard();
         this.stopping = stopping;
+        this.entryStart = ctx.listens("onEntryStart");
+        this.valueBatch = ctx.listens("onValueBatch");
+        this.entryEnd = ctx.listens("onEntryEnd");
     }
 
     /** Runs a listener data callback under the handler-failure policy, if the listener overrides it. */
@@ -41,6 +48,9 @@ final class FlowListeners {
 
     /** The callbacks of one snapshot event: a key's start, a value batch, its end, or all three of a whole key. */
     void snapshot(SinkEvent e) throws InterruptedException {
+        if (!entryStart && !valueBatch && !entryEnd) {
+            return;
+        }
         if (e instanceof SinkEvent.EntryStart es) {
             listen("onEntryStart", 0, e, () -> ctx.listener().onEntryStart(flow, es.entry()));
         } else if (e instanceof SinkEvent.EntryBatch eb) {
