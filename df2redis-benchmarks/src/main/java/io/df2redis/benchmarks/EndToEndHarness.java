@@ -4,6 +4,7 @@ import io.df2redis.protocol.rdb.RdbEntry;
 import io.df2redis.replica.ReplicationListener;
 import io.df2redis.replica.Replicator;
 import io.df2redis.sink.redis.RedisSink;
+import io.df2redis.testkit.dragonfly.RealDragonfly;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -56,13 +57,16 @@ public final class EndToEndHarness {
             }
         }
         Path dir = Path.of(capture);
-        if (!Files.isRegularFile(dir.resolve("handshake.json"))) {
+        boolean real = System.getenv(RealDragonfly.BIN_ENV) != null || System.getenv(RealDragonfly.ADDR_ENV) != null;
+        if (!real && !Files.isRegularFile(dir.resolve("handshake.json"))) {
             throw new IllegalArgumentException("no capture at " + dir.toAbsolutePath());
         }
-        try (RedisTarget redis = RedisTarget.open("start")) {
-            System.out.printf(Locale.ROOT, "# capture %s (%d keys); redis-server %s; %d cores; %s %s%n", dir, keys,
+        try (RedisTarget redis = RedisTarget.open("start");
+             Source source = real ? Source.real(keys) : Source.replay(dir)) {
+            System.out.printf(Locale.ROOT, "# source %s (%d keys); redis-server %s; %d cores; %s %s%n", source, keys,
                     redis.version(), Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.name"),
                     System.getProperty("java.version"));
+            List<Double> own = new ArrayList<>();
             List<Double> migrate = new ArrayList<>();
             List<Double> listener = new ArrayList<>();
             List<Double> reference = new ArrayList<>();
@@ -71,11 +75,17 @@ public final class EndToEndHarness {
                 redis.flushAll();
                 double ref = redis.redisBenchmark(64, keys, keys, 32, "-t", "set");
                 redis.flushAll();
-                double mig = keys / migrate(dir, redis, keys);
-                double lis = keys / listenerOnly(dir, keys);
+                double mig = keys / migrate(source, redis, keys);
+                double lis = keys / listenerOnly(source, keys);
+                double rep = source.canReplicate() ? keys / source.ownReplicaSeconds(keys) : Double.NaN;
                 System.out.printf(Locale.ROOT, "round %d%s: migrate %.0f keys/s, listener-only %.0f keys/s, "
-                        + "redis-benchmark -P 64 -t set -d 32: %.0f req/s, migrate / redis-benchmark %.3f%n", round,
-                        round == 1 ? " (cold JIT: not summarised)" : "", mig, lis, ref, mig / ref);
+                        + "redis-benchmark -P 64 -t set -d 32: %.0f req/s, migrate / redis-benchmark %.3f%s%n", round,
+                        round == 1 ? " (cold JIT: not summarised)" : "", mig, lis, ref, mig / ref,
+                        Double.isNaN(rep) ? "" : String.format(Locale.ROOT, ", Dragonfly's own replica %.0f keys/s, "
+                                + "listener-only / own replica %.3f", rep, lis / rep));
+                if (round > 1 && !Double.isNaN(rep)) {
+                    own.add(rep);
+                }
                 if (round > 1) {
                     migrate.add(mig);
                     listener.add(lis);
@@ -87,14 +97,17 @@ public final class EndToEndHarness {
                     + "  listener-only %s keys/s%n  redis-benchmark %s req/s%n  migrate / redis-benchmark %s%n",
                     rounds, summary(migrate, "%.0f"), summary(listener, "%.0f"), summary(reference, "%.0f"),
                     summary(ratio, "%.3f"));
+            if (!own.isEmpty()) {
+                System.out.printf(Locale.ROOT, "  Dragonfly's own replica %s keys/s%n", summary(own, "%.0f"));
+            }
         }
     }
 
     /** One migrate run into {@code redis}; returns its seconds. */
-    private static double migrate(Path dir, RedisTarget redis, long keys) throws Exception {
-        try (Replay replay = Replay.start(dir)) {
+    private static double migrate(Source source, RedisTarget redis, long keys) throws Exception {
+        try (Source.Run replay = source.run()) {
             RedisSink sink = RedisSink.standalone(redis.address()).build();
-            try (Replicator r = Replicator.builder().source("127.0.0.1", replay.port).ownedSink(sink).build()) {
+            try (Replicator r = Replicator.builder().source(replay.host(), replay.port()).ownedSink(sink).build()) {
                 System.gc();
                 long base = redis.commandsProcessed();
                 long adminBase = redis.adminCalls();
@@ -122,8 +135,8 @@ public final class EndToEndHarness {
     }
 
     /** One listener-only run; returns its seconds. */
-    private static double listenerOnly(Path dir, long keys) throws Exception {
-        try (Replay replay = Replay.start(dir)) {
+    private static double listenerOnly(Source source, long keys) throws Exception {
+        try (Source.Run replay = source.run()) {
             LongAdder entries = new LongAdder();
             ReplicationListener counting = new ReplicationListener() {
                 @Override
@@ -131,7 +144,7 @@ public final class EndToEndHarness {
                     entries.increment();
                 }
             };
-            try (Replicator r = Replicator.builder().source("127.0.0.1", replay.port).listener(counting).build()) {
+            try (Replicator r = Replicator.builder().source(replay.host(), replay.port()).listener(counting).build()) {
                 System.gc();
                 long t0 = System.nanoTime();
                 r.start();
@@ -154,7 +167,7 @@ public final class EndToEndHarness {
     }
 
     /** A {@link ReplayServer} process; closing its stdin ends it. */
-    private static final class Replay implements AutoCloseable {
+    static final class Replay implements AutoCloseable {
         final Process process;
         final int port;
 
