@@ -32,7 +32,9 @@ import java.util.concurrent.atomic.LongAdder;
  * migrate / redis-benchmark.
  *
  * <pre>java -cp df2redis-benchmarks/target/benchmarks.jar io.df2redis.benchmarks.EndToEndHarness
- *     [--capture ../shared/perf/dragonfly-v1.40.1-populate-1m-2shards] [--rounds 5] [--keys 1000000]</pre>
+ *     [--capture ../shared/perf/dragonfly-v1.40.1-populate-1m-2shards] [--rounds 5] [--keys 1000000]
+ *     [--only all|migrate|listener]</pre>
+ * {@code --only} runs one path alone (for a profiler); the summary then shows only what ran.
  */
 public final class EndToEndHarness {
     private EndToEndHarness() {
@@ -48,11 +50,13 @@ public final class EndToEndHarness {
         String capture = "../shared/perf/dragonfly-v1.40.1-populate-1m-2shards";
         int rounds = 5;
         long keys = 1_000_000;
+        String only = "all";
         for (int i = 0; i + 1 < args.length; i += 2) {
             switch (args[i]) {
                 case "--capture" -> capture = args[i + 1];
                 case "--rounds" -> rounds = Integer.parseInt(args[i + 1]);
                 case "--keys" -> keys = Long.parseLong(args[i + 1]);
+                case "--only" -> only = args[i + 1];
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
@@ -73,10 +77,10 @@ public final class EndToEndHarness {
             List<Double> ratio = new ArrayList<>();
             for (int round = 1; round <= rounds; round++) {
                 redis.flushAll();
-                double ref = redis.redisBenchmark(64, keys, keys, 32, "-t", "set");
+                double ref = only.equals("all") ? redis.redisBenchmark(64, keys, keys, 32, "-t", "set") : Double.NaN;
                 redis.flushAll();
-                double mig = keys / migrate(source, redis, keys);
-                double lis = keys / listenerOnly(source, keys);
+                double mig = only.equals("listener") ? Double.NaN : keys / migrate(source, redis, keys);
+                double lis = only.equals("migrate") ? Double.NaN : keys / listenerOnly(source, keys);
                 double rep = source.canReplicate() ? keys / source.ownReplicaSeconds(keys) : Double.NaN;
                 System.out.printf(Locale.ROOT, "round %d%s: migrate %.0f keys/s, listener-only %.0f keys/s, "
                         + "redis-benchmark -P 64 -t set -d 32: %.0f req/s, migrate / redis-benchmark %.3f%s%n", round,
@@ -97,20 +101,59 @@ public final class EndToEndHarness {
                     + "  listener-only %s keys/s%n  redis-benchmark %s req/s%n  migrate / redis-benchmark %s%n",
                     rounds, summary(migrate, "%.0f"), summary(listener, "%.0f"), summary(reference, "%.0f"),
                     summary(ratio, "%.3f"));
+            if (REDIS_BUSY.size() > 1) {
+                System.out.printf(Locale.ROOT, "  Redis on a CPU during migrate %s of the time%n",
+                        summary(REDIS_BUSY.subList(1, REDIS_BUSY.size()), "%.2f"));
+            }
             if (!own.isEmpty()) {
                 System.out.printf(Locale.ROOT, "  Dragonfly's own replica %s keys/s%n", summary(own, "%.0f"));
             }
         }
     }
 
+    /** Applies the {@code df2redis.bench.*} system properties (experiments only) to {@code b}. */
+    private static Replicator.Builder tuned(Replicator.Builder b) {
+        String q = System.getProperty("df2redis.bench.queueMiB");
+        boolean pause = Boolean.getBoolean("df2redis.bench.pause");
+        return b.options(o -> {
+            if (q != null) {
+                o.flowQueueMaxBytes(Long.parseLong(q) << 20);
+            }
+            String inflight = System.getProperty("df2redis.bench.inflight");
+            if (inflight != null) {
+                o.maxInFlightPerFlow(Integer.parseInt(inflight));
+            }
+            if (pause) {
+                o.slowConsumerPolicy(io.df2redis.replica.SlowConsumerPolicy.PAUSE_READING);
+            }
+        });
+    }
+
+    /** Per migrate run: the share of its time the Redis server was on a CPU. */
+    private static final List<Double> REDIS_BUSY = new ArrayList<>();
+
     /** One migrate run into {@code redis}; returns its seconds. */
     private static double migrate(Source source, RedisTarget redis, long keys) throws Exception {
         try (Source.Run replay = source.run()) {
             RedisSink sink = RedisSink.standalone(redis.address()).build();
-            try (Replicator r = Replicator.builder().source(replay.host(), replay.port()).ownedSink(sink).build()) {
+            try (Replicator r = tuned(Replicator.builder()).source(replay.host(), replay.port()).ownedSink(sink).build()) {
                 System.gc();
                 long base = redis.commandsProcessed();
                 long adminBase = redis.adminCalls();
+                double cpu0 = redis.serverCpuSeconds();
+                long[] hist = new long[5];
+                Thread sampler = null;
+                if (Boolean.getBoolean("df2redis.bench.sampleInflight")) {
+                    sampler = new Thread(() -> {
+                        while (!Thread.currentThread().isInterrupted()) {
+                            long n = sink.stats().inFlight();
+                            hist[n == 0 ? 0 : n <= 2 ? 1 : n <= 10 ? 2 : n <= 100 ? 3 : 4]++;
+                            java.util.concurrent.locks.LockSupport.parkNanos(200_000);
+                        }
+                    });
+                    sampler.setDaemon(true);
+                    sampler.start();
+                }
                 long t0 = System.nanoTime();
                 r.start();
                 if (!r.awaitFullSync(Duration.ofMinutes(10))) {
@@ -125,6 +168,13 @@ public final class EndToEndHarness {
                     Thread.sleep(1);
                 }
                 double secs = (System.nanoTime() - t0) / 1e9;
+                REDIS_BUSY.add((redis.serverCpuSeconds() - cpu0) / secs);
+                if (sampler != null) {
+                    sampler.interrupt();
+                    sampler.join();
+                    System.out.println("in-flight commands 0 / 1-2 / 3-10 / 11-100 / >100: "
+                            + java.util.Arrays.toString(hist));
+                }
                 long dbsize = redis.dbsize();
                 if (dbsize != keys || sink.stats().errors() != 0) {
                     throw new IllegalStateException("DBSIZE " + dbsize + ", expected " + keys + "; " + sink.stats());

@@ -109,11 +109,13 @@ public final class ReplicatorOptions {
     }
 
     /**
-     * Byte limit of each flow's queue of decoded, not yet applied events (default 64 MiB), as an
+     * Byte limit of each flow's queue of decoded, not yet applied events (default 4 MiB), as an
      * estimate of the heap they take. Lowered so that the queues of all flows together take at most a
-     * quarter of the JVM's maximum heap (never below 1 MiB): 16 flows of 64 MiB would not fit a 256 MiB
-     * heap. The same limit bounds the events handed to the sink and not yet confirmed
-     * ({@link #maxInFlightPerFlow()}).
+     * quarter of the JVM's maximum heap (never below 1 MiB). The same limit bounds the events handed
+     * to the sink and not yet confirmed ({@link #maxInFlightPerFlow()}). A few MiB keep the applier
+     * busy; more only makes every young collection copy the queued events again (a full sync into
+     * Redis ran 10-30 % slower with 64 MiB, see {@code docs/benchmarks.md}). What exceeds it is handled
+     * by the {@link #slowConsumerPolicy()}: spilled to disk by default.
      */
     public long flowQueueMaxBytes() {
         return v.flowQueueMaxBytes;
@@ -269,7 +271,7 @@ public final class ReplicatorOptions {
         private String announceIp;
         private String clientId;
         private RdbDecoderOptions decoderOptions = RdbDecoderOptions.defaults();
-        private long flowQueueMaxBytes = 64L << 20;
+        private long flowQueueMaxBytes = 4L << 20;
         private SlowConsumerPolicy slowConsumerPolicy = SlowConsumerPolicy.SPILL;
         private SpillOptions spillOptions = SpillOptions.defaults();
         private Duration ackInterval = Duration.ofSeconds(1);

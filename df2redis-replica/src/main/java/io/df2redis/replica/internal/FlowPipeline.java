@@ -21,6 +21,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 import java.util.function.LongConsumer;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
@@ -65,6 +66,8 @@ final class FlowPipeline {
     private final FlowControl control;
     private final InflightStages inflight = new InflightStages();
     private final BooleanSupplier stopping = () -> !this.running;
+    /** The sink call of {@link #apply}, one instance: a synchronously failed stage throws. */
+    private final Function<SinkEvent, CompletableFuture<Void>> sinkApply = this::applyToSink;
     private final FlowListeners listeners;
     private boolean pauseReported;
     private volatile long applied;
@@ -292,19 +295,21 @@ final class FlowPipeline {
      * later is handled when it settles.
      */
     private void apply(SinkEvent e, long lsn) throws InterruptedException {
-        CompletableFuture<Void> st = guard.call(HandlerFailure.Kind.SINK, "ReplicationSink.apply", flow,
-                Math.max(lsn, 0), () -> HandlerFailure.describe(e), e, () -> {
-                    CompletableFuture<Void> f = ctx.apply(e).toCompletableFuture();
-                    if (f.isCompletedExceptionally()) {
-                        f.join(); // throws: a synchronous failure
-                    }
-                    return f;
-                }, DONE, stopping);
+        CompletableFuture<Void> st = guard.callOn(HandlerFailure.Kind.SINK, "ReplicationSink.apply", flow,
+                Math.max(lsn, 0), HandlerFailure::describe, e, sinkApply, DONE, stopping, true);
         inflight.add(new Pending(lsn, e, st, itemBytes)); // watched only if the applier goes idle first
         settleCompleted();
         while (inflight.size() > ctx.options().maxInFlightPerFlow() || inflight.bytes() > control.limit()) {
             waitHead();
         }
+    }
+
+    private CompletableFuture<Void> applyToSink(SinkEvent ev) {
+        CompletableFuture<Void> f = ctx.apply(ev).toCompletableFuture();
+        if (f.isCompletedExceptionally()) {
+            f.join(); // throws: a synchronous failure
+        }
+        return f;
     }
 
     private void waitHead() throws InterruptedException {

@@ -14,6 +14,7 @@ import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -79,10 +80,21 @@ public final class HandlerGuard {
     <T> T call(HandlerFailure.Kind kind, String callback, int flow, long lsn, Supplier<String> subject,
                SinkEvent event, Supplier<T> body, T skipped, BooleanSupplier stopping, boolean skippable)
             throws InterruptedException {
+        return callOn(kind, callback, flow, lsn, e -> subject.get(), event, e -> body.get(), skipped, stopping,
+                skippable);
+    }
+
+    /**
+     * {@link #call} with the event as the argument of {@code subject} and {@code body}: with
+     * non-capturing functions nothing is allocated per call (the applier's per-event sink call).
+     */
+    <T> T callOn(HandlerFailure.Kind kind, String callback, int flow, long lsn, Function<SinkEvent, String> subject,
+                 SinkEvent event, Function<SinkEvent, T> body, T skipped, BooleanSupplier stopping, boolean skippable)
+            throws InterruptedException {
         int attempt = 1;
         while (true) {
             try {
-                return body.get();
+                return body.apply(event);
             } catch (VirtualMachineError e) {
                 throw e;
             } catch (RuntimeException | Error e) {
@@ -96,7 +108,7 @@ public final class HandlerGuard {
                     // the session and reconnects, any other stops the replicator with it
                     throw re;
                 }
-                HandlerFailure f = new HandlerFailure(kind, callback, flow, lsn, subject.get(), event, cause, attempt);
+                HandlerFailure f = new HandlerFailure(kind, callback, flow, lsn, subject.apply(event), event, cause, attempt);
                 switch (policy.action()) {
                     case SKIP:
                         if (!skippable) {

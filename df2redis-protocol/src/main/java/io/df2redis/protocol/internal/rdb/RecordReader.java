@@ -44,6 +44,10 @@ final class RecordReader {
     private int pendingFreq = -1;
     private long pendingStart = -1;
     ValueReader current;
+    /** The state of this reader's entries, which follow each other: one, reset per entry. */
+    private EntryState state;
+    /** The reader of this reader's string values, reset per string (the most common type). */
+    private StringReader strings;
 
     RecordReader(RdbEngine engine, boolean nested) {
         this.engine = engine;
@@ -214,9 +218,14 @@ final class RecordReader {
         RdbEntry entry = new RdbEntry(start, engine.db, key, type, pendingExpire, pendingMask, pendingMcFlags,
                 pendingIdle, pendingFreq, keyEnc, 0);
         clearPrefix();
-        EntryState st = new EntryState(entry, handler);
+        EntryState st = state == null ? (state = new EntryState(entry, handler)) : state.reset(entry);
         io.context(st, 0);
-        ValueReader r = ValueReaders.create(type, st, io);
+        ValueReader r;
+        if (type == RdbType.STRING) {
+            r = strings == null ? (strings = new StringReader(st, io)) : strings.reset();
+        } else {
+            r = ValueReaders.create(type, st, io);
+        }
         engine.recordOffset = start;
         handler.onEntryStart(entry);
         current = r;

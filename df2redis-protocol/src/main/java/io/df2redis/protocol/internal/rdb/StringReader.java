@@ -14,6 +14,13 @@ final class StringReader extends ValueReader {
         super(st, io);
     }
 
+    /** Ready for the next string of the same {@link RecordReader} (whose one state it shares). */
+    StringReader reset() {
+        total = -1;
+        position = 0;
+        return this;
+    }
+
     @Override
     boolean step(ByteBuf in) {
         if (total < 0) {

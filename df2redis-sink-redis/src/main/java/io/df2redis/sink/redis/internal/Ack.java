@@ -16,7 +16,8 @@ import java.util.function.Consumer;
  *
  * <p>Cheap for the common snapshot events: one that sent nothing gets a shared completed stage, and
  * one whose only command is its key's share of a batched {@code MSET} gets the batch's own stage
- * ({@link #registerShared}); neither allocates a future or a callback. The command name and key of a
+ * ({@link #registerShared}); neither allocates a future or a callback, and the writer reuses the
+ * Ack for its next event ({@link #reusable}). The command name and key of a
  * registration become text only for an error.
  *
  * <p>Thread ownership: registered and sealed by the event's applier thread; the reply callbacks
@@ -29,6 +30,8 @@ final class Ack {
     private final AtomicInteger remaining = new AtomicInteger(1);
     private final CompletableFuture<Void> done = new CompletableFuture<>();
     private boolean registered;
+    /** {@link #seal} returned {@code done}: never reused. */
+    private boolean escaped;
     /** The one shared stage registered so far, while it is the only registration. */
     private CompletableFuture<Void> only;
     private final Consumer<Throwable> onError;
@@ -125,19 +128,25 @@ final class Ack {
         if (only != null && first == null) {
             return only;
         }
+        escaped = true;
         unshare();
         arrive();
         return done;
     }
 
-    /** Whether {@link #seal} gave nothing of this Ack's own: it may serve the next event ({@link #reset}). */
+    /**
+     * Whether {@link #seal} gave nothing of this Ack's own (the shared stage of nothing sent, or the
+     * one batch stage it was given) and no reply callback holds it: it may serve the next event
+     * ({@link #reset}). Every other seal returns {@code done}, which reply callbacks complete.
+     */
     boolean reusable() {
-        return !registered && first == null;
+        return first == null && !escaped;
     }
 
     /** Ready for another event (only when {@link #reusable}). */
     void reset() {
         only = null;
+        registered = false;
     }
 
     private void arrive() {

@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
@@ -22,7 +21,9 @@ import java.util.function.Consumer;
  *
  * <p>A batch is sent when it holds {@link #MAX_KEYS} keys or {@link #MAX_BYTES} bytes, when the
  * db changes, {@link #LINGER} after its first key (on the sink's timer, so the last keys of a
- * flow are not held back), and before any other command of the flow ({@link CommandSender} calls
+ * flow are not held back: one timer task at a time, which on expiry flushes the open batch if it
+ * is old enough and otherwise waits for it, so a busy flow schedules one task per linger period
+ * instead of one per batch), and before any other command of the flow ({@link CommandSender} calls
  * {@link #flush()} under this object's lock before every other send, which keeps the flow's
  * order: a journal write to a key comes after the snapshot's). Every key's future completes with
  * the {@code MSET}'s reply.
@@ -47,7 +48,11 @@ final class StringBatch {
     private List<byte[]> args;
     private CompletableFuture<Void> reply;
     private int bytes;
-    private ScheduledFuture<?> lingering;
+    /** Nanotime the open batch got its first key. */
+    private long openedAt;
+    /** A linger task is scheduled (it clears this when it runs). */
+    private boolean lingering;
+    private final Runnable lingerTask = this::lingerExpired;
 
     /**
      * @param lane the flow's lane (standalone)
@@ -76,6 +81,7 @@ final class StringBatch {
             args.add(MSET);
             db = targetDb;
             reply = new CompletableFuture<>();
+            openedAt = System.nanoTime();
         }
         args.add(key);
         args.add(value);
@@ -83,18 +89,30 @@ final class StringBatch {
         CompletableFuture<Void> r = reply;
         if (args.size() >= 2 * MAX_KEYS + 1 || bytes >= MAX_BYTES) {
             flush();
-        } else if (lingering == null) {
-            lingering = timer.schedule(this::flush, LINGER.toNanos(), TimeUnit.NANOSECONDS);
+        } else if (!lingering) {
+            timer.schedule(lingerTask, LINGER.toNanos(), TimeUnit.NANOSECONDS);
+            lingering = true;
         }
         return r;
     }
 
+    /** The linger task (timer): flushes the open batch once it is {@link #LINGER} old, else waits for that. */
+    private synchronized void lingerExpired() {
+        lingering = false;
+        if (args == null) {
+            return;
+        }
+        long wait = openedAt + LINGER.toNanos() - System.nanoTime();
+        if (wait <= 0) {
+            flush();
+        } else {
+            timer.schedule(lingerTask, wait, TimeUnit.NANOSECONDS);
+            lingering = true;
+        }
+    }
+
     /** Sends the open batch, if any (applier, timer, or before another command of the flow). */
     synchronized void flush() {
-        if (lingering != null) {
-            lingering.cancel(false);
-            lingering = null;
-        }
         if (args == null) {
             return;
         }
