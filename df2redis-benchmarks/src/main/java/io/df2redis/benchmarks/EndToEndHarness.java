@@ -33,8 +33,10 @@ import java.util.concurrent.atomic.LongAdder;
  *
  * <pre>java -cp df2redis-benchmarks/target/benchmarks.jar io.df2redis.benchmarks.EndToEndHarness
  *     [--capture ../shared/perf/dragonfly-v1.40.1-populate-1m-2shards] [--rounds 5] [--keys 1000000]
- *     [--only all|migrate|listener]</pre>
- * {@code --only} runs one path alone (for a profiler); the summary then shows only what ran.
+ *     [--only all|migrate|listener] [--warmup 1]</pre>
+ * {@code --only} runs one path alone (for a profiler); the summary then shows only what ran. The first
+ * {@code --warmup} rounds are printed, not summarised: the JIT compiler keeps working through several
+ * rounds (each round prints its compilation time).
  */
 public final class EndToEndHarness {
     private EndToEndHarness() {
@@ -51,12 +53,14 @@ public final class EndToEndHarness {
         int rounds = 5;
         long keys = 1_000_000;
         String only = "all";
+        int warmup = 1;
         for (int i = 0; i + 1 < args.length; i += 2) {
             switch (args[i]) {
                 case "--capture" -> capture = args[i + 1];
                 case "--rounds" -> rounds = Integer.parseInt(args[i + 1]);
                 case "--keys" -> keys = Long.parseLong(args[i + 1]);
                 case "--only" -> only = args[i + 1];
+                case "--warmup" -> warmup = Integer.parseInt(args[i + 1]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
@@ -76,34 +80,37 @@ public final class EndToEndHarness {
             List<Double> reference = new ArrayList<>();
             List<Double> ratio = new ArrayList<>();
             for (int round = 1; round <= rounds; round++) {
+                long jit0 = java.lang.management.ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
                 redis.flushAll();
                 double ref = only.equals("all") ? redis.redisBenchmark(64, keys, keys, 32, "-t", "set") : Double.NaN;
                 redis.flushAll();
                 double mig = only.equals("listener") ? Double.NaN : keys / migrate(source, redis, keys);
                 double lis = only.equals("migrate") ? Double.NaN : keys / listenerOnly(source, keys);
                 double rep = source.canReplicate() ? keys / source.ownReplicaSeconds(keys) : Double.NaN;
+                long jit = java.lang.management.ManagementFactory.getCompilationMXBean().getTotalCompilationTime() - jit0;
                 System.out.printf(Locale.ROOT, "round %d%s: migrate %.0f keys/s, listener-only %.0f keys/s, "
-                        + "redis-benchmark -P 64 -t set -d 32: %.0f req/s, migrate / redis-benchmark %.3f%s%n", round,
-                        round == 1 ? " (cold JIT: not summarised)" : "", mig, lis, ref, mig / ref,
+                        + "redis-benchmark -P 64 -t set -d 32: %.0f req/s, migrate / redis-benchmark %.3f, "
+                        + "JIT compiling %d ms%s%n", round,
+                        round <= warmup ? " (warm-up: not summarised)" : "", mig, lis, ref, mig / ref, jit,
                         Double.isNaN(rep) ? "" : String.format(Locale.ROOT, ", Dragonfly's own replica %.0f keys/s, "
                                 + "listener-only / own replica %.3f", rep, lis / rep));
-                if (round > 1 && !Double.isNaN(rep)) {
+                if (round > warmup && !Double.isNaN(rep)) {
                     own.add(rep);
                 }
-                if (round > 1) {
+                if (round > warmup) {
                     migrate.add(mig);
                     listener.add(lis);
                     reference.add(ref);
                     ratio.add(mig / ref);
                 }
             }
-            System.out.printf(Locale.ROOT, "summary over rounds 2..%d (median [min - max]):%n  migrate %s keys/s%n"
+            System.out.printf(Locale.ROOT, "summary over rounds %d..%d (median [min - max]):%n  migrate %s keys/s%n"
                     + "  listener-only %s keys/s%n  redis-benchmark %s req/s%n  migrate / redis-benchmark %s%n",
-                    rounds, summary(migrate, "%.0f"), summary(listener, "%.0f"), summary(reference, "%.0f"),
+                    warmup + 1, rounds, summary(migrate, "%.0f"), summary(listener, "%.0f"), summary(reference, "%.0f"),
                     summary(ratio, "%.3f"));
-            if (REDIS_BUSY.size() > 1) {
+            if (REDIS_BUSY.size() > warmup) {
                 System.out.printf(Locale.ROOT, "  Redis on a CPU during migrate %s of the time%n",
-                        summary(REDIS_BUSY.subList(1, REDIS_BUSY.size()), "%.2f"));
+                        summary(REDIS_BUSY.subList(warmup, REDIS_BUSY.size()), "%.2f"));
             }
             if (!own.isEmpty()) {
                 System.out.printf(Locale.ROOT, "  Dragonfly's own replica %s keys/s%n", summary(own, "%.0f"));

@@ -193,6 +193,41 @@ class RespPropertiesTest {
         }
     }
 
+    /**
+     * {@code encode} writes small commands through a per-thread array and large ones piece by
+     * piece: both give exactly {@code writeCommand}'s bytes, with argument lengths across the cached
+     * headers' bound and command sizes across the array's.
+     */
+    @Property(tries = 200)
+    void encodeEqualsWriteCommandOnBothSidesOfTheScratchSize(
+            @ForAll @Size(min = 1, max = 40) List<@IntRange(min = 0, max = 6000) Integer> lengths,
+            @ForAll @IntRange(min = 0, max = 60_000) int pad, @ForAll long seed) {
+        Random r = new Random(seed);
+        List<byte[]> args = new ArrayList<>();
+        for (int len : lengths) {
+            byte[] a = new byte[len];
+            r.nextBytes(a);
+            args.add(a);
+        }
+        args.add(new byte[pad * (r.nextBoolean() ? 1 : 3)]); // pushes some commands past SCRATCH_BYTES
+        ByteBuf expected = Unpooled.buffer();
+        RespEncoder.writeCommand(expected, args);
+        ByteBuf pooled = RespEncoder.encode(PooledByteBufAllocator.DEFAULT, args);
+        try {
+            Statistics.label("past the scratch array").collect(expected.readableBytes() > RespEncoder.SCRATCH_BYTES);
+            assertThat(readable(pooled)).isEqualTo(readable(expected));
+        } finally {
+            expected.release();
+            pooled.release();
+        }
+    }
+
+    private static byte[] readable(ByteBuf b) {
+        byte[] out = new byte[b.readableBytes()];
+        b.getBytes(b.readerIndex(), out);
+        return out;
+    }
+
     @Property(tries = 300)
     void charSequenceCommandsAreUtf8(@ForAll @Size(max = 8) List<@From("validUnicode") String> args) {
         ByteBuf out = Unpooled.buffer();
