@@ -29,7 +29,7 @@ public final class DbMapping {
 
     /** The target db of a command of source db {@code db} about {@code key} (for the error text). */
     public int target(int db, byte[] key, boolean cluster) {
-        int t = map.getOrDefault(db, db);
+        int t = map.isEmpty() ? db : map.getOrDefault(db, db); // per key: no boxed lookup without a mapping
         if (cluster && t != 0) {
             throw new TargetClusterException(null, "db " + db + (key == null ? ""
                     : " (key '" + new String(key, StandardCharsets.UTF_8) + "')")
