@@ -95,6 +95,21 @@ public final class BlobCodec {
      * @throws BadBlobException as {@link #decompressLz4}
      */
     public static Decompressed decompressLz4Into(byte[] frame, int maxOut) throws BadBlobException {
+        return decompressLz4Into(frame, maxOut, null);
+    }
+
+    /**
+     * As {@link #decompressLz4Into(byte[], int)}, into {@code reuse} when the frame declares its
+     * content size and {@code reuse} holds it (the bytes past that size are left as they were);
+     * otherwise into a new array. The caller must be done with {@code reuse}'s earlier content.
+     *
+     * @param frame the LZ4 frame
+     * @param maxOut the most bytes it may decompress to
+     * @param reuse an array to decompress into, or null
+     * @return the bytes (possibly {@code reuse}) and their count
+     * @throws BadBlobException as {@link #decompressLz4}
+     */
+    public static Decompressed decompressLz4Into(byte[] frame, int maxOut, byte[] reuse) throws BadBlobException {
         long declared = lz4ContentSize(frame);
         if (declared > maxOut) {
             throw new BadBlobException("LZ4 blob declares " + declared + " bytes, limit is " + maxOut, true, null);
@@ -138,7 +153,10 @@ public final class BlobCodec {
             throw new BadBlobException("LZ4 frame descriptor checksum mismatch", false, null);
         }
         pos++;
-        byte[] out = new byte[declared >= 0 ? (int) declared : Math.min(maxOut, 64 * 1024)];
+        byte[] out = declared >= 0 && reuse != null && reuse.length >= declared ? reuse
+                : new byte[declared >= 0 ? (int) declared : Math.min(maxOut, 64 * 1024)];
+        // the output's bound: the declared size exactly (more is an error, room() says so), else the array
+        int cap = declared >= 0 ? (int) declared : out.length;
         int n = 0;
         while (true) {
             if (pos + 4 > frame.length) {
@@ -159,15 +177,16 @@ public final class BlobCodec {
             // without one, grow ahead of the block
             if (declared < 0 && n + (long) maxBlock > out.length && out.length < maxOut) {
                 out = Arrays.copyOf(out, (int) Math.min(maxOut, Math.max((long) out.length * 2, n + (long) maxBlock)));
+                cap = out.length;
             }
             if (stored) {
-                if (n + len > out.length) {
+                if (n + len > cap) {
                     throw tooBig(maxOut, declared);
                 }
                 System.arraycopy(frame, pos, out, n, len);
                 n += len;
             } else {
-                n = decodeBlock(frame, pos, len, out, n, linked, maxBlock, maxOut, declared);
+                n = decodeBlock(frame, pos, len, out, cap, n, linked, maxBlock, maxOut, declared);
             }
             pos += len + (blockChecksum ? 4 : 0);
         }
@@ -187,8 +206,8 @@ public final class BlobCodec {
      * 64 KiB, the offset's range), never before the block's start otherwise. Every length and
      * offset is checked before it is used.
      */
-    private static int decodeBlock(byte[] src, int pos, int len, byte[] out, int n, boolean linked, int maxBlock,
-                                   int maxOut, long declared) throws BadBlobException {
+    private static int decodeBlock(byte[] src, int pos, int len, byte[] out, int cap, int n, boolean linked,
+                                   int maxBlock, int maxOut, long declared) throws BadBlobException {
         int end = pos + len;
         int start = n;
         int low = linked ? 0 : start;
@@ -207,7 +226,7 @@ public final class BlobCodec {
             if (lit > end - pos) {
                 throw corruptLz4("literals run past the block");
             }
-            room(n, lit, out, blockLimit, maxBlock, maxOut, declared);
+            room(n, lit, cap, blockLimit, maxBlock, maxOut, declared);
             System.arraycopy(src, pos, out, n, lit);
             pos += lit;
             n += lit;
@@ -229,7 +248,7 @@ public final class BlobCodec {
                 pos = e;
             }
             ml += 4;
-            room(n, ml, out, blockLimit, maxBlock, maxOut, declared);
+            room(n, ml, cap, blockLimit, maxBlock, maxOut, declared);
             int from = n - off;
             if (off >= ml) {
                 System.arraycopy(out, from, out, n, ml);
@@ -265,12 +284,12 @@ public final class BlobCodec {
         return 255 * (to - from - 1) + (src[to - 1] & 0xFF);
     }
 
-    private static void room(int n, int add, byte[] out, long blockLimit, int maxBlock, int maxOut, long declared)
+    private static void room(int n, int add, int cap, long blockLimit, int maxBlock, int maxOut, long declared)
             throws BadBlobException {
         if (n + (long) add > blockLimit) {
             throw new BadBlobException("LZ4 block decompresses beyond the frame's block size " + maxBlock, false, null);
         }
-        if (n + (long) add > out.length) {
+        if (n + (long) add > cap) {
             throw tooBig(maxOut, declared);
         }
     }

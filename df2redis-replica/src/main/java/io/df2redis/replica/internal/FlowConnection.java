@@ -320,8 +320,9 @@ final class FlowConnection extends ByteToMessageDecoder implements RdbHandler, F
         if (batch.isEmpty()) {
             return;
         }
-        FlowItem g = batch.size() == 1 ? batch.get(0) : new FlowItem.Group(batch, batchBytes);
-        batch = new ArrayList<>();
+        int size = batch.size();
+        FlowItem g = size == 1 ? batch.get(0) : new FlowItem.Group(batch, batchBytes);
+        batch = new ArrayList<>(Math.max(10, size)); // sized like the last group: no regrowth in a full sync
         batchBytes = 0;
         if (receivedLsn > 0) {
             arrivals.arrived(receivedLsn, System.nanoTime());

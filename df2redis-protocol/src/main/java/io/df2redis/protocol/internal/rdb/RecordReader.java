@@ -44,6 +44,10 @@ final class RecordReader {
     private int pendingFreq = -1;
     private long pendingStart = -1;
     ValueReader current;
+    /** Largest decompressed blob array kept for the next blob (Dragonfly's are up to a few hundred KiB). */
+    static final int MAX_REUSED_BLOB = 1 << 20;
+    /** The last blob's decompressed array, reused for the next one that fits (outer reader only). */
+    private byte[] plainBuffer;
     /** The state of this reader's entries, which follow each other: one, reset per entry. */
     private EntryState state;
     /** The reader of this reader's string values, reset per string (the most common type). */
@@ -278,7 +282,7 @@ final class RecordReader {
         in.readBytes(c);
         BlobCodec.Decompressed plain;
         try {
-            plain = kind == Compression.LZ4 ? BlobCodec.decompressLz4Into(c, options.maxBlobBytes())
+            plain = kind == Compression.LZ4 ? BlobCodec.decompressLz4Into(c, options.maxBlobBytes(), plainBuffer)
                     : whole(BlobCodec.decompressZstd(c, options.maxBlobBytes()));
         } catch (BlobCodec.BadBlobException e) {
             if (e.isLimit()) {
@@ -314,6 +318,10 @@ final class RecordReader {
         engine.recordOffset = recOff;
         handler.onCompressedBlobEnd(kind);
         errorContext(recOff);
+        // every entry of the blob ended inside it and handlers got copies: its array may take the next blob
+        if (plain.bytes() != plainBuffer && plain.bytes().length <= MAX_REUSED_BLOB) {
+            plainBuffer = plain.bytes();
+        }
     }
 
     private void indexRecord(ByteBuf in, int op, long recOff) {

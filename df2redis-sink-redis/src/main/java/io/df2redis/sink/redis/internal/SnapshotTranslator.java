@@ -44,6 +44,8 @@ final class SnapshotTranslator {
     private final Map<RdbEntry, EntryState> open = new java.util.IdentityHashMap<>();
     private RdbEntry current;
     private EntryState currentState;
+    /** The state object of every {@code current} entry, reset at its start (entries are mostly one at a time). */
+    private final EntryState currentSlot = new EntryState();
 
     SnapshotTranslator(CommandSender out, TargetInfo target) {
         this.out = out;
@@ -57,11 +59,13 @@ final class SnapshotTranslator {
     }
 
     void entryStart(RdbEntry entry) {
-        EntryState st = new EntryState();
+        EntryState st;
         if (current == null) {
+            st = currentSlot.reset(); // free again: the last current entry ended
             current = entry;
             currentState = st;
         } else {
+            st = new EntryState();
             open.put(entry, st);
         }
         if (entry.isSticky() || entry.hasMcFlags()) {
@@ -354,6 +358,17 @@ final class SnapshotTranslator {
         byte[] writeKey;
         /** Streams: the pending entries of each group, until the consumers claim them (made on first use). */
         private Map<ByteBuffer, Map<StreamId, ValueBatch.PendingEntry>> pel;
+
+        EntryState reset() {
+            skip = false;
+            ttlReported = false;
+            streamCreated = false;
+            expirySet = false;
+            checked = false;
+            writeKey = null;
+            pel = null;
+            return this;
+        }
 
         Map<ByteBuffer, Map<StreamId, ValueBatch.PendingEntry>> pel() {
             if (pel == null) {
