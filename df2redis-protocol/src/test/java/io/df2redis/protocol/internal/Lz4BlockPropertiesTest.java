@@ -69,6 +69,39 @@ class Lz4BlockPropertiesTest {
         assertThatThrownBy(() -> BlobCodec.decompressLz4(t, size + 1)).isInstanceOf(BlobCodec.BadBlobException.class);
     }
 
+    /**
+     * Decompressing into a reused, larger array filled with other bytes: the same bytes and count,
+     * and a corrupt frame fails exactly as it does into a fresh array of the declared size (the
+     * bound is the declared size, not the array's).
+     */
+    @Property(tries = 200)
+    void reusedArraysDecodeAndFailAsFreshOnes(@ForAll long seed, @ForAll("sizes") int size,
+            @ForAll @IntRange(min = 0, max = 8) int flips, @ForAll @IntRange(min = 0, max = 70_000) int extra) {
+        byte[] frame = BlobCodec.compressLz4(data(seed, size));
+        Random r = new Random(seed ^ 0x2545F4914F6CDD1DL);
+        for (int k = 0; k < flips; k++) {
+            int at = 15 + r.nextInt(Math.max(1, frame.length - 15));
+            if (at < frame.length) {
+                frame[at] ^= (byte) (1 + r.nextInt(255));
+            }
+        }
+        byte[] reuse = new byte[size + extra];
+        r.nextBytes(reuse);
+        Object fresh = outcome(frame, size + 1, null);
+        Object reused = outcome(frame, size + 1, reuse);
+        assertThat(reused).isEqualTo(fresh);
+    }
+
+    /** The decoded bytes, or the failure's class and message. */
+    private static Object outcome(byte[] frame, int maxOut, byte[] reuse) {
+        try {
+            BlobCodec.Decompressed d = BlobCodec.decompressLz4Into(frame, maxOut, reuse);
+            return java.util.HexFormat.of().formatHex(d.bytes(), 0, d.length());
+        } catch (BlobCodec.BadBlobException e) {
+            return e.getClass().getName() + ": " + e.getMessage() + " limit=" + e.isLimit();
+        }
+    }
+
     @Provide
     Arbitrary<Integer> sizes() {
         return Arbitraries.integers().between(1, 140_000);
