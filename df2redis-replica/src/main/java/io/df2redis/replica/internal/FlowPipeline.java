@@ -8,7 +8,6 @@ import io.df2redis.replica.JournalEvent;
 import io.df2redis.replica.ReplicationException;
 import io.df2redis.replica.ReplicationProtocolException;
 import io.df2redis.replica.SinkEvent;
-import io.df2redis.replica.internal.InflightStages.Pending;
 import io.df2redis.replica.SlowConsumerException;
 import io.netty.channel.Channel;
 import org.slf4j.Logger;
@@ -247,7 +246,7 @@ final class FlowPipeline {
         }
         if (ev.op() == JournalOp.PING || !ev.op().hasCommand()) {
             listeners.listen("onJournalEntry", ev.lsn(), je, () -> ctx.listener().onJournalEntry(ev));
-            inflight.add(new Pending(ev.lsn(), je, DONE));
+            inflight.add(ev.lsn(), je, DONE, 0);
             settleCompleted();
             if (ev.op() == JournalOp.PING) {
                 acks.request();
@@ -268,7 +267,7 @@ final class FlowPipeline {
                             return Boolean.TRUE;
                         }, Boolean.FALSE, stopping);
             }, stopping);
-            inflight.add(new Pending(ev.lsn(), new SinkEvent.GlobalCommand(flow, ev), DONE));
+            inflight.add(ev.lsn(), new SinkEvent.GlobalCommand(flow, ev), DONE, 0);
             settleCompleted();
             return;
         }
@@ -276,7 +275,7 @@ final class FlowPipeline {
             listeners.listen("onJournalEntry", ev.lsn(), je, () -> ctx.listener().onJournalEntry(ev));
             apply(je, ev.lsn());
         } else {
-            inflight.add(new Pending(ev.lsn(), je, DONE));
+            inflight.add(ev.lsn(), je, DONE, 0);
             settleCompleted();
         }
     }
@@ -297,7 +296,7 @@ final class FlowPipeline {
     private void apply(SinkEvent e, long lsn) throws InterruptedException {
         CompletableFuture<Void> st = guard.callOn(HandlerFailure.Kind.SINK, "ReplicationSink.apply", flow,
                 Math.max(lsn, 0), HandlerFailure::describe, e, sinkApply, DONE, stopping, true);
-        inflight.add(new Pending(lsn, e, st, itemBytes)); // watched only if the applier goes idle first
+        inflight.add(lsn, e, st, itemBytes); // watched only if the applier goes idle first
         settleCompleted();
         while (inflight.size() > ctx.options().maxInFlightPerFlow() || inflight.bytes() > control.limit()) {
             waitHead();
@@ -313,12 +312,12 @@ final class FlowPipeline {
     }
 
     private void waitHead() throws InterruptedException {
-        Pending p = inflight.peek();
-        if (p == null) {
+        CompletableFuture<Void> head = inflight.headStage();
+        if (head == null) {
             return;
         }
         try {
-            p.stage().get();
+            head.get();
         } catch (ExecutionException | CancellationException e) {
             // handled by settleCompleted
         }
@@ -333,23 +332,24 @@ final class FlowPipeline {
 
     /** Advances the applied LSN over the completed prefix of outstanding stages. */
     private void settleCompleted() {
-        Pending p;
-        while ((p = inflight.peek()) != null && p.stage().isDone()) {
-            if (p.stage().isCompletedExceptionally()) {
+        CompletableFuture<Void> stage;
+        while ((stage = inflight.headStage()) != null && stage.isDone()) {
+            long lsn = inflight.headLsn();
+            if (stage.isCompletedExceptionally()) {
                 Throwable cause;
                 try {
-                    p.stage().join();
+                    stage.join();
                     cause = new IllegalStateException("failed stage completed normally");
                 } catch (RuntimeException e) {
                     cause = e;
                 }
                 // throws unless the policy skipped it (the failed stage then stays at the head, so
                 // nothing after it is counted when the session settles); skipped: counts as applied
-                guard.stageFailed(flow, Math.max(p.lsn(), 0), p.event(), cause, stopping);
+                guard.stageFailed(flow, Math.max(lsn, 0), inflight.headEvent(), cause, stopping);
             }
             inflight.poll();
-            if (p.lsn() > 0) {
-                applied = p.lsn() + 1;
+            if (lsn > 0) {
+                applied = lsn + 1;
                 long n = appliedEntries + 1;
                 appliedEntries = n;
                 acks.applied(n);
@@ -449,10 +449,11 @@ final class FlowPipeline {
             }
         }
         // the applier has ended (join: happens-before), so its inflight queue is this thread's now
-        Pending p;
-        while ((p = inflight.peek()) != null) {
+        CompletableFuture<Void> stage;
+        while ((stage = inflight.headStage()) != null) {
+            long lsn = inflight.headLsn();
             try {
-                p.stage().get(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+                stage.get(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
             } catch (java.util.concurrent.TimeoutException e) {
                 LOG.warn("flow {}: {} sink writes not confirmed in time; a resume may repeat writes after LSN {}",
                         flow, inflight.size(), applied);
@@ -461,8 +462,8 @@ final class FlowPipeline {
                 return false; // not confirmed: the applied LSN stays before it
             }
             inflight.poll();
-            if (p.lsn() > 0) {
-                applied = p.lsn() + 1;
+            if (lsn > 0) {
+                applied = lsn + 1;
                 appliedEntries = appliedEntries + 1;
             }
         }

@@ -2,8 +2,6 @@ package io.df2redis.replica.internal;
 
 import io.df2redis.replica.SinkEvent;
 
-import java.util.ArrayDeque;
-import java.util.Iterator;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -13,35 +11,69 @@ import java.util.concurrent.CompletableFuture;
  * per stage costs more than many stages. The stages added since the last {@link #watch} are the
  * last {@code unwatched} of the queue.
  *
+ * <p>Each stage is its LSN, event, stage and estimated bytes, kept in parallel arrays used as one
+ * ring (grown by doubling): a full sync adds a stage per key, and an object per stage was a tenth
+ * of the applier's allocation. The head is read through {@link #headStage()}, {@link #headLsn()}
+ * and {@link #headEvent()}, and removed by {@link #poll()}.
+ *
  * <p>Thread ownership: the flow's applier thread, then (after it ended) the thread that settles
  * the flow at close; never shared.
  */
 final class InflightStages {
-    /**
-     * A sink stage not yet settled.
-     *
-     * @param lsn the entry's LSN (&gt; 0 for journal entries with one, else 0 or -1)
-     * @param event the event
-     * @param stage completes when the sink confirmed it
-     * @param bytes estimated heap the event keeps reachable until it settles ({@link FlowItem#bytes()})
-     */
-    record Pending(long lsn, SinkEvent event, CompletableFuture<Void> stage, long bytes) {
-        /** A stage whose event is not counted in {@link #bytes()} (one that settles at once). */
-        Pending(long lsn, SinkEvent event, CompletableFuture<Void> stage) {
-            this(lsn, event, stage, 0);
-        }
-    }
-
-    private final ArrayDeque<Pending> queue = new ArrayDeque<>();
+    private long[] lsns = new long[16];
+    private SinkEvent[] events = new SinkEvent[16];
+    @SuppressWarnings("unchecked")
+    private CompletableFuture<Void>[] stages = new CompletableFuture[16];
+    private long[] sizes = new long[16];
+    private int head;
+    private int count;
     private int unwatched;
     private long bytes;
     /** Bytes of the stages settled so far (written here, read by any thread). */
     private volatile long settledBytes;
 
-    void add(Pending p) {
-        queue.add(p);
+    /**
+     * Adds a stage at the tail.
+     *
+     * @param lsn the entry's LSN (&gt; 0 for journal entries with one, else 0 or -1)
+     * @param event the event
+     * @param stage completes when the sink confirmed it
+     * @param eventBytes estimated heap the event keeps reachable until it settles ({@link FlowItem#bytes()});
+     *     0 for a stage that settles at once
+     */
+    void add(long lsn, SinkEvent event, CompletableFuture<Void> stage, long eventBytes) {
+        if (count == lsns.length) {
+            grow();
+        }
+        int i = (head + count) & (lsns.length - 1);
+        lsns[i] = lsn;
+        events[i] = event;
+        stages[i] = stage;
+        sizes[i] = eventBytes;
+        count++;
         unwatched++;
-        bytes += p.bytes();
+        bytes += eventBytes;
+    }
+
+    private void grow() {
+        int n = lsns.length;
+        long[] l = new long[n * 2];
+        SinkEvent[] e = new SinkEvent[n * 2];
+        @SuppressWarnings("unchecked")
+        CompletableFuture<Void>[] s = new CompletableFuture[n * 2];
+        long[] b = new long[n * 2];
+        for (int k = 0; k < count; k++) {
+            int i = (head + k) & (n - 1);
+            l[k] = lsns[i];
+            e[k] = events[i];
+            s[k] = stages[i];
+            b[k] = sizes[i];
+        }
+        lsns = l;
+        events = e;
+        stages = s;
+        sizes = b;
+        head = 0;
     }
 
     /**
@@ -57,25 +89,39 @@ final class InflightStages {
         return settledBytes;
     }
 
-    Pending peek() {
-        return queue.peek();
+    /** The oldest stage, or null when there is none. */
+    CompletableFuture<Void> headStage() {
+        return count == 0 ? null : stages[head];
     }
 
-    Pending poll() {
-        Pending p = queue.poll();
-        if (p != null) {
-            bytes -= p.bytes();
-            settledBytes += p.bytes();
-        }
-        return p;
+    /** The oldest stage's LSN (only while there is one). */
+    long headLsn() {
+        return lsns[head];
+    }
+
+    /** The oldest stage's event (only while there is one). */
+    SinkEvent headEvent() {
+        return events[head];
+    }
+
+    /** Removes the oldest stage (only while there is one): it settled. */
+    void poll() {
+        long b = sizes[head];
+        events[head] = null;
+        stages[head] = null;
+        head = (head + 1) & (lsns.length - 1);
+        count--;
+        unwatched = Math.min(unwatched, count);
+        bytes -= b;
+        settledBytes += b;
     }
 
     boolean isEmpty() {
-        return queue.isEmpty();
+        return count == 0;
     }
 
     int size() {
-        return queue.size();
+        return count;
     }
 
     /**
@@ -84,10 +130,14 @@ final class InflightStages {
      * would block with a settled stage it has not counted).
      */
     void watch(Runnable wake) {
-        Iterator<Pending> it = queue.descendingIterator();
-        for (int i = 0; i < unwatched && it.hasNext(); i++) {
-            it.next().stage().whenComplete((v, x) -> wake.run());
+        for (int k = count - unwatched; k < count; k++) {
+            stages[(head + k) & (lsns.length - 1)].whenComplete((v, x) -> wake.run());
         }
         unwatched = 0;
+    }
+
+    @Override
+    public String toString() {
+        return "InflightStages[" + count + " stages, " + bytes + " bytes]";
     }
 }
