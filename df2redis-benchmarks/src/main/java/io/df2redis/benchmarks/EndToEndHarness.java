@@ -33,7 +33,10 @@ import java.util.concurrent.atomic.LongAdder;
  *
  * <pre>java -cp df2redis-benchmarks/target/benchmarks.jar io.df2redis.benchmarks.EndToEndHarness
  *     [--capture ../shared/perf/dragonfly-v1.40.1-populate-1m-2shards] [--rounds 5] [--keys 1000000]
- *     [--only all|migrate|listener] [--warmup 1]</pre>
+ *     [--only all|migrate|listener] [--warmup 1]
+ *     [--cli df2redis-examples/target/df2redis.jar [--cli-jvm "-XX:+UseParallelGC"]]</pre>
+ * {@code --cli} adds, per round, the issue's own measurement: {@code df2redis.jar migrate} in a fresh JVM
+ * ({@link ColdCli}), its reported rate against the round's {@code redis-benchmark}.
  * {@code --only} runs one path alone (for a profiler); the summary then shows only what ran. The first
  * {@code --warmup} rounds are printed, not summarised: the JIT compiler keeps working through several
  * rounds (each round prints its compilation time).
@@ -54,6 +57,8 @@ public final class EndToEndHarness {
         long keys = 1_000_000;
         String only = "all";
         int warmup = 1;
+        String cliJar = null;
+        List<String> cliJvm = List.of();
         for (int i = 0; i + 1 < args.length; i += 2) {
             switch (args[i]) {
                 case "--capture" -> capture = args[i + 1];
@@ -61,6 +66,8 @@ public final class EndToEndHarness {
                 case "--keys" -> keys = Long.parseLong(args[i + 1]);
                 case "--only" -> only = args[i + 1];
                 case "--warmup" -> warmup = Integer.parseInt(args[i + 1]);
+                case "--cli" -> cliJar = args[i + 1];
+                case "--cli-jvm" -> cliJvm = args[i + 1].isBlank() ? List.of() : List.of(args[i + 1].trim().split("\\s+"));
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
@@ -79,6 +86,10 @@ public final class EndToEndHarness {
             List<Double> listener = new ArrayList<>();
             List<Double> reference = new ArrayList<>();
             List<Double> ratio = new ArrayList<>();
+            ColdCli cli = cliJar == null ? null : new ColdCli(Path.of(cliJar), cliJvm);
+            List<Double> cold = new ArrayList<>();
+            List<Double> coldRatio = new ArrayList<>();
+            List<Double> coldWall = new ArrayList<>();
             for (int round = 1; round <= rounds; round++) {
                 long jit0 = java.lang.management.ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
                 redis.flushAll();
@@ -87,6 +98,16 @@ public final class EndToEndHarness {
                 double mig = only.equals("listener") ? Double.NaN : keys / migrate(source, redis, keys);
                 double lis = only.equals("migrate") ? Double.NaN : keys / listenerOnly(source, keys);
                 double rep = source.canReplicate() ? keys / source.ownReplicaSeconds(keys) : Double.NaN;
+                if (cli != null) {
+                    redis.flushAll();
+                    ColdCli.Result c = cli.run(source, redis, keys);
+                    System.out.printf(Locale.ROOT, "round %d: %s: reported %.0f keys/s, process %.2f s, "
+                            + "reported / redis-benchmark %.3f%n", round, cli, c.reportedKeysPerSecond(), c.wallSeconds(),
+                            c.reportedKeysPerSecond() / ref);
+                    cold.add(c.reportedKeysPerSecond()); // every round is cold: none is a warm-up
+                    coldRatio.add(c.reportedKeysPerSecond() / ref);
+                    coldWall.add(c.wallSeconds());
+                }
                 long jit = java.lang.management.ManagementFactory.getCompilationMXBean().getTotalCompilationTime() - jit0;
                 System.out.printf(Locale.ROOT, "round %d%s: migrate %.0f keys/s, listener-only %.0f keys/s, "
                         + "redis-benchmark -P 64 -t set -d 32: %.0f req/s, migrate / redis-benchmark %.3f, "
@@ -114,6 +135,11 @@ public final class EndToEndHarness {
             }
             if (!own.isEmpty()) {
                 System.out.printf(Locale.ROOT, "  Dragonfly's own replica %s keys/s%n", summary(own, "%.0f"));
+            }
+            if (!cold.isEmpty()) {
+                System.out.printf(Locale.ROOT, "summary over all %d rounds (each a fresh JVM): %s%n  reported %s keys/s%n"
+                        + "  reported / redis-benchmark %s%n  process wall %s s%n", cold.size(), cli,
+                        summary(cold, "%.0f"), summary(coldRatio, "%.3f"), summary(coldWall, "%.2f"));
             }
         }
     }
