@@ -109,13 +109,11 @@ public final class ReplicatorOptions {
     }
 
     /**
-     * Byte limit of each flow's queue of decoded, not yet applied events (default 4 MiB), as an
-     * estimate of the heap they take. Lowered so that the queues of all flows together take at most a
-     * quarter of the JVM's maximum heap (never below 1 MiB). The same limit bounds the events handed
-     * to the sink and not yet confirmed ({@link #maxInFlightPerFlow()}). A few MiB keep the applier
-     * busy; more only makes every young collection copy the queued events again (a full sync into
-     * Redis ran 10-30 % slower with 64 MiB, see {@code docs/benchmarks.md}). What exceeds it is handled
-     * by the {@link #slowConsumerPolicy()}: spilled to disk by default.
+     * Byte limit of each flow's queue of decoded, not yet applied events (default 4 MiB: more only
+     * makes young collections copy the backlog again, see {@code docs/benchmarks.md}), as an estimate
+     * of the heap they take; what exceeds it goes to the {@link #slowConsumerPolicy()}. Lowered so that
+     * all flows' queues take at most a quarter of the maximum heap (never below 1 MiB). The same limit
+     * bounds the events handed to the sink and not yet confirmed ({@link #maxInFlightPerFlow()}).
      */
     public long flowQueueMaxBytes() {
         return v.flowQueueMaxBytes;
