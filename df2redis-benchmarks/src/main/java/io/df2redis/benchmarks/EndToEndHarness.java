@@ -144,22 +144,14 @@ public final class EndToEndHarness {
         }
     }
 
-    /** Applies the {@code df2redis.bench.*} system properties (experiments only) to {@code b}. */
+    /**
+     * Applies the experiment's system property {@code df2redis.bench.queueMiB} (the flow queue limit,
+     * {@code ReplicatorOptions.flowQueueMaxBytes}, in MiB: the queue-size table of docs/benchmarks.md)
+     * to {@code b}.
+     */
     private static Replicator.Builder tuned(Replicator.Builder b) {
         String q = System.getProperty("df2redis.bench.queueMiB");
-        boolean pause = Boolean.getBoolean("df2redis.bench.pause");
-        return b.options(o -> {
-            if (q != null) {
-                o.flowQueueMaxBytes(Long.parseLong(q) << 20);
-            }
-            String inflight = System.getProperty("df2redis.bench.inflight");
-            if (inflight != null) {
-                o.maxInFlightPerFlow(Integer.parseInt(inflight));
-            }
-            if (pause) {
-                o.slowConsumerPolicy(io.df2redis.replica.SlowConsumerPolicy.PAUSE_READING);
-            }
-        });
+        return q == null ? b : b.options(o -> o.flowQueueMaxBytes(Long.parseLong(q) << 20));
     }
 
     /** Per migrate run: the share of its time the Redis server was on a CPU. */
@@ -174,19 +166,6 @@ public final class EndToEndHarness {
                 long base = redis.commandsProcessed();
                 long adminBase = redis.adminCalls();
                 double cpu0 = redis.serverCpuSeconds();
-                long[] hist = new long[5];
-                Thread sampler = null;
-                if (Boolean.getBoolean("df2redis.bench.sampleInflight")) {
-                    sampler = new Thread(() -> {
-                        while (!Thread.currentThread().isInterrupted()) {
-                            long n = sink.stats().inFlight();
-                            hist[n == 0 ? 0 : n <= 2 ? 1 : n <= 10 ? 2 : n <= 100 ? 3 : 4]++;
-                            java.util.concurrent.locks.LockSupport.parkNanos(200_000);
-                        }
-                    });
-                    sampler.setDaemon(true);
-                    sampler.start();
-                }
                 long t0 = System.nanoTime();
                 r.start();
                 if (!r.awaitFullSync(Duration.ofMinutes(10))) {
@@ -202,12 +181,6 @@ public final class EndToEndHarness {
                 }
                 double secs = (System.nanoTime() - t0) / 1e9;
                 REDIS_BUSY.add((redis.serverCpuSeconds() - cpu0) / secs);
-                if (sampler != null) {
-                    sampler.interrupt();
-                    sampler.join();
-                    System.out.println("in-flight commands 0 / 1-2 / 3-10 / 11-100 / >100: "
-                            + java.util.Arrays.toString(hist));
-                }
                 long dbsize = redis.dbsize();
                 if (dbsize != keys || sink.stats().errors() != 0) {
                     throw new IllegalStateException("DBSIZE " + dbsize + ", expected " + keys + "; " + sink.stats());
