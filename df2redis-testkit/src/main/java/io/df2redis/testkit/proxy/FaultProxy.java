@@ -334,13 +334,12 @@ public final class FaultProxy extends FaultOps implements AutoCloseable {
         await(defaults.inject(fault, live.values()));
     }
 
-    /** Applies the proxy-wide stall and rate limits to a new connection; on its event loop, after {@link #register}. */
-    void applyDefaults(ProxiedConnection c) {
-        defaults.applyTo(c);
-    }
-
-    void register(ProxiedConnection c) {
-        live.put(c.index(), c);
+    /**
+     * Lists a new connection as live with the proxy-wide stall and rate limits applied, as one step
+     * against concurrent proxy-wide faults; on its event loop.
+     */
+    void admit(ProxiedConnection c) {
+        defaults.admit(c, () -> live.put(c.index(), c));
     }
 
     void unregister(ProxiedConnection c) {

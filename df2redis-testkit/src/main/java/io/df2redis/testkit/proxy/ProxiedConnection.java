@@ -277,7 +277,6 @@ public final class ProxiedConnection extends FaultOps {
 
     /** Sets up the client side and connects upstream. On the event loop, from the accept. */
     void start(Bootstrap upstreamTemplate, InetSocketAddress upstreamAddress) {
-        proxy.register(this);
         liveChannels = 1;
         client.closeFuture().addListener(f -> channelClosed());
         client.pipeline().addLast("fault-proxy", new ProxySide(this, true));
@@ -287,7 +286,10 @@ public final class ProxiedConnection extends FaultOps {
         proxy.track(upstream);
         upstream.closeFuture().addListener(f -> channelClosed());
         cf.addListener(f -> upstreamConnected(cf, upstreamAddress));
-        proxy.applyDefaults(this);
+        if (!ended) {
+            // listed only with the proxy-wide faults already applied: a caller that finds it sees its state
+            proxy.admit(this);
+        }
     }
 
     private void upstreamConnected(ChannelFuture f, InetSocketAddress upstreamAddress) {

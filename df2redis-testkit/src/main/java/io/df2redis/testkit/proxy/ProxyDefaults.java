@@ -83,24 +83,24 @@ final class ProxyDefaults {
         }
     }
 
-    /** Applies the proxy-wide stall and rate limits to a new connection; on its event loop. */
-    void applyTo(ProxiedConnection c) {
-        boolean stalled;
-        long c2u;
-        long u2c;
+    /**
+     * Applies the proxy-wide stall and rate limits to a new connection, then lists it as live with
+     * {@code register}; on the connection's event loop. Both happen under the lock, so a proxy-wide
+     * fault injected concurrently reaches the connection exactly once (through the defaults or
+     * through the live list), and whoever finds it in the live list sees the faults applied.
+     */
+    void admit(ProxiedConnection c, Runnable register) {
         synchronized (lock) {
-            stalled = defaultStalled;
-            c2u = defaultRateC2U;
-            u2c = defaultRateU2C;
-        }
-        if (stalled) {
-            c.submit(new Fault.Stall(null), true);
-        }
-        if (c2u > 0) {
-            c.submit(new Fault.Throttle(Direction.CLIENT_TO_UPSTREAM, c2u), true);
-        }
-        if (u2c > 0) {
-            c.submit(new Fault.Throttle(Direction.UPSTREAM_TO_CLIENT, u2c), true);
+            if (defaultStalled) {
+                c.submit(new Fault.Stall(null), true);
+            }
+            if (defaultRateC2U > 0) {
+                c.submit(new Fault.Throttle(Direction.CLIENT_TO_UPSTREAM, defaultRateC2U), true);
+            }
+            if (defaultRateU2C > 0) {
+                c.submit(new Fault.Throttle(Direction.UPSTREAM_TO_CLIENT, defaultRateU2C), true);
+            }
+            register.run();
         }
     }
 }
