@@ -72,7 +72,9 @@ abstract class Source implements AutoCloseable {
     static Source real(long keys) throws Exception {
         DragonflySpec spec = DragonflySpec.builder().shards(2).build();
         RealDragonfly master = RealDragonfly.start(spec);
+        String version;
         try (SyncRespClient c = master.client()) {
+            version = infoField(c.call("INFO", "server"), "dragonfly_version");
             c.call("FLUSHALL");
             c.call("DEBUG", "POPULATE", Long.toString(keys), "key", "32");
             long n = ((IntegerReply) c.call("DBSIZE")).value();
@@ -127,9 +129,20 @@ abstract class Source implements AutoCloseable {
 
             @Override
             public String toString() {
-                return "real Dragonfly " + master.name() + " at " + master.host() + ":" + master.port();
+                return "Dragonfly " + version + " at " + master.host() + ":" + master.port() + " (" + master.name() + ")";
             }
         };
+    }
+
+    /** A field of an {@code INFO} reply, or {@code "(no <field>)"}. */
+    private static String infoField(RespReply info, String field) {
+        String text = info instanceof BulkString b ? b.asString() : "";
+        for (String line : text.split("\r\n")) {
+            if (line.startsWith(field + ":")) {
+                return line.substring(field.length() + 1);
+            }
+        }
+        return "(no " + field + ")";
     }
 
     /** The replica's link is up, its sync is over and it holds every key. */

@@ -4,13 +4,16 @@ import io.df2redis.protocol.rdb.RdbKeyValue;
 import io.df2redis.testkit.ReleaseProfile;
 
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The commands of a live master's client connections (those the replication protocol does not
  * own): {@code SELECT}, {@code DBSIZE}, {@code WAIT} (v1.40: a journal PING), MULTI/EXEC/DISCARD
  * (the queued commands run as one transaction), reads ({@link Reads}), scripts
- * ({@link Scripts}) and writes ({@link Commands}); and the Keyspace section of {@code INFO}.
+ * ({@link Scripts}), writes ({@link Commands}) and {@code DEBUG POPULATE} ({@link DebugPopulate});
+ * and the Keyspace section of {@code INFO}.
  * Runs on the connections' event loops; every piece of state is guarded by the master's lock
  * (a connection's MULTI queue too).
  */
@@ -66,6 +69,14 @@ final class ClientCommands {
             case "DISCARD":
                 transaction(c, name);
                 return;
+            case "DEBUG":
+                if (args.size() >= 2 && Exec.upper(args.get(1)).equals("POPULATE")) {
+                    populate(c, args);
+                    return;
+                }
+                c.replyError("ERR Unknown subcommand or wrong number of arguments for '"
+                        + (args.size() >= 2 ? Exec.upper(args.get(1)) : "") + "'. Try DEBUG HELP.");
+                return;
             default:
                 break;
         }
@@ -109,6 +120,30 @@ final class ClientCommands {
         }
         c.queued.add(List.copyOf(args));
         c.reply(Resp.simple("QUEUED"));
+    }
+
+    /**
+     * {@code DEBUG POPULATE} ({@link DebugPopulate}): every generated command runs and is journaled
+     * as a client's write; replies OK once all ran (held, like a write's reply, while a replica's
+     * flow output is over its limit).
+     */
+    private void populate(Conn c, List<byte[]> args) {
+        DebugPopulate populate;
+        try {
+            populate = DebugPopulate.parse(args);
+        } catch (IllegalArgumentException e) {
+            c.replyError(e.getMessage());
+            return;
+        }
+        synchronized (lock) {
+            Set<FlowOutput> stalled = new LinkedHashSet<>();
+            populate.forEachCommand(backend.shards(), cmd -> {
+                backend.journalFor(c, commands.execute(c.db, cmd, System.currentTimeMillis()));
+                stalled.addAll(c.stalled);
+            });
+            c.stalled = List.copyOf(stalled);
+        }
+        backend.throttle.reply(c, Resp.OK);
     }
 
     /** MULTI / EXEC / DISCARD: EXEC runs the queued commands as one transaction (one txid). */

@@ -213,6 +213,11 @@ public final class LiveBackend extends DflyBackend {
      * As {@link #write} but for client {@code c}: returns the RESP reply it gets (an error reply on
      * failure) and leaves in {@code c.stalled} the flow outputs the write left over their limit.
      */
+    /** The number of shards (Dragonfly's default: one per thread). */
+    int shards() {
+        return cfg.shards();
+    }
+
     byte[] writeForReply(Conn c, int db, List<byte[]> args) {
         synchronized (lock) {
             Plan plan = commands.execute(db, args, System.currentTimeMillis());
