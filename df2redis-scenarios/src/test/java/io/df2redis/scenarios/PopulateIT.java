@@ -34,7 +34,11 @@ class PopulateIT {
             Data.ok(c, "DEBUG", "POPULATE", "300", "h", "64", "RAND", "TYPE", "HASH", "ELEMENTS", "20");
             Data.ok(c, "DEBUG", "POPULATE", "300", "l", "16", "TYPE", "LIST", "ELEMENTS", "50");
             Data.ok(c, "DEBUG", "POPULATE", "200", "z", "30", "RAND", "TYPE", "ZSET", "ELEMENTS", "10");
-            Data.ok(c, "DEBUG", "POPULATE", "500", "ttl", "8", "EXPIRE", "3000", "4000");
+            // TTLs by EXPIRE, not POPULATE's EXPIRE option, which older releases lack
+            Data.ok(c, "DEBUG", "POPULATE", "500", "ttl", "8");
+            for (int i = 0; i < 500; i += 2) {
+                Data.ok(c, "EXPIRE", "ttl:" + i, Integer.toString(3000 + i));
+            }
             try (Scenario s = Scenario.of(m, target, b -> b).start()) {
                 s.awaitStable();
                 Data.ok(c, "DEBUG", "POPULATE", "25000", "key", "12", "RAND");
