@@ -34,6 +34,7 @@ import java.util.function.Consumer;
  * differently; an unknown type is refused too (Dragonfly logs a warning, writes nothing and replies
  * OK). Each generated command is journaled as its own transaction; Dragonfly runs each batch of 32
  * keys of a shard in one non-atomic {@code EXEC} transaction, a grouping no capture here records.
+ * The v1.30 profile runs the same code: no v1.30.3 capture of a populate exists to tell otherwise.
  */
 final class DebugPopulate {
     /** Dragonfly's {@code kUintErr}. */
