@@ -296,7 +296,9 @@ final class RecordReader {
         inner.blobOffset = recOff;
         inner.blobKind = kind;
         inner.bufBase = 0;
-        ByteBuf buf = Unpooled.wrappedBuffer(plain.bytes(), 0, plain.length());
+        // the whole (reused) array with the writer index at the content's end, never a slice: one
+        // buffer class for every blob keeps the decoder's ByteBuf calls bimorphic (with the socket's)
+        ByteBuf buf = Unpooled.wrappedBuffer(plain.bytes()).setIndex(0, plain.length());
         while (buf.isReadable()) {
             int mark = buf.readerIndex();
             try {
