@@ -302,8 +302,9 @@ class EmbeddedMasterReplicationIT {
 
     @Test
     void flushDuringFullSyncRestartsTheFullSync() throws Exception {
-        try (EmbeddedDragonflyMaster m = EmbeddedDragonflyMaster.builder().shards(2).paceSnapshot(100_000).start()) {
-            for (int i = 0; i < 5000; i++) { // about 1.5 s of paced snapshot
+        // about 90 KB per flow, held back at 4 KB/s (some 20 s) until the flush landed, then released
+        try (EmbeddedDragonflyMaster m = EmbeddedDragonflyMaster.builder().shards(2).paceSnapshot(4_000).start()) {
+            for (int i = 0; i < 5000; i++) {
                 m.put(0, io.df2redis.protocol.rdb.RdbKeyValue.of("k:" + i,
                         io.df2redis.protocol.rdb.RdbValue.string("value-value-value-value-" + i)));
             }
@@ -324,6 +325,7 @@ class EmbeddedMasterReplicationIT {
                         .isLessThan(5000);
                 c.ok("FLUSHDB");
                 c.ok("SET", "after-flush", "v");
+                m.paceSnapshot(0); // the flush is in the stream: the rest (and the next full sync) at full speed
                 assertThat(r.awaitStableSync(WAIT)).isTrue();
                 awaitCaughtUp(m, r);
                 assertThat(errors).hasAtLeastOneElementOfType(FullSyncRestartException.class);

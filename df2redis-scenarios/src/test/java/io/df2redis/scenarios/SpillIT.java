@@ -37,8 +37,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * replica socket is not drained; with the replicator spilling to disk (the default policy) the
  * socket keeps draining, so:
  * <ol>
- *   <li>the master's write latency during the pause stays low: p99 under max(50 ms, 10 × the p99
- *       before the pause), and no write waits a second or more;</li>
+ *   <li>the master's write latency during the pause stays low: p99 under max(250 ms, 10 × the p99
+ *       before the pause), and no write waits 5 s or more (a stalled master makes a write wait
+ *       up to the 30 s replication timeout);</li>
  *   <li>the flows report spilled bytes during the pause;</li>
  *   <li>after the pause the target converges with the master (applied LSNs equal the master's
  *       offsets, the Verifier finds no difference) without a second full sync or a reconnect.</li>
@@ -110,11 +111,18 @@ class SpillIT {
 
                 long p99Before = percentile(before, 0.99);
                 long p99During = percentile(during, 0.99);
-                long bound = Math.max(TimeUnit.MILLISECONDS.toNanos(50), 10 * p99Before);
+                // What these bounds catch: with reads paused (PAUSE_READING), the master's output for a flow
+                // reaches --replication_stream_output_limit within seconds of the stall, and every write to
+                // that shard then waits until the replica drains or --replication_timeout (30 s, Dragonfly's
+                // default and WriteThrottle.TIMEOUT_NANOS) cancels the session: one write waits some 25-30 s,
+                // in-flight writes count (LatencyProbe.take). The bounds stay far below that stall but leave
+                // room for a loaded 2-core machine that spills to disk and collects garbage in the JVM that
+                // also runs the embedded master: no write over 5 s, p99 under max(250 ms, 10 × before).
+                long bound = Math.max(TimeUnit.MILLISECONDS.toNanos(250), 10 * p99Before);
                 assertThat(p99During).as("p99 write latency during the pause (ns) vs before %s ns; %s", p99Before,
                         summary).isLessThan(bound);
                 assertThat(max(during)).as("slowest write during the pause (ns); %s", summary)
-                        .isLessThan(TimeUnit.SECONDS.toNanos(1));
+                        .isLessThan(TimeUnit.SECONDS.toNanos(5));
                 assertThat(during.length).as("writes during the pause; %s", summary).isGreaterThan(OPS_PER_SECOND * 10);
                 assertThat(spilledMax).as("spilled bytes during the pause").isPositive();
                 assertThat(atEnd.flows().stream().mapToLong(FlowStats::pauses).sum()).as("reads paused").isZero();

@@ -367,7 +367,9 @@ public final class EmbeddedDragonflyMaster implements AutoCloseable {
     /**
      * Limits how fast snapshots are produced, in bytes per second per flow (0 = unlimited), so a
      * test can write while a full sync is in progress. {@code DFLY STARTSTABLE} still completes
-     * the snapshot at once.
+     * the snapshot at once. May be changed during a snapshot, and applies at once: a test can hold
+     * a full sync back while it looks at it, then release it ({@code 0}). The pace counts from the
+     * start of each flow's snapshot, so a slower pace set mid-snapshot may pause it for a while.
      */
     public void paceSnapshot(long bytesPerSecond) {
         live().pace(bytesPerSecond);

@@ -23,13 +23,15 @@ class ExpiryTest {
         try (EmbeddedDragonflyMaster m = EmbeddedDragonflyMaster.builder().profile(profile).start();
              TestReplica r = TestReplica.connect(m)) {
             r.fullSync();
-            m.write("SET", "soon", "v", "PX", "50");
+            // "kept" first: written after "soon", a slow write could come after the heartbeat's DEL
             m.write("SET", "kept", "v", "PX", "600000");
+            m.write("SET", "soon", "v", "PX", "50");
             // nothing reads "soon": the heartbeat deletes it and journals the DEL
             FlowReader f = r.awaitLsn(0, 4);
             String expired = profile == ReleaseProfile.V1_30 ? "EXPIRED" : "COMMAND";
             assertThat(entries(f)).hasSize(3);
-            assertThat(entries(f).get(0)).startsWith("COMMAND SET soon v PXAT ");
+            assertThat(entries(f).get(0)).startsWith("COMMAND SET kept v PXAT ");
+            assertThat(entries(f).get(1)).startsWith("COMMAND SET soon v PXAT ");
             assertThat(entries(f).get(2)).isEqualTo(expired + " DEL soon");
             Map<String, Object> del = journal(f).stream().filter(x -> describe(x).endsWith("DEL soon")).findFirst()
                     .orElseThrow();

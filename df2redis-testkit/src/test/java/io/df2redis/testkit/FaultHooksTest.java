@@ -49,12 +49,12 @@ class FaultHooksTest {
         try (EmbeddedDragonflyMaster m = EmbeddedDragonflyMaster.builder().start();
              TestReplica r = TestReplica.connect(m)) {
             r.fullSync();
-            m.stallFlow(0, Duration.ofMillis(400));
-            long t0 = System.nanoTime();
+            long t0 = System.nanoTime(); // before the stall's clock starts: the elapsed time below is at least the stall
+            m.stallFlow(0, Duration.ofMillis(1500));
             m.write("SET", "k", "v");
-            assertThat(r.flow(0).conn.readFor(Duration.ofMillis(200))).isEmpty();
+            assertThat(r.flow(0).conn.readFor(Duration.ofMillis(500))).isEmpty();
             r.awaitLsn(0, 2);
-            assertThat(Duration.ofNanos(System.nanoTime() - t0)).isGreaterThanOrEqualTo(Duration.ofMillis(390));
+            assertThat(Duration.ofNanos(System.nanoTime() - t0)).isGreaterThanOrEqualTo(Duration.ofMillis(1500));
         }
     }
 
@@ -63,12 +63,35 @@ class FaultHooksTest {
         try (EmbeddedDragonflyMaster m = EmbeddedDragonflyMaster.builder().start();
              TestReplica r = TestReplica.connect(m)) {
             m.put(RdbKeyValue.of("k", RdbValue.string("v")));
-            m.stallFlow(0, Duration.ofMillis(300));
+            long t0 = System.nanoTime();
+            // long enough to outlast the FLOW reply, the SYNC round trip and the read below on a loaded machine
+            m.stallFlow(0, Duration.ofSeconds(2));
             r.handshake();
             r.openFlows();
             r.sync();
-            assertThat(r.flow(0).conn.readFor(Duration.ofMillis(150))).isEmpty();
+            assertThat(r.flow(0).conn.readFor(Duration.ofMillis(500))).isEmpty();
             r.awaitFullSyncEnd();
+            assertThat(Duration.ofNanos(System.nanoTime() - t0)).as("the snapshot waited for the stall")
+                    .isGreaterThanOrEqualTo(Duration.ofSeconds(2));
+        }
+    }
+
+    @Test
+    void aSnapshotHeldBackByItsPaceGoesOnAtOnceWhenReleased() {
+        try (EmbeddedDragonflyMaster m = EmbeddedDragonflyMaster.builder().compression(CompressionMode.NONE)
+                .paceSnapshot(1_000).start();
+             TestReplica r = TestReplica.connect(m)) {
+            // one 30 KB entry: at 1 KB/s the next step of the snapshot is 30 s away, longer than any wait below
+            m.put(RdbKeyValue.of("big", RdbValue.string("x".repeat(30_000))));
+            m.put(RdbKeyValue.of("small", RdbValue.string("v")));
+            r.handshake();
+            r.openFlows();
+            r.sync();
+            r.flow(0).readUntil(f -> !f.entries().isEmpty(), TestReplica.WAIT);
+            assertThat(r.flow(0).readFor(Duration.ofMillis(300)).fullSyncEndSeen()).as("held back").isFalse();
+            m.paceSnapshot(0);
+            r.awaitFullSyncEnd(); // within TestReplica.WAIT (10 s), not the 30 s the old pace would take
+            assertThat(r.flow(0).entries()).hasSize(2);
         }
     }
 

@@ -48,14 +48,21 @@ class StableSyncTest {
 
     @Test
     void lsnRecordsFollowTheFirstItemAndThenAtTheInterval() throws Exception {
-        try (EmbeddedDragonflyMaster m = EmbeddedDragonflyMaster.builder().lsnInterval(Duration.ofMillis(300)).start();
+        // an interval far longer than two writes in a row take, even on a loaded machine
+        Duration interval = Duration.ofSeconds(2);
+        try (EmbeddedDragonflyMaster m = EmbeddedDragonflyMaster.builder().lsnInterval(interval).start();
              TestReplica r = TestReplica.connect(m)) {
             r.fullSync();
             m.write("SET", "a", "1");
+            long lsnRecordSent = System.nanoTime(); // the write appended its LSN record before it returned
             m.write("SET", "b", "2");
             m.write("SET", "c", "3");
             r.awaitLsn(0, 4);
-            Thread.sleep(350);
+            // the interval must have passed since that record (time itself is the condition here)
+            long left = lsnRecordSent + interval.toNanos() + 10_000_000L - System.nanoTime();
+            if (left > 0) {
+                Thread.sleep(left / 1_000_000 + 1);
+            }
             m.write("SET", "d", "4");
             m.write("SET", "e", "5");
             FlowReader f = r.awaitLsn(0, 6);
@@ -69,6 +76,20 @@ class StableSyncTest {
             ArrayReply offs = (ArrayReply) r.main.call("DFLY", "REPLICAOFFSET");
             assertThat(((IntegerReply) offs.get(0)).value()).isEqualTo(6).isEqualTo(m.nextLsn(0));
         }
+    }
+
+    /** Reads until {@code n} bytes arrived (no more), the connection closed, or {@code timeout} passed. */
+    static byte[] readBytes(RespClient c, int n, Duration timeout) {
+        java.io.ByteArrayOutputStream got = new java.io.ByteArrayOutputStream();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (got.size() < n && System.nanoTime() < deadline) {
+            byte[] b = c.readSome(n - got.size(), Duration.ofMillis(100));
+            if (b == null) {
+                break;
+            }
+            got.writeBytes(b);
+        }
+        return got.toByteArray();
     }
 
     @ParameterizedTest
@@ -151,8 +172,10 @@ class StableSyncTest {
             // an ACK with an extra pair is answered with an error, into the stream
             r.awaitLsn(1, m.nextLsn(1));
             r.flow(1).conn.send("REPLCONF", "ACK", "1", "capa", "x");
-            assertThat(java.util.HexFormat.of().formatHex(r.flow(1).conn.readFor(Duration.ofMillis(300))))
-                    .isEqualTo(java.util.HexFormat.of().formatHex("-ERR syntax error\r\n".getBytes()));
+            byte[] error = "-ERR syntax error\r\n".getBytes();
+            assertThat(java.util.HexFormat.of().formatHex(readBytes(r.flow(1).conn, error.length, TestReplica.WAIT)))
+                    .isEqualTo(java.util.HexFormat.of().formatHex(error));
+            assertThat(r.flow(1).conn.readFor(Duration.ofMillis(200))).as("nothing after the error").isEmpty();
         }
     }
 

@@ -76,7 +76,9 @@ class StatusEndpointIT {
             for (int i = 0; i < KEYS; i++) {
                 m.put(0, RdbKeyValue.of("key:" + i, RdbValue.string("value-" + i + "-".repeat(40))));
             }
-            m.paceSnapshot(100_000); // about 2 s of full sync
+            // held back (about 100 KB per flow at 2 KB/s: some 50 s) while the test looks at the full sync,
+            // released below once it has
+            m.paceSnapshot(2_000);
             Cli cli = new Cli();
             ReplicateCommand command = cli.subcommand("replicate");
             CompletableFuture<Result> result = CompletableFuture.supplyAsync(() -> cli.execute("replicate",
@@ -101,6 +103,7 @@ class StatusEndpointIT {
             assertThat(during.path("master").path("flows").asInt()).isEqualTo(2);
             assertThat(during.path("totals").path("sourceKeys").asLong()).isEqualTo(KEYS);
             assertThat(during.path("totals").path("snapshotKeys").asLong()).isLessThan(KEYS);
+            m.paceSnapshot(0);
 
             await("ready", () -> get(port, "/ready").statusCode() == 200);
             JsonNode stable = status(port);

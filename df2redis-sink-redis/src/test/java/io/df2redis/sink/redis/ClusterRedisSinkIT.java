@@ -324,7 +324,9 @@ class ClusterRedisSinkIT {
     @Test
     void slotMigrationDuringFullSync() throws Exception {
         RedisSink sink = RedisSink.cluster(cluster.seed()).build();
-        try (EmbeddedDragonflyMaster m = EmbeddedDragonflyMaster.builder().shards(2).paceSnapshot(12_000).start();
+        // the {mig} keys all on one flow: some 60 KB there, held back at 2 KB/s (about 30 s) until the slot
+        // was reassigned, then released
+        try (EmbeddedDragonflyMaster m = EmbeddedDragonflyMaster.builder().shards(2).paceSnapshot(2_000).start();
              Replicator r = Replicator.builder().source(m.host(), m.port()).ownedSink(sink).build()) {
             for (int i = 0; i < 2000; i++) {
                 m.put(0, RdbKeyValue.of("{mig}k" + i, RdbValue.string("snap" + i)));
@@ -346,6 +348,7 @@ class ClusterRedisSinkIT {
             }
             assertThat(r.state()).as("still in full sync when the slot was reassigned")
                     .isEqualTo(io.df2redis.replica.ReplicationState.FULL_SYNC);
+            m.paceSnapshot(0);
             assertThat(r.awaitStableSync(Duration.ofSeconds(120))).as("stable sync; failure " + r.failure()).isTrue();
             awaitApplied(r, m);
             RedisSinkStats st = sink.stats();

@@ -25,7 +25,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Threads: {@code queue}, {@code closed} and {@code waiters} are guarded by {@code queue}'s
  * monitor; {@code pending} is atomic; the pump's own state ({@code bytesWritten},
- * {@code wakeScheduled}) belongs to the channel's event loop.
+ * {@code wakeScheduled}, {@code wakeAtNanos}) belongs to the channel's event loop.
  */
 public final class FlowOutput {
     private static final int MAX_ITERATIONS_PER_RUN = 256;
@@ -50,6 +50,7 @@ public final class FlowOutput {
     private volatile long stalledUntilNanos;
     private volatile boolean closed;
     private boolean wakeScheduled;
+    private long wakeAtNanos;
 
     private record Waiter(long limit, Runnable action) {
     }
@@ -259,13 +260,19 @@ public final class FlowOutput {
     }
 
     private void wakeLater(long nanos) {
-        if (wakeScheduled) {
-            return;
+        long delay = Math.max(nanos, 100_000L);
+        long at = System.nanoTime() + delay;
+        if (wakeScheduled && wakeAtNanos - at <= 0) {
+            return; // an earlier wake is already scheduled
         }
+        // a sooner wake than the one scheduled (the pace was made faster): the later one still runs, harmlessly
         wakeScheduled = true;
+        wakeAtNanos = at;
         channel.eventLoop().schedule(() -> {
-            wakeScheduled = false;
+            if (wakeAtNanos == at) {
+                wakeScheduled = false;
+            }
             kick();
-        }, Math.max(nanos, 100_000L), TimeUnit.NANOSECONDS);
+        }, delay, TimeUnit.NANOSECONDS);
     }
 }

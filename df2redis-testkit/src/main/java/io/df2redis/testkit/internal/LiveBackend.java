@@ -140,8 +140,20 @@ public final class LiveBackend extends DflyBackend {
         return masterId;
     }
 
+    /** Changes the snapshot pace and wakes every flow, so that a faster pace (or 0) applies at once. */
     public void pace(long bytesPerSecond) {
         this.paceBytesPerSecond = bytesPerSecond;
+        List<FlowOutput> outs = new ArrayList<>();
+        synchronized (lock) {
+            for (LiveSession.Session s : sessions.values()) {
+                for (var f : s.flows) {
+                    if (f != null) {
+                        outs.add(f.out);
+                    }
+                }
+            }
+        }
+        outs.forEach(FlowOutput::kick);
     }
 
     // ------------------------------------------------------------------ dataset API

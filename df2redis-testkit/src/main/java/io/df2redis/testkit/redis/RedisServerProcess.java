@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,6 +30,8 @@ import java.util.stream.Stream;
  */
 public final class RedisServerProcess implements AutoCloseable {
     private static final String[] CANDIDATES = {"/usr/bin/redis-server", "/usr/local/bin/redis-server"};
+    /** Ports tried by {@link #start} when another process takes the picked one first. */
+    private static final int START_ATTEMPTS = 3;
 
     private final String binary;
     private final Path dir;
@@ -37,7 +40,7 @@ public final class RedisServerProcess implements AutoCloseable {
     private Process process;
     private SyncRespClient client;
 
-    private RedisServerProcess(String binary, Path dir, int port, List<String> extra) {
+    RedisServerProcess(String binary, Path dir, int port, List<String> extra) {
         this.binary = binary;
         this.dir = dir;
         this.port = port;
@@ -56,14 +59,35 @@ public final class RedisServerProcess implements AutoCloseable {
         }
         // outside CI, a machine without redis-server skips the Redis-backed tests
         Assumptions.assumeTrue(bin != null, msg + ": skipping");
-        int port;
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            port = s.getLocalPort();
+        // the port is free when picked, but another process may bind it before redis-server does
+        PortInUseException taken = null;
+        for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
+            int port;
+            try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+                port = s.getLocalPort();
+            }
+            RedisServerProcess r = new RedisServerProcess(bin, Files.createTempDirectory("df2redis-redis-"), port,
+                    List.of(extraArgs));
+            try {
+                r.launch();
+                return r;
+            } catch (PortInUseException e) {
+                r.close();
+                if (taken != null) {
+                    e.addSuppressed(taken);
+                }
+                taken = e;
+            }
         }
-        RedisServerProcess r = new RedisServerProcess(bin, Files.createTempDirectory("df2redis-redis-"), port,
-                List.of(extraArgs));
-        r.launch();
-        return r;
+        throw new PortInUseException("redis-server could not bind a free port in " + START_ATTEMPTS
+                + " attempts (each taken by another process first)", taken);
+    }
+
+    /** {@code redis-server} exited because a port it was to listen on was taken by another process. */
+    public static final class PortInUseException extends IllegalStateException {
+        PortInUseException(String message, Throwable cause) {
+            super(message, cause);
+        }
     }
 
     /** The {@code redis-server} executable to use, or null when there is none. */
@@ -85,27 +109,51 @@ public final class RedisServerProcess implements AutoCloseable {
         return null;
     }
 
-    /** Starts the process (again, on the same port and directory). */
+    /**
+     * Starts the process (again, on the same port and directory) and waits until it is ready: its
+     * log (rewritten on each launch) says {@code Ready to accept connections}, which it logs only
+     * once it listens, and the port accepts a connection. A socket that accepts alone could be
+     * another process's on the same port.
+     *
+     * @throws PortInUseException when the server exited because its port was taken
+     */
     public void launch() throws Exception {
         List<String> cmd = new ArrayList<>(List.of(binary, "--port", Integer.toString(port), "--bind", "127.0.0.1",
-                "--save", "", "--appendonly", "no", "--dir", dir.toString()));
+                "--save", "", "--appendonly", "no", "--dir", dir.toString(), "--loglevel", "notice"));
         cmd.addAll(extra);
-        process = new ProcessBuilder(cmd).redirectErrorStream(true)
-                .redirectOutput(dir.resolve("redis.log").toFile()).start();
+        Path log = dir.resolve("redis.log");
+        process = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         while (true) {
-            try {
-                new Socket("127.0.0.1", port).close();
-                break;
-            } catch (IOException e) {
-                if (System.nanoTime() > deadline || !process.isAlive()) {
-                    throw new IllegalStateException("redis-server did not start: "
-                            + Files.readString(dir.resolve("redis.log")), e);
+            if (!process.isAlive()) {
+                String text = Files.readString(log, StandardCharsets.ISO_8859_1);
+                if (text.contains("Address already in use")) {
+                    throw new PortInUseException("redis-server could not listen on 127.0.0.1:" + port
+                            + " (taken by another process): " + text, null);
                 }
-                Thread.sleep(20);
+                throw new IllegalStateException("redis-server exited with " + process.exitValue() + ": " + text);
             }
+            if (Files.readString(log, StandardCharsets.ISO_8859_1).contains("Ready to accept connections")
+                    && accepts()) {
+                break;
+            }
+            if (System.nanoTime() > deadline) {
+                process.destroyForcibly();
+                throw new IllegalStateException("redis-server did not start within 10 s: "
+                        + Files.readString(log, StandardCharsets.ISO_8859_1));
+            }
+            Thread.sleep(20);
         }
         closeClient();
+    }
+
+    private boolean accepts() {
+        try {
+            new Socket("127.0.0.1", port).close();
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /** Kills the process (SIGKILL) and waits for it. */

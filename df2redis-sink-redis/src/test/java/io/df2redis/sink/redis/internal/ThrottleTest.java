@@ -106,14 +106,16 @@ class ThrottleTest {
 
     @Test
     void onTheRealClockARealSleepIsAsLongAsTheLimitSays() throws Exception {
+        long start = System.nanoTime(); // before the bucket's schedule starts (it counts from its creation)
         Throttle t = new Throttle(100, 0); // burst 10, then 10 ms each
-        long start = System.nanoTime();
         for (int i = 0; i < 30; i++) {
             t.acquire(cmd("PING"), () -> true);
         }
         long took = System.nanoTime() - start;
         assertThat(took).isGreaterThanOrEqualTo(200 * MS - MS);
-        assertThat(t.waitedNanos()).isGreaterThanOrEqualTo(190 * MS).isLessThanOrEqualTo(took);
+        // the schedule is absolute: a thread held up between two acquires waits that much less, so only the
+        // sign and the upper bound of the waited time are certain on a loaded machine
+        assertThat(t.waitedNanos()).isPositive().isLessThanOrEqualTo(took);
     }
 
     @Test
