@@ -109,6 +109,10 @@ class DebugPopulateTest {
                     .contains("not implemented by the embedded master");
             assertThat(w.call("DEBUG", "POPULATE", "100000000")).asString()
                     .contains("not implemented by the embedded master");
+            assertThat(w.call("DEBUG", "POPULATE", "10", "k", "4294967295")).asString()
+                    .contains("over the embedded master's 1 GiB");
+            assertThat(w.call("DEBUG", "POPULATE", "1000", "k", "1000", "TYPE", "LIST", "ELEMENTS", "10000"))
+                    .asString().contains("over the embedded master's 1 GiB");
             assertThat(w.call("DBSIZE")).isEqualTo(0L);
         }
     }

@@ -44,6 +44,8 @@ final class DebugPopulate {
     static final String EXPIRY_ERR = "ERR expiry is out of range";
     /** The most keys the embedded master populates (its dataset lives on the test JVM's heap). */
     static final long MAX_COUNT = 20_000_000;
+    /** The most value bytes (with a per-value overhead) the embedded master populates. */
+    static final long MAX_VALUE_BYTES = 1L << 30;
     private static final List<String> TYPES = List.of("STRING", "LIST", "SET", "HASH", "ZSET", "STREAM");
     private static final char[] HEX = "0123456789abcdef".toCharArray();
 
@@ -85,7 +87,7 @@ final class DebugPopulate {
                     + " keys is not implemented by the embedded master (it holds its dataset on the heap)");
         }
         String prefix = args.size() > 3 ? text(args.get(3)) : "key";
-        int size = args.size() > 4 ? (int) unsigned(args.get(4), 32, UINT_ERR) : 16;
+        long size = args.size() > 4 ? unsigned(args.get(4), 32, UINT_ERR) : 16;
         boolean random = false;
         String type = "STRING";
         long elements = 1;
@@ -124,7 +126,16 @@ final class DebugPopulate {
             // Dragonfly divides by the size for these: undefined there, refused here
             throw new IllegalArgumentException(UINT_ERR);
         }
-        return new DebugPopulate(count, prefix, size, random, type, elements, expireMin, expireMax);
+        // values live on the test JVM's heap: refuse what it could not hold rather than fail mid-way
+        double bytes = (double) count * Math.max(elements, 1) * (size + 16.0);
+        if (bytes > MAX_VALUE_BYTES) {
+            throw new IllegalArgumentException("ERR DEBUG POPULATE of " + count + " keys x " + elements
+                    + " values of " + size + " bytes is over the embedded master's " + (MAX_VALUE_BYTES >> 30)
+                    + " GiB (it holds its dataset on the heap)");
+        }
+        // under the budget, a value of any populate that writes something fits in an array
+        return new DebugPopulate(count, prefix, (int) Math.min(size, Integer.MAX_VALUE - 16), random, type,
+                elements, expireMin, expireMax);
     }
 
     /**
