@@ -33,8 +33,11 @@ import java.util.concurrent.atomic.LongAdder;
  *
  * <pre>java -cp df2redis-benchmarks/target/benchmarks.jar io.df2redis.benchmarks.EndToEndHarness
  *     [--capture ../shared/perf/dragonfly-v1.40.1-populate-1m-2shards] [--rounds 5] [--keys 1000000]
- *     [--only all|migrate|listener] [--warmup 1]
+ *     [--only all|migrate|listener] [--warmup 1] [--mixed-reference 1]
  *     [--cli df2redis-examples/target/df2redis.jar [--cli-jvm "-XX:+UseParallelGC"]]</pre>
+ * {@code --mixed-reference SCALE} replaces the reference for a {@link MixedCapture} of that scale: Redis's
+ * own rate for the same keys and values through the same variadic commands
+ * ({@link MixedCapture#referenceSeconds}), in keys/s.
  * {@code --cli} adds, per round, the issue's own measurement: {@code df2redis.jar migrate} in a fresh JVM
  * ({@link ColdCli}), its reported rate against the round's {@code redis-benchmark}.
  * {@code --only} runs one path alone (for a profiler); the summary then shows only what ran. The first
@@ -59,6 +62,7 @@ public final class EndToEndHarness {
         int warmup = 1;
         String cliJar = null;
         List<String> cliJvm = List.of();
+        double mixedScale = Double.NaN;
         for (int i = 0; i + 1 < args.length; i += 2) {
             switch (args[i]) {
                 case "--capture" -> capture = args[i + 1];
@@ -67,6 +71,7 @@ public final class EndToEndHarness {
                 case "--only" -> only = args[i + 1];
                 case "--warmup" -> warmup = Integer.parseInt(args[i + 1]);
                 case "--cli" -> cliJar = args[i + 1];
+                case "--mixed-reference" -> mixedScale = Double.parseDouble(args[i + 1]);
                 case "--cli-jvm" -> cliJvm = args[i + 1].isBlank() ? List.of() : List.of(args[i + 1].trim().split("\\s+"));
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
@@ -93,7 +98,9 @@ public final class EndToEndHarness {
             for (int round = 1; round <= rounds; round++) {
                 long jit0 = java.lang.management.ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
                 redis.flushAll();
-                double ref = only.equals("all") ? redis.redisBenchmark(64, keys, keys, 32, "-t", "set") : Double.NaN;
+                double ref = !only.equals("all") ? Double.NaN
+                        : Double.isNaN(mixedScale) ? redis.redisBenchmark(64, keys, keys, 32, "-t", "set")
+                        : keys / MixedCapture.referenceSeconds(redis, mixedScale);
                 redis.flushAll();
                 double mig = only.equals("listener") ? Double.NaN : keys / migrate(source, redis, keys);
                 double lis = only.equals("migrate") ? Double.NaN : keys / listenerOnly(source, keys);
@@ -110,9 +117,11 @@ public final class EndToEndHarness {
                 }
                 long jit = java.lang.management.ManagementFactory.getCompilationMXBean().getTotalCompilationTime() - jit0;
                 System.out.printf(Locale.ROOT, "round %d%s: migrate %.0f keys/s, listener-only %.0f keys/s, "
-                        + "redis-benchmark -P 64 -t set -d 32: %.0f req/s, migrate / redis-benchmark %.3f, "
+                        + "%s: %.0f %s, migrate / redis-benchmark %.3f, "
                         + "JIT compiling %d ms%s%n", round,
-                        round <= warmup ? " (warm-up: not summarised)" : "", mig, lis, ref, mig / ref, jit,
+                        round <= warmup ? " (warm-up: not summarised)" : "", mig, lis,
+                        Double.isNaN(mixedScale) ? "redis-benchmark -P 64 -t set -d 32" : "redis-benchmark, the same shapes",
+                        ref, Double.isNaN(mixedScale) ? "req/s" : "keys/s", mig / ref, jit,
                         Double.isNaN(rep) ? "" : String.format(Locale.ROOT, ", Dragonfly's own replica %.0f keys/s, "
                                 + "listener-only / own replica %.3f", rep, lis / rep));
                 if (round > warmup && !Double.isNaN(rep)) {
@@ -126,9 +135,9 @@ public final class EndToEndHarness {
                 }
             }
             System.out.printf(Locale.ROOT, "summary over rounds %d..%d (median [min - max]):%n  migrate %s keys/s%n"
-                    + "  listener-only %s keys/s%n  redis-benchmark %s req/s%n  migrate / redis-benchmark %s%n",
+                    + "  listener-only %s keys/s%n  redis-benchmark %s %s%n  migrate / redis-benchmark %s%n",
                     warmup + 1, rounds, summary(migrate, "%.0f"), summary(listener, "%.0f"), summary(reference, "%.0f"),
-                    summary(ratio, "%.3f"));
+                    Double.isNaN(mixedScale) ? "req/s" : "keys/s (the same shapes)", summary(ratio, "%.3f"));
             if (REDIS_BUSY.size() > warmup) {
                 System.out.printf(Locale.ROOT, "  Redis on a CPU during migrate %s of the time%n",
                         summary(REDIS_BUSY.subList(warmup, REDIS_BUSY.size()), "%.2f"));

@@ -89,6 +89,46 @@ public final class MixedCapture {
         }
     }
 
+    /**
+     * Redis's own rate for the data set at {@code scale}, the reference for its migration: the same
+     * number of commands of the same shapes through {@code redis-benchmark -P 64}, each a random key
+     * ({@code __rand_int__}) and, for sets, sorted sets and hash fields, random members, with values
+     * of the data set's sizes; then each shape's requests divided by its rate, summed.
+     *
+     * @return the seconds Redis needs to ingest the data set this way
+     */
+    static double referenceSeconds(RedisTarget redis, double scale) throws Exception {
+        String v32 = "x".repeat(32);
+        String member32 = "__rand_int__" + "x".repeat(20);
+        String field16 = "__rand_int__" + "xxxx";
+        double seconds = 0;
+        long strings = Math.round(200_000 * scale);
+        seconds += strings / redis.redisBenchmark(64, strings, strings, 32, "-t", "set");
+        long small = Math.round(20_000 * scale);
+        if (small > 0) {
+            seconds += small / redis.redisBenchmark(64, small, small, 32, shape("HSET", "h", field16, "x".repeat(16)));
+            seconds += small / redis.redisBenchmark(64, small, small, 32, shape("RPUSH", "l", v32));
+            seconds += small / redis.redisBenchmark(64, small, small, 32, shape("SADD", "st", member32));
+            seconds += small / redis.redisBenchmark(64, small, small, 32, shape("ZADD", "z", "1", member32));
+        }
+        long bigCommands = Math.round(10 * scale) * 20_000 / 10;
+        if (bigCommands > 0) {
+            seconds += bigCommands / redis.redisBenchmark(64, bigCommands, Math.round(10 * scale), 64,
+                    shape("RPUSH", "big", "x".repeat(64)));
+        }
+        redis.flushAll();
+        return seconds;
+    }
+
+    /** A command of 10 elements ({@code element} repeated, e.g. a field and its value) on a random key. */
+    private static String[] shape(String command, String prefix, String... element) {
+        List<String> a = new ArrayList<>(List.of(command, prefix + ":__rand_int__"));
+        for (int i = 0; i < 10; i++) {
+            a.addAll(List.of(element));
+        }
+        return a.toArray(String[]::new);
+    }
+
     private static void check(RespReply r) {
         if (r instanceof ErrorReply e) {
             throw new IllegalStateException("the embedded master refused a populate command: " + e.message());

@@ -59,4 +59,14 @@ class MixedCaptureTest {
         assertThat(types).containsOnlyKeys("STRING", "HASH", "LIST", "SET", "ZSET");
         assertThat(types.get("STRING").sum()).isEqualTo(2000);
     }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void theReferenceRunsEveryShapeAgainstARealRedis() throws Exception {
+        try (RedisTarget redis = RedisTarget.open("start")) {
+            double seconds = MixedCapture.referenceSeconds(redis, 0.05);
+            assertThat(seconds).isPositive().isLessThan(60);
+            assertThat(redis.dbsize()).as("flushed afterwards").isZero();
+        }
+    }
 }
